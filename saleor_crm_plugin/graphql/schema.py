@@ -1,0 +1,67 @@
+"""How the CRM's GraphQL joins Saleor's own schema (ARCHITECTURE §3).
+
+Saleor builds its schema once, when ``saleor.graphql.api`` is first imported; the app's
+``ready()`` runs before that and calls ``extend_saleor_schema``, which
+
+* copies the fields and resolvers of our ``CRMQueries`` / ``CRMMutations`` onto one of
+  Saleor's query / mutation mixins, which Saleor's ``Query`` / ``Mutation`` inherit, and
+* adds fields to Saleor's existing object types (``User``, ``Checkout``, …) through
+  their ``_meta.fields``, each with its own resolver.
+
+So storefronts and staff use the one ``/graphql/`` endpoint, the same tokens and the
+same permissions; introspection shows our types among Saleor's.
+"""
+
+import graphene
+from graphene.types.unmountedtype import UnmountedType
+from saleor.graphql.core.schema import CoreMutations, CoreQueries
+
+from .loyalty.schema import LoyaltyMutations, LoyaltyQueries, TYPE_EXTENSIONS as LOYALTY_TYPE_EXTENSIONS
+
+
+class CRMQueries(LoyaltyQueries):
+    pass
+
+
+class CRMMutations(LoyaltyMutations):
+    pass
+
+
+# (Saleor type, field name, mounted graphene Field with its own resolver)
+TYPE_EXTENSIONS = [*LOYALTY_TYPE_EXTENSIONS]
+
+_extended = False
+
+
+def _class_members(root: type) -> dict[str, object]:
+    """Fields and resolvers declared on ``root`` and its CRM bases (not graphene's)."""
+    members: dict[str, object] = {}
+    for klass in reversed(root.__mro__):
+        if not klass.__module__.startswith("saleor_crm_plugin."):
+            continue
+        for name, value in vars(klass).items():
+            if name.startswith("resolve_") or isinstance(
+                value, graphene.Field | UnmountedType
+            ):
+                members[name] = value
+    return members
+
+
+def _copy_members(source: type, target: type) -> None:
+    for name, value in _class_members(source).items():
+        if name in vars(target):
+            raise RuntimeError(f"saleor_crm_plugin: {target.__name__}.{name} already exists")
+        setattr(target, name, value)
+
+
+def extend_saleor_schema() -> None:
+    global _extended  # noqa: PLW0603
+    if _extended:
+        return
+    _copy_members(CRMQueries, CoreQueries)
+    _copy_members(CRMMutations, CoreMutations)
+    for saleor_type, name, field in TYPE_EXTENSIONS:
+        if name in saleor_type._meta.fields:
+            raise RuntimeError(f"saleor_crm_plugin: {saleor_type.__name__}.{name} already exists")
+        saleor_type._meta.fields[name] = field
+    _extended = True

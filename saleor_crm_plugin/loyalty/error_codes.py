@@ -1,0 +1,11 @@
+from enum import Enum
+
+
+class LoyaltyErrorCode(Enum):
+    GRAPHQL_ERROR = "graphql_error"
+    INVALID = "invalid"
+    NOT_FOUND = "not_found"
+    REQUIRED = "required"
+    CHANNEL_INACTIVE = "channel_inactive"
+    INSUFFICIENT_POINTS = "insufficient_points"
+    OUT_OF_RANGE = "out_of_range"

@@ -1,0 +1,21 @@
+class LoyaltyError(Exception):
+    """Base of the loyalty domain's errors; each carries a LoyaltyErrorCode value."""
+
+    code = "invalid"
+
+    def __init__(self, message: str, *, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class InsufficientPoints(LoyaltyError):
+    code = "insufficient_points"
+
+
+class ProgramInactive(LoyaltyError):
+    code = "channel_inactive"
+
+
+class InvalidPoints(LoyaltyError):
+    code = "out_of_range"

@@ -1,0 +1,186 @@
+"""Loyalty ledger: accounts, their append-only entries, and tier history.
+
+Design (after django-hordak and Saleor's ``TransactionEvent``):
+
+* A ``LoyaltyAccount`` exists per customer per channel: each channel is its own
+  programme with its own currency and rules.
+* A ``LoyaltyEntry`` is one signed integer movement of points. Entries are never
+  deleted and their ``points`` never change. The database keeps ``idempotency_key``
+  unique, so a retried or replayed event finds the entry it already wrote.
+* ``status`` is ``pending`` (earned but inside the return window) or ``available``.
+  Maturing flips an entry's status once, from pending to available, together with
+  any pending reversal of the same batch.
+* The account's stored ``balance`` always equals the sum of its available entries and
+  ``pending`` the sum of its pending ones (``loyalty.audit`` and a test check it); both
+  move with ``F()`` in the same transaction as the entry, under the account's row lock,
+  by the one writer ``loyalty.ledger.post_entry``.
+* Credits (earn, bonus, positive adjust) are batches: ``remaining`` is what is left of
+  the batch after spending took the oldest first (FIFO); expiry takes what remains.
+  The sum of ``remaining`` over available batches equals ``max(balance, 0)``.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+class EntryType:
+    EARN = "earn"
+    REVERSE = "reverse"
+    REDEEM = "redeem"
+    RELEASE = "release"
+    EXPIRE = "expire"
+    ADJUST = "adjust"
+    BONUS = "bonus"
+
+    CHOICES = [
+        (EARN, "Earned on a paid order"),
+        (REVERSE, "Reversed on a refund or cancellation"),
+        (REDEEM, "Redeemed at checkout"),
+        (RELEASE, "Reservation released"),
+        (EXPIRE, "Expired"),
+        (ADJUST, "Adjusted by staff"),
+        (BONUS, "Bonus"),
+    ]
+
+
+class EntryStatus:
+    PENDING = "pending"
+    AVAILABLE = "available"
+
+    CHOICES = [(PENDING, "Pending"), (AVAILABLE, "Available")]
+
+
+class LoyaltyAccount(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    channel = models.ForeignKey(
+        "channel.Channel", on_delete=models.CASCADE, related_name="+"
+    )
+    balance = models.BigIntegerField(default=0)
+    pending = models.BigIntegerField(default=0)
+    lifetime_points = models.BigIntegerField(default=0)
+    tier_name = models.CharField(max_length=64, blank=True, default="")
+    tier_changed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "channel"], name="crm_loyalty_account_user_channel"
+            ),
+            models.CheckConstraint(
+                condition=Q(pending__gte=0), name="crm_loyalty_account_pending_gte_0"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["channel", "balance"], name="crm_loyalty_acc_ch_bal"),
+            models.Index(
+                fields=["channel", "lifetime_points"], name="crm_loyalty_acc_ch_life"
+            ),
+        ]
+
+    def __str__(self):
+        return f"LoyaltyAccount(user={self.user_id}, channel={self.channel_id})"
+
+
+class LoyaltyEntry(models.Model):
+    account = models.ForeignKey(
+        LoyaltyAccount, on_delete=models.CASCADE, related_name="entries"
+    )
+    points = models.BigIntegerField()
+    type = models.CharField(max_length=16, choices=EntryType.CHOICES)
+    status = models.CharField(max_length=16, choices=EntryStatus.CHOICES)
+    idempotency_key = models.CharField(max_length=255, unique=True)
+    # The Saleor objects it came from. Orders are kept by id, not by foreign key:
+    # the ledger must outlive a deleted order.
+    order_id = models.UUIDField(null=True, blank=True, db_index=True)
+    source_reference = models.CharField(max_length=255, blank=True, default="")
+    # Spend attributed to this entry in the channel currency (earn: eligible amount;
+    # reverse: the refunded share, negative). Tiers on spend sum it over a window.
+    spend_amount = models.DecimalField(max_digits=20, decimal_places=3, default=0)
+    # Earn entries keep how the eligible amount split over order lines (line id ->
+    # eligible amount as a string) so a refund of some lines reverses their share.
+    details = models.JSONField(default=dict, blank=True)
+    batch = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    remaining = models.BigIntegerField(default=0)
+    available_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    reason = models.TextField(blank=True, default="")
+    actor_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    actor_app = models.ForeignKey(
+        "app.App", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ("-created_at", "-pk")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(points=0), name="crm_loyalty_entry_points_not_zero"
+            ),
+            models.CheckConstraint(
+                condition=Q(remaining__gte=0), name="crm_loyalty_entry_remaining_gte_0"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["account", "-created_at"], name="crm_loyalty_ent_acc"),
+            models.Index(
+                fields=["available_at"],
+                name="crm_loyalty_ent_maturing",
+                condition=Q(status=EntryStatus.PENDING),
+            ),
+            models.Index(
+                fields=["expires_at"],
+                name="crm_loyalty_ent_expiring",
+                condition=Q(remaining__gt=0),
+            ),
+        ]
+
+    def __str__(self):
+        return f"LoyaltyEntry({self.type} {self.points:+d}, {self.idempotency_key})"
+
+
+class LoyaltyTierChange(models.Model):
+    account = models.ForeignKey(
+        LoyaltyAccount, on_delete=models.CASCADE, related_name="tier_changes"
+    )
+    from_tier = models.CharField(max_length=64, blank=True, default="")
+    to_tier = models.CharField(max_length=64, blank=True, default="")
+    basis_value = models.DecimalField(max_digits=20, decimal_places=3)
+    reason = models.CharField(max_length=255)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ("-created_at", "-pk")
+
+
+class CustomerProfile(models.Model):
+    """What the CRM keeps about a customer that Saleor does not (birthday)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    birthday = models.DateField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+
+class LoyaltyNotice(models.Model):
+    """A notification sent once (expiry warnings); the key makes it once."""
+
+    account = models.ForeignKey(
+        LoyaltyAccount, on_delete=models.CASCADE, related_name="+"
+    )
+    key = models.CharField(max_length=255, unique=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)

@@ -1,0 +1,96 @@
+"""Pure rules of the programme: how many points an amount earns, which tier applies.
+
+All arithmetic is on integers in the currency's minor units (cents; yen; fils), so
+no float ever decides a point. An order earns whole "earn units": with 5 points per
+2.50, an order of 3.00 holds one unit (floor, the default rule) and earns 5, not 6.
+A tier multiplier applies to the order's points, rounded down.
+"""
+
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+
+from babel.numbers import get_currency_precision
+
+from ..config import (
+    ROUNDING_CEIL,
+    ROUNDING_FLOOR,
+    ROUNDING_HALF_UP,
+    ChannelConfig,
+    TierRule,
+)
+
+
+def to_minor_units(amount: Decimal, currency: str) -> int:
+    """An amount in the currency's minor units, rounded down (never a cent too many)."""
+    precision = get_currency_precision(currency)
+    return int((Decimal(amount) * (Decimal(10) ** precision)).to_integral_value(ROUND_DOWN))
+
+
+def from_minor_units(minor: int, currency: str) -> Decimal:
+    precision = get_currency_precision(currency)
+    return Decimal(minor).scaleb(-precision)
+
+
+def _divide(numerator: int, denominator: int, rounding: str) -> int:
+    if rounding == ROUNDING_FLOOR:
+        return numerator // denominator
+    if rounding == ROUNDING_CEIL:
+        return -(-numerator // denominator)
+    if rounding == ROUNDING_HALF_UP:
+        return (2 * numerator + denominator) // (2 * denominator)
+    raise ValueError(f"Unknown rounding rule {rounding!r}")
+
+
+def points_for_amount(
+    amount: Decimal, currency: str, config: ChannelConfig, multiplier: Decimal = Decimal(1)
+) -> int:
+    """Points an eligible ``amount`` earns under ``config`` at a tier ``multiplier``."""
+    if amount <= 0:
+        return 0
+    # Scale both amounts to the finer of the currency's and the rate's decimals, so
+    # that a rate of 0.001 per point in a 2-decimal currency stays exact.
+    exponent = max(
+        get_currency_precision(currency), -config.earn_amount.as_tuple().exponent, 0
+    )
+    scale = Decimal(10) ** exponent
+    eligible = int((Decimal(amount) * scale).to_integral_value(ROUND_DOWN))
+    per_unit = int(config.earn_amount * scale)
+    units = _divide(eligible, per_unit, config.earn_rounding)
+    base = units * config.earn_points
+    return int((Decimal(base) * multiplier).to_integral_value(ROUND_DOWN))
+
+
+def share_of_points(points: int, part: Decimal, whole: Decimal) -> int:
+    """``points`` × ``part`` / ``whole``, half up; all of them when ``part`` ≥ ``whole``."""
+    if whole <= 0 or part <= 0:
+        return 0
+    if part >= whole:
+        return points
+    return int((Decimal(points) * part / whole).to_integral_value(ROUND_HALF_UP))
+
+
+def tier_for_value(tiers: tuple[TierRule, ...], value: Decimal) -> TierRule | None:
+    """The highest tier whose threshold ``value`` reaches (tiers ascend by threshold)."""
+    reached = None
+    for tier in tiers:
+        if value >= tier.threshold:
+            reached = tier
+    return reached
+
+
+def next_tier(tiers: tuple[TierRule, ...], current: TierRule | None) -> TierRule | None:
+    if current is None:
+        return tiers[0] if tiers else None
+    names = [tier.name for tier in tiers]
+    if current.name not in names:
+        return None
+    position = names.index(current.name)
+    return tiers[position + 1] if position + 1 < len(tiers) else None
+
+
+def tier_by_name(tiers: tuple[TierRule, ...], name: str) -> TierRule | None:
+    return next((tier for tier in tiers if tier.name == name), None)
+
+
+def tier_multiplier(tiers: tuple[TierRule, ...], name: str) -> Decimal:
+    tier = tier_by_name(tiers, name)
+    return tier.multiplier if tier else Decimal(1)

@@ -1,0 +1,53 @@
+"""Celery entry points of the loyalty domain: take ids, reload, call one action.
+
+Each is safe to run twice (the actions are idempotent) and to run concurrently.
+"""
+
+from celery.utils.log import get_task_logger
+from django.utils import timezone
+from saleor.celeryconf import app
+from saleor.channel.models import Channel
+from saleor.core.db.connection import allow_writer
+
+from . import actions, notifications
+
+task_logger = get_task_logger(__name__)
+
+
+@app.task
+@allow_writer()
+def sync_order_points_task(order_id: str):
+    result = actions.sync_order_points(order_id=order_id)
+    task_logger.debug("Order %s: earned %s, reversed %s", order_id, result.earned, result.reversed)
+
+
+@app.task
+@allow_writer()
+def award_signup_bonus_task(user_id: int, channel_id: int):
+    actions.award_signup_bonus(user_id=user_id, channel_id=channel_id)
+
+
+@app.task
+@allow_writer()
+def mature_pending_points_task():
+    actions.mature_due_points(now=timezone.now())
+
+
+@app.task
+@allow_writer()
+def expire_points_task():
+    now = timezone.now()
+    actions.expire_due_points(now=now)
+    notifications.send_expiry_warnings(now=now)
+
+
+@app.task
+@allow_writer()
+def daily_loyalty_task():
+    """Birthdays and tier re-evaluation (spend leaving the rolling window)."""
+    now = timezone.now()
+    for channel_id in Channel.objects.values_list("pk", flat=True):
+        actions.award_birthday_bonuses(channel_id=channel_id, today=now.date())
+    actions.reevaluate_tiers(now=now)
+
+

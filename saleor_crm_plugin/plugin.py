@@ -1,0 +1,78 @@
+"""Saleor's entry to the CRM: a thin adapter from plugin hooks to domain tasks.
+
+Saleor runs these hooks after commit, in the request thread, without catching
+exceptions (ARCHITECTURE §2). So each hook checks ``self.active``, schedules one Celery
+task with ids on commit, never raises, and returns ``previous_value`` untouched. The
+work itself (and its idempotency) lives in the domain packages.
+"""
+
+import logging
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from saleor.plugins.base_plugin import BasePlugin
+
+from . import config
+from .loyalty.tasks import award_signup_bonus_task, sync_order_points_task
+
+logger = logging.getLogger(__name__)
+
+
+def _enqueue(task, *args) -> None:
+    """Schedule ``task`` after the current transaction commits; never raise."""
+    try:
+        transaction.on_commit(lambda: task.delay(*args))
+    except Exception:  # a hook must never break Saleor's request
+        logger.exception("saleor-crm: could not schedule %s%r", task.name, args)
+
+
+class CRMPlugin(BasePlugin):
+    PLUGIN_ID = config.PLUGIN_ID
+    PLUGIN_NAME = "CRM: loyalty, segments, cart recovery"
+    PLUGIN_DESCRIPTION = (
+        "Loyalty points and tiers, customer segments and abandoned-cart recovery. "
+        "Each channel is its own programme: configure and activate it per channel."
+    )
+    CONFIGURATION_PER_CHANNEL = True
+    DEFAULT_ACTIVE = False
+    DEFAULT_CONFIGURATION = config.DEFAULT_CONFIGURATION
+    CONFIG_STRUCTURE = config.CONFIG_STRUCTURE
+
+    @classmethod
+    def validate_plugin_configuration(cls, plugin_configuration, **kwargs):
+        # Raises ValidationError keyed by field with PluginErrorCode codes; Saleor's
+        # pluginUpdate turns it into `errors { field code message }` and saves nothing.
+        config.parse_configuration(plugin_configuration.configuration)
+
+    # Orders: every event reconciles the order's points with its state (paid, refunded,
+    # cancelled); the task is idempotent, so replays and duplicates change nothing.
+    def _sync_order(self, order, previous_value):
+        if self.active:
+            _enqueue(sync_order_points_task, str(order.pk))
+        return previous_value
+
+    def order_fully_paid(self, order, previous_value, webhooks=None):
+        return self._sync_order(order, previous_value)
+
+    def order_paid(self, order, previous_value, webhooks=None):
+        return self._sync_order(order, previous_value)
+
+    def order_refunded(self, order, previous_value, webhooks=None):
+        return self._sync_order(order, previous_value)
+
+    def order_fully_refunded(self, order, previous_value, webhooks=None):
+        return self._sync_order(order, previous_value)
+
+    def order_cancelled(self, order, previous_value, webhooks=None):
+        return self._sync_order(order, previous_value)
+
+    def order_expired(self, order, previous_value, webhooks=None):
+        return self._sync_order(order, previous_value)
+
+    def customer_created(self, customer, previous_value):
+        if self.active and self.channel is not None:
+            _enqueue(award_signup_bonus_task, customer.pk, self.channel.pk)
+        return previous_value
+
+
+__all__ = ["CRMPlugin", "ValidationError"]

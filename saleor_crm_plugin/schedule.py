@@ -1,0 +1,26 @@
+"""Periodic CRM work, added to the Celery beat schedule that Saleor's beat reads."""
+
+import datetime
+
+from celery.schedules import crontab
+from django.conf import settings
+
+PERIODIC_TASKS = {
+    "crm-mature-pending-points": {
+        "task": "saleor_crm_plugin.loyalty.tasks.mature_pending_points_task",
+        "schedule": datetime.timedelta(minutes=15),
+    },
+    "crm-expire-points": {
+        "task": "saleor_crm_plugin.loyalty.tasks.expire_points_task",
+        "schedule": datetime.timedelta(hours=1),
+    },
+    "crm-daily-loyalty": {
+        "task": "saleor_crm_plugin.loyalty.tasks.daily_loyalty_task",
+        "schedule": crontab(hour=3, minute=0),
+    },
+}
+
+
+def register_periodic_tasks() -> None:
+    for name, entry in PERIODIC_TASKS.items():
+        settings.CELERY_BEAT_SCHEDULE.setdefault(name, entry)

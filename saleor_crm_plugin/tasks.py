@@ -1,0 +1,9 @@
+"""Celery discovers tasks in ``<app>.tasks``; each domain keeps its own module."""
+
+from .loyalty.tasks import (  # noqa: F401
+    award_signup_bonus_task,
+    daily_loyalty_task,
+    expire_points_task,
+    mature_pending_points_task,
+    sync_order_points_task,
+)

@@ -1,0 +1,43 @@
+# Sourced by scripts/test and scripts/demo: find the Saleor environment, or fail fast.
+#
+# Convention: SALEOR_VENV names a Python 3.12 virtualenv holding Saleor 3.23.x with its
+# locked dependencies (default /opt/saleor/venv). See README.md, "Installing Saleor".
+# Nothing here writes to that environment: our own test packages go to .deps/.
+
+repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+SALEOR_VENV=${SALEOR_VENV:-/opt/saleor/venv}
+SALEOR_PYTHON=${SALEOR_PYTHON:-$SALEOR_VENV/bin/python}
+
+saleor_missing() {
+  cat >&2 <<MSG
+error: Saleor 3.23 is not importable from $SALEOR_PYTHON
+  $1
+This project runs inside a Saleor 3.23.x environment (Python 3.12). Install Saleor from
+https://github.com/saleor/saleor (tag 3.23.x) with its locked dependencies into a
+virtualenv, then point SALEOR_VENV at it (default /opt/saleor/venv). README.md,
+"Installing Saleor", gives the commands.
+MSG
+  exit 3
+}
+
+[ -x "$SALEOR_PYTHON" ] || saleor_missing "(no such interpreter)"
+saleor_version=$(timeout 30 "$SALEOR_PYTHON" -c 'import saleor; print(saleor.__version__)' 2>/dev/null) \
+  || saleor_missing "(import saleor failed)"
+case "$saleor_version" in
+  3.23.*) ;;
+  *) saleor_missing "(found Saleor $saleor_version)" ;;
+esac
+
+deps_dir="$repo_root/.deps"
+ensure_test_deps() {
+  local stamp="$deps_dir/.requirements-test.txt"
+  if ! cmp -s "$repo_root/requirements-test.txt" "$stamp" 2>/dev/null; then
+    rm -rf "$deps_dir"
+    "$SALEOR_PYTHON" -m pip install --quiet --disable-pip-version-check --no-deps \
+      --target "$deps_dir" -r "$repo_root/requirements-test.txt"
+    cp "$repo_root/requirements-test.txt" "$stamp"
+  fi
+}
+
+export PYTHONPATH="$repo_root:$deps_dir${PYTHONPATH:+:$PYTHONPATH}"
+export DATABASE_URL=${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/saleor_crm}

@@ -1,0 +1,53 @@
+"""Test harness: Saleor's test settings and fixtures, real PostgreSQL, our plugin on.
+
+Saleor's distribution ships its fixture modules but not its root conftest.py; this is
+the part of it we need (ARCHITECTURE §9).
+"""
+
+import django.test
+import pytest
+from django.conf import settings
+from saleor.tests.utils import prepare_test_db_connections
+
+TEST_DATABASES = {
+    settings.DATABASE_CONNECTION_DEFAULT_NAME,
+    settings.DATABASE_CONNECTION_REPLICA_NAME,
+}
+django.test.TransactionTestCase.databases = TEST_DATABASES
+django.test.TestCase.databases = TEST_DATABASES
+
+prepare_test_db_connections()
+
+pytest_plugins = [
+    "saleor.tests.fixtures",
+    "saleor.app.tests.fixtures",
+    "saleor.plugins.tests.fixtures",
+    "saleor.graphql.tests.fixtures",
+    "saleor.webhook.tests.fixtures",
+    "saleor.tax.tests.fixtures",
+    "saleor.channel.tests.fixtures",
+    "saleor.page.tests.fixtures",
+    "saleor.menu.tests.fixtures",
+    "saleor.warehouse.tests.fixtures",
+    "saleor.thumbnail.tests.fixtures",
+    "saleor.order.tests.fixtures",
+    "saleor.product.tests.fixtures",
+    "saleor.site.tests.fixtures",
+    "saleor.shipping.tests.fixtures",
+    "saleor.permission.tests.fixtures",
+    "saleor.giftcard.tests.fixtures",
+    "saleor.discount.tests.fixtures",
+    "saleor.checkout.tests.fixtures",
+    "saleor.attribute.tests.fixtures",
+    "saleor.account.tests.fixtures",
+    "saleor.graphql.account.tests.fixtures",
+    "saleor.payment.tests.fixtures",
+    "saleor.webhook.tests.circuit_breaker.fixtures",
+    "tests.fixtures",
+]
+
+
+@pytest.fixture(autouse=True)
+def _crm_plugin_enabled(settings):
+    """Every test runs with the CRM plugin in Saleor's PLUGINS (fixtures may reset it)."""
+    settings.PLUGINS = ["saleor_crm_plugin.plugin.CRMPlugin"]

@@ -1,0 +1,195 @@
+"""The plugin as Saleor sees it: discovery, manager, Plugins API, configuration."""
+
+import configparser
+import importlib.metadata
+import pathlib
+import subprocess
+import sys
+import zipfile
+
+import graphene
+from graphene.utils.str_converters import to_camel_case
+from saleor.graphql.tests.utils import get_graphql_content
+from saleor.plugins.error_codes import PluginErrorCode
+from saleor.plugins.manager import get_plugins_manager
+from saleor.plugins.models import PluginConfiguration
+
+from saleor_crm_plugin.config import PLUGIN_ID, parse_configuration
+from saleor_crm_plugin.plugin import CRMPlugin
+
+REPO = pathlib.Path(__file__).resolve().parent.parent
+
+
+def test_entry_point_declared_in_setup_cfg_resolves_to_plugin():
+    # given
+    parser = configparser.ConfigParser()
+    parser.read(REPO / "setup.cfg")
+    declared = parser["options.entry_points"]["saleor.plugins"].strip()
+    name, value = (part.strip() for part in declared.split("="))
+
+    # when
+    entry_point = importlib.metadata.EntryPoint(name=name, value=value, group="saleor.plugins")
+
+    # then
+    assert name == "saleor_crm_plugin"
+    assert entry_point.load() is CRMPlugin
+
+
+def test_built_wheel_registers_saleor_plugins_entry_point(tmp_path):
+    # given: the distribution as pip would install it
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
+         "--quiet", "--wheel-dir", str(tmp_path), str(REPO)],
+        check=True,
+        cwd=tmp_path,
+    )
+    (wheel,) = tmp_path.glob("saleor_crm_plugin-*.whl")
+    target = tmp_path / "site"
+    zipfile.ZipFile(wheel).extractall(target)
+
+    # when
+    (distribution,) = importlib.metadata.distributions(path=[str(target)])
+    entry_points = distribution.entry_points.select(group="saleor.plugins")
+
+    # then
+    assert distribution.metadata["Name"] == "saleor-crm-plugin"
+    assert [(ep.name, ep.value) for ep in entry_points] == [
+        ("saleor_crm_plugin", "saleor_crm_plugin.plugin:CRMPlugin")
+    ]
+    assert (target / "saleor_crm_plugin" / "migrations" / "0001_initial.py").exists()
+
+
+def test_plugins_manager_loads_plugin_per_channel(crm_usd, channel_PLN):
+    # when
+    manager = get_plugins_manager(allow_replica=False)
+
+    # then
+    usd_plugin = manager.get_plugin(PLUGIN_ID, channel_slug=crm_usd.slug)
+    pln_plugin = manager.get_plugin(PLUGIN_ID, channel_slug=channel_PLN.slug)
+    assert isinstance(usd_plugin, CRMPlugin)
+    assert usd_plugin.active is True
+    assert usd_plugin.channel == crm_usd
+    assert isinstance(pln_plugin, CRMPlugin)
+    assert pln_plugin.active is False
+
+
+PLUGINS_QUERY = """
+query($search: String) {
+  plugins(first: 5, filter: {search: $search}) {
+    edges { node {
+      id name
+      channelConfigurations {
+        active channel { slug }
+        configuration { name value type label helpText }
+      }
+    } }
+  }
+}
+"""
+
+
+def test_plugins_query_returns_plugin_with_configuration_fields(
+    staff_api_client, permission_manage_plugins, crm_usd
+):
+    # when
+    response = staff_api_client.post_graphql(
+        PLUGINS_QUERY, {"search": "crm"}, permissions=[permission_manage_plugins]
+    )
+
+    # then
+    edges = get_graphql_content(response)["data"]["plugins"]["edges"]
+    assert len(edges) == 1
+    plugin = edges[0]["node"]
+    assert plugin["id"] == PLUGIN_ID
+    assert plugin["name"] == CRMPlugin.PLUGIN_NAME
+    usd = next(c for c in plugin["channelConfigurations"] if c["channel"]["slug"] == crm_usd.slug)
+    assert usd["active"] is True
+    fields = {item["name"]: item for item in usd["configuration"]}
+    assert set(fields) == set(CRMPlugin.CONFIG_STRUCTURE)
+    assert fields["earn_points"]["label"] == "Points earned"
+    assert fields["tiers"]["type"] == "MULTILINE"
+    assert fields["eligible_include_shipping"]["type"] == "BOOLEAN"
+
+
+PLUGIN_UPDATE = """
+mutation($id: ID!, $channelId: ID, $input: PluginUpdateInput!) {
+  pluginUpdate(id: $id, channelId: $channelId, input: $input) {
+    plugin { channelConfigurations { active channel { slug } configuration { name value } } }
+    errors { field code message }
+  }
+}
+"""
+
+
+def test_plugin_update_activates_and_configures_one_channel(
+    staff_api_client, permission_manage_plugins, channel_USD, channel_PLN
+):
+    # given
+    variables = {
+        "id": PLUGIN_ID,
+        "channelId": graphene.Node.to_global_id("Channel", channel_USD.pk),
+        "input": {
+            "active": True,
+            "configuration": [
+                {"name": "earn_points", "value": "5"},
+                {"name": "earn_amount", "value": "2.50"},
+                {"name": "tiers", "value": "Silver | 500 | 1.25\nGold | 2000 | 1.5"},
+            ],
+        },
+    }
+
+    # when
+    response = staff_api_client.post_graphql(
+        PLUGIN_UPDATE, variables, permissions=[permission_manage_plugins]
+    )
+
+    # then
+    data = get_graphql_content(response)["data"]["pluginUpdate"]
+    assert data["errors"] == []
+    stored = PluginConfiguration.objects.get(identifier=PLUGIN_ID, channel=channel_USD)
+    assert stored.active is True
+    config = parse_configuration(stored.configuration)
+    assert config.earn_points == 5
+    assert str(config.earn_amount) == "2.50"
+    assert [tier.name for tier in config.tiers] == ["Silver", "Gold"]
+    assert not PluginConfiguration.objects.filter(
+        identifier=PLUGIN_ID, channel=channel_PLN, active=True
+    ).exists()
+
+
+def test_plugin_update_rejects_bad_configuration_and_saves_nothing(
+    staff_api_client, permission_manage_plugins, channel_USD
+):
+    # given
+    channel_id = graphene.Node.to_global_id("Channel", channel_USD.pk)
+    cases = [
+        ("earn_points", "-5", "Must be between 0 and 1000000000000."),
+        ("earn_amount", "0", "Must be greater than zero."),
+        ("earn_rounding", "banker", "'banker' is not one of: floor, half_up, ceil."),
+        ("pending_period", "two weeks", "'two weeks' is not a duration; use e.g. 14d, 36h or 90m."),
+        ("point_value", "abc", "'abc' is not a number."),
+        ("tiers", "Silver 500", "Line 1: expected 'name | threshold | multiplier'."),
+    ]
+    for field, value, message in cases:
+        variables = {
+            "id": PLUGIN_ID,
+            "channelId": channel_id,
+            "input": {"active": True, "configuration": [{"name": field, "value": value}]},
+        }
+
+        # when
+        response = staff_api_client.post_graphql(
+            PLUGIN_UPDATE, variables, permissions=[permission_manage_plugins]
+        )
+
+        # then
+        data = get_graphql_content(response)["data"]["pluginUpdate"]
+        assert data["plugin"] is None
+        assert data["errors"] == [
+            {
+                "field": to_camel_case(field),
+                "code": PluginErrorCode.INVALID.name,
+                "message": message,
+            }
+        ]
+    assert not PluginConfiguration.objects.filter(identifier=PLUGIN_ID).exists()
