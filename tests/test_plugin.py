@@ -8,6 +8,7 @@ import sys
 import zipfile
 
 import graphene
+import pytest
 from graphene.utils.str_converters import to_camel_case
 from saleor.graphql.tests.utils import get_graphql_content
 from saleor.plugins.error_codes import PluginErrorCode
@@ -157,39 +158,37 @@ def test_plugin_update_activates_and_configures_one_channel(
     ).exists()
 
 
-def test_plugin_update_rejects_bad_configuration_and_saves_nothing(
-    staff_api_client, permission_manage_plugins, channel_USD
-):
-    # given
-    channel_id = graphene.Node.to_global_id("Channel", channel_USD.pk)
-    cases = [
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
         ("earn_points", "-5", "Must be between 0 and 1000000000000."),
         ("earn_amount", "0", "Must be greater than zero."),
         ("earn_rounding", "banker", "'banker' is not one of: floor, half_up, ceil."),
         ("pending_period", "two weeks", "'two weeks' is not a duration; use e.g. 14d, 36h or 90m."),
         ("point_value", "abc", "'abc' is not a number."),
         ("tiers", "Silver 500", "Line 1: expected 'name | threshold | multiplier'."),
+        ("tiers", "Gold | 900 | 2\nSilver | 500 | 1.5", "Tiers must be listed by strictly increasing threshold."),
+    ],
+)
+def test_plugin_update_rejects_bad_configuration_and_saves_nothing(
+    field, value, message, staff_api_client, permission_manage_plugins, channel_USD
+):
+    # given
+    variables = {
+        "id": PLUGIN_ID,
+        "channelId": graphene.Node.to_global_id("Channel", channel_USD.pk),
+        "input": {"active": True, "configuration": [{"name": field, "value": value}]},
+    }
+
+    # when
+    response = staff_api_client.post_graphql(
+        PLUGIN_UPDATE, variables, permissions=[permission_manage_plugins]
+    )
+
+    # then
+    data = get_graphql_content(response)["data"]["pluginUpdate"]
+    assert data["plugin"] is None
+    assert data["errors"] == [
+        {"field": to_camel_case(field), "code": PluginErrorCode.INVALID.name, "message": message}
     ]
-    for field, value, message in cases:
-        variables = {
-            "id": PLUGIN_ID,
-            "channelId": channel_id,
-            "input": {"active": True, "configuration": [{"name": field, "value": value}]},
-        }
-
-        # when
-        response = staff_api_client.post_graphql(
-            PLUGIN_UPDATE, variables, permissions=[permission_manage_plugins]
-        )
-
-        # then
-        data = get_graphql_content(response)["data"]["pluginUpdate"]
-        assert data["plugin"] is None
-        assert data["errors"] == [
-            {
-                "field": to_camel_case(field),
-                "code": PluginErrorCode.INVALID.name,
-                "message": message,
-            }
-        ]
     assert not PluginConfiguration.objects.filter(identifier=PLUGIN_ID).exists()
