@@ -15,7 +15,7 @@ from saleor.plugins.error_codes import PluginErrorCode
 from saleor.plugins.manager import get_plugins_manager
 from saleor.plugins.models import PluginConfiguration
 
-from saleor_crm_plugin.config import PLUGIN_ID, parse_configuration
+from saleor_crm_plugin.config import DEFAULT_CONFIG, PLUGIN_ID, parse_configuration
 from saleor_crm_plugin.plugin import CRMPlugin
 
 REPO = pathlib.Path(__file__).resolve().parent.parent
@@ -191,4 +191,7 @@ def test_plugin_update_rejects_bad_configuration_and_saves_nothing(
     assert data["errors"] == [
         {"field": to_camel_case(field), "code": PluginErrorCode.INVALID.name, "message": message}
     ]
-    assert not PluginConfiguration.objects.filter(identifier=PLUGIN_ID).exists()
+    # Saleor stores the plugin's defaults when it loads it; the bad value is not there
+    stored = PluginConfiguration.objects.get(identifier=PLUGIN_ID, channel=channel_USD)
+    assert stored.active is False
+    assert parse_configuration(stored.configuration) == DEFAULT_CONFIG
