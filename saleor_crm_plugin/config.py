@@ -87,8 +87,8 @@ _FIELDS: dict[str, tuple[object, str, str, str]] = {
         ROUNDING_FLOOR,
         ConfigurationTypeField.STRING,
         "Rounding of earned points",
-        "How fractional points of an order round: floor, half_up or ceil "
-        "(default floor, once per order).",
+        "How a partial 'Per amount spent' counts, once per order: floor (default; "
+        "3.00 at 5 points per 2.50 earns 5), half_up or ceil.",
     ),
     "eligible_include_shipping": (
         False,
