@@ -1,0 +1,75 @@
+"""Bring the demo database to a ready state; safe to run any number of times.
+
+Run inside Django (``python -m django shell -c "from demo.prepare import main; main()"``)
+with ``DJANGO_SETTINGS_MODULE=demo.settings``:
+
+1. apply Saleor's migrations and ours;
+2. load Saleor's sample data (``populatedb --createsuperuser``) once, in one
+   transaction, so an interrupted load leaves nothing half-written and the next run
+   starts it again;
+3. make the CRM programme active on the default channel, through the same path as
+   ``pluginUpdate`` (Saleor's plugin manager, which validates the configuration).
+"""
+
+import os
+
+import saleor
+from django.conf import settings
+from django.core.management import call_command
+from django.db import transaction
+from saleor.channel.models import Channel
+from saleor.plugins.manager import get_plugins_manager
+from saleor.plugins.models import PluginConfiguration
+from saleor.product.models import Product
+
+from saleor_crm_plugin.config import PLUGIN_ID
+
+# A programme that shows results at once: 1 point per 1.00 spent, available right
+# away (no return window), worth 0.01 each, and two spend tiers.
+DEMO_PROGRAMME = {
+    "earn_points": "1",
+    "earn_amount": "1.00",
+    "pending_period": "0",
+    "point_value": "0.01",
+    "tier_basis": "spend",
+    "tiers": "Silver | 200 | 1.25\nGold | 1000 | 1.5",
+    "signup_bonus": "50",
+}
+
+
+def populate_once() -> bool:
+    """Load Saleor's sample data unless the catalogue has products; return if it did."""
+    if Product.objects.exists():
+        return False
+    # populatedb opens its placeholder images by the relative path
+    # saleor/static/placeholders/… (ARCHITECTURE §10).
+    os.chdir(os.path.dirname(os.path.dirname(saleor.__file__)))
+    with transaction.atomic():
+        call_command("populatedb", createsuperuser=True)
+    return True
+
+
+def activate_crm(channel_slug: str) -> str:
+    """Activate the programme on ``channel_slug``; configure it the first time."""
+    channel = Channel.objects.get(slug=channel_slug)
+    configured = PluginConfiguration.objects.filter(
+        identifier=PLUGIN_ID, channel=channel
+    ).exists()
+    cleaned_data: dict = {"active": True}
+    if not configured:
+        cleaned_data["configuration"] = [
+            {"name": name, "value": value} for name, value in DEMO_PROGRAMME.items()
+        ]
+    manager = get_plugins_manager(allow_replica=False)
+    manager.save_plugin_configuration(PLUGIN_ID, channel_slug, cleaned_data)
+    return "kept the existing configuration" if configured else "configured the demo programme"
+
+
+def main() -> None:
+    call_command("migrate", interactive=False, verbosity=1)
+    if populate_once():
+        print("Loaded Saleor's sample data.")
+    else:
+        print("Sample data already loaded.")
+    outcome = activate_crm(settings.DEFAULT_CHANNEL_SLUG)
+    print(f"CRM plugin active on {settings.DEFAULT_CHANNEL_SLUG} ({outcome}).")
