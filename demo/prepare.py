@@ -37,7 +37,7 @@ DEMO_PROGRAMME = {
 }
 
 
-def populate_once() -> bool:
+def populate_once(*, images: bool = True) -> bool:
     """Load Saleor's sample data unless the catalogue has products; return if it did."""
     if Product.objects.exists():
         return False
@@ -45,7 +45,7 @@ def populate_once() -> bool:
     # saleor/static/placeholders/… (ARCHITECTURE §10).
     os.chdir(os.path.dirname(os.path.dirname(saleor.__file__)))
     with transaction.atomic():
-        call_command("populatedb", createsuperuser=True)
+        call_command("populatedb", createsuperuser=True, withoutimages=not images)
     return True
 
 

@@ -1,32 +1,89 @@
-"""Reads of Saleor's order data that the loyalty rules need.
+"""Reads of Saleor's data that the loyalty rules need.
 
 Kept apart from the rules so that the rules stay pure and these reads stay few: each
-function is one or two queries whatever the size of the order.
+function is a handful of queries whatever the size of the order.
+
+Money is read from both payment flows Saleor has: the transactions API
+(``TransactionItem`` amounts, granted refunds) and legacy ``Payment`` objects
+(captures and refund transactions). Gift cards are tender, never money that earns
+points, whichever way they paid: attached to the checkout (Saleor then lowers the
+order's total and records ``GiftCardEvent`` "used in order"; loyalty redemptions work
+this way) or through Saleor's gift-card payment gateway (a ``TransactionItem``).
 """
 
 import dataclasses
+import datetime
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.db.models import Exists, OuterRef, Q, Subquery, Sum
 from saleor.giftcard import GiftCardEvents
+from saleor.giftcard.const import GIFT_CARD_PAYMENT_GATEWAY_ID
 from saleor.giftcard.models import GiftCardEvent
-from saleor.order import FulfillmentStatus, OrderGrantedRefundStatus
-from saleor.order.models import FulfillmentLine, Order, OrderGrantedRefundLine, OrderLine
-from saleor.payment import TransactionKind
-from saleor.payment.models import Transaction, TransactionItem
+from saleor.order import FulfillmentStatus, OrderGrantedRefundStatus, OrderStatus
+from saleor.order.models import (
+    Fulfillment,
+    FulfillmentLine,
+    Order,
+    OrderGrantedRefund,
+    OrderGrantedRefundLine,
+    OrderLine,
+)
+from saleor.payment import TransactionEventType, TransactionKind
+from saleor.payment.models import Payment, Transaction, TransactionEvent, TransactionItem
+from saleor.plugins.models import PluginConfiguration
 
-from ..config import ChannelConfig
+from ..config import PLUGIN_ID, ChannelConfig
+from .models import EntryType, LoyaltyEntry
 
 _REFUNDED_FULFILLMENTS = (
     FulfillmentStatus.REFUNDED,
     FulfillmentStatus.REFUNDED_AND_RETURNED,
 )
+_GRANT_REFUND_EVENTS = (
+    TransactionEventType.REFUND_REQUEST,
+    TransactionEventType.REFUND_SUCCESS,
+    TransactionEventType.REFUND_REVERSE,
+    TransactionEventType.REFUND_FAILURE,
+)
+NOT_EARNING_STATUSES = (OrderStatus.DRAFT, OrderStatus.CANCELED, OrderStatus.EXPIRED)
 
 
 @dataclasses.dataclass(frozen=True)
 class EligibleAmounts:
+    """The part of an order that earns points: in total and per order line."""
+
     total: Decimal
     by_line: dict[str, Decimal]
+    quantities: dict[str, int]
+
+
+@dataclasses.dataclass(frozen=True)
+class OrderMoney:
+    """What an order asked for and what moved, gift-card tender left out."""
+
+    due: Decimal
+    captured: Decimal  # ever captured: refunded money still counts
+    refunded: Decimal
+    # Refunds that name order lines: quantity per line and the money they returned.
+    refunded_quantities: dict[str, int]
+    refunded_for_lines: Decimal
+
+    @property
+    def paid_in_full(self) -> bool:
+        return self.captured >= self.due
+
+    @property
+    def refunded_without_lines(self) -> Decimal:
+        """Money refunded beyond the line refunds and beyond any overpayment."""
+        overpaid = max(self.captured - self.due, Decimal(0))
+        unexplained = self.refunded - min(self.refunded_for_lines, self.refunded)
+        return max(unexplained - overpaid, Decimal(0))
+
+
+def _gift_card_gateway_transactions(order: Order):
+    return TransactionItem.objects.filter(
+        order_id=order.pk, app_identifier=GIFT_CARD_PAYMENT_GATEWAY_ID
+    )
 
 
 def gift_card_tender(order: Order) -> Decimal:
@@ -40,25 +97,28 @@ def gift_card_tender(order: Order) -> Decimal:
         before = Decimal(str(balance.get("old_current_balance") or 0))
         after = Decimal(str(balance.get("current_balance") or 0))
         tender += max(before - after, Decimal(0))
-    return tender
+    through_gateway = _gift_card_gateway_transactions(order).aggregate(
+        charged=Sum("charged_value"), refunded=Sum("refunded_value")
+    )
+    return tender + (through_gateway["charged"] or 0) + (through_gateway["refunded"] or 0)
 
 
 def eligible_amounts(order: Order, config: ChannelConfig) -> EligibleAmounts:
     """The amount of ``order`` that earns points, in total and per line.
 
     Lines count after discounts, net of tax unless configured otherwise; shipping only
-    when configured. The part paid by gift cards (which is how loyalty points pay) is
-    taken out proportionally, so points never earn points.
+    when configured. Gift-card tender (which is how loyalty points pay) is subtracted
+    in full, so points never earn points; each line keeps its share of what is left.
     """
     price_field = (
         "total_price_gross_amount" if config.eligible_include_tax else "total_price_net_amount"
     )
-    by_line = {
-        str(line_id): Decimal(amount)
-        for line_id, amount in OrderLine.objects.filter(order_id=order.pk).values_list(
-            "pk", price_field
-        )
-    }
+    by_line: dict[str, Decimal] = {}
+    quantities: dict[str, int] = {}
+    rows = OrderLine.objects.filter(order_id=order.pk).values_list("pk", price_field, "quantity")
+    for line_id, amount, quantity in rows:
+        by_line[str(line_id)] = Decimal(amount)
+        quantities[str(line_id)] = quantity
     if config.eligible_include_shipping:
         shipping = (
             order.shipping_price_gross_amount
@@ -67,61 +127,144 @@ def eligible_amounts(order: Order, config: ChannelConfig) -> EligibleAmounts:
         )
         if shipping:
             by_line["shipping"] = Decimal(shipping)
-    gross = Decimal(order.total_gross_amount)
+            quantities["shipping"] = 1
+    base = sum(by_line.values(), Decimal(0))
     tender = gift_card_tender(order)
-    if tender > 0 and gross > 0:
-        scale = max(Decimal(0), 1 - tender / gross)
-        by_line = {key: amount * scale for key, amount in by_line.items()}
-    return EligibleAmounts(total=sum(by_line.values(), Decimal(0)), by_line=by_line)
+    total = max(base - tender, Decimal(0))
+    if tender > 0 and base > 0:
+        by_line = {key: amount * total / base for key, amount in by_line.items()}
+    return EligibleAmounts(total=total, by_line=by_line, quantities=quantities)
 
 
-def refunded_quantities(order: Order) -> dict[str, int]:
-    """Refunded quantity per order line, from refund fulfillments and granted refunds.
+def order_money(order: Order) -> OrderMoney:
+    """Money asked, captured and refunded on ``order`` through both payment flows."""
+    money_transactions = TransactionItem.objects.filter(order_id=order.pk).exclude(
+        app_identifier=GIFT_CARD_PAYMENT_GATEWAY_ID
+    )
+    by_transactions = money_transactions.aggregate(
+        charged=Sum("charged_value"), refunded=Sum("refunded_value")
+    )
+    legacy_captured = Payment.objects.filter(order_id=order.pk).aggregate(
+        total=Sum("captured_amount")
+    )["total"] or Decimal(0)
+    legacy_refunds = Transaction.objects.filter(payment__order_id=order.pk, is_success=True)
+    legacy_refunded = (
+        legacy_refunds.filter(kind=TransactionKind.REFUND).aggregate(total=Sum("amount"))[
+            "total"
+        ]
+        or Decimal(0)
+    ) - (
+        legacy_refunds.filter(kind=TransactionKind.REFUND_REVERSED).aggregate(
+            total=Sum("amount")
+        )["total"]
+        or Decimal(0)
+    )
+    refunded = Decimal(by_transactions["refunded"] or 0) + legacy_refunded
+    captured = Decimal(by_transactions["charged"] or 0) + legacy_captured + refunded
+    gateway = _gift_card_gateway_transactions(order).aggregate(
+        charged=Sum("charged_value"), refunded=Sum("refunded_value")
+    )
+    paid_by_gateway = Decimal(gateway["charged"] or 0) + Decimal(gateway["refunded"] or 0)
+    quantities, refunded_for_lines = _line_refunds(order)
+    return OrderMoney(
+        due=max(Decimal(order.total_gross_amount) - paid_by_gateway, Decimal(0)),
+        captured=captured,
+        refunded=refunded,
+        refunded_quantities=quantities,
+        refunded_for_lines=refunded_for_lines,
+    )
 
-    The two are alternative ways to record the same refund (payments vs transactions
-    API), so a line counts the larger of the two, never their sum.
+
+def _line_refunds(order: Order) -> tuple[dict[str, int], Decimal]:
+    """Refunded quantity per order line and the money those refunds returned.
+
+    Legacy payments record a refund of lines as a refunded fulfillment; the
+    transactions API as a granted refund whose refund succeeded. The two are
+    alternative records of the same refund, so a line counts the larger of the two,
+    never their sum.
     """
     from_fulfillments: dict[str, int] = {}
     rows = (
         FulfillmentLine.objects.filter(
-            fulfillment__order_id=order.pk,
-            fulfillment__status__in=_REFUNDED_FULFILLMENTS,
+            fulfillment__order_id=order.pk, fulfillment__status__in=_REFUNDED_FULFILLMENTS
         )
         .values("order_line_id")
         .annotate(quantity=Sum("quantity"))
+        .order_by()
     )
     for row in rows:
         from_fulfillments[str(row["order_line_id"])] = row["quantity"]
+    money = Fulfillment.objects.filter(
+        order_id=order.pk,
+        status__in=_REFUNDED_FULFILLMENTS,
+        total_refund_amount__isnull=False,
+        lines__isnull=False,
+    ).distinct().aggregate(total=Sum("total_refund_amount"))["total"] or Decimal(0)
+
+    grant_ids = list(_refunded_grants(order).values_list("pk", flat=True))
     from_grants: dict[str, int] = {}
     rows = (
-        OrderGrantedRefundLine.objects.filter(
-            granted_refund__order_id=order.pk,
-            granted_refund__status=OrderGrantedRefundStatus.SUCCESS,
-        )
+        OrderGrantedRefundLine.objects.filter(granted_refund_id__in=grant_ids)
         .values("order_line_id")
         .annotate(quantity=Sum("quantity"))
+        .order_by()
     )
     for row in rows:
         from_grants[str(row["order_line_id"])] = row["quantity"]
+    money += OrderGrantedRefund.objects.filter(
+        pk__in=grant_ids, lines__isnull=False
+    ).distinct().aggregate(total=Sum("amount_value"))["total"] or Decimal(0)
+
     keys = from_fulfillments.keys() | from_grants.keys()
-    return {key: max(from_fulfillments.get(key, 0), from_grants.get(key, 0)) for key in keys}
-
-
-def line_quantities(order: Order) -> dict[str, int]:
-    return {
-        str(line_id): quantity
-        for line_id, quantity in OrderLine.objects.filter(order_id=order.pk).values_list(
-            "pk", "quantity"
-        )
+    quantities = {
+        key: max(from_fulfillments.get(key, 0), from_grants.get(key, 0)) for key in keys
     }
+    return quantities, Decimal(money)
 
 
-def refunded_amount(order: Order) -> Decimal:
-    """Money refunded on ``order`` through transactions and legacy payments."""
-    by_transactions = TransactionItem.objects.filter(order_id=order.pk).aggregate(
-        total=Sum("refunded_value")
-    )["total"] or Decimal(0)
-    by_payments = Transaction.objects.filter(
-        payment__order_id=order.pk, kind=TransactionKind.REFUND, is_success=True
-    ).aggregate(total=Sum("amount"))["total"] or Decimal(0)
-    return Decimal(by_transactions) + Decimal(by_payments)
+def _refunded_grants(order: Order):
+    """Granted refunds of ``order`` whose refund went through.
+
+    Saleor sets a grant's status only after it has announced the refund to plugins,
+    so the status is derived here the way Saleor derives it: from the latest refund
+    event linked to the grant (the stored status when there is none).
+    """
+    last_event = (
+        TransactionEvent.objects.filter(
+            related_granted_refund_id=OuterRef("pk"),
+            transaction_id=OuterRef("transaction_item_id"),
+            type__in=_GRANT_REFUND_EVENTS,
+        )
+        .order_by("-created_at", "-pk")
+        .values("type")[:1]
+    )
+    return (
+        OrderGrantedRefund.objects.filter(order_id=order.pk)
+        .annotate(last_event=Subquery(last_event))
+        .filter(
+            Q(last_event=TransactionEventType.REFUND_SUCCESS)
+            | Q(last_event__isnull=True, status=OrderGrantedRefundStatus.SUCCESS)
+        )
+    )
+
+
+def orders_to_backfill(*, channel_id: int, since: datetime.datetime | None = None):
+    """Ids of a channel's customer orders that have not earned yet, oldest first."""
+    earned = LoyaltyEntry.objects.filter(order_id=OuterRef("pk"), type=EntryType.EARN)
+    orders = Order.objects.filter(channel_id=channel_id, user_id__isnull=False).exclude(
+        status__in=NOT_EARNING_STATUSES
+    )
+    if since is not None:
+        orders = orders.filter(created_at__gte=since)
+    return orders.filter(~Exists(earned)).order_by("created_at", "pk")
+
+
+def active_program_channel_ids() -> list[int]:
+    """Channels whose CRM plugin configuration is active."""
+    return list(
+        PluginConfiguration.objects.filter(
+            identifier=PLUGIN_ID, active=True, channel__isnull=False
+        )
+        .order_by("channel_id")
+        .values_list("channel_id", flat=True)
+    )

@@ -8,14 +8,20 @@ reversal of it) to available. Everything else in the loyalty domain calls these 
 
 Balances may go negative only through a reversal of points already spent (or a staff
 adjustment); a negative balance is a debt that blocks redemption and is repaid by the
-next points earned. Redemption never overdraws: it raises ``InsufficientPoints``.
+next points earned. Redemption and expiry never overdraw: they raise
+``InsufficientPoints``.
+
+``audit_accounts`` recomputes every account's totals from its entries and returns the
+accounts whose stored totals or batches disagree (``manage.py crm_loyalty_audit``).
 """
 
 import dataclasses
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from .exceptions import InsufficientPoints, InvalidPoints
 from .lock_objects import loyalty_account_qs_select_for_update
@@ -27,6 +33,7 @@ MAX_ENTRY_POINTS = 10**12
 _LIFETIME_TYPES = {EntryType.EARN, EntryType.BONUS, EntryType.REVERSE}
 # Debits that must never overdraw the balance.
 _NO_OVERDRAFT_TYPES = {EntryType.REDEEM, EntryType.EXPIRE}
+_ENTRY_TYPES = {value for value, _label in EntryType.CHOICES}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -59,15 +66,17 @@ def post_entry(
     batch: LoyaltyEntry | None = None,
     available_at: datetime | None = None,
     expires_at: datetime | None = None,
+    occurred_at: datetime | None = None,
 ) -> Posting:
     """Append one entry to ``account``'s ledger, once per ``idempotency_key``.
 
     A positive available entry is a new batch; a negative one consumes batches,
-    ``batch`` first when given, then the oldest. A pending entry (earned inside the
-    return window, or reversing such points) moves ``pending`` instead of ``balance``.
+    ``batch`` first when given, then the oldest. A pending credit (earned inside the
+    return window) moves ``pending`` instead of ``balance``. A debit against a
+    ``batch`` takes the batch's status, read under the lock: reversing points that
+    are still pending reduces ``pending``, however the caller saw the batch before.
     """
-    if not isinstance(points, int) or points == 0 or abs(points) > MAX_ENTRY_POINTS:
-        raise InvalidPoints(f"Points must be a non-zero whole number up to {MAX_ENTRY_POINTS}.")
+    _validate(points=points, entry_type=entry_type, status=status, key=idempotency_key)
     source = source or EntrySource()
 
     existing = LoyaltyEntry.objects.filter(idempotency_key=idempotency_key).first()
@@ -80,6 +89,8 @@ def post_entry(
         if existing is not None:
             return Posting(entry=existing, created=False)
 
+        if points < 0 and batch is not None:
+            status = LoyaltyEntry.objects.values_list("status", flat=True).get(pk=batch.pk)
         remaining = 0
         if status == EntryStatus.PENDING:
             if points < 0 and locked.pending + points < 0:
@@ -112,9 +123,10 @@ def post_entry(
                     remaining=remaining,
                     available_at=available_at,
                     expires_at=expires_at,
+                    occurred_at=occurred_at or timezone.now(),
                 )
         except IntegrityError:
-            # Only reachable if the key was taken outside the lock (a raw insert).
+            # The same key posted to another account at the same moment: that one won.
             return Posting(
                 entry=LoyaltyEntry.objects.get(idempotency_key=idempotency_key),
                 created=False,
@@ -129,6 +141,25 @@ def post_entry(
             totals["lifetime_points"] = F("lifetime_points") + points
         LoyaltyAccount.objects.filter(pk=locked.pk).update(**totals)
     return Posting(entry=entry, created=True)
+
+
+def _validate(*, points, entry_type: str, status: str, key: str) -> None:
+    if (
+        not isinstance(points, int)
+        or isinstance(points, bool)
+        or points == 0
+        or abs(points) > MAX_ENTRY_POINTS
+    ):
+        raise InvalidPoints(
+            f"Points must be a non-zero whole number up to {MAX_ENTRY_POINTS}.",
+            field="points",
+        )
+    if entry_type not in _ENTRY_TYPES:
+        raise InvalidPoints(f"Unknown entry type {entry_type!r}.", field="type")
+    if status not in (EntryStatus.PENDING, EntryStatus.AVAILABLE):
+        raise InvalidPoints(f"Unknown entry status {status!r}.", field="status")
+    if not key or len(key) > 255:
+        raise InvalidPoints("An idempotency key of 1 to 255 characters is required.")
 
 
 def mature_batch(*, batch_id: int, now: datetime) -> bool:
@@ -164,7 +195,11 @@ def _new_batch_remaining(points: int, balance_before: int) -> int:
 
 
 def _consume_batches(account: LoyaltyAccount, points: int, *, first: LoyaltyEntry | None):
-    """Take ``points`` from the account's batches: ``first``, then oldest first."""
+    """Take ``points`` from the account's batches: ``first``, then oldest first.
+
+    What the batches cannot cover is debt: the balance goes below zero and every
+    batch is left empty, so Σ remaining = max(balance, 0) still holds.
+    """
     batches = (
         LoyaltyEntry.objects.select_for_update()
         .filter(account=account, remaining__gt=0, status=EntryStatus.AVAILABLE)
@@ -180,3 +215,72 @@ def _consume_batches(account: LoyaltyAccount, points: int, *, first: LoyaltyEntr
         taken = min(entry.remaining, left)
         LoyaltyEntry.objects.filter(pk=entry.pk).update(remaining=F("remaining") - taken)
         left -= taken
+
+
+# --- audit ----------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class AccountAudit:
+    """One account's stored totals next to the totals recomputed from its entries."""
+
+    account_id: int
+    user_id: int
+    channel_id: int
+    balance: int
+    available_sum: int
+    pending: int
+    pending_sum: int
+    remaining_sum: int
+
+    @property
+    def problems(self) -> list[str]:
+        found = []
+        if self.balance != self.available_sum:
+            found.append(f"balance {self.balance} != Σ available {self.available_sum}")
+        if self.pending != self.pending_sum:
+            found.append(f"pending {self.pending} != Σ pending {self.pending_sum}")
+        if self.remaining_sum != max(self.available_sum, 0):
+            found.append(
+                f"Σ remaining {self.remaining_sum} != max(Σ available, 0) "
+                f"{max(self.available_sum, 0)}"
+            )
+        return found
+
+
+def audit_accounts(*, account_ids=None) -> tuple[int, list[AccountAudit]]:
+    """Check every account (or ``account_ids``): return how many and those that disagree.
+
+    One grouped query; the ledger's invariants are that the stored balance equals the
+    sum of available entries, pending the sum of pending ones, and what is left of the
+    available credit batches equals the balance when it is not negative (else zero).
+    """
+    available = Q(entries__status=EntryStatus.AVAILABLE)
+    accounts = LoyaltyAccount.objects.all()
+    if account_ids is not None:
+        accounts = accounts.filter(pk__in=list(account_ids))
+    rows = (
+        accounts.order_by("pk")
+        .annotate(
+            available_sum=Coalesce(Sum("entries__points", filter=available), 0),
+            pending_sum=Coalesce(
+                Sum("entries__points", filter=Q(entries__status=EntryStatus.PENDING)), 0
+            ),
+            remaining_sum=Coalesce(
+                Sum("entries__remaining", filter=available & Q(entries__points__gt=0)), 0
+            ),
+        )
+        .values_list(
+            "pk", "user_id", "channel_id", "balance", "available_sum",
+            "pending", "pending_sum", "remaining_sum",
+        )
+    )
+    checked = 0
+    mismatches = []
+    for row in rows.iterator(chunk_size=2000):
+        checked += 1
+        audit = AccountAudit(*row)
+        if audit.problems:
+            mismatches.append(audit)
+    return checked, mismatches
+

@@ -17,11 +17,14 @@ Design (after django-hordak and Saleor's ``TransactionEvent``):
 * Credits (earn, bonus, positive adjust) are batches: ``remaining`` is what is left of
   the batch after spending took the oldest first (FIFO); expiry takes what remains.
   The sum of ``remaining`` over available batches equals ``max(balance, 0)``.
+* ``created_at`` is when the entry was written (the audit trail); ``occurred_at`` is
+  when what it records happened (an order's payment, even when a backfill writes it
+  years later). Rolling tier windows count by ``occurred_at``.
 """
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 
@@ -123,6 +126,7 @@ class LoyaltyEntry(models.Model):
         "app.App", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    occurred_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ("-created_at", "-pk")
@@ -133,9 +137,15 @@ class LoyaltyEntry(models.Model):
             models.CheckConstraint(
                 condition=Q(remaining__gte=0), name="crm_loyalty_entry_remaining_gte_0"
             ),
+            # Only a credit holds points to spend, and never more than it brought.
+            models.CheckConstraint(
+                condition=Q(remaining=0) | Q(remaining__lte=F("points")),
+                name="crm_loyalty_entry_remaining_lte_points",
+            ),
         ]
         indexes = [
             models.Index(fields=["account", "-created_at"], name="crm_loyalty_ent_acc"),
+            models.Index(fields=["account", "occurred_at"], name="crm_loyalty_ent_acc_occ"),
             models.Index(
                 fields=["available_at"],
                 name="crm_loyalty_ent_maturing",
@@ -174,6 +184,16 @@ class CustomerProfile(models.Model):
     )
     birthday = models.DateField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+
+class LoyaltyProgramStart(models.Model):
+    """When a channel's programme started: customers who joined since get the sign-up
+    bonus when their account opens (``actions.get_or_create_account``)."""
+
+    channel = models.OneToOneField(
+        "channel.Channel", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    started_at = models.DateTimeField(default=timezone.now)
 
 
 class LoyaltyNotice(models.Model):

@@ -1,26 +1,32 @@
 """Loyalty notifications, sent through Saleor's ``manager.notify`` (ARCHITECTURE §7).
 
 Our own event names let any plugin or app subscribed to NOTIFY_USER take over the
-sending; each notice is recorded under a unique key so it goes out once.
+sending (Saleor's WebhookPlugin forwards every notify event to such apps). Each
+notice is recorded under a unique key before it is handed to Saleor, so it goes out
+at most once however often the hourly task runs; if handing it over fails, the
+record is removed and the next run tries again.
 """
 
 import datetime
+import logging
 
 from django.db import IntegrityError, transaction
 from django.db.models import Min, Sum
+from saleor.account.notifications import get_user_custom_payload
 from saleor.plugins.manager import get_plugins_manager
 
 from ..config import load_channel_program
+from . import fetch
 from .models import EntryStatus, LoyaltyAccount, LoyaltyEntry, LoyaltyNotice
+
+logger = logging.getLogger(__name__)
 
 POINTS_EXPIRING_EVENT = "crm_points_expiring"
 
 
 def expiring_points_payload(account: LoyaltyAccount, points: int, expires_at) -> dict:
-    user = account.user
     return {
-        "user": {"id": user.pk, "email": user.email, "first_name": user.first_name},
-        "recipient_email": user.email,
+        **get_user_custom_payload(account.user),
         "channel_slug": account.channel.slug,
         "points": points,
         "balance": account.balance,
@@ -28,41 +34,72 @@ def expiring_points_payload(account: LoyaltyAccount, points: int, expires_at) ->
     }
 
 
-def send_expiry_warnings(*, now: datetime.datetime, limit: int = 1000) -> int:
-    """Warn each customer once per expiry day about points that will expire soon."""
-    rows = (
+def expiry_warning_key(account_id: int, expiry_date: datetime.date) -> str:
+    return f"expiry-warning:{account_id}:{expiry_date.isoformat()}"
+
+
+def send_expiry_warnings(*, now: datetime.datetime) -> int:
+    """Warn each customer once per expiry day about points expiring within the window.
+
+    The window is the channel's ``expiry_warning_before``; points expiring the same
+    (UTC) day make one warning with their total.
+    """
+    sent = 0
+    manager = None
+    for channel_id in fetch.active_program_channel_ids():
+        warning = load_channel_program(channel_id).config.expiry_warning_seconds
+        if not warning:
+            continue
+        window = datetime.timedelta(seconds=warning)
+        for account, points, expires_at, key in _unwarned_expiries(channel_id, now, window):
+            try:
+                with transaction.atomic():
+                    notice = LoyaltyNotice.objects.create(account=account, key=key, created_at=now)
+            except IntegrityError:
+                continue  # another run recorded it first
+            manager = manager or get_plugins_manager(allow_replica=False)
+            payload = expiring_points_payload(account, points, expires_at)
+            try:
+                manager.notify(
+                    POINTS_EXPIRING_EVENT,
+                    lambda payload=payload: payload,
+                    channel_slug=account.channel.slug,
+                )
+            except Exception:  # a failing notifier must not stop the other warnings
+                logger.exception("saleor-crm: expiry warning %s not sent", key)
+                notice.delete()
+                continue
+            sent += 1
+    return sent
+
+
+def _unwarned_expiries(channel_id: int, now, window: datetime.timedelta):
+    """(account, points, first expiry, key) per account and expiry day not yet warned of."""
+    rows = list(
         LoyaltyEntry.objects.filter(
-            remaining__gt=0, status=EntryStatus.AVAILABLE, expires_at__gt=now
+            account__channel_id=channel_id,
+            remaining__gt=0,
+            status=EntryStatus.AVAILABLE,
+            expires_at__gt=now,
+            expires_at__lte=now + window,
         )
         .values("account_id", "expires_at__date")
-        .annotate(points=Sum("remaining"), expires_at=Min("expires_at"))
-        .order_by("expires_at__date")
+        .annotate(points=Sum("remaining"), first_expiry=Min("expires_at"))
+        .order_by("expires_at__date", "account_id")
     )
-    manager = None
-    sent = 0
-    programs: dict[int, object] = {}
-    for row in rows[: limit * 10]:
-        account = LoyaltyAccount.objects.select_related("user", "channel").get(
-            pk=row["account_id"]
-        )
-        program = programs.setdefault(account.channel_id, load_channel_program(account.channel_id))
-        warning = program.config.expiry_warning_seconds
-        if not program.active or not warning:
-            continue
-        if row["expires_at"] > now + datetime.timedelta(seconds=warning):
-            continue
-        key = f"expiry-warning:{account.pk}:{row['expires_at__date'].isoformat()}"
-        try:
-            with transaction.atomic():
-                LoyaltyNotice.objects.create(account=account, key=key)
-        except IntegrityError:
-            continue
-        manager = manager or get_plugins_manager(allow_replica=False)
-        payload = expiring_points_payload(account, row["points"], row["expires_at"])
-        manager.notify(
-            POINTS_EXPIRING_EVENT, lambda payload=payload: payload, channel_slug=account.channel.slug
-        )
-        sent += 1
-        if sent >= limit:
-            break
-    return sent
+    # A warning about a day still ahead was sent at most ``window`` ago.
+    warned = set(
+        LoyaltyNotice.objects.filter(
+            account__channel_id=channel_id, created_at__gte=now - window
+        ).values_list("key", flat=True)
+    )
+    pending = []
+    for row in rows:
+        key = expiry_warning_key(row["account_id"], row["expires_at__date"])
+        if key not in warned:
+            pending.append((row["account_id"], row["points"], row["first_expiry"], key))
+    accounts = LoyaltyAccount.objects.select_related("user", "channel").in_bulk(
+        {account_id for account_id, *_rest in pending}
+    )
+    for account_id, points, first_expiry, key in pending:
+        yield accounts[account_id], points, first_expiry, key

@@ -4,19 +4,27 @@ All arithmetic is on integers in the currency's minor units (cents; yen; fils), 
 no float ever decides a point. An order earns whole "earn units": with 5 points per
 2.50, an order of 3.00 holds one unit (floor, the default rule) and earns 5, not 6.
 A tier multiplier applies to the order's points, rounded down.
+
+What counts towards a tier is a rule too (``tier_basis_condition``): credits that
+happened inside the rolling window, less the reversals of those credits, whenever the
+reversal came.
 """
 
+import datetime
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 from babel.numbers import get_currency_precision
+from django.db.models import Q
 
 from ..config import (
     ROUNDING_CEIL,
     ROUNDING_FLOOR,
     ROUNDING_HALF_UP,
+    TIER_BASIS_POINTS,
     ChannelConfig,
     TierRule,
 )
+from .models import EntryType
 
 
 def to_minor_units(amount: Decimal, currency: str) -> int:
@@ -66,6 +74,49 @@ def share_of_points(points: int, part: Decimal, whole: Decimal) -> int:
     if part >= whole:
         return points
     return int((Decimal(points) * part / whole).to_integral_value(ROUND_HALF_UP))
+
+
+def refunded_eligible_value(
+    *,
+    by_line: dict[str, Decimal],
+    quantities: dict[str, int],
+    eligible_total: Decimal,
+    refunded_quantities: dict[str, int],
+    refunded_without_lines: Decimal,
+    money_due: Decimal,
+) -> Decimal:
+    """The part of an order's eligible amount that its refunds took back.
+
+    A refund that names lines takes back those lines' share (a part of a line's
+    quantity, its part of the line). Money refunded without naming lines takes back
+    the same share of the eligible amount as of the money the order asked for.
+    """
+    value = Decimal(0)
+    for line_id, quantity in refunded_quantities.items():
+        ordered = quantities.get(line_id) or 0
+        if ordered and line_id in by_line:
+            value += by_line[line_id] * min(quantity, ordered) / ordered
+    if refunded_without_lines > 0 and money_due > 0:
+        value += eligible_total * min(refunded_without_lines / money_due, Decimal(1))
+    return min(value, eligible_total)
+
+
+def tier_basis_condition(config: ChannelConfig, now: datetime.datetime) -> tuple[Q, str]:
+    """Which entries count towards a tier at ``now``, and which column to sum.
+
+    Spend: the eligible amount of orders paid within the window. Points: points earned
+    (orders and bonuses) within the window. A reversal counts with the credit it
+    reverses, so a refund never takes back spend that has already left the window.
+    """
+    since = now - datetime.timedelta(seconds=config.tier_window_seconds)
+    if config.tier_basis == TIER_BASIS_POINTS:
+        credit_types, column = (EntryType.EARN, EntryType.BONUS), "points"
+    else:
+        credit_types, column = (EntryType.EARN,), "spend_amount"
+    condition = Q(type__in=credit_types, occurred_at__gte=since) | Q(
+        type=EntryType.REVERSE, batch__occurred_at__gte=since
+    )
+    return condition, column
 
 
 def tier_for_value(tiers: tuple[TierRule, ...], value: Decimal) -> TierRule | None:

@@ -6,10 +6,9 @@ Each is safe to run twice (the actions are idempotent) and to run concurrently.
 from celery.utils.log import get_task_logger
 from django.utils import timezone
 from saleor.celeryconf import app
-from saleor.channel.models import Channel
 from saleor.core.db.connection import allow_writer
 
-from . import actions, notifications
+from . import actions, fetch, notifications
 
 task_logger = get_task_logger(__name__)
 
@@ -30,15 +29,17 @@ def award_signup_bonus_task(user_id: int, channel_id: int):
 @app.task
 @allow_writer()
 def mature_pending_points_task():
-    actions.mature_due_points(now=timezone.now())
+    matured = actions.mature_due_points(now=timezone.now())
+    task_logger.debug("Matured %s pending batches", matured)
 
 
 @app.task
 @allow_writer()
 def expire_points_task():
     now = timezone.now()
-    actions.expire_due_points(now=now)
-    notifications.send_expiry_warnings(now=now)
+    expired = actions.expire_due_points(now=now)
+    warned = notifications.send_expiry_warnings(now=now)
+    task_logger.debug("Expired %s batches, sent %s warnings", expired, warned)
 
 
 @app.task
@@ -46,8 +47,6 @@ def expire_points_task():
 def daily_loyalty_task():
     """Birthdays and tier re-evaluation (spend leaving the rolling window)."""
     now = timezone.now()
-    for channel_id in Channel.objects.values_list("pk", flat=True):
+    for channel_id in fetch.active_program_channel_ids():
         actions.award_birthday_bonuses(channel_id=channel_id, today=now.date())
     actions.reevaluate_tiers(now=now)
-
-

@@ -1,11 +1,26 @@
 import graphene
+from saleor.account.models import User as UserModel
 from saleor.channel.models import Channel
+from saleor.graphql.account.types import User, is_newly_created_user
+from saleor.graphql.account.utils import check_is_owner_or_has_one_of_perms
+from saleor.graphql.channel.dataloaders.by_self import ChannelBySlugLoader
+from saleor.graphql.channel.utils import get_default_channel_slug_or_graphql_error
 from saleor.graphql.core import ResolveInfo
+from saleor.graphql.core.connection import create_connection_slice, filter_connection_queryset
 from saleor.graphql.core.context import get_database_connection_name
-from saleor.graphql.core.fields import BaseField
+from saleor.graphql.core.fields import BaseField, FilterConnectionField
+from saleor.graphql.core.scalars import Date
+from saleor.graphql.utils import get_user_or_app_from_context
+from saleor.permission.enums import AccountPermissions
 
 from ...config import load_channel_program
-from .types import DOC_CATEGORY_LOYALTY, LoyaltyProgram
+from ...loyalty import selectors
+from .dataloaders import CustomerBirthdayByUserIdLoader, LoyaltyAccountByUserAndChannelIdLoader
+from .enums import DOC_CATEGORY_LOYALTY
+from .filters import LoyaltyAccountFilterInput
+from .mutations import CustomerBirthdaySet, LoyaltyPointsAdjust
+from .sorters import LoyaltyAccountSortingInput
+from .types import LoyaltyAccount, LoyaltyAccountCountableConnection, LoyaltyProgram
 
 
 class LoyaltyQueries(graphene.ObjectType):
@@ -18,6 +33,17 @@ class LoyaltyQueries(graphene.ObjectType):
         "tiers. Null when the channel does not exist.",
         doc_category=DOC_CATEGORY_LOYALTY,
     )
+    loyalty_accounts = FilterConnectionField(
+        LoyaltyAccountCountableConnection,
+        channel=graphene.Argument(
+            graphene.String, required=True, description="Slug of the channel."
+        ),
+        filter=LoyaltyAccountFilterInput(description="Filtering options for accounts."),
+        sort_by=LoyaltyAccountSortingInput(description="Sort accounts."),
+        description="The loyalty accounts of a channel (empty for an unknown channel).",
+        permissions=[AccountPermissions.MANAGE_USERS],
+        doc_category=DOC_CATEGORY_LOYALTY,
+    )
 
     @staticmethod
     def resolve_loyalty_program(_root, info: ResolveInfo, *, channel: str):
@@ -28,9 +54,76 @@ class LoyaltyQueries(graphene.ObjectType):
         program = load_channel_program(channel_obj.pk, using=database)
         return LoyaltyProgram.from_config(channel_obj, program.active, program.config)
 
+    @staticmethod
+    def resolve_loyalty_accounts(_root, info: ResolveInfo, **kwargs):
+        accounts = selectors.channel_accounts(
+            channel_slug=kwargs["channel"],
+            using=get_database_connection_name(info.context),
+        )
+        accounts = filter_connection_queryset(
+            accounts, kwargs, allow_replica=info.context.allow_replica
+        )
+        return create_connection_slice(accounts, info, kwargs, LoyaltyAccountCountableConnection)
+
 
 class LoyaltyMutations(graphene.ObjectType):
-    pass
+    loyalty_points_adjust = LoyaltyPointsAdjust.Field()
+    customer_birthday_set = CustomerBirthdaySet.Field()
 
 
-TYPE_EXTENSIONS: list = []
+def resolve_user_loyalty(root: UserModel, info: ResolveInfo, channel: str | None = None):
+    requestor = get_user_or_app_from_context(info.context)
+    check_is_owner_or_has_one_of_perms(requestor, root, AccountPermissions.MANAGE_USERS)
+    if is_newly_created_user(root):
+        return None
+    slug = channel or get_default_channel_slug_or_graphql_error(
+        allow_replica=info.context.allow_replica
+    )
+
+    def with_channel(channel_obj):
+        if channel_obj is None:
+            return None
+        return LoyaltyAccountByUserAndChannelIdLoader(info.context).load((root.pk, channel_obj.pk))
+
+    return ChannelBySlugLoader(info.context).load(str(slug)).then(with_channel)
+
+
+def resolve_user_crm_birthday(root: UserModel, info: ResolveInfo):
+    requestor = get_user_or_app_from_context(info.context)
+    check_is_owner_or_has_one_of_perms(requestor, root, AccountPermissions.MANAGE_USERS)
+    if is_newly_created_user(root):
+        return None
+    return CustomerBirthdayByUserIdLoader(info.context).load(root.pk)
+
+
+# (Saleor type, field name, mounted field with its resolver): see ..schema
+TYPE_EXTENSIONS: list = [
+    (
+        User,
+        "loyalty",
+        BaseField(
+            LoyaltyAccount,
+            channel=graphene.Argument(
+                graphene.String,
+                description="Slug of the channel; may be omitted when the shop has "
+                "exactly one (active) channel.",
+            ),
+            description="The customer's loyalty points in a channel: zero balances "
+            "before the first points, null for an unknown channel. Requires the "
+            "customer's own token or MANAGE_USERS.",
+            resolver=resolve_user_loyalty,
+            doc_category=DOC_CATEGORY_LOYALTY,
+        ),
+    ),
+    (
+        User,
+        "crm_birthday",
+        BaseField(
+            Date,
+            description="The customer's birthday (for the loyalty birthday bonus). "
+            "Requires the customer's own token or MANAGE_USERS.",
+            resolver=resolve_user_crm_birthday,
+            doc_category=DOC_CATEGORY_LOYALTY,
+        ),
+    ),
+]

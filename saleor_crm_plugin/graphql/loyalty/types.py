@@ -1,10 +1,46 @@
+from decimal import Decimal
+
 import graphene
 from prices import Money as Price
-from saleor.graphql.core.types import BaseObjectType, Money, NonNullList
+from promise import Promise
+from saleor.account.models import User as UserModel
+from saleor.core.exceptions import PermissionDenied
+from saleor.graphql.account.dataloaders import UserByUserIdLoader
+from saleor.graphql.account.types import User
+from saleor.graphql.channel.dataloaders.by_self import ChannelByIdLoader
+from saleor.graphql.core import ResolveInfo
+from saleor.graphql.core.connection import CountableConnection, create_connection_slice
+from saleor.graphql.core.context import (
+    SyncWebhookControlContext,
+    get_database_connection_name,
+)
+from saleor.graphql.core.fields import ConnectionField
+from saleor.graphql.core.scalars import DateTime
+from saleor.graphql.core.types import BaseObjectType, Error, ModelObjectType, Money, NonNullList
+from saleor.graphql.order.dataloaders import OrderByIdLoader
+from saleor.graphql.order.types import Order
+from saleor.graphql.utils import get_user_or_app_from_context
+from saleor.permission.auth_filters import AuthorizationFilters
+from saleor.permission.enums import OrderPermissions
+from saleor.permission.utils import has_one_of_permissions
 
 from ...config import ChannelConfig
+from ...loyalty import models, selectors
+from .dataloaders import ChannelProgramByChannelIdLoader, load_tier_basis_value
+from .enums import (
+    DOC_CATEGORY_LOYALTY,
+    LoyaltyEntryStatusEnum,
+    LoyaltyEntryTypeEnum,
+    LoyaltyErrorCode,
+    LoyaltyTierBasisEnum,
+)
 
-DOC_CATEGORY_LOYALTY = "Loyalty"
+
+class LoyaltyError(Error):
+    code = LoyaltyErrorCode(description="The error code.", required=True)
+
+    class Meta:
+        doc_category = DOC_CATEGORY_LOYALTY
 
 
 class LoyaltyTier(BaseObjectType):
@@ -14,20 +50,10 @@ class LoyaltyTier(BaseObjectType):
         description="Spend (in the channel currency) or points within the tier window "
         "that reach the tier.",
     )
-    multiplier = graphene.Float(
-        required=True, description="Earning multiplier of the tier."
-    )
+    multiplier = graphene.Float(required=True, description="Earning multiplier of the tier.")
 
     class Meta:
         description = "A loyalty tier of a channel's programme."
-        doc_category = DOC_CATEGORY_LOYALTY
-
-
-class LoyaltyTierBasisEnum(graphene.Enum):
-    SPEND = "spend"
-    POINTS = "points"
-
-    class Meta:
         doc_category = DOC_CATEGORY_LOYALTY
 
 
@@ -81,16 +107,155 @@ class LoyaltyProgram(BaseObjectType):
             expiry_days=days(config.expire_seconds),
             tier_basis=config.tier_basis,
             tier_window_days=days(config.tier_window_seconds),
-            tiers=[
-                LoyaltyTier(
-                    name=tier.name,
-                    threshold=tier.threshold,
-                    multiplier=tier.multiplier,
-                )
-                for tier in config.tiers
-            ],
+            tiers=list(config.tiers),
             signup_bonus=config.signup_bonus,
             birthday_bonus=config.birthday_bonus,
             redemption_max_percent=config.redemption_max_percent,
             redemption_min_points=config.redemption_min_points,
         )
+
+
+def check_can_see_customer_orders(requestor, customer_id: int) -> None:
+    """Saleor's rule for a customer's orders (``User.orders``): them or MANAGE_ORDERS."""
+    is_customer = isinstance(requestor, UserModel) and requestor.pk == customer_id
+    if not is_customer and not has_one_of_permissions(requestor, [OrderPermissions.MANAGE_ORDERS]):
+        raise PermissionDenied(
+            permissions=[AuthorizationFilters.OWNER, OrderPermissions.MANAGE_ORDERS]
+        )
+
+
+def _order_without_sync_webhooks(order):
+    return order and SyncWebhookControlContext(node=order, allow_sync_webhooks=False)
+
+
+class LoyaltyEntry(ModelObjectType[models.LoyaltyEntry]):
+    id = graphene.GlobalID(required=True, description="ID of the entry.")
+    points = graphene.Int(required=True, description="Points added (positive) or taken (negative).")
+    type = LoyaltyEntryTypeEnum(required=True, description="What the entry records.")
+    status = LoyaltyEntryStatusEnum(required=True, description="Pending or available.")
+    reason = graphene.String(
+        required=True, description="Why the points moved (e.g. a staff adjustment's reason)."
+    )
+    created_at = DateTime(required=True, description="When the entry was posted.")
+    available_at = DateTime(description="When pending points become (or became) available.")
+    expires_at = DateTime(description="When the points of this entry expire, if they do.")
+    order = graphene.Field(
+        Order,
+        description="The order the points came from or went back to. Requires the "
+        "customer's own token or MANAGE_ORDERS.",
+    )
+
+    class Meta:
+        model = models.LoyaltyEntry
+        description = "One movement of a customer's loyalty points."
+        doc_category = DOC_CATEGORY_LOYALTY
+
+    @staticmethod
+    def resolve_order(root: models.LoyaltyEntry, info: ResolveInfo):
+        if root.order_id is None:
+            return None
+        requestor = get_user_or_app_from_context(info.context)
+        check_can_see_customer_orders(requestor, root.account.user_id)
+        return OrderByIdLoader(info.context).load(root.order_id).then(_order_without_sync_webhooks)
+
+
+class LoyaltyEntryCountableConnection(CountableConnection):
+    class Meta:
+        doc_category = DOC_CATEGORY_LOYALTY
+        node = LoyaltyEntry
+
+
+def _tier_progress(root: models.LoyaltyAccount, info: ResolveInfo) -> Promise:
+    program = ChannelProgramByChannelIdLoader(info.context).load(root.channel_id)
+    basis_value = load_tier_basis_value(info.context, root)
+    return Promise.all([program, basis_value]).then(
+        lambda loaded: selectors.tier_progress(
+            tier_name=root.tier_name, tiers=loaded[0].config.tiers, basis_value=loaded[1]
+        )
+    )
+
+
+class LoyaltyAccount(ModelObjectType[models.LoyaltyAccount]):
+    id = graphene.ID(
+        description="ID of the account; null while the customer has no points history "
+        "in the channel (all balances are then zero)."
+    )
+    user = graphene.Field(User, required=True, description="The customer.")
+    balance = graphene.Int(required=True, description="Points available to spend.")
+    pending = graphene.Int(
+        required=True, description="Points earned but still inside the return window."
+    )
+    lifetime_points = graphene.Int(
+        required=True, description="All points ever earned, less reversed ones."
+    )
+    tier = graphene.Field(
+        LoyaltyTier, description="The customer's tier; null below the first tier."
+    )
+    next_tier = graphene.Field(LoyaltyTier, description="The next tier up; null at the top tier.")
+    progress_to_next_tier = graphene.Float(
+        description="Share (0 to 1) of the next tier's threshold reached within the "
+        "tier window; 1 at the top tier; null when the programme has no tiers."
+    )
+    points_value = graphene.Field(
+        Money,
+        required=True,
+        description="What the balance is worth at checkout, in the channel currency.",
+    )
+    created_at = DateTime(description="When the account was opened; null if it was not.")
+    entries = ConnectionField(
+        LoyaltyEntryCountableConnection,
+        description="The account's points history, newest first.",
+    )
+
+    class Meta:
+        model = models.LoyaltyAccount
+        description = "A customer's loyalty points in one channel."
+        doc_category = DOC_CATEGORY_LOYALTY
+
+    @staticmethod
+    def resolve_id(root: models.LoyaltyAccount, _info: ResolveInfo):
+        if root.pk is None:
+            return None
+        return graphene.Node.to_global_id("LoyaltyAccount", root.pk)
+
+    @staticmethod
+    def resolve_user(root: models.LoyaltyAccount, info: ResolveInfo):
+        return UserByUserIdLoader(info.context).load(root.user_id)
+
+    @staticmethod
+    def resolve_created_at(root: models.LoyaltyAccount, _info: ResolveInfo):
+        return root.created_at if root.pk is not None else None
+
+    @staticmethod
+    def resolve_tier(root: models.LoyaltyAccount, info: ResolveInfo):
+        return _tier_progress(root, info).then(lambda progress: progress.tier)
+
+    @staticmethod
+    def resolve_next_tier(root: models.LoyaltyAccount, info: ResolveInfo):
+        return _tier_progress(root, info).then(lambda progress: progress.next_tier)
+
+    @staticmethod
+    def resolve_progress_to_next_tier(root: models.LoyaltyAccount, info: ResolveInfo):
+        return _tier_progress(root, info).then(lambda progress: progress.progress)
+
+    @staticmethod
+    def resolve_points_value(root: models.LoyaltyAccount, info: ResolveInfo):
+        program = ChannelProgramByChannelIdLoader(info.context).load(root.channel_id)
+        channel = ChannelByIdLoader(info.context).load(root.channel_id)
+        return Promise.all([program, channel]).then(
+            lambda loaded: Price(
+                Decimal(root.balance) * loaded[0].config.point_value,
+                loaded[1].currency_code,
+            )
+        )
+
+    @staticmethod
+    def resolve_entries(root: models.LoyaltyAccount, info: ResolveInfo, **kwargs):
+        entries = selectors.account_entries(root, using=get_database_connection_name(info.context))
+        return create_connection_slice(entries, info, kwargs, LoyaltyEntryCountableConnection)
+
+
+class LoyaltyAccountCountableConnection(CountableConnection):
+    class Meta:
+        doc_category = DOC_CATEGORY_LOYALTY
+        node = LoyaltyAccount

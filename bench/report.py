@@ -1,0 +1,178 @@
+"""docs/benchmarks.md: the machine, the scale, and the measured ratios."""
+
+import datetime
+import os
+import platform
+from pathlib import Path
+
+import django
+import redis
+import saleor
+from django.db import connection
+
+from .checkout import SETUPS, CheckoutResult
+from .ledger import ScenarioResult
+
+LATENCY_TARGET = 1.05
+ADDED_QUERIES_LIMIT = 1
+
+
+def _cpu_model() -> str:
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            return line.split(":", 1)[1].strip()
+    return platform.processor() or "unknown"
+
+
+def _memory_gib() -> float:
+    for line in Path("/proc/meminfo").read_text().splitlines():
+        if line.startswith("MemTotal:"):
+            return int(line.split()[1]) / 1024 / 1024
+    return 0.0
+
+
+def machine(broker_url: str) -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        (postgres_version,) = cursor.fetchone()
+    redis_version = redis.Redis.from_url(broker_url).info("server")["redis_version"]
+    load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
+    return [
+        f"- Date: {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC",
+        f"- Machine: {os.cpu_count()} CPUs ({_cpu_model()}), {_memory_gib():.1f} GiB memory, "
+        f"load average at the end {load}",
+        f"- Software: Saleor {saleor.__version__}, Django {django.get_version()}, "
+        f"Python {platform.python_version()}, PostgreSQL {postgres_version}, "
+        f"Redis {redis_version} (all on this machine, over loopback)",
+    ]
+
+
+def _span(values: tuple[int, int]) -> str:
+    low, high = values
+    return str(low) if low == high else f"{low}–{high}"
+
+
+def _verdict(ok: bool) -> str:
+    return "met" if ok else "**not met**"
+
+
+def checkout_section(result: CheckoutResult, scale: list[str]) -> list[str]:
+    summaries = result.summaries
+    active_ratio = result.ratio("active")
+    added = result.added_queries("active")
+    lines = [
+        "## 1. Checkout payment and completion, with and without the plugin",
+        "",
+        "Per run, untimed: the shopper creates a checkout through `/graphql/` "
+        "(`checkoutCreate`, three lines, addresses) and picks a shipping method. Timed: "
+        "the payment app's `transactionCreate` charging the checkout total, then the "
+        "shopper's `checkoutComplete`, which creates the order fully paid (Saleor fires "
+        "`order_paid` and `order_fully_paid`). Requests go through Saleor's real "
+        "`/graphql/` view in process (Django's test `Client`, no HTTP server). "
+        "SQL queries are counted on both database aliases with `CaptureQueriesContext`. "
+        "Celery has a real Redis broker and no worker, so hooks can only enqueue; the "
+        "messages each run left on the queue were read back. Set-ups alternate run by run "
+        "(the order rotates every round); "
+        f"{result.rounds} rounds after {result.warmup_rounds} discarded warm-up rounds; "
+        "medians.",
+        "",
+        *scale,
+        "",
+        "| Set-up | Runs | transactionCreate ms | checkoutComplete ms | Both ms | "
+        "Queries (pay + complete) | CRM tasks enqueued | Other tasks enqueued |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    labels = {
+        "without": "Plugin not in `PLUGINS`",
+        "inactive": "Plugin in `PLUGINS`, inactive on the channel",
+        "active": "Plugin active on the channel",
+    }
+    for setup in SETUPS:
+        summary = summaries[setup]
+        lines.append(
+            f"| {labels[setup]} | {summary.runs} | {summary.payment_ms:.1f} | "
+            f"{summary.complete_ms:.1f} | {summary.total_ms:.1f} | "
+            f"{_span(summary.payment_queries)} + {_span(summary.complete_queries)} | "
+            f"{_span(summary.crm_tasks)} | {_span(summary.other_tasks)} |"
+        )
+    lines += [
+        "",
+        "| Ratio (vs plugin not in `PLUGINS`) | Inactive | Active | Target |",
+        "|---|---|---|---|",
+        f"| Latency, both requests (ratio of medians) | {result.ratio('inactive'):.3f} | "
+        f"{active_ratio:.3f} | ≤ {LATENCY_TARGET} ({_verdict(active_ratio <= LATENCY_TARGET)}) |",
+        f"| Latency, both requests (median of per-round ratios) | "
+        f"{result.paired_total_ratio['inactive']:.3f} | {result.paired_total_ratio['active']:.3f} | |",
+        f"| Latency, `checkoutComplete` alone | {result.ratio('inactive', 'complete_ms'):.3f} | "
+        f"{result.ratio('active', 'complete_ms'):.3f} | |",
+        f"| Latency, `transactionCreate` alone | {result.ratio('inactive', 'payment_ms'):.3f} | "
+        f"{result.ratio('active', 'payment_ms'):.3f} | |",
+        f"| Added synchronous SQL queries | {result.added_queries('inactive')} | {added} | "
+        f"≤ {ADDED_QUERIES_LIMIT}, target 0 ({_verdict(added <= ADDED_QUERIES_LIMIT)}) |",
+        "",
+        f"Celery ran with `task_always_eager = {result.task_always_eager}`; loyalty entries "
+        f"written during the runs: {result.loyalty_entries_written} (the enqueued tasks "
+        "never ran inline; the queue was purged afterwards).",
+        "",
+    ]
+    return lines
+
+
+def ledger_section(same: ScenarioResult, different: ScenarioResult, scale: list[str]) -> list[str]:
+    ok = not (same.errors or same.problems or different.errors or different.problems)
+    lines = [
+        "## 2. Concurrent writers on the loyalty ledger",
+        "",
+        f"{same.writers} processes, each with its own database connection, start together "
+        "and call `saleor_crm_plugin.loyalty.ledger.post_entry` as fast as they can: "
+        f"{same.postings_per_writer} postings each (earn +10, earn +10, redeem −5 in turn), "
+        "and every tenth posting also replays a key of the next writer (idempotency under "
+        "contention). Afterwards every account is checked: one entry per key, the balance "
+        "moved by exactly the expected amount (no lost update), stored balance / pending / "
+        "lifetime equal the sums of the entries, batches' remaining equals the balance.",
+        "",
+        *scale,
+        "",
+        "| Accounts | Writers | Calls | Entries written | Wall s | Postings/s | "
+        "p50 ms | p99 ms | Errors (deadlocks) | Invariant violations |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for result, label in ((same, "one shared account"), (different, "one account each")):
+        lines.append(
+            f"| {label} | {result.writers} | {result.calls} | {result.created} | "
+            f"{result.wall_seconds:.2f} | {result.calls_per_second:.0f} | {result.p50_ms:.1f} | "
+            f"{result.p99_ms:.1f} | {len(result.errors)} | {len(result.problems)} |"
+        )
+    lines += [
+        "",
+        f"Throughput ratio, shared account / one account each: "
+        f"**{same.calls_per_second / different.calls_per_second:.2f}** (postings on one "
+        "account serialise on its row lock; different accounts proceed in parallel).",
+        "",
+        f"Correctness: {'no deadlock, no lost update, balances equal the sums of entries' if ok else 'FAILED'}.",
+    ]
+    for problem in (same.errors + same.problems + different.errors + different.problems)[:20]:
+        lines.append(f"- {problem}")
+    lines.append("")
+    return lines
+
+
+def write(
+    path: Path, *, broker_url: str, checkout: CheckoutResult, checkout_scale: list[str],
+    same: ScenarioResult, different: ScenarioResult, ledger_scale: list[str], seconds: float,
+) -> None:
+    lines = [
+        "# Benchmarks",
+        "",
+        "Written by `bench/run.sh` (do not edit by hand). Every figure compares set-ups "
+        "measured side by side in one run on this machine; absolute times depend on the "
+        "machine and its load, the ratios are what the project tracks (issue 3). Tests "
+        "never assert timings.",
+        "",
+        *machine(broker_url),
+        f"- Benchmark wall time: {seconds:.0f} s",
+        "",
+        *checkout_section(checkout, checkout_scale),
+        *ledger_section(same, different, ledger_scale),
+    ]
+    path.write_text("\n".join(lines))

@@ -1,0 +1,78 @@
+from collections import defaultdict
+from decimal import Decimal
+
+from django.utils import timezone
+from promise import Promise
+from saleor.graphql.core.dataloaders import DataLoader
+
+from ...config import ChannelProgram, load_channel_program
+from ...loyalty import selectors
+from ...loyalty.models import LoyaltyAccount
+
+
+class ChannelProgramByChannelIdLoader(DataLoader[int, ChannelProgram]):
+    """A channel's programme; one query per channel (a request sees few channels)."""
+
+    context_key = "crm_channel_program_by_channel_id"
+
+    def batch_load(self, keys):
+        return [
+            load_channel_program(channel_id, using=self.database_connection_name)
+            for channel_id in keys
+        ]
+
+
+class LoyaltyAccountByUserAndChannelIdLoader(DataLoader[tuple[int, int], LoyaltyAccount]):
+    """The account of (user id, channel id), unsaved and empty if there is none."""
+
+    context_key = "crm_loyalty_account_by_user_and_channel_id"
+
+    def batch_load(self, keys):
+        accounts = selectors.accounts_by_user_and_channel(keys, using=self.database_connection_name)
+        return [accounts[key] for key in keys]
+
+
+class TierBasisValueByAccountLoader(DataLoader[tuple[int, int], Decimal]):
+    """Tier spend (or points) in the window, keyed by (account id, channel id)."""
+
+    context_key = "crm_tier_basis_value_by_account"
+
+    def batch_load(self, keys):
+        account_ids_by_channel = defaultdict(list)
+        for account_id, channel_id in keys:
+            account_ids_by_channel[channel_id].append(account_id)
+        now = timezone.now()
+
+        def with_programs(programs):
+            values = {}
+            for channel_id, program in zip(account_ids_by_channel, programs, strict=True):
+                values.update(
+                    selectors.tier_basis_values(
+                        account_ids_by_channel[channel_id],
+                        program=program,
+                        now=now,
+                        using=self.database_connection_name,
+                    )
+                )
+            return [values[account_id] for account_id, _channel_id in keys]
+
+        return (
+            ChannelProgramByChannelIdLoader(self.context)
+            .load_many(list(account_ids_by_channel))
+            .then(with_programs)
+        )
+
+
+class CustomerBirthdayByUserIdLoader(DataLoader[int, object]):
+    context_key = "crm_customer_birthday_by_user_id"
+
+    def batch_load(self, keys):
+        birthdays = selectors.birthdays_by_user_id(keys, using=self.database_connection_name)
+        return [birthdays[user_id] for user_id in keys]
+
+
+def load_tier_basis_value(context, account: LoyaltyAccount) -> Promise:
+    """An unsaved account has no entries, so nothing to count."""
+    if account.pk is None:
+        return Promise.resolve(Decimal(0))
+    return TierBasisValueByAccountLoader(context).load((account.pk, account.channel_id))

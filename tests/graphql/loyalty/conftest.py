@@ -1,0 +1,39 @@
+"""Who asks: the permission matrix of the loyalty API (see ``utils`` for the groups).
+
+Requesters "without" MANAGE_USERS hold MANAGE_ORDERS instead, which lets them reach a
+customer through Saleor's own `user(id:)` query, so that our own check is what denies.
+"""
+
+import pytest
+
+
+def with_permission(client, permission):
+    holder = client.app.permissions if client.app else client.user.user_permissions
+    holder.add(permission)
+    return client
+
+
+@pytest.fixture
+def staff_manage_users(staff_api_client, permission_manage_users):
+    return with_permission(staff_api_client, permission_manage_users)
+
+
+@pytest.fixture
+def staff_manage_orders(staff_api_client, permission_manage_orders):
+    return with_permission(staff_api_client, permission_manage_orders)
+
+
+@pytest.fixture
+def app_manage_users(app_api_client, permission_manage_users):
+    return with_permission(app_api_client, permission_manage_users)
+
+
+@pytest.fixture
+def app_manage_orders(app_api_client, permission_manage_orders):
+    return with_permission(app_api_client, permission_manage_orders)
+
+
+@pytest.fixture
+def requester(request):
+    """The API client named by the test's ``requester`` parameter."""
+    return request.getfixturevalue(request.param)

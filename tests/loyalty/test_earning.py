@@ -1,0 +1,276 @@
+"""Earning on paid orders: once, on the eligible amount, in whole earn units."""
+
+from decimal import Decimal
+
+import pytest
+from saleor.order import OrderChargeStatus
+from saleor.plugins.manager import get_plugins_manager
+
+from saleor_crm_plugin.config import parse_configuration
+from saleor_crm_plugin.loyalty import rules
+from saleor_crm_plugin.loyalty.actions import sync_order_points
+from saleor_crm_plugin.loyalty.models import (
+    EntryStatus,
+    EntryType,
+    LoyaltyAccount,
+    LoyaltyEntry,
+)
+from saleor_crm_plugin.loyalty.tasks import sync_order_points_task
+from tests.fixtures.loyalty import ledger_problems
+from tests.fixtures.orders import complete_checkout
+from tests.fixtures.plugin import configure_crm
+
+THREE_LINES = [(Decimal("10.00"), 1), (Decimal("20.00"), 1), (Decimal("30.00"), 1)]
+
+
+def _earn_entries(order):
+    return list(
+        LoyaltyEntry.objects.filter(order_id=order.pk, type=EntryType.EARN).values_list(
+            "points", "status"
+        )
+    )
+
+
+def _balance(user, channel) -> int:
+    return LoyaltyAccount.objects.get(user=user, channel=channel).balance
+
+
+def test_checkout_completion_paid_in_full_earns_points(paid_order, crm_usd, customer_user):
+    # when
+    order = paid_order()
+
+    # then: order_fully_paid ran our hook, which ran the task (Celery is eager in tests)
+    expected_points = int(order.total_net_amount - order.shipping_price_net_amount)
+    assert _earn_entries(order) == [(expected_points, EntryStatus.AVAILABLE)]
+    assert _balance(customer_user, crm_usd) == expected_points
+
+
+def test_inactive_channel_earns_nothing(paid_order, channel_USD):
+    # when
+    order = paid_order()
+
+    # then
+    assert not LoyaltyEntry.objects.filter(order_id=order.pk).exists()
+    assert not LoyaltyAccount.objects.exists()
+
+
+def test_order_paid_twice_and_replayed_events_award_once(
+    crm_usd, crm_order, order_payments, customer_user, django_capture_on_commit_callbacks
+):
+    # given: net lines 60.00, shipping 5.00, 23 % tax
+    order = crm_order(crm_usd, THREE_LINES, shipping=Decimal("5.00"))
+
+    # when: the payment app charges the full amount twice (Saleor fires
+    # order_fully_paid both times), the event is replayed and the task re-run
+    order_payments.charge(order, psp="charge-1")
+    order_payments.charge(order, psp="charge-2")
+    manager = get_plugins_manager(allow_replica=False)
+    for _ in range(3):
+        with django_capture_on_commit_callbacks(execute=True):
+            manager.order_fully_paid(order)
+            manager.order_paid(order)
+        sync_order_points_task(str(order.pk))
+
+    # then
+    order.refresh_from_db()
+    assert order.charge_status == OrderChargeStatus.OVERCHARGED
+    assert _earn_entries(order) == [(60, EntryStatus.AVAILABLE)]
+    assert LoyaltyEntry.objects.count() == 1
+    assert _balance(customer_user, crm_usd) == 60
+
+
+def test_legacy_payment_flow_earns_once(
+    crm_usd, crm_order, order_payments, customer_user, django_capture_on_commit_callbacks
+):
+    # given
+    order = crm_order(crm_usd, THREE_LINES)
+
+    # when: staff mark it as paid (a manual Payment), then the event is replayed
+    order_payments.mark_as_paid(order)
+    with django_capture_on_commit_callbacks(execute=True):
+        get_plugins_manager(allow_replica=False).order_fully_paid(order)
+
+    # then
+    order.refresh_from_db()
+    assert order.payments.get().captured_amount == order.total_gross_amount
+    assert _earn_entries(order) == [(60, EntryStatus.AVAILABLE)]
+    assert _balance(customer_user, crm_usd) == 60
+
+
+def test_partly_paid_order_earns_nothing_until_paid_in_full(
+    crm_usd, crm_order, order_payments
+):
+    # given
+    order = crm_order(crm_usd, THREE_LINES)
+
+    # when
+    order_payments.charge(order, Decimal("50.00"), psp="part-1")
+
+    # then
+    order.refresh_from_db()
+    assert order.charge_status == OrderChargeStatus.PARTIAL
+    assert _earn_entries(order) == []
+
+    # when
+    order_payments.charge(order, order.total_gross_amount - Decimal("50.00"), psp="part-2")
+
+    # then
+    assert _earn_entries(order) == [(60, EntryStatus.AVAILABLE)]
+
+
+@pytest.mark.parametrize(
+    ("settings_values", "expected_points"),
+    [
+        ({}, 60),  # net lines: shipping and tax excluded
+        ({"eligible_include_tax": "true"}, 73),  # 60.00 * 1.23 = 73.80
+        ({"eligible_include_shipping": "true"}, 65),
+        ({"eligible_include_tax": "true", "eligible_include_shipping": "true"}, 79),  # 79.95
+    ],
+)
+def test_eligible_amount_excludes_shipping_and_tax_unless_configured(
+    channel_USD, crm_order, order_payments, settings_values, expected_points
+):
+    # given
+    configure_crm(channel_USD, pending_period="0", **settings_values)
+    order = crm_order(channel_USD, THREE_LINES, shipping=Decimal("5.00"))
+
+    # when
+    order_payments.charge(order)
+
+    # then
+    assert _earn_entries(order) == [(expected_points, EntryStatus.AVAILABLE)]
+
+
+def test_part_paid_with_a_gift_card_earns_nothing(
+    crm_usd,
+    user_api_client,
+    checkout_with_item,
+    address,
+    checkout_delivery,
+    customer_user,
+    gift_card,
+):
+    # given: a 10.00 gift card pays part of the checkout
+    checkout_with_item.gift_cards.add(gift_card)
+
+    # when
+    order = complete_checkout(
+        user_api_client,
+        checkout_with_item,
+        address=address,
+        delivery=checkout_delivery(checkout_with_item),
+        user=customer_user,
+    )
+
+    # then: the lines' net amount less the whole tender earns
+    gift_card.refresh_from_db()
+    assert gift_card.current_balance_amount == Decimal(0)
+    lines_net = sum(line.total_price_net_amount for line in order.lines.all())
+    expected = int(lines_net - Decimal(10))
+    entry = LoyaltyEntry.objects.get(order_id=order.pk, type=EntryType.EARN)
+    assert entry.points == expected
+    assert Decimal(entry.details["eligible"]) == lines_net - Decimal(10)
+
+
+def test_rate_of_5_points_per_2_50_earns_5_on_3_00_not_6(channel_USD, crm_order, order_payments):
+    # given
+    configure_crm(channel_USD, pending_period="0", earn_points="5", earn_amount="2.50")
+    order = crm_order(channel_USD, [(Decimal("3.00"), 1)], shipping=Decimal("4.00"))
+
+    # when
+    order_payments.charge(order)
+
+    # then
+    assert _earn_entries(order) == [(5, EntryStatus.AVAILABLE)]
+
+
+def test_yen_channel_earns_in_whole_yen(channel_JPY, crm_order, order_payments, customer_user):
+    # given: 1 point per 100 yen; lines 1 999 + 2 x 500 yen
+    configure_crm(channel_JPY, pending_period="0", earn_points="1", earn_amount="100")
+    order = crm_order(channel_JPY, [(Decimal(1999), 1), (Decimal(500), 2)], shipping=Decimal(700))
+
+    # when
+    order_payments.charge(order)
+
+    # then: floor(2 999 / 100)
+    assert order.currency == "JPY"
+    assert _earn_entries(order) == [(29, EntryStatus.AVAILABLE)]
+    assert _balance(customer_user, channel_JPY) == 29
+
+
+def test_dinar_channel_counts_fils(channel_KWD, crm_order, order_payments, customer_user):
+    # given: 3 points per 0.250 KWD; lines 1.999 + 0.501 KWD
+    configure_crm(channel_KWD, pending_period="0", earn_points="3", earn_amount="0.250")
+    order = crm_order(channel_KWD, [(Decimal("1.999"), 1), (Decimal("0.501"), 1)])
+
+    # when
+    order_payments.charge(order)
+
+    # then: 2 500 fils hold exactly 10 units of 250 fils
+    assert order.currency == "KWD"
+    assert _earn_entries(order) == [(30, EntryStatus.AVAILABLE)]
+    assert _balance(customer_user, channel_KWD) == 30
+
+
+def test_points_are_pending_during_the_return_window(channel_USD, crm_order, order_payments, customer_user):
+    # given
+    configure_crm(channel_USD, pending_period="14d")
+    order = crm_order(channel_USD, THREE_LINES)
+
+    # when
+    order_payments.charge(order)
+
+    # then
+    account = LoyaltyAccount.objects.get(user=customer_user, channel=channel_USD)
+    assert (account.balance, account.pending) == (0, 60)
+    assert _earn_entries(order) == [(60, EntryStatus.PENDING)]
+    assert ledger_problems() == []
+
+
+def test_replaying_a_synced_order_reads_and_writes_no_more(
+    crm_usd, crm_order, order_payments, django_assert_num_queries
+):
+    # given
+    order = crm_order(crm_usd, THREE_LINES)
+    order_payments.charge(order)
+
+    # when / then: a replay is a handful of reads and no write
+    with django_assert_num_queries(10):
+        result = sync_order_points(order_id=order.pk)
+    assert (result.earned, result.reversed) == (60, 0)
+    assert LoyaltyEntry.objects.count() == 1
+
+
+# --- rules.points_for_amount -----------------------------------------------------------
+
+
+def _config(**values):
+    return parse_configuration([{"name": name, "value": value} for name, value in values.items()])
+
+
+@pytest.mark.parametrize(
+    ("amount", "currency", "values", "multiplier", "expected"),
+    [
+        ("3.00", "USD", {"earn_points": "5", "earn_amount": "2.50"}, "1", 5),
+        ("4.99", "USD", {"earn_points": "5", "earn_amount": "2.50"}, "1", 5),
+        ("5.00", "USD", {"earn_points": "5", "earn_amount": "2.50"}, "1", 10),
+        ("3.75", "USD", {"earn_points": "5", "earn_amount": "2.50", "earn_rounding": "half_up"}, "1", 10),
+        ("3.74", "USD", {"earn_points": "5", "earn_amount": "2.50", "earn_rounding": "half_up"}, "1", 5),
+        ("2.51", "USD", {"earn_points": "5", "earn_amount": "2.50", "earn_rounding": "ceil"}, "1", 10),
+        ("0.009", "USD", {"earn_points": "1", "earn_amount": "0.01"}, "1", 0),  # below a cent
+        ("1.00", "USD", {"earn_points": "1", "earn_amount": "0.001"}, "1", 1000),
+        ("1999", "JPY", {"earn_points": "1", "earn_amount": "100"}, "1", 19),
+        ("99.9", "JPY", {"earn_points": "1", "earn_amount": "1"}, "1", 99),  # yen have no decimals
+        ("1.234", "KWD", {"earn_points": "1", "earn_amount": "0.100"}, "1", 12),
+        ("0.0999", "KWD", {"earn_points": "1", "earn_amount": "0.100"}, "1", 0),
+        ("10.00", "USD", {"earn_points": "1", "earn_amount": "1"}, "1.25", 12),  # 12.5 -> 12
+        ("0", "USD", {}, "1", 0),
+        ("-5", "USD", {}, "1", 0),
+    ],
+)
+def test_points_for_amount(amount, currency, values, multiplier, expected):
+    # when
+    points = rules.points_for_amount(Decimal(amount), currency, _config(**values), Decimal(multiplier))
+
+    # then
+    assert points == expected
