@@ -8,7 +8,8 @@ every round so that warming and drift fall on all of them alike):
 * ``active``   – the programme is active on the channel.
 
 Each run prepares a checkout through ``/graphql/`` as the shopper (``checkoutCreate``
-with three lines and addresses, ``checkoutDeliveryMethodUpdate``), untimed; then times
+with three lines and addresses, ``checkoutDeliveryMethodUpdate``), untimed; the three
+set-ups of a round buy the same lines as the same shopper. Each run then times
 the payment app's ``transactionCreate`` charging the checkout total and the shopper's
 ``checkoutComplete``, which creates the order fully paid and fires ``order_paid`` and
 ``order_fully_paid``. SQL queries of both requests are counted on both database
@@ -18,6 +19,7 @@ queue are read back and counted per task.
 """
 
 import dataclasses
+import gc
 import json
 import random
 import statistics
@@ -118,6 +120,19 @@ class Sample:
 
 
 @dataclasses.dataclass(frozen=True)
+class Spread:
+    """Median and range of an integer figure over the rounds."""
+
+    median: float
+    low: int
+    high: int
+
+    @classmethod
+    def of(cls, values: list[int]) -> "Spread":
+        return cls(median=statistics.median(values), low=min(values), high=max(values))
+
+
+@dataclasses.dataclass(frozen=True)
 class SetupSummary:
     setup: str
     runs: int
@@ -126,6 +141,9 @@ class SetupSummary:
     total_ms: float
     payment_queries: tuple[int, int]
     complete_queries: tuple[int, int]
+    # Queries beyond the same round's run without the plugin (same checkout contents).
+    added_payment_queries: Spread
+    added_complete_queries: Spread
     crm_tasks: tuple[int, int]
     other_tasks: tuple[int, int]
 
@@ -136,17 +154,18 @@ class CheckoutResult:
     warmup_rounds: int
     summaries: dict[str, SetupSummary]
     paired_total_ratio: dict[str, float]
+    # Queries the active plugin's hooks add: active minus inactive, per round.
+    hook_queries: Spread
     loyalty_entries_written: int
     task_always_eager: bool
 
     def ratio(self, setup: str, field: str = "total_ms") -> float:
         return getattr(self.summaries[setup], field) / getattr(self.summaries["without"], field)
 
-    def added_queries(self, setup: str) -> int:
-        def total(summary):
-            return summary.payment_queries[1] + summary.complete_queries[1]
-
-        return total(self.summaries[setup]) - total(self.summaries["without"])
+    def added_queries(self, setup: str) -> float:
+        """Median queries added to a request (the larger of payment and completion)."""
+        summary = self.summaries[setup]
+        return max(summary.added_payment_queries.median, summary.added_complete_queries.median)
 
 
 class GraphQLClient:
@@ -198,6 +217,7 @@ def timed_counted(call: Callable[[], object]) -> tuple[object, float, int]:
             stack.enter_context(CaptureQueriesContext(connections[alias]))
             for alias in (settings.DATABASE_CONNECTION_DEFAULT_NAME, settings.DATABASE_CONNECTION_REPLICA_NAME)
         ]
+        gc.collect()  # so that a collection owed by earlier work does not land here
         start = time.perf_counter()
         result = call()
         seconds = time.perf_counter() - start
@@ -235,10 +255,13 @@ class CheckoutBench:
         self.queue = queue
         self.graphql = GraphQLClient()
         self.random = random.Random(3)
+        self.rounds = 0
         self.runs = 0
 
-    def prepared_checkout(self, shopper: User) -> tuple[str, dict]:
-        authorization = f"JWT {create_access_token(shopper)}"
+    def next_order(self) -> tuple[User, list[dict]]:
+        """A shopper and three random lines; every set-up of a round gets the same."""
+        shopper = self.shoppers[self.rounds % len(self.shoppers)]
+        self.rounds += 1
         lines = [
             {
                 "variantId": graphene.Node.to_global_id("ProductVariant", variant_id),
@@ -246,6 +269,10 @@ class CheckoutBench:
             }
             for variant_id in self.random.sample(self.catalogue.variant_ids, 3)
         ]
+        return shopper, lines
+
+    def prepared_checkout(self, shopper: User, lines: list[dict]) -> tuple[str, dict]:
+        authorization = f"JWT {create_access_token(shopper)}"
         created = self.graphql.post(
             CHECKOUT_CREATE,
             {
@@ -265,11 +292,10 @@ class CheckoutBench:
         )["checkout"]
         return created["id"], delivered["totalPrice"]["gross"]
 
-    def run_once(self, setup: str) -> Sample:
-        shopper = self.shoppers[self.runs % len(self.shoppers)]
+    def run_once(self, setup: str, shopper: User, lines: list[dict]) -> Sample:
         self.runs += 1
         with plugin_setup(setup, self.catalogue.channel.pk):
-            checkout_id, total = self.prepared_checkout(shopper)
+            checkout_id, total = self.prepared_checkout(shopper, lines)
             shopper_authorization = f"JWT {create_access_token(shopper)}"
 
             queue_before = self.queue.length()
@@ -309,7 +335,7 @@ def _span(values) -> tuple[int, int]:
     return min(values), max(values)
 
 
-def summarize(setup: str, samples: list[Sample]) -> SetupSummary:
+def summarize(setup: str, samples: list[Sample], baseline: list[Sample]) -> SetupSummary:
     return SetupSummary(
         setup=setup,
         runs=len(samples),
@@ -318,6 +344,12 @@ def summarize(setup: str, samples: list[Sample]) -> SetupSummary:
         total_ms=statistics.median(s.total_seconds for s in samples) * 1000,
         payment_queries=_span([s.payment_queries for s in samples]),
         complete_queries=_span([s.complete_queries for s in samples]),
+        added_payment_queries=Spread.of(
+            [s.payment_queries - b.payment_queries for s, b in zip(samples, baseline, strict=True)]
+        ),
+        added_complete_queries=Spread.of(
+            [s.complete_queries - b.complete_queries for s, b in zip(samples, baseline, strict=True)]
+        ),
         crm_tasks=_span([s.crm_tasks for s in samples]),
         other_tasks=_span([s.other_tasks for s in samples]),
     )
@@ -337,15 +369,22 @@ def run(
 
     samples: dict[str, list[Sample]] = {setup: [] for setup in SETUPS}
     paired: dict[str, list[float]] = {setup: [] for setup in SETUPS}
+    hook_queries: list[int] = []
     for number in range(warmup_rounds + rounds):
         order = SETUPS[number % 3 :] + SETUPS[: number % 3]
-        round_samples = {setup: bench.run_once(setup) for setup in order}
+        shopper, lines = bench.next_order()
+        round_samples = {setup: bench.run_once(setup, shopper, lines) for setup in order}
         if number < warmup_rounds:
             continue
         for setup, sample in round_samples.items():
             samples[setup].append(sample)
             paired[setup].append(sample.total_seconds / round_samples["without"].total_seconds)
-        if (number + 1) % 10 == 0:
+        active, inactive = round_samples["active"], round_samples["inactive"]
+        hook_queries.append(
+            active.payment_queries + active.complete_queries
+            - inactive.payment_queries - inactive.complete_queries
+        )
+        if (number + 1 - warmup_rounds) % 10 == 0:
             progress(f"checkout: round {number + 1 - warmup_rounds}/{rounds}")
 
     entries_written = LoyaltyEntry.objects.count() - entries_before
@@ -353,8 +392,11 @@ def run(
     return CheckoutResult(
         rounds=rounds,
         warmup_rounds=warmup_rounds,
-        summaries={setup: summarize(setup, samples[setup]) for setup in SETUPS},
+        summaries={
+            setup: summarize(setup, samples[setup], samples["without"]) for setup in SETUPS
+        },
         paired_total_ratio={setup: statistics.median(paired[setup]) for setup in SETUPS},
+        hook_queries=Spread.of(hook_queries),
         loyalty_entries_written=entries_written,
         task_always_eager=bool(celery_app.conf.task_always_eager),
     )

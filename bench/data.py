@@ -14,6 +14,7 @@ from django.db.models import Exists, OuterRef
 from saleor.account.models import User
 from saleor.account.tests.fixtures.user import dangerously_create_test_user
 from saleor.app.models import App
+from saleor.channel import AllocationStrategy
 from saleor.channel.models import Channel
 from saleor.permission.enums import PaymentPermissions
 from saleor.permission.models import Permission
@@ -24,7 +25,6 @@ from saleor.warehouse.models import Stock
 from saleor_crm_plugin.loyalty.actions import get_or_create_account
 from saleor_crm_plugin.loyalty.models import LoyaltyAccount
 
-BENCH_EMAIL = "bench-customer-{number}@example.com"
 BENCH_APP_NAME = "Benchmark payments"
 # Stock is raised so that hundreds of bench orders never run out.
 BENCH_STOCK = 1_000_000
@@ -40,6 +40,11 @@ class Catalogue:
 def catalogue() -> Catalogue:
     """Variants of the sample catalogue that a US shopper can buy and have shipped."""
     channel = Channel.objects.get(slug=settings.DEFAULT_CHANNEL_SLUG)
+    # Allocate from the warehouses in their fixed order, not from whichever has the
+    # most stock left: otherwise orders alternate between warehouses, and Saleor's
+    # query count with them, which would blur the comparison of set-ups.
+    channel.allocation_strategy = AllocationStrategy.PRIORITIZE_SORTING_ORDER
+    channel.save(update_fields=["allocation_strategy"])
     zones = ShippingZone.objects.filter(countries__contains="US", channels=channel)
     stocked = Stock.objects.filter(
         product_variant=OuterRef("pk"), warehouse__shipping_zones__in=zones
@@ -64,15 +69,14 @@ def catalogue() -> Catalogue:
     return Catalogue(channel=channel, variant_ids=list(variants), country="US")
 
 
-def customers(count: int) -> list[User]:
-    """``count`` active customer accounts (``bench-customer-N@example.com``), made once."""
+def customers(count: int, *, prefix: str = "bench-customer") -> list[User]:
+    """``count`` active customer accounts ``<prefix>-N@example.com``, made once."""
     existing = {
-        user.email: user
-        for user in User.objects.filter(email__startswith="bench-customer-")
+        user.email: user for user in User.objects.filter(email__startswith=f"{prefix}-")
     }
     result = []
     for number in range(count):
-        email = BENCH_EMAIL.format(number=number)
+        email = f"{prefix}-{number}@example.com"
         user = existing.get(email)
         if user is None:
             # Saleor's own helper, as populatedb uses it for its sample customers.

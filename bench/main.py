@@ -7,6 +7,7 @@ shoppers, BENCH_WRITERS (16) ledger writers with BENCH_POSTINGS (150) postings e
 import os
 import sys
 import time
+import uuid
 from pathlib import Path
 
 from django.conf import settings
@@ -33,6 +34,7 @@ def _setting(name: str, default: int) -> int:
 
 def main() -> None:
     started = time.perf_counter()
+    load_at_start = os.getloadavg()
     rounds = _setting("BENCH_ROUNDS", 30)
     warmup_rounds = _setting("BENCH_WARMUP", 3)
     shopper_count = _setting("BENCH_CUSTOMERS", 100)
@@ -45,8 +47,10 @@ def main() -> None:
     if populate_once(images=False):
         progress("loaded Saleor's sample data")
     catalogue = data.catalogue()
-    shoppers = data.customers(max(shopper_count, writers + 1))
-    accounts = data.loyalty_accounts(shoppers[: writers + 1], catalogue.channel)
+    shoppers = data.customers(shopper_count)
+    # The ledger writers get new, empty accounts every run, so that runs compare.
+    writer_users = data.customers(writers + 1, prefix=f"bench-writer-{uuid.uuid4().hex[:8]}")
+    accounts = data.loyalty_accounts(writer_users, catalogue.channel)
     _app, app_token = data.payment_app()
 
     checkout_scale = [
@@ -59,7 +63,7 @@ def main() -> None:
     progress(f"checkout: {rounds} rounds × 3 set-ups after {warmup_rounds} warm-up rounds")
     checkout_result = checkout.run(
         catalogue=catalogue,
-        shoppers=shoppers[:shopper_count],
+        shoppers=shoppers,
         app_token=app_token,
         broker_url=broker_url,
         rounds=rounds,
@@ -69,7 +73,8 @@ def main() -> None:
 
     ledger_scale = [
         f"Scale: {LoyaltyEntry.objects.count()} entries in {LoyaltyAccount.objects.count()} "
-        f"accounts in the ledger at the start; {writers} writers × {postings} postings "
+        f"accounts in the ledger at the start; the writers' accounts are new and empty; "
+        f"{writers} writers × {postings} postings "
         f"(+ {ledger.replays(postings)} replays each) per scenario."
     ]
     progress(f"ledger: {writers} writers on one account")
@@ -82,6 +87,7 @@ def main() -> None:
     report.write(
         REPORT_PATH,
         broker_url=broker_url,
+        load_at_start=load_at_start,
         checkout=checkout_result,
         checkout_scale=checkout_scale,
         same=same,

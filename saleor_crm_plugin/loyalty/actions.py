@@ -39,7 +39,7 @@ from saleor.order.models import Order
 from ..config import ChannelProgram, load_channel_program
 from . import fetch, rules
 from .exceptions import InsufficientPoints, InvalidPoints, ProgramInactive
-from .ledger import MAX_ENTRY_POINTS, EntrySource, Posting, mature_batch, post_entry
+from .ledger import EntrySource, Posting, mature_batch, post_entry
 from .lock_objects import loyalty_account_qs_select_for_update
 from .models import (
     CustomerProfile,
@@ -109,8 +109,12 @@ def _award_signup_bonus_on_joining(account: LoyaltyAccount, now) -> None:
     started_at = record_program_start(channel_id=account.channel_id, started_at=now)
     if program.config.signup_bonus <= 0:
         return
-    joined = User.objects.filter(pk=account.user_id).values_list("date_joined", flat=True)
-    if joined and joined[0] >= started_at:
+    joined = (
+        User.objects.filter(pk=account.user_id)
+        .values_list("date_joined", flat=True)
+        .first()
+    )
+    if joined is not None and joined >= started_at:
         _post_signup_bonus(account, program, now)
 
 
@@ -281,7 +285,11 @@ def _reverse_order_points(order: Order, money, earn: LoyaltyEntry, *, now) -> in
                 order_id=order.pk,
                 source_reference=f"order:{order.number}",
                 spend_amount=-(spend_target + (done["spend"] or 0)),
-                reason=f"order {order.status}" if order.status in VOID_ORDER_STATUSES else "refund",
+                reason=(
+                    f"order {order.status}"
+                    if order.status in VOID_ORDER_STATUSES
+                    else "refund"
+                ),
             ),
             batch=earn,
             available_at=earn.available_at,

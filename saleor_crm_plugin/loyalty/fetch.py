@@ -15,7 +15,7 @@ import dataclasses
 import datetime
 from decimal import Decimal
 
-from django.db.models import Exists, OuterRef, Q, Subquery, Sum
+from django.db.models import Exists, F, OuterRef, Q, Subquery, Sum
 from saleor.giftcard import GiftCardEvents
 from saleor.giftcard.const import GIFT_CARD_PAYMENT_GATEWAY_ID
 from saleor.giftcard.models import GiftCardEvent
@@ -29,7 +29,12 @@ from saleor.order.models import (
     OrderLine,
 )
 from saleor.payment import TransactionEventType, TransactionKind
-from saleor.payment.models import Payment, Transaction, TransactionEvent, TransactionItem
+from saleor.payment.models import (
+    Payment,
+    Transaction,
+    TransactionEvent,
+    TransactionItem,
+)
 from saleor.plugins.models import PluginConfiguration
 
 from ..config import PLUGIN_ID, ChannelConfig
@@ -80,14 +85,13 @@ class OrderMoney:
         return max(unexplained - overpaid, Decimal(0))
 
 
-def _gift_card_gateway_transactions(order: Order):
-    return TransactionItem.objects.filter(
-        order_id=order.pk, app_identifier=GIFT_CARD_PAYMENT_GATEWAY_ID
-    )
-
-
 def gift_card_tender(order: Order) -> Decimal:
-    """What gift cards (loyalty redemptions included) paid of ``order``."""
+    """What gift cards (loyalty redemptions included) paid of ``order``.
+
+    Saleor records a "used in order" event with the card's balance before and after
+    both when a card attached to the checkout pays and when the gift-card gateway
+    charges its transaction, so the events alone count each card once.
+    """
     tender = Decimal(0)
     events = GiftCardEvent.objects.filter(
         order_id=order.pk, type=GiftCardEvents.USED_IN_ORDER
@@ -97,10 +101,7 @@ def gift_card_tender(order: Order) -> Decimal:
         before = Decimal(str(balance.get("old_current_balance") or 0))
         after = Decimal(str(balance.get("current_balance") or 0))
         tender += max(before - after, Decimal(0))
-    through_gateway = _gift_card_gateway_transactions(order).aggregate(
-        charged=Sum("charged_value"), refunded=Sum("refunded_value")
-    )
-    return tender + (through_gateway["charged"] or 0) + (through_gateway["refunded"] or 0)
+    return tender
 
 
 def eligible_amounts(order: Order, config: ChannelConfig) -> EligibleAmounts:
@@ -111,11 +112,15 @@ def eligible_amounts(order: Order, config: ChannelConfig) -> EligibleAmounts:
     in full, so points never earn points; each line keeps its share of what is left.
     """
     price_field = (
-        "total_price_gross_amount" if config.eligible_include_tax else "total_price_net_amount"
+        "total_price_gross_amount"
+        if config.eligible_include_tax
+        else "total_price_net_amount"
     )
     by_line: dict[str, Decimal] = {}
     quantities: dict[str, int] = {}
-    rows = OrderLine.objects.filter(order_id=order.pk).values_list("pk", price_field, "quantity")
+    rows = OrderLine.objects.filter(order_id=order.pk).values_list(
+        "pk", price_field, "quantity"
+    )
     for line_id, amount, quantity in rows:
         by_line[str(line_id)] = Decimal(amount)
         quantities[str(line_id)] = quantity
@@ -138,37 +143,30 @@ def eligible_amounts(order: Order, config: ChannelConfig) -> EligibleAmounts:
 
 def order_money(order: Order) -> OrderMoney:
     """Money asked, captured and refunded on ``order`` through both payment flows."""
-    money_transactions = TransactionItem.objects.filter(order_id=order.pk).exclude(
-        app_identifier=GIFT_CARD_PAYMENT_GATEWAY_ID
+    by_gift_cards = Q(app_identifier=GIFT_CARD_PAYMENT_GATEWAY_ID)
+    transactions = TransactionItem.objects.filter(order_id=order.pk).aggregate(
+        charged=Sum("charged_value", filter=~by_gift_cards, default=0),
+        refunded=Sum("refunded_value", filter=~by_gift_cards, default=0),
+        gift_cards=Sum(
+            F("charged_value") + F("refunded_value"), filter=by_gift_cards, default=0
+        ),
     )
-    by_transactions = money_transactions.aggregate(
-        charged=Sum("charged_value"), refunded=Sum("refunded_value")
+    payments = Transaction.objects.filter(
+        payment__order_id=order.pk, is_success=True
+    ).aggregate(
+        refunded=Sum("amount", filter=Q(kind=TransactionKind.REFUND), default=0),
+        reversed=Sum(
+            "amount", filter=Q(kind=TransactionKind.REFUND_REVERSED), default=0
+        ),
     )
-    legacy_captured = Payment.objects.filter(order_id=order.pk).aggregate(
-        total=Sum("captured_amount")
-    )["total"] or Decimal(0)
-    legacy_refunds = Transaction.objects.filter(payment__order_id=order.pk, is_success=True)
-    legacy_refunded = (
-        legacy_refunds.filter(kind=TransactionKind.REFUND).aggregate(total=Sum("amount"))[
-            "total"
-        ]
-        or Decimal(0)
-    ) - (
-        legacy_refunds.filter(kind=TransactionKind.REFUND_REVERSED).aggregate(
-            total=Sum("amount")
-        )["total"]
-        or Decimal(0)
-    )
-    refunded = Decimal(by_transactions["refunded"] or 0) + legacy_refunded
-    captured = Decimal(by_transactions["charged"] or 0) + legacy_captured + refunded
-    gateway = _gift_card_gateway_transactions(order).aggregate(
-        charged=Sum("charged_value"), refunded=Sum("refunded_value")
-    )
-    paid_by_gateway = Decimal(gateway["charged"] or 0) + Decimal(gateway["refunded"] or 0)
+    captured_by_payments = Payment.objects.filter(order_id=order.pk).aggregate(
+        total=Sum("captured_amount", default=0)
+    )["total"]
+    refunded = transactions["refunded"] + payments["refunded"] - payments["reversed"]
     quantities, refunded_for_lines = _line_refunds(order)
     return OrderMoney(
-        due=max(Decimal(order.total_gross_amount) - paid_by_gateway, Decimal(0)),
-        captured=captured,
+        due=max(order.total_gross_amount - transactions["gift_cards"], Decimal(0)),
+        captured=transactions["charged"] + captured_by_payments + refunded,
         refunded=refunded,
         refunded_quantities=quantities,
         refunded_for_lines=refunded_for_lines,
@@ -186,7 +184,8 @@ def _line_refunds(order: Order) -> tuple[dict[str, int], Decimal]:
     from_fulfillments: dict[str, int] = {}
     rows = (
         FulfillmentLine.objects.filter(
-            fulfillment__order_id=order.pk, fulfillment__status__in=_REFUNDED_FULFILLMENTS
+            fulfillment__order_id=order.pk,
+            fulfillment__status__in=_REFUNDED_FULFILLMENTS,
         )
         .values("order_line_id")
         .annotate(quantity=Sum("quantity"))

@@ -90,7 +90,9 @@ def post_entry(
             return Posting(entry=existing, created=False)
 
         if points < 0 and batch is not None:
-            status = LoyaltyEntry.objects.values_list("status", flat=True).get(pk=batch.pk)
+            status = LoyaltyEntry.objects.values_list("status", flat=True).get(
+                pk=batch.pk
+            )
         remaining = 0
         if status == EntryStatus.PENDING:
             if points < 0 and locked.pending + points < 0:
@@ -137,7 +139,9 @@ def post_entry(
             totals["pending"] = F("pending") + points
         else:
             totals["balance"] = F("balance") + points
-        if entry_type in _LIFETIME_TYPES or (entry_type == EntryType.ADJUST and points > 0):
+        if entry_type in _LIFETIME_TYPES or (
+            entry_type == EntryType.ADJUST and points > 0
+        ):
             totals["lifetime_points"] = F("lifetime_points") + points
         LoyaltyAccount.objects.filter(pk=locked.pk).update(**totals)
     return Posting(entry=entry, created=True)
@@ -194,7 +198,9 @@ def _new_batch_remaining(points: int, balance_before: int) -> int:
     return max(0, points + min(balance_before, 0))
 
 
-def _consume_batches(account: LoyaltyAccount, points: int, *, first: LoyaltyEntry | None):
+def _consume_batches(
+    account: LoyaltyAccount, points: int, *, first: LoyaltyEntry | None
+):
     """Take ``points`` from the account's batches: ``first``, then oldest first.
 
     What the batches cannot cover is debt: the balance goes below zero and every
@@ -213,7 +219,9 @@ def _consume_batches(account: LoyaltyAccount, points: int, *, first: LoyaltyEntr
         if left == 0:
             break
         taken = min(entry.remaining, left)
-        LoyaltyEntry.objects.filter(pk=entry.pk).update(remaining=F("remaining") - taken)
+        LoyaltyEntry.objects.filter(pk=entry.pk).update(
+            remaining=F("remaining") - taken
+        )
         left -= taken
 
 
@@ -267,12 +275,19 @@ def audit_accounts(*, account_ids=None) -> tuple[int, list[AccountAudit]]:
                 Sum("entries__points", filter=Q(entries__status=EntryStatus.PENDING)), 0
             ),
             remaining_sum=Coalesce(
-                Sum("entries__remaining", filter=available & Q(entries__points__gt=0)), 0
+                Sum("entries__remaining", filter=available & Q(entries__points__gt=0)),
+                0,
             ),
         )
         .values_list(
-            "pk", "user_id", "channel_id", "balance", "available_sum",
-            "pending", "pending_sum", "remaining_sum",
+            "pk",
+            "user_id",
+            "channel_id",
+            "balance",
+            "available_sum",
+            "pending",
+            "pending_sum",
+            "remaining_sum",
         )
     )
     checked = 0
@@ -283,4 +298,3 @@ def audit_accounts(*, account_ids=None) -> tuple[int, list[AccountAudit]]:
         if audit.problems:
             mismatches.append(audit)
     return checked, mismatches
-

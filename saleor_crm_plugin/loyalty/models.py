@@ -11,7 +11,8 @@ Design (after django-hordak and Saleor's ``TransactionEvent``):
   Maturing flips an entry's status once, from pending to available, together with
   any pending reversal of the same batch.
 * The account's stored ``balance`` always equals the sum of its available entries and
-  ``pending`` the sum of its pending ones (``loyalty.audit`` and a test check it); both
+  ``pending`` the sum of its pending ones (``ledger.audit_accounts``, run by
+  ``manage.py crm_loyalty_audit``, and the tests check it); both
   move with ``F()`` in the same transaction as the entry, under the account's row lock,
   by the one writer ``loyalty.ledger.post_entry``.
 * Credits (earn, bonus, positive adjust) are batches: ``remaining`` is what is left of
@@ -145,7 +146,9 @@ class LoyaltyEntry(models.Model):
         ]
         indexes = [
             models.Index(fields=["account", "-created_at"], name="crm_loyalty_ent_acc"),
-            models.Index(fields=["account", "occurred_at"], name="crm_loyalty_ent_acc_occ"),
+            models.Index(
+                fields=["account", "occurred_at"], name="crm_loyalty_ent_acc_occ"
+            ),
             models.Index(
                 fields=["available_at"],
                 name="crm_loyalty_ent_maturing",
@@ -187,8 +190,11 @@ class CustomerProfile(models.Model):
 
 
 class LoyaltyProgramStart(models.Model):
-    """When a channel's programme started: customers who joined since get the sign-up
-    bonus when their account opens (``actions.get_or_create_account``)."""
+    """When a channel's programme started.
+
+    Customers who registered since get the sign-up bonus when their account opens
+    (``actions.get_or_create_account``).
+    """
 
     channel = models.OneToOneField(
         "channel.Channel", on_delete=models.CASCADE, primary_key=True, related_name="+"

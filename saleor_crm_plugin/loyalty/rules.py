@@ -30,7 +30,9 @@ from .models import EntryType
 def to_minor_units(amount: Decimal, currency: str) -> int:
     """An amount in the currency's minor units, rounded down (never a cent too many)."""
     precision = get_currency_precision(currency)
-    return int((Decimal(amount) * (Decimal(10) ** precision)).to_integral_value(ROUND_DOWN))
+    return int(
+        (Decimal(amount) * (Decimal(10) ** precision)).to_integral_value(ROUND_DOWN)
+    )
 
 
 def from_minor_units(minor: int, currency: str) -> Decimal:
@@ -49,7 +51,10 @@ def _divide(numerator: int, denominator: int, rounding: str) -> int:
 
 
 def points_for_amount(
-    amount: Decimal, currency: str, config: ChannelConfig, multiplier: Decimal = Decimal(1)
+    amount: Decimal,
+    currency: str,
+    config: ChannelConfig,
+    multiplier: Decimal = Decimal(1),
 ) -> int:
     """Points an eligible ``amount`` earns under ``config`` at a tier ``multiplier``."""
     if amount <= 0:
@@ -101,7 +106,9 @@ def refunded_eligible_value(
     return min(value, eligible_total)
 
 
-def tier_basis_condition(config: ChannelConfig, now: datetime.datetime) -> tuple[Q, str]:
+def tier_basis_condition(
+    config: ChannelConfig, now: datetime.datetime
+) -> tuple[Q, str]:
     """Which entries count towards a tier at ``now``, and which column to sum.
 
     Spend: the eligible amount of orders paid within the window. Points: points earned

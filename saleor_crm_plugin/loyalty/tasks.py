@@ -17,7 +17,9 @@ task_logger = get_task_logger(__name__)
 @allow_writer()
 def sync_order_points_task(order_id: str):
     result = actions.sync_order_points(order_id=order_id)
-    task_logger.debug("Order %s: earned %s, reversed %s", order_id, result.earned, result.reversed)
+    task_logger.debug(
+        "Order %s: earned %s, reversed %s", order_id, result.earned, result.reversed
+    )
 
 
 @app.task

@@ -3,6 +3,11 @@
 from decimal import Decimal
 
 import pytest
+from saleor.checkout import calculations
+from saleor.checkout.fetch import fetch_checkout_info, fetch_checkout_lines
+from saleor.giftcard.const import GIFT_CARD_PAYMENT_GATEWAY_ID
+from saleor.graphql.core.utils import to_global_id_or_none
+from saleor.graphql.tests.utils import get_graphql_content
 from saleor.order import OrderChargeStatus
 from saleor.plugins.manager import get_plugins_manager
 
@@ -35,7 +40,9 @@ def _balance(user, channel) -> int:
     return LoyaltyAccount.objects.get(user=user, channel=channel).balance
 
 
-def test_checkout_completion_paid_in_full_earns_points(paid_order, crm_usd, customer_user):
+def test_checkout_completion_paid_in_full_earns_points(
+    paid_order, crm_usd, customer_user
+):
     # when
     order = paid_order()
 
@@ -55,7 +62,11 @@ def test_inactive_channel_earns_nothing(paid_order, channel_USD):
 
 
 def test_order_paid_twice_and_replayed_events_award_once(
-    crm_usd, crm_order, order_payments, customer_user, django_capture_on_commit_callbacks
+    crm_usd,
+    crm_order,
+    order_payments,
+    customer_user,
+    django_capture_on_commit_callbacks,
 ):
     # given: net lines 60.00, shipping 5.00, 23 % tax
     order = crm_order(crm_usd, THREE_LINES, shipping=Decimal("5.00"))
@@ -80,7 +91,11 @@ def test_order_paid_twice_and_replayed_events_award_once(
 
 
 def test_legacy_payment_flow_earns_once(
-    crm_usd, crm_order, order_payments, customer_user, django_capture_on_commit_callbacks
+    crm_usd,
+    crm_order,
+    order_payments,
+    customer_user,
+    django_capture_on_commit_callbacks,
 ):
     # given
     order = crm_order(crm_usd, THREE_LINES)
@@ -112,7 +127,9 @@ def test_partly_paid_order_earns_nothing_until_paid_in_full(
     assert _earn_entries(order) == []
 
     # when
-    order_payments.charge(order, order.total_gross_amount - Decimal("50.00"), psp="part-2")
+    order_payments.charge(
+        order, order.total_gross_amount - Decimal("50.00"), psp="part-2"
+    )
 
     # then
     assert _earn_entries(order) == [(60, EntryStatus.AVAILABLE)]
@@ -124,7 +141,10 @@ def test_partly_paid_order_earns_nothing_until_paid_in_full(
         ({}, 60),  # net lines: shipping and tax excluded
         ({"eligible_include_tax": "true"}, 73),  # 60.00 * 1.23 = 73.80
         ({"eligible_include_shipping": "true"}, 65),
-        ({"eligible_include_tax": "true", "eligible_include_shipping": "true"}, 79),  # 79.95
+        (
+            {"eligible_include_tax": "true", "eligible_include_shipping": "true"},
+            79,
+        ),  # 79.95
     ],
 )
 def test_eligible_amount_excludes_shipping_and_tax_unless_configured(
@@ -172,7 +192,71 @@ def test_part_paid_with_a_gift_card_earns_nothing(
     assert Decimal(entry.details["eligible"]) == lines_net - Decimal(10)
 
 
-def test_rate_of_5_points_per_2_50_earns_5_on_3_00_not_6(channel_USD, crm_order, order_payments):
+TRANSACTION_INITIALIZE = """
+mutation Initialize($id: ID!, $amount: PositiveDecimal, $gateway: PaymentGatewayToInitialize!) {
+  transactionInitialize(id: $id, amount: $amount, paymentGateway: $gateway) {
+    transaction { id }
+    errors { field code message }
+  }
+}
+"""
+
+
+def test_part_paid_through_the_gift_card_gateway_earns_nothing(
+    crm_usd,
+    user_api_client,
+    checkout_with_item,
+    address,
+    checkout_delivery,
+    customer_user,
+    gift_card,
+):
+    # given: the shopper authorizes 10.00 from a gift card through Saleor's gift-card
+    # payment gateway and pays the rest by card
+    response = user_api_client.post_graphql(
+        TRANSACTION_INITIALIZE,
+        {
+            "id": to_global_id_or_none(checkout_with_item),
+            "amount": "10.00",
+            "gateway": {
+                "id": GIFT_CARD_PAYMENT_GATEWAY_ID,
+                "data": {"code": gift_card.code},
+            },
+        },
+    )
+    assert (
+        get_graphql_content(response)["data"]["transactionInitialize"]["errors"] == []
+    )
+    manager = get_plugins_manager(allow_replica=False)
+    lines, _ = fetch_checkout_lines(checkout_with_item)
+    total = calculations.calculate_checkout_total(
+        manager=manager,
+        checkout_info=fetch_checkout_info(checkout_with_item, lines, manager),
+        lines=lines,
+    )
+
+    # when: completing the checkout confirms the order, which charges the gift card
+    order = complete_checkout(
+        user_api_client,
+        checkout_with_item,
+        address=address,
+        delivery=checkout_delivery(checkout_with_item),
+        user=customer_user,
+        charge=total.gross.amount - Decimal(10),
+    )
+
+    # then
+    gift_card.refresh_from_db()
+    assert gift_card.current_balance_amount == Decimal(0)
+    lines_net = sum(line.total_price_net_amount for line in order.lines.all())
+    entry = LoyaltyEntry.objects.get(order_id=order.pk, type=EntryType.EARN)
+    assert Decimal(entry.details["eligible"]) == lines_net - Decimal(10)
+    assert entry.points == int(lines_net - Decimal(10))
+
+
+def test_rate_of_5_points_per_2_50_earns_5_on_3_00_not_6(
+    channel_USD, crm_order, order_payments
+):
     # given
     configure_crm(channel_USD, pending_period="0", earn_points="5", earn_amount="2.50")
     order = crm_order(channel_USD, [(Decimal("3.00"), 1)], shipping=Decimal("4.00"))
@@ -184,35 +268,51 @@ def test_rate_of_5_points_per_2_50_earns_5_on_3_00_not_6(channel_USD, crm_order,
     assert _earn_entries(order) == [(5, EntryStatus.AVAILABLE)]
 
 
-def test_yen_channel_earns_in_whole_yen(channel_JPY, crm_order, order_payments, customer_user):
-    # given: 1 point per 100 yen; lines 1 999 + 2 x 500 yen
-    configure_crm(channel_JPY, pending_period="0", earn_points="1", earn_amount="100")
-    order = crm_order(channel_JPY, [(Decimal(1999), 1), (Decimal(500), 2)], shipping=Decimal(700))
+@pytest.mark.parametrize(
+    ("channel_fixture", "earn_points", "earn_amount", "lines", "expected_points"),
+    [
+        # 1 point per 100 yen on 1 999 + 2 x 500 yen (shipping 700 excluded): floor
+        ("channel_JPY", "1", "100", [(Decimal(1999), 1), (Decimal(500), 2)], 29),
+        # 3 points per 0.250 KWD on 1.999 + 0.501 KWD: exactly 10 units of 250 fils
+        (
+            "channel_KWD",
+            "3",
+            "0.250",
+            [(Decimal("1.999"), 1), (Decimal("0.501"), 1)],
+            30,
+        ),
+    ],
+)
+def test_channels_earn_in_their_currency_minor_units(
+    request,
+    crm_order,
+    order_payments,
+    customer_user,
+    channel_fixture,
+    earn_points,
+    earn_amount,
+    lines,
+    expected_points,
+):
+    # given
+    channel = request.getfixturevalue(channel_fixture)
+    configure_crm(
+        channel, pending_period="0", earn_points=earn_points, earn_amount=earn_amount
+    )
+    order = crm_order(channel, lines, shipping=Decimal(700))
 
     # when
     order_payments.charge(order)
 
-    # then: floor(2 999 / 100)
-    assert order.currency == "JPY"
-    assert _earn_entries(order) == [(29, EntryStatus.AVAILABLE)]
-    assert _balance(customer_user, channel_JPY) == 29
+    # then
+    assert order.currency == channel.currency_code
+    assert _earn_entries(order) == [(expected_points, EntryStatus.AVAILABLE)]
+    assert _balance(customer_user, channel) == expected_points
 
 
-def test_dinar_channel_counts_fils(channel_KWD, crm_order, order_payments, customer_user):
-    # given: 3 points per 0.250 KWD; lines 1.999 + 0.501 KWD
-    configure_crm(channel_KWD, pending_period="0", earn_points="3", earn_amount="0.250")
-    order = crm_order(channel_KWD, [(Decimal("1.999"), 1), (Decimal("0.501"), 1)])
-
-    # when
-    order_payments.charge(order)
-
-    # then: 2 500 fils hold exactly 10 units of 250 fils
-    assert order.currency == "KWD"
-    assert _earn_entries(order) == [(30, EntryStatus.AVAILABLE)]
-    assert _balance(customer_user, channel_KWD) == 30
-
-
-def test_points_are_pending_during_the_return_window(channel_USD, crm_order, order_payments, customer_user):
+def test_points_are_pending_during_the_return_window(
+    channel_USD, crm_order, order_payments, customer_user
+):
     # given
     configure_crm(channel_USD, pending_period="14d")
     order = crm_order(channel_USD, THREE_LINES)
@@ -245,7 +345,9 @@ def test_replaying_a_synced_order_reads_and_writes_no_more(
 
 
 def _config(**values):
-    return parse_configuration([{"name": name, "value": value} for name, value in values.items()])
+    return parse_configuration(
+        [{"name": name, "value": value} for name, value in values.items()]
+    )
 
 
 @pytest.mark.parametrize(
@@ -254,23 +356,61 @@ def _config(**values):
         ("3.00", "USD", {"earn_points": "5", "earn_amount": "2.50"}, "1", 5),
         ("4.99", "USD", {"earn_points": "5", "earn_amount": "2.50"}, "1", 5),
         ("5.00", "USD", {"earn_points": "5", "earn_amount": "2.50"}, "1", 10),
-        ("3.75", "USD", {"earn_points": "5", "earn_amount": "2.50", "earn_rounding": "half_up"}, "1", 10),
-        ("3.74", "USD", {"earn_points": "5", "earn_amount": "2.50", "earn_rounding": "half_up"}, "1", 5),
-        ("2.51", "USD", {"earn_points": "5", "earn_amount": "2.50", "earn_rounding": "ceil"}, "1", 10),
-        ("0.009", "USD", {"earn_points": "1", "earn_amount": "0.01"}, "1", 0),  # below a cent
+        (
+            "3.75",
+            "USD",
+            {"earn_points": "5", "earn_amount": "2.50", "earn_rounding": "half_up"},
+            "1",
+            10,
+        ),
+        (
+            "3.74",
+            "USD",
+            {"earn_points": "5", "earn_amount": "2.50", "earn_rounding": "half_up"},
+            "1",
+            5,
+        ),
+        (
+            "2.51",
+            "USD",
+            {"earn_points": "5", "earn_amount": "2.50", "earn_rounding": "ceil"},
+            "1",
+            10,
+        ),
+        (
+            "0.009",
+            "USD",
+            {"earn_points": "1", "earn_amount": "0.01"},
+            "1",
+            0,
+        ),  # below a cent
         ("1.00", "USD", {"earn_points": "1", "earn_amount": "0.001"}, "1", 1000),
         ("1999", "JPY", {"earn_points": "1", "earn_amount": "100"}, "1", 19),
-        ("99.9", "JPY", {"earn_points": "1", "earn_amount": "1"}, "1", 99),  # yen have no decimals
+        (
+            "99.9",
+            "JPY",
+            {"earn_points": "1", "earn_amount": "1"},
+            "1",
+            99,
+        ),  # yen have no decimals
         ("1.234", "KWD", {"earn_points": "1", "earn_amount": "0.100"}, "1", 12),
         ("0.0999", "KWD", {"earn_points": "1", "earn_amount": "0.100"}, "1", 0),
-        ("10.00", "USD", {"earn_points": "1", "earn_amount": "1"}, "1.25", 12),  # 12.5 -> 12
+        (
+            "10.00",
+            "USD",
+            {"earn_points": "1", "earn_amount": "1"},
+            "1.25",
+            12,
+        ),  # 12.5 -> 12
         ("0", "USD", {}, "1", 0),
         ("-5", "USD", {}, "1", 0),
     ],
 )
 def test_points_for_amount(amount, currency, values, multiplier, expected):
     # when
-    points = rules.points_for_amount(Decimal(amount), currency, _config(**values), Decimal(multiplier))
+    points = rules.points_for_amount(
+        Decimal(amount), currency, _config(**values), Decimal(multiplier)
+    )
 
     # then
     assert points == expected

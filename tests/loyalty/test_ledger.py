@@ -33,7 +33,13 @@ def test_scripted_sequence_keeps_balances_equal_to_entries(usd_account):
     account = usd_account
 
     def post(points, entry_type, key, **kwargs):
-        post_entry(account=account, points=points, entry_type=entry_type, idempotency_key=key, **kwargs)
+        post_entry(
+            account=account,
+            points=points,
+            entry_type=entry_type,
+            idempotency_key=key,
+            **kwargs,
+        )
         assert ledger_problems() == []
 
     # when / then: each step keeps the invariants; the totals are exact
@@ -45,7 +51,9 @@ def test_scripted_sequence_keeps_balances_equal_to_entries(usd_account):
     assert account_state(account) == (30, 0, 150)
     assert _remaining("earn-1", "bonus-1") == [0, 30]
 
-    post(40, EntryType.EARN, "earn-2", status=EntryStatus.PENDING, available_at=_days(14))
+    post(
+        40, EntryType.EARN, "earn-2", status=EntryStatus.PENDING, available_at=_days(14)
+    )
     assert account_state(account) == (30, 40, 190)
 
     earn_1 = LoyaltyEntry.objects.get(idempotency_key="earn-1")
@@ -54,7 +62,12 @@ def test_scripted_sequence_keeps_balances_equal_to_entries(usd_account):
     assert _remaining("earn-1", "bonus-1") == [0, 0]
 
     with pytest.raises(InsufficientPoints):
-        post_entry(account=account, points=-10, entry_type=EntryType.REDEEM, idempotency_key="redeem-2")
+        post_entry(
+            account=account,
+            points=-10,
+            entry_type=EntryType.REDEEM,
+            idempotency_key="redeem-2",
+        )
     assert not LoyaltyEntry.objects.filter(idempotency_key="redeem-2").exists()
 
     earn_2 = LoyaltyEntry.objects.get(idempotency_key="earn-2")
@@ -77,13 +90,19 @@ def test_replayed_key_returns_the_first_entry_and_changes_nothing(
 ):
     # given
     first = post_entry(
-        account=usd_account, points=25, entry_type=EntryType.BONUS, idempotency_key="bonus:x"
+        account=usd_account,
+        points=25,
+        entry_type=EntryType.BONUS,
+        idempotency_key="bonus:x",
     )
 
     # when: the same key again, even with other points
     with django_assert_num_queries(1):
         replay = post_entry(
-            account=usd_account, points=99, entry_type=EntryType.BONUS, idempotency_key="bonus:x"
+            account=usd_account,
+            points=99,
+            entry_type=EntryType.BONUS,
+            idempotency_key="bonus:x",
         )
 
     # then
@@ -124,12 +143,17 @@ def test_debit_against_a_pending_batch_is_pending_whatever_the_caller_says(usd_a
     assert ledger_problems() == []
 
 
-@pytest.mark.parametrize("points", [0, True, 1.5, MAX_ENTRY_POINTS + 1, -MAX_ENTRY_POINTS - 1])
+@pytest.mark.parametrize(
+    "points", [0, True, 1.5, MAX_ENTRY_POINTS + 1, -MAX_ENTRY_POINTS - 1]
+)
 def test_invalid_points_raise_and_write_nothing(usd_account, points):
     # when
     with pytest.raises(InvalidPoints) as error:
         post_entry(
-            account=usd_account, points=points, entry_type=EntryType.BONUS, idempotency_key="bad"
+            account=usd_account,
+            points=points,
+            entry_type=EntryType.BONUS,
+            idempotency_key="bad",
         )
 
     # then
@@ -154,7 +178,11 @@ def test_invalid_type_status_or_key_raise_and_write_nothing(
     # when
     with pytest.raises(InvalidPoints) as error:
         post_entry(
-            account=usd_account, points=5, entry_type=entry_type, status=status, idempotency_key=key
+            account=usd_account,
+            points=5,
+            entry_type=entry_type,
+            status=status,
+            idempotency_key=key,
         )
 
     # then
@@ -165,12 +193,17 @@ def test_invalid_type_status_or_key_raise_and_write_nothing(
 
 def test_redeeming_more_than_the_balance_raises_and_writes_nothing(usd_account):
     # given
-    post_entry(account=usd_account, points=30, entry_type=EntryType.BONUS, idempotency_key="b")
+    post_entry(
+        account=usd_account, points=30, entry_type=EntryType.BONUS, idempotency_key="b"
+    )
 
     # when
     with pytest.raises(InsufficientPoints) as error:
         post_entry(
-            account=usd_account, points=-31, entry_type=EntryType.REDEEM, idempotency_key="r"
+            account=usd_account,
+            points=-31,
+            entry_type=EntryType.REDEEM,
+            idempotency_key="r",
         )
 
     # then
@@ -193,7 +226,11 @@ def test_entry_keeps_its_source_and_when_it_happened(usd_account, staff_user):
 
     # then
     entry.refresh_from_db()
-    assert (entry.reason, entry.actor_user_id, entry.occurred_at) == ("goodwill", staff_user.pk, NOW)
+    assert (entry.reason, entry.actor_user_id, entry.occurred_at) == (
+        "goodwill",
+        staff_user.pk,
+        NOW,
+    )
     assert entry.created_at > NOW
     assert account_state(usd_account) == (-5, 0, 0)
 
@@ -201,4 +238,6 @@ def test_entry_keeps_its_source_and_when_it_happened(usd_account, staff_user):
 def test_database_refuses_a_batch_holding_more_than_it_brought(usd_account):
     # when / then: the constraint is the backstop behind the writer
     with pytest.raises(IntegrityError):
-        LoyaltyEntryFactory(account=usd_account, points=10, remaining=11, created_at=timezone.now())
+        LoyaltyEntryFactory(
+            account=usd_account, points=10, remaining=11, created_at=timezone.now()
+        )

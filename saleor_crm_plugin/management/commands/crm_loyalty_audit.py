@@ -24,4 +24,6 @@ class Command(BaseCommand):
             raise CommandError(
                 f"{len(mismatches)} of {checked} loyalty accounts disagree with their entries."
             )
-        self.stdout.write(self.style.SUCCESS(f"{checked} loyalty accounts checked: all consistent."))
+        self.stdout.write(
+            self.style.SUCCESS(f"{checked} loyalty accounts checked: all consistent.")
+        )

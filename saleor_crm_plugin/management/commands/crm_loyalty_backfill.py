@@ -25,11 +25,17 @@ class Command(BaseCommand):
     help = "Award loyalty points for historical paid orders (idempotent, resumable)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--channel", help="Slug of one channel (default: every active one).")
         parser.add_argument(
-            "--since", type=datetime.date.fromisoformat, help="Only orders placed on or after (YYYY-MM-DD)."
+            "--channel", help="Slug of one channel (default: every active one)."
         )
-        parser.add_argument("--dry-run", action="store_true", help="Print the totals, write nothing.")
+        parser.add_argument(
+            "--since",
+            type=datetime.date.fromisoformat,
+            help="Only orders placed on or after (YYYY-MM-DD).",
+        )
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Print the totals, write nothing."
+        )
 
     def handle(self, *args, channel=None, since=None, dry_run=False, **options):
         since_at = (
@@ -43,13 +49,17 @@ class Command(BaseCommand):
     def _channels(self, slug: str | None) -> list[Channel]:
         if slug is None:
             return list(
-                Channel.objects.filter(pk__in=fetch.active_program_channel_ids()).order_by("slug")
+                Channel.objects.filter(
+                    pk__in=fetch.active_program_channel_ids()
+                ).order_by("slug")
             )
         channel = Channel.objects.filter(slug=slug).first()
         if channel is None:
             raise CommandError(f"No channel with slug {slug!r}.")
         if not load_channel_program(channel.pk).active:
-            raise CommandError(f"The loyalty programme is not active in channel {slug!r}.")
+            raise CommandError(
+                f"The loyalty programme is not active in channel {slug!r}."
+            )
         return [channel]
 
     def _backfill_channel(self, channel: Channel, *, since_at, dry_run: bool):
