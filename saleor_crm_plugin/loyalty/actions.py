@@ -227,13 +227,7 @@ def _earn_order_points(order: Order, money, *, now, paid_at) -> LoyaltyEntry | N
             order_id=order.pk,
             source_reference=f"order:{order.number}",
             spend_amount=eligible.total,
-            details={
-                "currency": order.currency,
-                "eligible": str(eligible.total),
-                "lines": {key: str(amount) for key, amount in eligible.by_line.items()},
-                "quantities": eligible.quantities,
-                "multiplier": str(multiplier),
-            },
+            details=_earn_details(order, eligible, multiplier),
         ),
         available_at=max(available_at, now),
         expires_at=_after(config.expire_seconds, now),
@@ -242,6 +236,17 @@ def _earn_order_points(order: Order, money, *, now, paid_at) -> LoyaltyEntry | N
     if posting.created:
         evaluate_tier(account_id=account.pk, reason=f"order {order.number} paid", now=now)
     return posting.entry
+
+
+def _earn_details(order: Order, eligible: fetch.EligibleAmounts, multiplier) -> dict:
+    """What an earn keeps to reverse its lines' share later (line id -> amount)."""
+    return {
+        "currency": order.currency,
+        "eligible": str(eligible.total),
+        "lines": {key: str(amount) for key, amount in eligible.by_line.items()},
+        "quantities": eligible.quantities,
+        "multiplier": str(multiplier),
+    }
 
 
 def _reversal_target(order: Order, money, *, points: int, details: dict) -> int:
@@ -313,12 +318,8 @@ def plan_order_points(*, order: Order) -> OrderPointsPlan:
     earning = _order_earning(order, money, program, tier_name or "")
     if earning is None:
         return OrderPointsPlan(earn=0, reverse=0)
-    points, eligible, _multiplier = earning
-    details = {
-        "eligible": str(eligible.total),
-        "lines": {key: str(amount) for key, amount in eligible.by_line.items()},
-        "quantities": eligible.quantities,
-    }
+    points, eligible, multiplier = earning
+    details = _earn_details(order, eligible, multiplier)
     return OrderPointsPlan(
         earn=points, reverse=_reversal_target(order, money, points=points, details=details)
     )
