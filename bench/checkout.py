@@ -154,6 +154,8 @@ class CheckoutResult:
     warmup_rounds: int
     summaries: dict[str, SetupSummary]
     paired_total_ratio: dict[str, float]
+    # 95 % bootstrap interval of each median of per-round ratios.
+    paired_total_ratio_interval: dict[str, tuple[float, float]]
     # Queries the active plugin's hooks add: active minus inactive, per round.
     hook_queries: Spread
     loyalty_entries_written: int
@@ -335,6 +337,15 @@ def _span(values) -> tuple[int, int]:
     return min(values), max(values)
 
 
+def median_interval(values: list[float], *, resamples: int = 2000) -> tuple[float, float]:
+    """A 95 % bootstrap interval of the median of ``values``."""
+    rng = random.Random(7)
+    medians = sorted(
+        statistics.median(rng.choices(values, k=len(values))) for _ in range(resamples)
+    )
+    return medians[int(resamples * 0.025)], medians[int(resamples * 0.975) - 1]
+
+
 def summarize(setup: str, samples: list[Sample], baseline: list[Sample]) -> SetupSummary:
     return SetupSummary(
         setup=setup,
@@ -396,6 +407,7 @@ def run(
             setup: summarize(setup, samples[setup], samples["without"]) for setup in SETUPS
         },
         paired_total_ratio={setup: statistics.median(paired[setup]) for setup in SETUPS},
+        paired_total_ratio_interval={setup: median_interval(paired[setup]) for setup in SETUPS},
         hook_queries=Spread.of(hook_queries),
         loyalty_entries_written=entries_written,
         task_always_eager=bool(celery_app.conf.task_always_eager),

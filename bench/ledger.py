@@ -21,13 +21,20 @@ import time
 import uuid
 
 from django.db import connections
-from django.db.models import Q, Sum
+from django.db.models import Count, Q, Sum
 
 from saleor_crm_plugin.loyalty.ledger import post_entry
 from saleor_crm_plugin.loyalty.models import EntryStatus, EntryType, LoyaltyAccount, LoyaltyEntry
 
 REPLAY_EVERY = 10
 START_TIMEOUT_SECONDS = 120
+
+
+@dataclasses.dataclass(frozen=True)
+class RedemptionCost:
+    open_batches: int
+    redemptions: int
+    redeem_ms: float
 
 
 @dataclasses.dataclass(frozen=True)
@@ -50,6 +57,7 @@ class ScenarioResult:
     calls_per_second: float
     p50_ms: float
     p99_ms: float
+    open_batches: int
     errors: list[str]
     problems: list[str]
 
@@ -168,6 +176,54 @@ def run_scenario(name: str, account_ids: list[int], postings: int) -> ScenarioRe
         calls_per_second=calls / wall_seconds,
         p50_ms=statistics.median(seconds) * 1000,
         p99_ms=seconds[int(len(seconds) * 0.99) - 1] * 1000,
+        open_batches=open_batches(account_ids),
         errors=[error for report in reports.values() for error in report.errors],
         problems=_check(run, account_ids, postings, before),
     )
+
+
+def open_batches(account_ids: list[int]) -> int:
+    """The most open batches (credits with points left) of any of the accounts."""
+    counts = (
+        LoyaltyEntry.objects.filter(account_id__in=account_ids, remaining__gt=0)
+        .values("account_id")
+        .annotate(open=Count("pk"))
+        .values_list("open", flat=True)
+    )
+    return max(counts, default=0)
+
+
+def redemption_cost(accounts: list[LoyaltyAccount], batches: list[int], redemptions: int):
+    """Mean time of a 1-point redemption on accounts holding ``batches`` open batches.
+
+    One writer; each account is first given its batches (earn +10 each) through
+    ``post_entry``; the redemptions then alternate between the accounts.
+    """
+    run = uuid.uuid4().hex[:12]
+    for account, count in zip(accounts, batches, strict=True):
+        for number in range(count):
+            post_entry(
+                account=account,
+                points=10,
+                entry_type=EntryType.EARN,
+                idempotency_key=f"bench:batches:{run}:{account.pk}:{number}",
+            )
+    seconds = {account.pk: 0.0 for account in accounts}
+    for number in range(redemptions):
+        for account in accounts:
+            start = time.perf_counter()
+            post_entry(
+                account=account,
+                points=-1,
+                entry_type=EntryType.REDEEM,
+                idempotency_key=f"bench:redeem:{run}:{account.pk}:{number}",
+            )
+            seconds[account.pk] += time.perf_counter() - start
+    return [
+        RedemptionCost(
+            open_batches=count,
+            redemptions=redemptions,
+            redeem_ms=seconds[account.pk] / redemptions * 1000,
+        )
+        for account, count in zip(accounts, batches, strict=True)
+    ]

@@ -21,6 +21,9 @@ from saleor_crm_plugin.loyalty.models import LoyaltyAccount, LoyaltyEntry
 
 from . import checkout, data, ledger, report
 
+# A new account, and one holding as many open batches as a long-standing customer
+# with many small credits (or the shared account of the concurrency run) has.
+REDEMPTION_BATCHES = [10, 2000]
 REPORT_PATH = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
 
 
@@ -49,7 +52,7 @@ def main() -> None:
     catalogue = data.catalogue()
     shoppers = data.customers(shopper_count)
     # The ledger writers get new, empty accounts every run, so that runs compare.
-    writer_users = data.customers(writers + 1, prefix=f"bench-writer-{uuid.uuid4().hex[:8]}")
+    writer_users = data.customers(writers + 3, prefix=f"bench-writer-{uuid.uuid4().hex[:8]}")
     accounts = data.loyalty_accounts(writer_users, catalogue.channel)
     _app, app_token = data.payment_app()
 
@@ -84,6 +87,11 @@ def main() -> None:
         "different", [account.pk for account in accounts[1 : writers + 1]], postings
     )
 
+    progress(f"ledger: redemptions against {REDEMPTION_BATCHES} open batches")
+    redemptions = ledger.redemption_cost(
+        accounts[writers + 1 : writers + 3], REDEMPTION_BATCHES, redemptions=50
+    )
+
     report.write(
         REPORT_PATH,
         broker_url=broker_url,
@@ -93,6 +101,7 @@ def main() -> None:
         same=same,
         different=different,
         ledger_scale=ledger_scale,
+        redemptions=redemptions,
         seconds=time.perf_counter() - started,
     )
     progress(f"wrote {REPORT_PATH}")

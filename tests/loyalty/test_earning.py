@@ -22,10 +22,8 @@ from saleor_crm_plugin.loyalty.models import (
 )
 from saleor_crm_plugin.loyalty.tasks import sync_order_points_task
 from tests.fixtures.loyalty import ledger_problems
-from tests.fixtures.orders import complete_checkout
+from tests.fixtures.orders import THREE_LINES, complete_checkout
 from tests.fixtures.plugin import configure_crm
-
-THREE_LINES = [(Decimal("10.00"), 1), (Decimal("20.00"), 1), (Decimal("30.00"), 1)]
 
 
 def _earn_entries(order):
@@ -335,7 +333,7 @@ def test_replaying_a_synced_order_reads_and_writes_no_more(
     order_payments.charge(order)
 
     # when / then: a replay is a handful of reads and no write
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(8):
         result = sync_order_points(order_id=order.pk)
     assert (result.earned, result.reversed) == (60, 0)
     assert LoyaltyEntry.objects.count() == 1
@@ -350,66 +348,41 @@ def _config(**values):
     )
 
 
+FLOOR, HALF_UP, CEIL = "floor", "half_up", "ceil"
+
+
 @pytest.mark.parametrize(
-    ("amount", "currency", "values", "multiplier", "expected"),
+    ("amount", "currency", "rate", "rounding", "multiplier", "expected"),
     [
-        ("3.00", "USD", {"earn_points": "5", "earn_amount": "2.50"}, "1", 5),
-        ("4.99", "USD", {"earn_points": "5", "earn_amount": "2.50"}, "1", 5),
-        ("5.00", "USD", {"earn_points": "5", "earn_amount": "2.50"}, "1", 10),
-        (
-            "3.75",
-            "USD",
-            {"earn_points": "5", "earn_amount": "2.50", "earn_rounding": "half_up"},
-            "1",
-            10,
+        pytest.param(
+            "3.00", "USD", ("5", "2.50"), FLOOR, "1", 5, id="5-per-2.50-on-3.00"
         ),
-        (
-            "3.74",
-            "USD",
-            {"earn_points": "5", "earn_amount": "2.50", "earn_rounding": "half_up"},
-            "1",
-            5,
-        ),
-        (
-            "2.51",
-            "USD",
-            {"earn_points": "5", "earn_amount": "2.50", "earn_rounding": "ceil"},
-            "1",
-            10,
-        ),
-        (
-            "0.009",
-            "USD",
-            {"earn_points": "1", "earn_amount": "0.01"},
-            "1",
-            0,
-        ),  # below a cent
-        ("1.00", "USD", {"earn_points": "1", "earn_amount": "0.001"}, "1", 1000),
-        ("1999", "JPY", {"earn_points": "1", "earn_amount": "100"}, "1", 19),
-        (
-            "99.9",
-            "JPY",
-            {"earn_points": "1", "earn_amount": "1"},
-            "1",
-            99,
-        ),  # yen have no decimals
-        ("1.234", "KWD", {"earn_points": "1", "earn_amount": "0.100"}, "1", 12),
-        ("0.0999", "KWD", {"earn_points": "1", "earn_amount": "0.100"}, "1", 0),
-        (
-            "10.00",
-            "USD",
-            {"earn_points": "1", "earn_amount": "1"},
-            "1.25",
-            12,
-        ),  # 12.5 -> 12
-        ("0", "USD", {}, "1", 0),
-        ("-5", "USD", {}, "1", 0),
+        pytest.param("4.99", "USD", ("5", "2.50"), FLOOR, "1", 5, id="floor"),
+        pytest.param("5.00", "USD", ("5", "2.50"), FLOOR, "1", 10, id="two-units"),
+        pytest.param("3.75", "USD", ("5", "2.50"), HALF_UP, "1", 10, id="half-up"),
+        pytest.param("3.74", "USD", ("5", "2.50"), HALF_UP, "1", 5, id="half-down"),
+        pytest.param("2.51", "USD", ("5", "2.50"), CEIL, "1", 10, id="ceil"),
+        pytest.param("0.009", "USD", ("1", "0.01"), FLOOR, "1", 0, id="below-a-cent"),
+        pytest.param("1.00", "USD", ("1", "0.001"), FLOOR, "1", 1000, id="fine-rate"),
+        pytest.param("1999", "JPY", ("1", "100"), FLOOR, "1", 19, id="yen"),
+        pytest.param("99.9", "JPY", ("1", "1"), FLOOR, "1", 99, id="no-sen"),
+        pytest.param("1.234", "KWD", ("1", "0.100"), FLOOR, "1", 12, id="fils"),
+        pytest.param("0.0999", "KWD", ("1", "0.100"), FLOOR, "1", 0, id="below-a-fils"),
+        pytest.param("10.00", "USD", ("1", "1"), FLOOR, "1.25", 12, id="multiplier"),
+        pytest.param("0", "USD", ("1", "1"), FLOOR, "1", 0, id="zero"),
+        pytest.param("-5", "USD", ("1", "1"), FLOOR, "1", 0, id="negative"),
     ],
 )
-def test_points_for_amount(amount, currency, values, multiplier, expected):
+def test_points_for_amount(amount, currency, rate, rounding, multiplier, expected):
+    # given
+    earn_points, earn_amount = rate
+    config = _config(
+        earn_points=earn_points, earn_amount=earn_amount, earn_rounding=rounding
+    )
+
     # when
     points = rules.points_for_amount(
-        Decimal(amount), currency, _config(**values), Decimal(multiplier)
+        Decimal(amount), currency, config, Decimal(multiplier)
     )
 
     # then

@@ -16,9 +16,8 @@ from saleor_crm_plugin.loyalty.models import (
 )
 from saleor_crm_plugin.loyalty.tasks import sync_order_points_task
 from tests.fixtures.loyalty import ledger_problems
+from tests.fixtures.orders import THREE_LINES
 from tests.fixtures.plugin import configure_crm
-
-THREE_LINES = [(Decimal("10.00"), 1), (Decimal("20.00"), 1), (Decimal("30.00"), 1)]
 
 
 def _line(order, unit_net: str):
