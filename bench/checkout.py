@@ -217,7 +217,10 @@ def timed_counted(call: Callable[[], object]) -> tuple[object, float, int]:
     with ExitStack() as stack:
         contexts = [
             stack.enter_context(CaptureQueriesContext(connections[alias]))
-            for alias in (settings.DATABASE_CONNECTION_DEFAULT_NAME, settings.DATABASE_CONNECTION_REPLICA_NAME)
+            for alias in (
+                settings.DATABASE_CONNECTION_DEFAULT_NAME,
+                settings.DATABASE_CONNECTION_REPLICA_NAME,
+            )
         ]
         gc.collect()  # so that a collection owed by earlier work does not land here
         start = time.perf_counter()
@@ -359,7 +362,10 @@ def summarize(setup: str, samples: list[Sample], baseline: list[Sample]) -> Setu
             [s.payment_queries - b.payment_queries for s, b in zip(samples, baseline, strict=True)]
         ),
         added_complete_queries=Spread.of(
-            [s.complete_queries - b.complete_queries for s, b in zip(samples, baseline, strict=True)]
+            [
+                s.complete_queries - b.complete_queries
+                for s, b in zip(samples, baseline, strict=True)
+            ]
         ),
         crm_tasks=_span([s.crm_tasks for s in samples]),
         other_tasks=_span([s.other_tasks for s in samples]),
@@ -367,8 +373,14 @@ def summarize(setup: str, samples: list[Sample], baseline: list[Sample]) -> Setu
 
 
 def run(
-    *, catalogue: Catalogue, shoppers: list[User], app_token: str, broker_url: str,
-    rounds: int, warmup_rounds: int, progress: Callable[[str], None],
+    *,
+    catalogue: Catalogue,
+    shoppers: list[User],
+    app_token: str,
+    broker_url: str,
+    rounds: int,
+    warmup_rounds: int,
+    progress: Callable[[str], None],
 ) -> CheckoutResult:
     if celery_app.conf.task_always_eager:
         raise RuntimeError("Celery runs tasks eagerly: set CELERY_BROKER_URL to a real broker.")
@@ -392,8 +404,10 @@ def run(
             paired[setup].append(sample.total_seconds / round_samples["without"].total_seconds)
         active, inactive = round_samples["active"], round_samples["inactive"]
         hook_queries.append(
-            active.payment_queries + active.complete_queries
-            - inactive.payment_queries - inactive.complete_queries
+            active.payment_queries
+            + active.complete_queries
+            - inactive.payment_queries
+            - inactive.complete_queries
         )
         if (number + 1 - warmup_rounds) % 10 == 0:
             progress(f"checkout: round {number + 1 - warmup_rounds}/{rounds}")
@@ -403,9 +417,7 @@ def run(
     return CheckoutResult(
         rounds=rounds,
         warmup_rounds=warmup_rounds,
-        summaries={
-            setup: summarize(setup, samples[setup], samples["without"]) for setup in SETUPS
-        },
+        summaries={setup: summarize(setup, samples[setup], samples["without"]) for setup in SETUPS},
         paired_total_ratio={setup: statistics.median(paired[setup]) for setup in SETUPS},
         paired_total_ratio_interval={setup: median_interval(paired[setup]) for setup in SETUPS},
         hook_queries=Spread.of(hook_queries),

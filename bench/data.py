@@ -71,9 +71,7 @@ def catalogue() -> Catalogue:
 
 def customers(count: int, *, prefix: str = "bench-customer") -> list[User]:
     """``count`` active customer accounts ``<prefix>-N@example.com``, made once."""
-    existing = {
-        user.email: user for user in User.objects.filter(email__startswith=f"{prefix}-")
-    }
+    existing = {user.email: user for user in User.objects.filter(email__startswith=f"{prefix}-")}
     result = []
     for number in range(count):
         email = f"{prefix}-{number}@example.com"

@@ -105,7 +105,9 @@ def _write(run, writer, account_ids, postings, barrier, results):
             calls += 1
             created += int(result.created)
     connections.close_all()
-    results.put((writer, WriterReport(calls=calls, created=created, seconds=seconds, errors=errors)))
+    results.put(
+        (writer, WriterReport(calls=calls, created=created, seconds=seconds, errors=errors))
+    )
 
 
 def _totals(account_id: int) -> dict:
@@ -128,10 +130,16 @@ def _check(run: str, account_ids: list[int], postings: int, before: dict[int, in
         problems.append(f"{keys} entries for {len(account_ids) * postings} keys")
     for account in LoyaltyAccount.objects.filter(pk__in=expected_delta):
         totals = _totals(account.pk)
-        stored = {"balance": account.balance, "pending": account.pending, "lifetime": account.lifetime_points}
+        stored = {
+            "balance": account.balance,
+            "pending": account.pending,
+            "lifetime": account.lifetime_points,
+        }
         for field, value in stored.items():
             if value != totals[field]:
-                problems.append(f"account {account.pk}: {field} {value} != sum of entries {totals[field]}")
+                problems.append(
+                    f"account {account.pk}: {field} {value} != sum of entries {totals[field]}"
+                )
         if totals["remaining"] != max(account.balance, 0):
             problems.append(f"account {account.pk}: remaining {totals['remaining']} != balance")
         if account.balance - before[account.pk] != expected_delta[account.pk]:

@@ -23,7 +23,7 @@ from . import checkout, data, ledger, report
 
 # A new account, and one holding as many open batches as a long-standing customer
 # with many small credits (or the shared account of the concurrency run) has.
-REDEMPTION_BATCHES = [10, 2000]
+REDEMPTION_BATCHES = [10, 1000]
 REPORT_PATH = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
 
 
@@ -89,7 +89,7 @@ def main() -> None:
 
     progress(f"ledger: redemptions against {REDEMPTION_BATCHES} open batches")
     redemptions = ledger.redemption_cost(
-        accounts[writers + 1 : writers + 3], REDEMPTION_BATCHES, redemptions=50
+        accounts[writers + 1 : writers + 3], REDEMPTION_BATCHES, redemptions=30
     )
 
     report.write(

@@ -164,7 +164,9 @@ def checkout_section(result: CheckoutResult, scale: list[str]) -> list[str]:
 
 
 def ledger_section(
-    same: ScenarioResult, different: ScenarioResult, scale: list[str],
+    same: ScenarioResult,
+    different: ScenarioResult,
+    scale: list[str],
     redemptions: list[RedemptionCost],
 ) -> list[str]:
     ok = not (same.errors or same.problems or different.errors or different.problems)
@@ -201,7 +203,8 @@ def ledger_section(
         "(see below); postings on different accounts proceed in parallel, as far as the "
         "machine's CPUs allow.",
         "",
-        f"Correctness: {'no deadlock, no lost update, balances equal the sums of entries' if ok else 'FAILED'}.",
+        "Correctness: "
+        + ("no deadlock, no lost update, balances equal the sums of entries." if ok else "FAILED:"),
         "",
         "A redemption locks and reads every open batch of the account "
         "(`ledger._consume_batches`), so its cost grows with them, and on the shared "
@@ -223,9 +226,17 @@ def ledger_section(
 
 
 def write(
-    path: Path, *, broker_url: str, load_at_start: tuple[float, float, float], checkout: CheckoutResult, checkout_scale: list[str],
-    same: ScenarioResult, different: ScenarioResult, ledger_scale: list[str],
-    redemptions: list[RedemptionCost], seconds: float,
+    path: Path,
+    *,
+    broker_url: str,
+    load_at_start: tuple[float, float, float],
+    checkout: CheckoutResult,
+    checkout_scale: list[str],
+    same: ScenarioResult,
+    different: ScenarioResult,
+    ledger_scale: list[str],
+    redemptions: list[RedemptionCost],
+    seconds: float,
 ) -> None:
     lines = [
         "# Benchmarks",

@@ -52,9 +52,7 @@ def populate_once(*, images: bool = True) -> bool:
 def activate_crm(channel_slug: str) -> str:
     """Activate the programme on ``channel_slug``; configure it the first time."""
     channel = Channel.objects.get(slug=channel_slug)
-    configured = PluginConfiguration.objects.filter(
-        identifier=PLUGIN_ID, channel=channel
-    ).exists()
+    configured = PluginConfiguration.objects.filter(identifier=PLUGIN_ID, channel=channel).exists()
     cleaned_data: dict = {"active": True}
     if not configured:
         cleaned_data["configuration"] = [

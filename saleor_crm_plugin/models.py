@@ -5,5 +5,7 @@ from .loyalty.models import (  # noqa: F401
     LoyaltyAccount,
     LoyaltyEntry,
     LoyaltyNotice,
+    LoyaltyRedemption,
+    LoyaltyProgramStart,
     LoyaltyTierChange,
 )

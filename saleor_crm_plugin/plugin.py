@@ -8,11 +8,11 @@ work itself (and its idempotency) lives in the domain packages.
 
 import logging
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from saleor.plugins.base_plugin import BasePlugin
 
 from . import config
+from .loyalty.actions import record_program_start
 from .loyalty.tasks import award_signup_bonus_task, sync_order_points_task
 
 logger = logging.getLogger(__name__)
@@ -44,6 +44,13 @@ class CRMPlugin(BasePlugin):
         # pluginUpdate turns it into `errors { field code message }` and saves nothing.
         config.parse_configuration(plugin_configuration.configuration)
 
+    @classmethod
+    def pre_save_plugin_configuration(cls, plugin_configuration):
+        # The programme's start in a channel: customers who join later get the sign-up
+        # bonus, customers from before do not (a backfill records the same start).
+        if plugin_configuration.active and plugin_configuration.channel_id:
+            record_program_start(channel_id=plugin_configuration.channel_id)
+
     # Orders: every event reconciles the order's points with its state (paid, refunded,
     # cancelled); the task is idempotent, so replays and duplicates change nothing.
     def _sync_order(self, order, previous_value):
@@ -74,5 +81,3 @@ class CRMPlugin(BasePlugin):
             _enqueue(award_signup_bonus_task, customer.pk, self.channel.pk)
         return previous_value
 
-
-__all__ = ["CRMPlugin", "ValidationError"]

@@ -16,6 +16,7 @@ from saleor.plugins.manager import get_plugins_manager
 from saleor.plugins.models import PluginConfiguration
 
 from saleor_crm_plugin.config import DEFAULT_CONFIG, PLUGIN_ID, parse_configuration
+from saleor_crm_plugin.loyalty.models import LoyaltyProgramStart
 from saleor_crm_plugin.plugin import CRMPlugin
 
 REPO = pathlib.Path(__file__).resolve().parent.parent
@@ -156,6 +157,9 @@ def test_plugin_update_activates_and_configures_one_channel(
     assert not PluginConfiguration.objects.filter(
         identifier=PLUGIN_ID, channel=channel_PLN, active=True
     ).exists()
+    # activating records when the programme started (sign-up bonus cut-off)
+    assert LoyaltyProgramStart.objects.get(channel=channel_USD).started_at is not None
+    assert not LoyaltyProgramStart.objects.filter(channel=channel_PLN).exists()
 
 
 @pytest.mark.parametrize(

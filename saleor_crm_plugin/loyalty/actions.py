@@ -38,7 +38,7 @@ from saleor.order.models import Order
 
 from ..config import ChannelProgram, load_channel_program
 from . import fetch, rules
-from .exceptions import InsufficientPoints, InvalidPoints, ProgramInactive
+from .exceptions import InsufficientPoints, InvalidPoints, MissingValue, ProgramInactive
 from .ledger import EntrySource, Posting, mature_batch, post_entry
 from .lock_objects import loyalty_account_qs_select_for_update
 from .models import (
@@ -368,7 +368,9 @@ def evaluate_tier(*, account_id: int, reason: str, now=None) -> LoyaltyTierChang
 def _active_program(channel_id: int) -> ChannelProgram:
     program = load_channel_program(channel_id)
     if not program.active:
-        raise ProgramInactive("The loyalty programme is not active in this channel.")
+        raise ProgramInactive(
+            "The loyalty programme is not active in this channel.", field="channel"
+        )
     return program
 
 
@@ -455,7 +457,7 @@ def adjust_points(
     """
     reason = (reason or "").strip()
     if not reason:
-        raise InvalidPoints("A reason is required for an adjustment.", field="reason")
+        raise MissingValue("A reason is required for an adjustment.", field="reason")
     if len(reason) > MAX_REASON_LENGTH:
         raise InvalidPoints(
             f"The reason is longer than {MAX_REASON_LENGTH} characters.", field="reason"

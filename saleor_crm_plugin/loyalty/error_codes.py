@@ -9,3 +9,4 @@ class LoyaltyErrorCode(Enum):
     CHANNEL_INACTIVE = "channel_inactive"
     INSUFFICIENT_POINTS = "insufficient_points"
     OUT_OF_RANGE = "out_of_range"
+    ACCOUNT_REQUIRED = "account_required"

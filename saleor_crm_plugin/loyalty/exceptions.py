@@ -19,3 +19,7 @@ class ProgramInactive(LoyaltyError):
 
 class InvalidPoints(LoyaltyError):
     code = "out_of_range"
+
+
+class MissingValue(LoyaltyError):
+    code = "required"

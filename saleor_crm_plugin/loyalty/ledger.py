@@ -78,6 +78,7 @@ def post_entry(
     """
     _validate(points=points, entry_type=entry_type, status=status, key=idempotency_key)
     source = source or EntrySource()
+    details = source.details
 
     existing = LoyaltyEntry.objects.filter(idempotency_key=idempotency_key).first()
     if existing is not None:
@@ -104,7 +105,10 @@ def post_entry(
                 raise InsufficientPoints(
                     f"The balance is {locked.balance} points; {-points} are needed."
                 )
-            _consume_batches(locked, -points, first=batch)
+            consumed = _consume_batches(locked, -points, first=batch)
+            if entry_type == EntryType.REDEEM:
+                # What a release gives back expires when the earliest of these would.
+                details = {**details, "consumed": consumed}
 
         try:
             with transaction.atomic():
@@ -120,7 +124,7 @@ def post_entry(
                     actor_user_id=source.actor_user_id,
                     actor_app_id=source.actor_app_id,
                     spend_amount=source.spend_amount,
-                    details=source.details,
+                    details=details,
                     batch=batch,
                     remaining=remaining,
                     available_at=available_at,
@@ -200,11 +204,12 @@ def _new_batch_remaining(points: int, balance_before: int) -> int:
 
 def _consume_batches(
     account: LoyaltyAccount, points: int, *, first: LoyaltyEntry | None
-):
+) -> list[dict]:
     """Take ``points`` from the account's batches: ``first``, then oldest first.
 
     What the batches cannot cover is debt: the balance goes below zero and every
-    batch is left empty, so Σ remaining = max(balance, 0) still holds.
+    batch is left empty, so Σ remaining = max(balance, 0) still holds. Returns what
+    was taken from each batch (``batch`` id, ``points``, the batch's ``expires_at``).
     """
     batches = (
         LoyaltyEntry.objects.select_for_update()
@@ -215,6 +220,7 @@ def _consume_batches(
     if first is not None:
         ordered.sort(key=lambda entry: entry.pk != first.pk)
     left = points
+    consumed = []
     for entry in ordered:
         if left == 0:
             break
@@ -223,6 +229,14 @@ def _consume_batches(
             remaining=F("remaining") - taken
         )
         left -= taken
+        consumed.append(
+            {
+                "batch": entry.pk,
+                "points": taken,
+                "expires_at": entry.expires_at.isoformat() if entry.expires_at else None,
+            }
+        )
+    return consumed
 
 
 # --- audit ----------------------------------------------------------------------------

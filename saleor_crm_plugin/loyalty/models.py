@@ -210,3 +210,65 @@ class LoyaltyNotice(models.Model):
     )
     key = models.CharField(max_length=255, unique=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+
+class RedemptionStatus:
+    ACTIVE = "active"
+    SPENT = "spent"
+    RELEASED = "released"
+
+    CHOICES = [(ACTIVE, "Reserved"), (SPENT, "Spent on an order"), (RELEASED, "Released")]
+
+
+class LoyaltyRedemption(models.Model):
+    """Points reserved for one checkout, paid out as a gift card (ARCHITECTURE §4).
+
+    The ``REDEEM`` entry (``redeem:<pk>``) reserves the points; settling the
+    redemption once spends what the card paid of an order and releases the rest
+    (``release:<pk>``). At most one redemption of a checkout is active; re-applying
+    points settles the active one first. Checkouts, gift cards and orders are kept
+    by id, not by foreign key: Saleor deletes checkouts, the ledger outlives them.
+    """
+
+    account = models.ForeignKey(
+        LoyaltyAccount, on_delete=models.CASCADE, related_name="redemptions"
+    )
+    checkout_token = models.UUIDField(db_index=True)
+    points = models.BigIntegerField()
+    value = models.DecimalField(max_digits=20, decimal_places=3)
+    currency = models.CharField(max_length=3)
+    gift_card_id = models.IntegerField(null=True, blank=True, db_index=True)
+    status = models.CharField(
+        max_length=16, choices=RedemptionStatus.CHOICES, default=RedemptionStatus.ACTIVE
+    )
+    spent_points = models.BigIntegerField(default=0)
+    order_id = models.UUIDField(null=True, blank=True, db_index=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    settled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("-created_at", "-pk")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["checkout_token"],
+                condition=Q(status=RedemptionStatus.ACTIVE),
+                name="crm_loyalty_redemption_one_active",
+            ),
+            models.CheckConstraint(
+                condition=Q(points__gt=0), name="crm_loyalty_redemption_points_gt_0"
+            ),
+            models.CheckConstraint(
+                condition=Q(spent_points__gte=0, spent_points__lte=F("points")),
+                name="crm_loyalty_redemption_spent_lte_points",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["created_at"],
+                name="crm_loyalty_red_active",
+                condition=Q(status=RedemptionStatus.ACTIVE),
+            ),
+        ]
+
+    def __str__(self):
+        return f"LoyaltyRedemption({self.points} points, checkout {self.checkout_token})"

@@ -15,7 +15,7 @@ from saleor_crm_plugin.loyalty.actions import (
     record_program_start,
     set_customer_birthday,
 )
-from saleor_crm_plugin.loyalty.exceptions import InvalidPoints, ProgramInactive
+from saleor_crm_plugin.loyalty.exceptions import InvalidPoints, LoyaltyError, ProgramInactive
 from saleor_crm_plugin.loyalty.models import (
     CustomerProfile,
     EntryType,
@@ -221,19 +221,19 @@ def test_staff_adjustment_keeps_its_reason_and_actor(
 
 
 @pytest.mark.parametrize(
-    ("points", "reason", "field"),
+    ("points", "reason", "field", "code"),
     [
-        (10, "", "reason"),
-        (10, "   ", "reason"),
-        (10, "x" * 1001, "reason"),
-        (0, "why", "points"),
+        (10, "", "reason", "required"),
+        (10, "   ", "reason", "required"),
+        (10, "x" * 1001, "reason", "out_of_range"),
+        (0, "why", "points", "out_of_range"),
     ],
 )
 def test_staff_adjustment_with_bad_input_raises_and_writes_nothing(
-    crm_usd, customer_user, points, reason, field
+    crm_usd, customer_user, points, reason, field, code
 ):
     # when
-    with pytest.raises(InvalidPoints) as error:
+    with pytest.raises(LoyaltyError) as error:
         adjust_points(
             user=customer_user,
             channel_id=crm_usd.pk,
@@ -244,6 +244,7 @@ def test_staff_adjustment_with_bad_input_raises_and_writes_nothing(
 
     # then
     assert error.value.field == field
+    assert error.value.code == code
     assert LoyaltyAccount.objects.count() == 0
     assert LoyaltyEntry.objects.count() == 0
 
@@ -266,6 +267,7 @@ def test_staff_adjustment_in_an_inactive_programme_raises_and_writes_nothing(
 
     # then
     assert error.value.code == "channel_inactive"
+    assert error.value.field == "channel"
     assert LoyaltyAccount.objects.count() == 0
     assert LoyaltyEntry.objects.count() == 0
 

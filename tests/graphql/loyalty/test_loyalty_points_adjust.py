@@ -105,7 +105,7 @@ def test_without_manage_users_nothing_is_adjusted(requester, customer_user, crm_
         ),
         (
             {"reason": "   "},
-            ("reason", "OUT_OF_RANGE", "A reason is required for an adjustment."),
+            ("reason", "REQUIRED", "A reason is required for an adjustment."),
         ),
         (
             {"reason": "x" * 1001},
