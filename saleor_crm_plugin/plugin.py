@@ -13,7 +13,11 @@ from saleor.plugins.base_plugin import BasePlugin
 
 from . import config
 from .loyalty.actions import record_program_start
-from .loyalty.tasks import award_signup_bonus_task, sync_order_points_task
+from .loyalty.tasks import (
+    award_signup_bonus_task,
+    settle_order_redemptions_task,
+    sync_order_points_task,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -56,6 +60,13 @@ class CRMPlugin(BasePlugin):
     def _sync_order(self, order, previous_value):
         if self.active:
             _enqueue(sync_order_points_task, str(order.pk))
+        return previous_value
+
+    def order_created(self, order, previous_value, webhooks=None):
+        # Points applied at checkout are spent once the order exists (the gift card
+        # it used says how many); the unused rest is released.
+        if self.active:
+            _enqueue(settle_order_redemptions_task, str(order.pk))
         return previous_value
 
     def order_fully_paid(self, order, previous_value, webhooks=None):

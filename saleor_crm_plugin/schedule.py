@@ -14,6 +14,10 @@ PERIODIC_TASKS = {
         "task": "saleor_crm_plugin.loyalty.tasks.expire_points_task",
         "schedule": datetime.timedelta(hours=1),
     },
+    "crm-release-abandoned-redemptions": {
+        "task": "saleor_crm_plugin.loyalty.tasks.release_abandoned_redemptions_task",
+        "schedule": datetime.timedelta(minutes=15),
+    },
     "crm-daily-loyalty": {
         "task": "saleor_crm_plugin.loyalty.tasks.daily_loyalty_task",
         "schedule": crontab(hour=3, minute=0),

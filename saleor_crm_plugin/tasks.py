@@ -5,5 +5,7 @@ from .loyalty.tasks import (  # noqa: F401
     daily_loyalty_task,
     expire_points_task,
     mature_pending_points_task,
+    release_abandoned_redemptions_task,
+    settle_order_redemptions_task,
     sync_order_points_task,
 )

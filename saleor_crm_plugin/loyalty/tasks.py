@@ -8,7 +8,7 @@ from django.utils import timezone
 from saleor.celeryconf import app
 from saleor.core.db.connection import allow_writer
 
-from . import actions, fetch, notifications
+from . import actions, fetch, notifications, redemption
 
 task_logger = get_task_logger(__name__)
 
@@ -17,9 +17,29 @@ task_logger = get_task_logger(__name__)
 @allow_writer()
 def sync_order_points_task(order_id: str):
     result = actions.sync_order_points(order_id=order_id)
+    returned = redemption.return_refunded_points(order_id=order_id)
     task_logger.debug(
-        "Order %s: earned %s, reversed %s", order_id, result.earned, result.reversed
+        "Order %s: earned %s, reversed %s, returned %s redeemed",
+        order_id,
+        result.earned,
+        result.reversed,
+        returned,
     )
+
+
+@app.task
+@allow_writer()
+def settle_order_redemptions_task(order_id: str):
+    """An order was created: spend the points its gift cards paid, release the rest."""
+    settled = redemption.settle_order_redemptions(order_id=order_id)
+    task_logger.debug("Order %s: settled %s redemptions", order_id, settled)
+
+
+@app.task
+@allow_writer()
+def release_abandoned_redemptions_task():
+    settled = redemption.release_abandoned_redemptions(now=timezone.now())
+    task_logger.debug("Released %s abandoned redemptions", settled)
 
 
 @app.task

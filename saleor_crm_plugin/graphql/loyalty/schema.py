@@ -2,6 +2,7 @@ import graphene
 from saleor.account.models import User as UserModel
 from saleor.channel.models import Channel
 from saleor.graphql.account.types import User, is_newly_created_user
+from saleor.graphql.checkout.types import Checkout
 from saleor.graphql.account.utils import check_is_owner_or_has_one_of_perms
 from saleor.graphql.channel.dataloaders.by_self import ChannelBySlugLoader
 from saleor.graphql.channel.utils import get_default_channel_slug_or_graphql_error
@@ -18,7 +19,13 @@ from ...loyalty import selectors
 from .dataloaders import CustomerBirthdayByUserIdLoader, LoyaltyAccountByUserAndChannelIdLoader
 from .enums import DOC_CATEGORY_LOYALTY
 from .filters import LoyaltyAccountFilterInput
-from .mutations import CustomerBirthdaySet, LoyaltyPointsAdjust
+from .checkout import checkout_type_extensions
+from .mutations import (
+    CheckoutLoyaltyPointsApply,
+    CheckoutLoyaltyPointsRemove,
+    CustomerBirthdaySet,
+    LoyaltyPointsAdjust,
+)
 from .sorters import LoyaltyAccountSortingInput
 from .types import LoyaltyAccount, LoyaltyAccountCountableConnection, LoyaltyProgram
 
@@ -69,6 +76,8 @@ class LoyaltyQueries(graphene.ObjectType):
 class LoyaltyMutations(graphene.ObjectType):
     loyalty_points_adjust = LoyaltyPointsAdjust.Field()
     customer_birthday_set = CustomerBirthdaySet.Field()
+    checkout_loyalty_points_apply = CheckoutLoyaltyPointsApply.Field()
+    checkout_loyalty_points_remove = CheckoutLoyaltyPointsRemove.Field()
 
 
 def resolve_user_loyalty(root: UserModel, info: ResolveInfo, channel: str | None = None):
@@ -126,4 +135,5 @@ TYPE_EXTENSIONS: list = [
             doc_category=DOC_CATEGORY_LOYALTY,
         ),
     ),
+    *checkout_type_extensions(Checkout),
 ]

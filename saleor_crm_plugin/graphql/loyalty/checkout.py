@@ -1,0 +1,254 @@
+"""``Checkout.loyalty`` and ``Checkout.crmOffers``: points and offers at checkout.
+
+Both read what Saleor's own checkout fields read (the price-calculation dataloader,
+the checkout's gift cards) plus our account, programme and redemption, each through
+a dataloader: the query count does not grow with the checkout's lines.
+"""
+
+from decimal import Decimal
+
+import graphene
+from django.utils import timezone
+from prices import Money as Price
+from promise import Promise
+from saleor.account.models import User as UserModel
+from saleor.checkout.models import Checkout as CheckoutModel
+from saleor.core.exceptions import PermissionDenied
+from saleor.graphql.checkout.dataloaders.calculations import (
+    CheckoutPriceCalculationByCheckoutIdAndWebhookSyncAndForceStatusUpdateLoader,
+)
+from saleor.graphql.core import ResolveInfo
+from saleor.graphql.core.context import SyncWebhookControlContext
+from saleor.graphql.core.dataloaders import DataLoader
+from saleor.graphql.core.fields import BaseField
+from saleor.graphql.core.scalars import DateTime
+from saleor.graphql.core.types import BaseObjectType, Money, NonNullList
+from saleor.graphql.giftcard.dataloaders import GiftCardsByCheckoutIdLoader
+from saleor.graphql.utils import get_user_or_app_from_context
+from saleor.permission.auth_filters import AuthorizationFilters
+from saleor.permission.enums import AccountPermissions
+from saleor.permission.utils import has_one_of_permissions
+
+from ...loyalty import redemption, rules
+from .dataloaders import ChannelProgramByChannelIdLoader, LoyaltyAccountByUserAndChannelIdLoader
+from .enums import DOC_CATEGORY_LOYALTY
+
+# Who may see a customer's points on their checkout besides the customer.
+READ_PERMISSIONS = [AccountPermissions.MANAGE_USERS, AccountPermissions.IMPERSONATE_USER]
+
+
+class CrmOfferKindEnum(graphene.Enum):
+    LOYALTY_REDEMPTION = "loyalty_redemption"
+    CART_RECOVERY = "cart_recovery"
+    TIER_PERK = "tier_perk"
+
+    class Meta:
+        description = "Where an offer comes from."
+        doc_category = DOC_CATEGORY_LOYALTY
+
+
+class CheckoutLoyalty(BaseObjectType):
+    requires_account = graphene.Boolean(
+        required=True,
+        description="True for a checkout without a customer: only `pointsToEarn` "
+        "applies (what signing up would earn).",
+    )
+    available_points = graphene.Int(
+        required=True,
+        description="The customer's points that are not reserved anywhere (points "
+        "applied to this checkout are in `appliedPoints`).",
+    )
+    max_redeemable_points = graphene.Int(
+        required=True,
+        description="The most points `checkoutLoyaltyPointsApply` accepts on this "
+        "checkout: bounded by the balance (with what is applied here), the channel's "
+        "cap as a share of the total and its minimum redemption; 0 when none can be.",
+    )
+    applied_points = graphene.Int(required=True, description="Points applied here.")
+    applied_value = graphene.Field(
+        Money, required=True, description="What the applied points take off the total."
+    )
+    points_to_earn = graphene.Int(
+        required=True,
+        description="Points this checkout earns at the customer's tier once paid; the "
+        "part paid with points or gift cards earns none.",
+    )
+    point_value = graphene.Field(Money, required=True, description="What one point is worth.")
+
+    class Meta:
+        description = "The customer's loyalty points on a checkout."
+        doc_category = DOC_CATEGORY_LOYALTY
+
+
+class CrmOffer(BaseObjectType):
+    kind = CrmOfferKindEnum(required=True, description="What kind of offer.")
+    code = graphene.String(
+        description="The code that carries the offer, once there is one (for points: "
+        "the gift card of the checkout after they are applied)."
+    )
+    description = graphene.String(required=True, description="What the shopper gets.")
+    value = graphene.Field(Money, description="The most the offer takes off.")
+    points = graphene.Int(description="Points the offer uses, for point redemptions.")
+    expires_at = DateTime(description="When the offer (or the earliest points) expires.")
+
+    class Meta:
+        description = "An offer the shopper can use on this checkout now."
+        doc_category = DOC_CATEGORY_LOYALTY
+
+
+class ActiveRedemptionByCheckoutTokenLoader(DataLoader):
+    context_key = "crm_active_redemption_by_checkout_token"
+
+    def batch_load(self, keys):
+        found = redemption.active_redemptions_by_checkout_token(
+            keys, using=self.database_connection_name
+        )
+        return [found.get(key) for key in keys]
+
+
+class EarliestPointsExpiryByAccountIdLoader(DataLoader):
+    context_key = "crm_earliest_points_expiry_by_account_id"
+
+    def batch_load(self, keys):
+        found = redemption.earliest_expiry_by_account_id(
+            keys, using=self.database_connection_name
+        )
+        return [found.get(key) for key in keys]
+
+
+def can_see_customer_points(requestor, customer_id: int) -> bool:
+    if isinstance(requestor, UserModel) and requestor.pk == customer_id:
+        return True
+    return bool(requestor) and has_one_of_permissions(requestor, READ_PERMISSIONS)
+
+
+def _load_quote(info: ResolveInfo, root: SyncWebhookControlContext[CheckoutModel]):
+    """Promise of (program, quote, gift cards, account) for the checkout; None if off."""
+    checkout = root.node
+    context = info.context
+    account = (
+        LoyaltyAccountByUserAndChannelIdLoader(context).load((checkout.user_id, checkout.channel_id))
+        if checkout.user_id
+        else Promise.resolve(None)
+    )
+    loads = [
+        ChannelProgramByChannelIdLoader(context).load(checkout.channel_id),
+        CheckoutPriceCalculationByCheckoutIdAndWebhookSyncAndForceStatusUpdateLoader(context).load(
+            (checkout.token, root.allow_sync_webhooks, False)
+        ),
+        GiftCardsByCheckoutIdLoader(context).load(checkout.token),
+        ActiveRedemptionByCheckoutTokenLoader(context).load(checkout.token),
+        account,
+    ]
+
+    def compute(results):
+        program, (checkout_info, _lines), gift_cards, active, account = results
+        if not program.active:
+            return None
+        config = program.config
+        cards = redemption.usable_gift_cards(gift_cards, today=timezone.now().date())
+        card = next((c for c in cards if active and c.pk == active.gift_card_id), None)
+        applied_points = active.points if card else 0
+        applied_value = card.current_balance_amount if card else Decimal(0)
+        quote = redemption.quote_checkout(
+            config=config,
+            amounts=redemption.checkout_amounts(
+                checkout_info.checkout, config=config, gift_cards=cards
+            ),
+            balance=account.balance if account else None,
+            applied_points=applied_points,
+            applied_value=applied_value,
+            multiplier=rules.tier_multiplier(config.tiers, account.tier_name if account else ""),
+        )
+        return program, quote, card, account
+
+    return Promise.all(loads).then(compute)
+
+
+def resolve_checkout_loyalty(root: SyncWebhookControlContext[CheckoutModel], info: ResolveInfo):
+    checkout = root.node
+    if checkout.user_id and not can_see_customer_points(
+        get_user_or_app_from_context(info.context), checkout.user_id
+    ):
+        raise PermissionDenied(permissions=[AuthorizationFilters.OWNER, *READ_PERMISSIONS])
+    currency = checkout.currency
+
+    def build(loaded):
+        if loaded is None:
+            return None
+        program, quote, _card, account = loaded
+        return CheckoutLoyalty(
+            requires_account=account is None,
+            available_points=quote.available_points,
+            max_redeemable_points=quote.max_redeemable_points,
+            applied_points=quote.applied_points,
+            applied_value=Price(quote.applied_value, currency),
+            points_to_earn=quote.points_to_earn,
+            point_value=Price(program.config.point_value, currency),
+        )
+
+    return _load_quote(info, root).then(build)
+
+
+def resolve_checkout_crm_offers(root: SyncWebhookControlContext[CheckoutModel], info: ResolveInfo):
+    checkout = root.node
+    if not checkout.user_id or not can_see_customer_points(
+        get_user_or_app_from_context(info.context), checkout.user_id
+    ):
+        return []
+    currency = checkout.currency
+
+    def with_quote(loaded):
+        if loaded is None:
+            return []
+        program, quote, card, account = loaded
+        points = max(quote.max_redeemable_points, quote.applied_points)
+        if points <= 0 or account.pk is None:
+            return []
+        value = redemption.points_value(points, config=program.config, currency=currency)
+
+        def offer(expires_at):
+            return [
+                CrmOffer(
+                    kind=CrmOfferKindEnum.LOYALTY_REDEMPTION,
+                    code=card.code if card else None,
+                    description=f"Pay up to {value} {currency} with {points} loyalty points.",
+                    value=Price(value, currency),
+                    points=points,
+                    expires_at=expires_at,
+                )
+            ]
+
+        return EarliestPointsExpiryByAccountIdLoader(info.context).load(account.pk).then(offer)
+
+    return _load_quote(info, root).then(with_quote)
+
+
+# (Saleor type, field name, mounted field with its resolver): see ..schema
+def checkout_type_extensions(checkout_type) -> list:
+    return [
+        (
+            checkout_type,
+            "loyalty",
+            BaseField(
+                CheckoutLoyalty,
+                description="Loyalty points on this checkout; null when the channel has "
+                "no active programme. For a customer's checkout requires the customer's "
+                "own token, MANAGE_USERS or IMPERSONATE_USER.",
+                resolver=resolve_checkout_loyalty,
+                doc_category=DOC_CATEGORY_LOYALTY,
+            ),
+        ),
+        (
+            checkout_type,
+            "crm_offers",
+            BaseField(
+                NonNullList(CrmOffer),
+                required=True,
+                description="Offers this shopper can use now (none for a checkout "
+                "without a customer).",
+                resolver=resolve_checkout_crm_offers,
+                doc_category=DOC_CATEGORY_LOYALTY,
+            ),
+        ),
+    ]
