@@ -109,6 +109,9 @@ class Sample:
     setup: str
     payment_seconds: float
     complete_seconds: float
+    # CPU time of this (Saleor's) process for both requests: what other work on the
+    # machine disturbs far less than wall time.
+    cpu_seconds: float
     payment_queries: int
     complete_queries: int
     crm_tasks: int
@@ -153,9 +156,12 @@ class CheckoutResult:
     rounds: int
     warmup_rounds: int
     summaries: dict[str, SetupSummary]
+    # Median over rounds of each run's ratio to the same round's run without the
+    # plugin, with its 95 % bootstrap interval: wall time and process CPU time.
     paired_total_ratio: dict[str, float]
-    # 95 % bootstrap interval of each median of per-round ratios.
     paired_total_ratio_interval: dict[str, tuple[float, float]]
+    paired_cpu_ratio: dict[str, float]
+    paired_cpu_ratio_interval: dict[str, tuple[float, float]]
     # Queries the active plugin's hooks add: active minus inactive, per round.
     hook_queries: Spread
     loyalty_entries_written: int
@@ -212,8 +218,8 @@ class Queue:
         return celery_app.control.purge()
 
 
-def timed_counted(call: Callable[[], object]) -> tuple[object, float, int]:
-    """Run ``call``; return its result, wall seconds and SQL queries on all aliases."""
+def timed_counted(call: Callable[[], object]) -> tuple[object, float, float, int]:
+    """Run ``call``; return its result, wall and CPU seconds, SQL queries on all aliases."""
     with ExitStack() as stack:
         contexts = [
             stack.enter_context(CaptureQueriesContext(connections[alias]))
@@ -223,10 +229,13 @@ def timed_counted(call: Callable[[], object]) -> tuple[object, float, int]:
             )
         ]
         gc.collect()  # so that a collection owed by earlier work does not land here
+        cpu_start = time.process_time()
         start = time.perf_counter()
         result = call()
         seconds = time.perf_counter() - start
-    return result, seconds, sum(len(context.captured_queries) for context in contexts)
+        cpu_seconds = time.process_time() - cpu_start
+    queries = sum(len(context.captured_queries) for context in contexts)
+    return result, seconds, cpu_seconds, queries
 
 
 @contextmanager
@@ -304,7 +313,7 @@ class CheckoutBench:
             shopper_authorization = f"JWT {create_access_token(shopper)}"
 
             queue_before = self.queue.length()
-            _, payment_seconds, payment_queries = timed_counted(
+            _, payment_seconds, payment_cpu, payment_queries = timed_counted(
                 lambda: self.graphql.post(
                     TRANSACTION_CREATE,
                     {
@@ -316,7 +325,7 @@ class CheckoutBench:
                     authorization=self.app_authorization,
                 )
             )
-            completed, complete_seconds, complete_queries = timed_counted(
+            completed, complete_seconds, complete_cpu, complete_queries = timed_counted(
                 lambda: self.graphql.post(
                     CHECKOUT_COMPLETE, {"id": checkout_id}, authorization=shopper_authorization
                 )
@@ -329,6 +338,7 @@ class CheckoutBench:
             setup=setup,
             payment_seconds=payment_seconds,
             complete_seconds=complete_seconds,
+            cpu_seconds=payment_cpu + complete_cpu,
             payment_queries=payment_queries,
             complete_queries=complete_queries,
             crm_tasks=crm_tasks,
@@ -392,6 +402,7 @@ def run(
 
     samples: dict[str, list[Sample]] = {setup: [] for setup in SETUPS}
     paired: dict[str, list[float]] = {setup: [] for setup in SETUPS}
+    paired_cpu: dict[str, list[float]] = {setup: [] for setup in SETUPS}
     hook_queries: list[int] = []
     for number in range(warmup_rounds + rounds):
         order = SETUPS[number % 3 :] + SETUPS[: number % 3]
@@ -401,7 +412,9 @@ def run(
             continue
         for setup, sample in round_samples.items():
             samples[setup].append(sample)
-            paired[setup].append(sample.total_seconds / round_samples["without"].total_seconds)
+            baseline = round_samples["without"]
+            paired[setup].append(sample.total_seconds / baseline.total_seconds)
+            paired_cpu[setup].append(sample.cpu_seconds / baseline.cpu_seconds)
         active, inactive = round_samples["active"], round_samples["inactive"]
         hook_queries.append(
             active.payment_queries
@@ -420,6 +433,8 @@ def run(
         summaries={setup: summarize(setup, samples[setup], samples["without"]) for setup in SETUPS},
         paired_total_ratio={setup: statistics.median(paired[setup]) for setup in SETUPS},
         paired_total_ratio_interval={setup: median_interval(paired[setup]) for setup in SETUPS},
+        paired_cpu_ratio={setup: statistics.median(paired_cpu[setup]) for setup in SETUPS},
+        paired_cpu_ratio_interval={setup: median_interval(paired_cpu[setup]) for setup in SETUPS},
         hook_queries=Spread.of(hook_queries),
         loyalty_entries_written=entries_written,
         task_always_eager=bool(celery_app.conf.task_always_eager),

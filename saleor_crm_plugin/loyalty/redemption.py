@@ -37,7 +37,10 @@ from saleor.core.utils.promo_code import generate_promo_code
 from saleor.giftcard import events as gift_card_events
 from saleor.giftcard.lock_objects import gift_card_qs_select_for_update
 from saleor.giftcard.models import GiftCard
-from saleor.giftcard.utils import add_gift_card_code_to_checkout, assign_gift_card_to_user
+from saleor.giftcard.utils import (
+    add_gift_card_code_to_checkout,
+    assign_gift_card_to_user,
+)
 from saleor.order.models import Order, OrderLine
 from saleor.plugins.manager import PluginsManager
 
@@ -101,7 +104,9 @@ def points_for_value(
         return 0
     if value >= full_value:
         return points
-    return min(points, int((value / config.point_value).to_integral_value(ROUND_CEILING)))
+    return min(
+        points, int((value / config.point_value).to_integral_value(ROUND_CEILING))
+    )
 
 
 def max_redeemable_points(
@@ -166,10 +171,18 @@ def checkout_amounts(
     subtotal = checkout.subtotal.gross if include_tax else checkout.subtotal.net
     base = subtotal.amount
     if config.eligible_include_shipping:
-        shipping = checkout.shipping_price.gross if include_tax else checkout.shipping_price.net
+        shipping = (
+            checkout.shipping_price.gross
+            if include_tax
+            else checkout.shipping_price.net
+        )
         base += shipping.amount
     others = sum(
-        (card.current_balance_amount for card in gift_cards if not is_loyalty_gift_card(card)),
+        (
+            card.current_balance_amount
+            for card in gift_cards
+            if not is_loyalty_gift_card(card)
+        ),
         Decimal(0),
     )
     return CheckoutAmounts(
@@ -232,7 +245,8 @@ def _check_points(points, *, maximum: int, balance: int, config: ChannelConfig) 
         )
     if points > maximum:
         raise InvalidPoints(
-            f"At most {maximum} points can be redeemed on this checkout.", field="points"
+            f"At most {maximum} points can be redeemed on this checkout.",
+            field="points",
         )
 
 
@@ -250,10 +264,13 @@ def apply_checkout_points(
     """
     program = load_channel_program(checkout.channel_id)
     if not program.active:
-        raise ProgramInactive("The loyalty programme is not active in this channel.", field="id")
+        raise ProgramInactive(
+            "The loyalty programme is not active in this channel.", field="id"
+        )
     if checkout.user_id is None:
         raise CheckoutWithoutCustomer(
-            "Points can be redeemed only on a checkout of a signed-in customer.", field="id"
+            "Points can be redeemed only on a checkout of a signed-in customer.",
+            field="id",
         )
     config = program.config
     lines, _ = fetch_checkout_lines(checkout)
@@ -263,7 +280,9 @@ def apply_checkout_points(
     )
     now = timezone.now()
     with transaction.atomic():
-        account = get_or_create_account(user_id=checkout.user_id, channel_id=checkout.channel_id)
+        account = get_or_create_account(
+            user_id=checkout.user_id, channel_id=checkout.channel_id
+        )
         locked = loyalty_account_qs_select_for_update().get(pk=account.pk)
         current = _active_redemption(checkout.token)
         gift_cards = [
@@ -271,7 +290,9 @@ def apply_checkout_points(
             for card in usable_gift_cards(checkout.gift_cards.all(), today=now.date())
             if current is None or card.pk != current.gift_card_id
         ]
-        amounts = checkout_amounts(checkout_info.checkout, config=config, gift_cards=gift_cards)
+        amounts = checkout_amounts(
+            checkout_info.checkout, config=config, gift_cards=gift_cards
+        )
         balance = locked.balance + (current.points if current else 0)
         maximum = max_redeemable_points(config=config, amounts=amounts, balance=balance)
         _check_points(points, maximum=maximum, balance=balance, config=config)
@@ -302,16 +323,23 @@ def apply_checkout_points(
         gift_card = _issue_gift_card(
             checkout, value=value, actor_user=actor_user, actor_app=actor_app
         )
-        LoyaltyRedemption.objects.filter(pk=redemption.pk).update(gift_card_id=gift_card.pk)
+        LoyaltyRedemption.objects.filter(pk=redemption.pk).update(
+            gift_card_id=gift_card.pk
+        )
         redemption.gift_card_id = gift_card.pk
         add_gift_card_code_to_checkout(
-            checkout, checkout.get_customer_email() or "", gift_card.code, checkout.currency
+            checkout,
+            checkout.get_customer_email() or "",
+            gift_card.code,
+            checkout.currency,
         )
         _invalidate_prices([checkout.token], now=now)
     return redemption
 
 
-def _issue_gift_card(checkout: Checkout, *, value: Decimal, actor_user, actor_app) -> GiftCard:
+def _issue_gift_card(
+    checkout: Checkout, *, value: Decimal, actor_user, actor_app
+) -> GiftCard:
     customer = checkout.user
     gift_card = GiftCard.objects.create(
         code=generate_promo_code(),
@@ -326,7 +354,11 @@ def _issue_gift_card(checkout: Checkout, *, value: Decimal, actor_user, actor_ap
     gift_card_events.gift_card_issued_event(gift_card, user=actor_user, app=actor_app)
     assign_gift_card_to_user(gift_card, customer)
     gift_card_events.gift_card_assigned_event(
-        gift_card, previous_user_id=None, previous_email=None, user=actor_user, app=actor_app
+        gift_card,
+        previous_user_id=None,
+        previous_email=None,
+        user=actor_user,
+        app=actor_app,
     )
     return gift_card
 
@@ -374,15 +406,22 @@ def settle_redemption(
 def _settle(redemption: LoyaltyRedemption, *, now, order_id=None) -> None:
     """Settle an active redemption; the caller holds the account's lock."""
     config = load_channel_program(redemption.account.channel_id).config
-    gift_card = gift_card_qs_select_for_update().filter(pk=redemption.gift_card_id).first()
+    gift_card = (
+        gift_card_qs_select_for_update().filter(pk=redemption.gift_card_id).first()
+    )
     used = Decimal(0)
     if gift_card is not None:
-        used = min(max(redemption.value - gift_card.current_balance_amount, Decimal(0)), redemption.value)
+        used = min(
+            max(redemption.value - gift_card.current_balance_amount, Decimal(0)),
+            redemption.value,
+        )
     spent = points_for_value(
         used, points=redemption.points, full_value=redemption.value, config=config
     )
     if spent and order_id is None:
-        order_id = gift_card.orders.order_by("created_at").values_list("pk", flat=True).first()
+        order_id = (
+            gift_card.orders.order_by("created_at").values_list("pk", flat=True).first()
+        )
     released = redemption.points - spent
     if released:
         post_entry(
@@ -407,7 +446,9 @@ def _settle(redemption: LoyaltyRedemption, *, now, order_id=None) -> None:
     )
 
 
-def _earliest_consumed_expiry(redemption: LoyaltyRedemption) -> datetime.datetime | None:
+def _earliest_consumed_expiry(
+    redemption: LoyaltyRedemption,
+) -> datetime.datetime | None:
     details = (
         LoyaltyEntry.objects.filter(idempotency_key=f"redeem:{redemption.pk}")
         .values_list("details", flat=True)
@@ -449,7 +490,9 @@ def settle_order_redemptions(*, order_id) -> int:
     return sum(settle_redemption(redemption_id=pk, order_id=order.pk) for pk in ids)
 
 
-def release_abandoned_redemptions(*, now: datetime.datetime, limit: int = BATCH_SIZE) -> int:
+def release_abandoned_redemptions(
+    *, now: datetime.datetime, limit: int = BATCH_SIZE
+) -> int:
     """Settle redemptions whose checkout is gone, was left too long or lost the card.
 
     A checkout whose completion has started is left alone: its order settles it.
@@ -459,9 +502,13 @@ def release_abandoned_redemptions(*, now: datetime.datetime, limit: int = BATCH_
     last_pk = 0
     while True:
         batch = list(
-            LoyaltyRedemption.objects.filter(status=RedemptionStatus.ACTIVE, pk__gt=last_pk)
+            LoyaltyRedemption.objects.filter(
+                status=RedemptionStatus.ACTIVE, pk__gt=last_pk
+            )
             .order_by("pk")
-            .values_list("pk", "checkout_token", "gift_card_id", "account__channel_id")[:limit]
+            .values_list("pk", "checkout_token", "gift_card_id", "account__channel_id")[
+                :limit
+            ]
         )
         if not batch:
             return settled
@@ -474,9 +521,9 @@ def release_abandoned_redemptions(*, now: datetime.datetime, limit: int = BATCH_
             ).values_list("token", "last_change", "completing_started_at")
         }
         attached = set(
-            Checkout.gift_cards.through.objects.filter(checkout_id__in=tokens).values_list(
-                "checkout_id", "giftcard_id"
-            )
+            Checkout.gift_cards.through.objects.filter(
+                checkout_id__in=tokens
+            ).values_list("checkout_id", "giftcard_id")
         )
         for pk, token, card_id, channel_id in batch:
             if channel_id not in holds:
@@ -509,7 +556,9 @@ def return_refunded_points(*, order_id, now: datetime.datetime | None = None) ->
     """
     now = now or timezone.now()
     spent = (
-        LoyaltyRedemption.objects.filter(order_id=order_id, status=RedemptionStatus.SPENT)
+        LoyaltyRedemption.objects.filter(
+            order_id=order_id, status=RedemptionStatus.SPENT
+        )
         .values("account_id")
         .annotate(points=Sum("spent_points"))
         .order_by("account_id")
@@ -518,7 +567,9 @@ def return_refunded_points(*, order_id, now: datetime.datetime | None = None) ->
     order = Order.objects.filter(pk=order_id).first()
     if not spent or order is None:
         return 0
-    target = rules.share_of_points(spent["points"], _refunded_value(order), order.total_gross_amount)
+    target = rules.share_of_points(
+        spent["points"], _refunded_value(order), order.total_gross_amount
+    )
     if order.status in VOID_ORDER_STATUSES:
         target = spent["points"]
     if target <= 0:
@@ -526,9 +577,12 @@ def return_refunded_points(*, order_id, now: datetime.datetime | None = None) ->
     config = load_channel_program(order.channel_id).config
     with transaction.atomic():
         account = loyalty_account_qs_select_for_update().get(pk=spent["account_id"])
-        done = LoyaltyEntry.objects.filter(
-            account=account, order_id=order.pk, type=EntryType.RELEASE
-        ).aggregate(points=Sum("points"))["points"] or 0
+        done = (
+            LoyaltyEntry.objects.filter(
+                account=account, order_id=order.pk, type=EntryType.RELEASE
+            ).aggregate(points=Sum("points"))["points"]
+            or 0
+        )
         delta = target - done
         if delta <= 0:
             return 0

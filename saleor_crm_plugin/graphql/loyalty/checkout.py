@@ -30,11 +30,17 @@ from saleor.permission.enums import AccountPermissions
 from saleor.permission.utils import has_one_of_permissions
 
 from ...loyalty import redemption, rules
-from .dataloaders import ChannelProgramByChannelIdLoader, LoyaltyAccountByUserAndChannelIdLoader
+from .dataloaders import (
+    ChannelProgramByChannelIdLoader,
+    LoyaltyAccountByUserAndChannelIdLoader,
+)
 from .enums import DOC_CATEGORY_LOYALTY
 
 # Who may see a customer's points on their checkout besides the customer.
-READ_PERMISSIONS = [AccountPermissions.MANAGE_USERS, AccountPermissions.IMPERSONATE_USER]
+READ_PERMISSIONS = [
+    AccountPermissions.MANAGE_USERS,
+    AccountPermissions.IMPERSONATE_USER,
+]
 
 
 class CrmOfferKindEnum(graphene.Enum):
@@ -73,7 +79,9 @@ class CheckoutLoyalty(BaseObjectType):
         description="Points this checkout earns at the customer's tier once paid; the "
         "part paid with points or gift cards earns none.",
     )
-    point_value = graphene.Field(Money, required=True, description="What one point is worth.")
+    point_value = graphene.Field(
+        Money, required=True, description="What one point is worth."
+    )
 
     class Meta:
         description = "The customer's loyalty points on a checkout."
@@ -89,7 +97,9 @@ class CrmOffer(BaseObjectType):
     description = graphene.String(required=True, description="What the shopper gets.")
     value = graphene.Field(Money, description="The most the offer takes off.")
     points = graphene.Int(description="Points the offer uses, for point redemptions.")
-    expires_at = DateTime(description="When the offer (or the earliest points) expires.")
+    expires_at = DateTime(
+        description="When the offer (or the earliest points) expires."
+    )
 
     class Meta:
         description = "An offer the shopper can use on this checkout now."
@@ -127,15 +137,17 @@ def _load_quote(info: ResolveInfo, root: SyncWebhookControlContext[CheckoutModel
     checkout = root.node
     context = info.context
     account = (
-        LoyaltyAccountByUserAndChannelIdLoader(context).load((checkout.user_id, checkout.channel_id))
+        LoyaltyAccountByUserAndChannelIdLoader(context).load(
+            (checkout.user_id, checkout.channel_id)
+        )
         if checkout.user_id
         else Promise.resolve(None)
     )
     loads = [
         ChannelProgramByChannelIdLoader(context).load(checkout.channel_id),
-        CheckoutPriceCalculationByCheckoutIdAndWebhookSyncAndForceStatusUpdateLoader(context).load(
-            (checkout.token, root.allow_sync_webhooks, False)
-        ),
+        CheckoutPriceCalculationByCheckoutIdAndWebhookSyncAndForceStatusUpdateLoader(
+            context
+        ).load((checkout.token, root.allow_sync_webhooks, False)),
         GiftCardsByCheckoutIdLoader(context).load(checkout.token),
         ActiveRedemptionByCheckoutTokenLoader(context).load(checkout.token),
         account,
@@ -158,19 +170,25 @@ def _load_quote(info: ResolveInfo, root: SyncWebhookControlContext[CheckoutModel
             balance=account.balance if account else None,
             applied_points=applied_points,
             applied_value=applied_value,
-            multiplier=rules.tier_multiplier(config.tiers, account.tier_name if account else ""),
+            multiplier=rules.tier_multiplier(
+                config.tiers, account.tier_name if account else ""
+            ),
         )
         return program, quote, card, account
 
     return Promise.all(loads).then(compute)
 
 
-def resolve_checkout_loyalty(root: SyncWebhookControlContext[CheckoutModel], info: ResolveInfo):
+def resolve_checkout_loyalty(
+    root: SyncWebhookControlContext[CheckoutModel], info: ResolveInfo
+):
     checkout = root.node
     if checkout.user_id and not can_see_customer_points(
         get_user_or_app_from_context(info.context), checkout.user_id
     ):
-        raise PermissionDenied(permissions=[AuthorizationFilters.OWNER, *READ_PERMISSIONS])
+        raise PermissionDenied(
+            permissions=[AuthorizationFilters.OWNER, *READ_PERMISSIONS]
+        )
     currency = checkout.currency
 
     def build(loaded):
@@ -190,7 +208,9 @@ def resolve_checkout_loyalty(root: SyncWebhookControlContext[CheckoutModel], inf
     return _load_quote(info, root).then(build)
 
 
-def resolve_checkout_crm_offers(root: SyncWebhookControlContext[CheckoutModel], info: ResolveInfo):
+def resolve_checkout_crm_offers(
+    root: SyncWebhookControlContext[CheckoutModel], info: ResolveInfo
+):
     checkout = root.node
     if not checkout.user_id or not can_see_customer_points(
         get_user_or_app_from_context(info.context), checkout.user_id
@@ -205,7 +225,9 @@ def resolve_checkout_crm_offers(root: SyncWebhookControlContext[CheckoutModel], 
         points = max(quote.max_redeemable_points, quote.applied_points)
         if points <= 0 or account.pk is None:
             return []
-        value = redemption.points_value(points, config=program.config, currency=currency)
+        value = redemption.points_value(
+            points, config=program.config, currency=currency
+        )
 
         def offer(expires_at):
             return [
@@ -219,7 +241,11 @@ def resolve_checkout_crm_offers(root: SyncWebhookControlContext[CheckoutModel], 
                 )
             ]
 
-        return EarliestPointsExpiryByAccountIdLoader(info.context).load(account.pk).then(offer)
+        return (
+            EarliestPointsExpiryByAccountIdLoader(info.context)
+            .load(account.pk)
+            .then(offer)
+        )
 
     return _load_quote(info, root).then(with_quote)
 

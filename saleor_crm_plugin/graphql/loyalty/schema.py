@@ -2,12 +2,15 @@ import graphene
 from saleor.account.models import User as UserModel
 from saleor.channel.models import Channel
 from saleor.graphql.account.types import User, is_newly_created_user
-from saleor.graphql.checkout.types import Checkout
 from saleor.graphql.account.utils import check_is_owner_or_has_one_of_perms
 from saleor.graphql.channel.dataloaders.by_self import ChannelBySlugLoader
 from saleor.graphql.channel.utils import get_default_channel_slug_or_graphql_error
+from saleor.graphql.checkout.types import Checkout
 from saleor.graphql.core import ResolveInfo
-from saleor.graphql.core.connection import create_connection_slice, filter_connection_queryset
+from saleor.graphql.core.connection import (
+    create_connection_slice,
+    filter_connection_queryset,
+)
 from saleor.graphql.core.context import get_database_connection_name
 from saleor.graphql.core.fields import BaseField, FilterConnectionField
 from saleor.graphql.core.scalars import Date
@@ -16,10 +19,13 @@ from saleor.permission.enums import AccountPermissions
 
 from ...config import load_channel_program
 from ...loyalty import selectors
-from .dataloaders import CustomerBirthdayByUserIdLoader, LoyaltyAccountByUserAndChannelIdLoader
+from .checkout import checkout_type_extensions
+from .dataloaders import (
+    CustomerBirthdayByUserIdLoader,
+    LoyaltyAccountByUserAndChannelIdLoader,
+)
 from .enums import DOC_CATEGORY_LOYALTY
 from .filters import LoyaltyAccountFilterInput
-from .checkout import checkout_type_extensions
 from .mutations import (
     CheckoutLoyaltyPointsApply,
     CheckoutLoyaltyPointsRemove,

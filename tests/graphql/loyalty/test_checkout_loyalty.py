@@ -5,9 +5,11 @@ from saleor_crm_plugin.loyalty.actions import evaluate_tier
 from tests.fixtures.plugin import configure_crm
 from tests.graphql.loyalty.checkout_utils import (
     apply_points,
-    checkout_id as graphene_id,
     customer_checkout,
     query_checkout,
+)
+from tests.graphql.loyalty.checkout_utils import (
+    checkout_id as graphene_id,
 )
 from tests.graphql.loyalty.utils import adjust, denied_data
 
@@ -105,7 +107,8 @@ def test_another_customer_cannot_see_the_points(
 
     # when
     response = user2_api_client.post_graphql(
-        "query C($id: ID!) { checkout(id: $id) { loyalty { availablePoints } crmOffers { code } } }",
+        "query C($id: ID!) { checkout(id: $id) { "
+        "loyalty { availablePoints } crmOffers { code } } }",
         {"id": graphene_id(checkout)},
     )
 
