@@ -69,6 +69,10 @@ class CRMPlugin(BasePlugin):
             _enqueue(settle_order_redemptions_task, str(order.pk))
         return previous_value
 
+    def order_confirmed(self, order, previous_value, webhooks=None):
+        # An unconfirmed order paid before its confirmation earns when confirmed.
+        return self._sync_order(order, previous_value)
+
     def order_fully_paid(self, order, previous_value, webhooks=None):
         return self._sync_order(order, previous_value)
 

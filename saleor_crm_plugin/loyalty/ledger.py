@@ -34,6 +34,9 @@ _LIFETIME_TYPES = {EntryType.EARN, EntryType.BONUS, EntryType.REVERSE}
 # Debits that must never overdraw the balance.
 _NO_OVERDRAFT_TYPES = {EntryType.REDEEM, EntryType.EXPIRE}
 _ENTRY_TYPES = {value for value, _label in EntryType.CHOICES}
+# Spending takes the batch that expires first, then the oldest.
+_FIFO_ORDER = (F("expires_at").asc(nulls_last=True), "created_at", "pk")
+_CONSUME_CHUNK = 50
 
 
 @dataclasses.dataclass(frozen=True)
@@ -211,31 +214,39 @@ def _consume_batches(
     batch is left empty, so Σ remaining = max(balance, 0) still holds. Returns what
     was taken from each batch (``batch`` id, ``points``, the batch's ``expires_at``).
     """
-    batches = (
-        LoyaltyEntry.objects.select_for_update()
-        .filter(account=account, remaining__gt=0, status=EntryStatus.AVAILABLE)
-        .order_by(F("expires_at").asc(nulls_last=True), "created_at", "pk")
-    )
-    ordered = list(batches)
+    # Every change to a batch happens under its account's row lock, held here, so the
+    # batches need no lock of their own; they are read a few at a time, oldest first,
+    # so the cost follows the batches consumed, not the batches open.
+    open_batches = LoyaltyEntry.objects.filter(
+        account=account, remaining__gt=0, status=EntryStatus.AVAILABLE
+    ).only("pk", "remaining", "expires_at")
+    queues = [open_batches.order_by(*_FIFO_ORDER)]
     if first is not None:
-        ordered.sort(key=lambda entry: entry.pk != first.pk)
+        queues = [open_batches.filter(pk=first.pk), queues[0].exclude(pk=first.pk)]
     left = points
     consumed = []
-    for entry in ordered:
-        if left == 0:
-            break
-        taken = min(entry.remaining, left)
-        LoyaltyEntry.objects.filter(pk=entry.pk).update(
-            remaining=F("remaining") - taken
-        )
-        left -= taken
-        consumed.append(
-            {
-                "batch": entry.pk,
-                "points": taken,
-                "expires_at": entry.expires_at.isoformat() if entry.expires_at else None,
-            }
-        )
+    for queue in queues:
+        while left > 0:
+            chunk = list(queue[:_CONSUME_CHUNK])
+            if not chunk:
+                break
+            for entry in chunk:
+                taken = min(entry.remaining, left)
+                LoyaltyEntry.objects.filter(pk=entry.pk).update(
+                    remaining=F("remaining") - taken
+                )
+                left -= taken
+                consumed.append(
+                    {
+                        "batch": entry.pk,
+                        "points": taken,
+                        "expires_at": entry.expires_at.isoformat()
+                        if entry.expires_at
+                        else None,
+                    }
+                )
+                if left == 0:
+                    break
     return consumed
 
 

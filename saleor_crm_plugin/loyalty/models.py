@@ -147,6 +147,11 @@ class LoyaltyEntry(models.Model):
         indexes = [
             models.Index(fields=["account", "-created_at"], name="crm_loyalty_ent_acc"),
             models.Index(
+                fields=["account", "expires_at", "created_at"],
+                name="crm_loyalty_ent_open",
+                condition=Q(remaining__gt=0, status=EntryStatus.AVAILABLE),
+            ),
+            models.Index(
                 fields=["account", "occurred_at"], name="crm_loyalty_ent_acc_occ"
             ),
             models.Index(

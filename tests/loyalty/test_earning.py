@@ -8,7 +8,7 @@ from saleor.checkout.fetch import fetch_checkout_info, fetch_checkout_lines
 from saleor.giftcard.const import GIFT_CARD_PAYMENT_GATEWAY_ID
 from saleor.graphql.core.utils import to_global_id_or_none
 from saleor.graphql.tests.utils import get_graphql_content
-from saleor.order import OrderChargeStatus
+from saleor.order import OrderChargeStatus, OrderStatus
 from saleor.plugins.manager import get_plugins_manager
 
 from saleor_crm_plugin.config import parse_configuration
@@ -387,3 +387,26 @@ def test_points_for_amount(amount, currency, rate, rounding, multiplier, expecte
 
     # then
     assert points == expected
+
+
+def test_unconfirmed_order_paid_before_confirmation_earns_when_confirmed(
+    crm_order, crm_usd, customer_user, django_capture_on_commit_callbacks
+):
+    # given: an unconfirmed order whose payment arrived while Saleor held back its
+    # order events (nothing earned yet)
+    order = crm_order(crm_usd, [(Decimal("40.00"), 1)])
+    order.status = OrderStatus.UNCONFIRMED
+    order.charge_status = OrderChargeStatus.FULL
+    order.total_charged_amount = order.total_gross_amount
+    order.save(update_fields=["status", "charge_status", "total_charged_amount"])
+    assert _earn_entries(order) == []
+
+    # when: staff confirm it and Saleor fires order_confirmed
+    order.status = OrderStatus.UNFULFILLED
+    order.save(update_fields=["status"])
+    with django_capture_on_commit_callbacks(execute=True):
+        get_plugins_manager(allow_replica=False).order_confirmed(order)
+
+    # then
+    assert _earn_entries(order) == [(40, EntryStatus.AVAILABLE)]
+    assert _balance(customer_user, crm_usd) == 40

@@ -3,7 +3,8 @@
 import datetime
 
 import pytest
-from django.db import IntegrityError
+from django.db import IntegrityError, connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from saleor_crm_plugin.loyalty.exceptions import InsufficientPoints, InvalidPoints
@@ -13,7 +14,12 @@ from saleor_crm_plugin.loyalty.ledger import (
     mature_batch,
     post_entry,
 )
-from saleor_crm_plugin.loyalty.models import EntryStatus, EntryType, LoyaltyEntry
+from saleor_crm_plugin.loyalty.models import (
+    EntryStatus,
+    EntryType,
+    LoyaltyAccount,
+    LoyaltyEntry,
+)
 from tests.fixtures.loyalty import LoyaltyEntryFactory, account_state, ledger_problems
 
 NOW = datetime.datetime(2026, 3, 1, 12, tzinfo=datetime.UTC)
@@ -241,3 +247,61 @@ def test_database_refuses_a_batch_holding_more_than_it_brought(usd_account):
         LoyaltyEntryFactory(
             account=usd_account, points=10, remaining=11, created_at=timezone.now()
         )
+
+
+def _credit_batches(account, count: int, prefix: str) -> None:
+    for number in range(count):
+        post_entry(
+            account=account,
+            points=1,
+            entry_type=EntryType.BONUS,
+            idempotency_key=f"{prefix}-{number}",
+            expires_at=_days(100 + number),
+        )
+
+
+def _batch_reads_of_one_point_redemption(account, key) -> list[str]:
+    """The SQL that reads open batches while redeeming one point."""
+    with CaptureQueriesContext(connection) as captured:
+        post_entry(account=account, points=-1, entry_type=EntryType.REDEEM, idempotency_key=key)
+    return [
+        query["sql"]
+        for query in captured.captured_queries
+        if query["sql"].startswith("SELECT") and '"remaining" > 0' in query["sql"]
+    ]
+
+
+def test_redemption_reads_only_the_batches_it_needs(usd_account, customer_user2, channel_USD):
+    # given: two accounts, one with 3 open batches and one with 120
+    few = usd_account
+    many = LoyaltyAccount.objects.create(user=customer_user2, channel=channel_USD)
+    _credit_batches(few, 3, "few")
+    _credit_batches(many, 120, "many")
+
+    # when
+    reads_few = _batch_reads_of_one_point_redemption(few, "redeem-few")
+    reads_many = _batch_reads_of_one_point_redemption(many, "redeem-many")
+
+    # then: one bounded, unlocked read whatever the number of open batches
+    assert len(reads_few) == len(reads_many) == 1
+    assert reads_many[0].endswith("LIMIT 50")
+    assert "FOR UPDATE" not in reads_many[0]
+    assert _remaining("many-0", "many-1") == [0, 1]
+
+
+def test_redemption_larger_than_one_read_takes_batches_oldest_first(usd_account):
+    # given: more batches than one read brings
+    _credit_batches(usd_account, 120, "batch")
+
+    # when
+    post_entry(
+        account=usd_account, points=-110, entry_type=EntryType.REDEEM, idempotency_key="redeem"
+    )
+
+    # then
+    remaining = _remaining(*(f"batch-{number}" for number in range(120)))
+    assert remaining == [0] * 110 + [1] * 10
+    assert account_state(usd_account) == (10, 0, 120)
+    redeem = LoyaltyEntry.objects.get(idempotency_key="redeem")
+    assert [part["points"] for part in redeem.details["consumed"]] == [1] * 110
+    assert ledger_problems() == []
