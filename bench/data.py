@@ -22,7 +22,7 @@ from saleor.product.models import ProductVariant, ProductVariantChannelListing
 from saleor.shipping.models import ShippingZone
 from saleor.warehouse.models import Stock
 
-from saleor_crm_plugin.loyalty.actions import get_or_create_account
+from saleor_crm_plugin.loyalty.accounts import get_or_create_account
 from saleor_crm_plugin.loyalty.models import LoyaltyAccount
 
 BENCH_APP_NAME = "Benchmark payments"

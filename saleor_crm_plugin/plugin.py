@@ -12,7 +12,7 @@ from django.db import transaction
 from saleor.plugins.base_plugin import BasePlugin
 
 from . import config
-from .loyalty.actions import record_program_start
+from .loyalty.accounts import record_program_start
 from .loyalty.tasks import (
     award_signup_bonus_task,
     settle_order_redemptions_task,

@@ -198,7 +198,7 @@ class LoyaltyProgramStart(models.Model):
     """When a channel's programme started.
 
     Customers who registered since get the sign-up bonus when their account opens
-    (``actions.get_or_create_account``).
+    (``accounts.get_or_create_account``).
     """
 
     channel = models.OneToOneField(

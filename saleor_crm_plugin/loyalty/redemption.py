@@ -46,7 +46,7 @@ from saleor.plugins.manager import PluginsManager
 
 from ..config import ChannelConfig, load_channel_program
 from . import fetch, rules
-from .actions import VOID_ORDER_STATUSES, get_or_create_account
+from .accounts import get_or_create_account
 from .error_codes import LoyaltyErrorCode
 from .exceptions import InsufficientPoints, InvalidPoints, LoyaltyError, ProgramInactive
 from .ledger import MAX_ENTRY_POINTS, EntrySource, post_entry
@@ -58,6 +58,7 @@ from .models import (
     LoyaltyRedemption,
     RedemptionStatus,
 )
+from .orders import VOID_ORDER_STATUSES
 
 GIFT_CARD_METADATA_KEY = "crm.loyalty.checkout"
 BATCH_SIZE = 500

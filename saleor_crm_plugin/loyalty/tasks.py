@@ -8,7 +8,7 @@ from django.utils import timezone
 from saleor.celeryconf import app
 from saleor.core.db.connection import allow_writer
 
-from . import actions, fetch, notifications, redemption
+from . import bonuses, fetch, notifications, orders, points_lifecycle, redemption, tiers
 
 task_logger = get_task_logger(__name__)
 
@@ -16,7 +16,7 @@ task_logger = get_task_logger(__name__)
 @app.task
 @allow_writer()
 def sync_order_points_task(order_id: str):
-    result = actions.sync_order_points(order_id=order_id)
+    result = orders.sync_order_points(order_id=order_id)
     returned = redemption.return_refunded_points(order_id=order_id)
     task_logger.debug(
         "Order %s: earned %s, reversed %s, returned %s redeemed",
@@ -45,13 +45,13 @@ def release_abandoned_redemptions_task():
 @app.task
 @allow_writer()
 def award_signup_bonus_task(user_id: int, channel_id: int):
-    actions.award_signup_bonus(user_id=user_id, channel_id=channel_id)
+    bonuses.award_signup_bonus(user_id=user_id, channel_id=channel_id)
 
 
 @app.task
 @allow_writer()
 def mature_pending_points_task():
-    matured = actions.mature_due_points(now=timezone.now())
+    matured = points_lifecycle.mature_due_points(now=timezone.now())
     task_logger.debug("Matured %s pending batches", matured)
 
 
@@ -59,7 +59,7 @@ def mature_pending_points_task():
 @allow_writer()
 def expire_points_task():
     now = timezone.now()
-    expired = actions.expire_due_points(now=now)
+    expired = points_lifecycle.expire_due_points(now=now)
     warned = notifications.send_expiry_warnings(now=now)
     task_logger.debug("Expired %s batches, sent %s warnings", expired, warned)
 
@@ -70,5 +70,5 @@ def daily_loyalty_task():
     """Birthdays and tier re-evaluation (spend leaving the rolling window)."""
     now = timezone.now()
     for channel_id in fetch.active_program_channel_ids():
-        actions.award_birthday_bonuses(channel_id=channel_id, today=now.date())
-    actions.reevaluate_tiers(now=now)
+        bonuses.award_birthday_bonuses(channel_id=channel_id, today=now.date())
+    tiers.reevaluate_tiers(now=now)

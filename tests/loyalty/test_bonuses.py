@@ -9,10 +9,10 @@ from freezegun import freeze_time
 from saleor.account.models import User
 from saleor.graphql.tests.utils import get_graphql_content
 
-from saleor_crm_plugin.loyalty.actions import (
+from saleor_crm_plugin.loyalty.accounts import record_program_start
+from saleor_crm_plugin.loyalty.bonuses import (
     adjust_points,
     award_birthday_bonuses,
-    record_program_start,
     set_customer_birthday,
 )
 from saleor_crm_plugin.loyalty.exceptions import InvalidPoints, LoyaltyError, ProgramInactive

@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from saleor.account.models import User
 
-from saleor_crm_plugin.loyalty.actions import get_or_create_account
+from saleor_crm_plugin.loyalty.accounts import get_or_create_account
 from saleor_crm_plugin.loyalty.ledger import post_entry
 from saleor_crm_plugin.loyalty.models import EntryType, LoyaltyAccount, LoyaltyEntry
 from tests.fixtures.loyalty import ledger_problems

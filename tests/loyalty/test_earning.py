@@ -13,7 +13,7 @@ from saleor.plugins.manager import get_plugins_manager
 
 from saleor_crm_plugin.config import parse_configuration
 from saleor_crm_plugin.loyalty import rules
-from saleor_crm_plugin.loyalty.actions import sync_order_points
+from saleor_crm_plugin.loyalty.orders import sync_order_points
 from saleor_crm_plugin.loyalty.models import (
     EntryStatus,
     EntryType,

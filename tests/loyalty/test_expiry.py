@@ -12,7 +12,8 @@ from freezegun import freeze_time
 from saleor.webhook.event_types import WebhookEventAsyncType
 from saleor.webhook.models import Webhook
 
-from saleor_crm_plugin.loyalty.actions import expire_due_points, sync_order_points
+from saleor_crm_plugin.loyalty.orders import sync_order_points
+from saleor_crm_plugin.loyalty.points_lifecycle import expire_due_points
 from saleor_crm_plugin.loyalty.ledger import post_entry
 from saleor_crm_plugin.loyalty.models import (
     EntryStatus,

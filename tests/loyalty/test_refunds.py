@@ -6,7 +6,7 @@ from saleor.order import OrderGrantedRefundStatus
 from saleor.order.models import OrderGrantedRefund
 from saleor.plugins.manager import get_plugins_manager
 
-from saleor_crm_plugin.loyalty.actions import sync_order_points
+from saleor_crm_plugin.loyalty.orders import sync_order_points
 from saleor_crm_plugin.loyalty.ledger import post_entry
 from saleor_crm_plugin.loyalty.models import (
     EntryStatus,

@@ -7,11 +7,8 @@ from django.utils import timezone
 from freezegun import freeze_time
 
 from saleor_crm_plugin.config import load_channel_program
-from saleor_crm_plugin.loyalty.actions import (
-    reevaluate_tiers,
-    sync_order_points,
-    tier_basis_value,
-)
+from saleor_crm_plugin.loyalty.orders import sync_order_points
+from saleor_crm_plugin.loyalty.tiers import reevaluate_tiers, tier_basis_value
 from saleor_crm_plugin.loyalty.models import (
     EntryType,
     LoyaltyAccount,

@@ -1,6 +1,6 @@
 """``manage.py crm_loyalty_backfill``: award points for orders paid before the programme.
 
-Runs the same reconciliation as live order events (``actions.sync_order_points``) over
+Runs the same reconciliation as live order events (``loyalty.orders.sync_order_points``) over
 a channel's past customer orders, oldest first, with the return window counted from
 each order's date. Every order's points carry the order's idempotency key, and orders
 that already earned are skipped, so the command can be stopped and run again: it
@@ -16,7 +16,9 @@ from saleor.channel.models import Channel
 from saleor.order.models import Order
 
 from ...config import load_channel_program
-from ...loyalty import actions, fetch
+from ...loyalty import fetch
+from ...loyalty.accounts import record_program_start
+from ...loyalty.orders import plan_order_points, sync_order_points
 
 PROGRESS_EVERY = 100
 
@@ -65,7 +67,7 @@ class Command(BaseCommand):
     def _backfill_channel(self, channel: Channel, *, since_at, dry_run: bool):
         if not dry_run:
             # Customers of these orders joined before the programme: no sign-up bonus.
-            actions.record_program_start(channel_id=channel.pk)
+            record_program_start(channel_id=channel.pk)
         orders = list(
             fetch.orders_to_backfill(channel_id=channel.pk, since=since_at).values_list(
                 "pk", "user_id", "created_at"
@@ -91,9 +93,9 @@ class Command(BaseCommand):
         """Net points of the order (earned less reversed); None if it earns nothing."""
         if dry_run:
             order = Order.objects.filter(pk=order_id).first()
-            plan = actions.plan_order_points(order=order) if order else None
+            plan = plan_order_points(order=order) if order else None
             return plan.earn - plan.reverse if plan and plan.earn else None
-        result = actions.sync_order_points(
+        result = sync_order_points(
             order_id=order_id, now=timezone.now(), paid_at=created_at
         )
         return result.earned - result.reversed if result.earned else None

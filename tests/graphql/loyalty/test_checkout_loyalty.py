@@ -1,7 +1,7 @@
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from saleor_crm_plugin.loyalty.actions import evaluate_tier
+from saleor_crm_plugin.loyalty.tiers import evaluate_tier
 from tests.fixtures.plugin import configure_crm
 from tests.graphql.loyalty.checkout_utils import (
     apply_points,

@@ -8,7 +8,7 @@ from django.utils import timezone
 from saleor.graphql.tests.utils import get_graphql_content
 
 from saleor_crm_plugin.config import load_channel_program
-from saleor_crm_plugin.loyalty import actions
+from saleor_crm_plugin.loyalty import tiers
 from saleor_crm_plugin.loyalty.models import EntryType, LoyaltyAccount
 
 from ...fixtures.loyalty import LoyaltyAccountFactory, LoyaltyEntryFactory
@@ -114,7 +114,7 @@ def test_points_basis_after_a_paid_order_matches_the_domain(
     )
     paid_order()
     account = LoyaltyAccount.objects.get(user=customer_user, channel=crm_usd)
-    basis = actions.tier_basis_value(account, load_channel_program(crm_usd.pk), timezone.now())
+    basis = tiers.tier_basis_value(account, load_channel_program(crm_usd.pk), timezone.now())
 
     # when
     response = user_api_client.post_graphql(ME_TIER, {"channel": crm_usd.slug})

@@ -5,7 +5,7 @@ import datetime
 import pytest
 from saleor.graphql.tests.utils import get_graphql_content
 
-from saleor_crm_plugin.loyalty import actions
+from saleor_crm_plugin.loyalty import bonuses
 
 from .utils import CANNOT_SEE_CUSTOMER, MANAGE_ORDERS_ONLY, MANAGE_USERS, denied_data, user_id
 
@@ -15,7 +15,7 @@ USER_BIRTHDAY = "query($id: ID!) { user(id: $id) { crmBirthday } }"
 
 @pytest.fixture
 def birthday(customer_user):
-    actions.set_customer_birthday(user=customer_user, birthday=datetime.date(1990, 5, 17))
+    bonuses.set_customer_birthday(user=customer_user, birthday=datetime.date(1990, 5, 17))
     return "1990-05-17"
 
 
@@ -23,7 +23,7 @@ def birthday(customer_user):
 def test_customer_reads_own_birthday(user_api_client, customer_user, with_birthday):
     # given
     if with_birthday:
-        actions.set_customer_birthday(user=customer_user, birthday=datetime.date(1990, 5, 17))
+        bonuses.set_customer_birthday(user=customer_user, birthday=datetime.date(1990, 5, 17))
 
     # when
     response = user_api_client.post_graphql(ME_BIRTHDAY)

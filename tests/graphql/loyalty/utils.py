@@ -1,7 +1,7 @@
 import graphene
 from saleor.graphql.tests.utils import assert_no_permission, get_graphql_content
 
-from saleor_crm_plugin.loyalty import actions
+from saleor_crm_plugin.loyalty import bonuses
 from saleor_crm_plugin.loyalty.models import CustomerProfile, LoyaltyAccount, LoyaltyEntry
 
 # Requester fixtures (see conftest) by what they may do.
@@ -30,7 +30,7 @@ def user_id(customer) -> str:
 
 def adjust(customer, channel, points, key, reason="goodwill"):
     """Points through the real ledger writer (a staff adjustment)."""
-    return actions.adjust_points(
+    return bonuses.adjust_points(
         user=customer,
         channel_id=channel.pk,
         points=points,

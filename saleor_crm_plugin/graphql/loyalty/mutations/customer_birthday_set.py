@@ -8,7 +8,7 @@ from saleor.permission.auth_filters import AuthorizationFilters
 from saleor.permission.enums import AccountPermissions
 from saleor.permission.utils import one_of_permissions_or_auth_filter_required
 
-from ....loyalty import actions
+from ....loyalty import bonuses
 from ....loyalty.error_codes import LoyaltyErrorCode
 from ....loyalty.exceptions import LoyaltyError as LoyaltyDomainError
 from ..enums import DOC_CATEGORY_LOYALTY
@@ -63,7 +63,7 @@ class CustomerBirthdaySet(BaseMutation):
         else:
             customer = cls.get_node_or_error(info, customer_id, only_type=User, field="customerId")
         try:
-            profile = actions.set_customer_birthday(user=customer, birthday=birthday)
+            profile = bonuses.set_customer_birthday(user=customer, birthday=birthday)
         except LoyaltyDomainError as error:
             raise to_validation_error(error) from error
         return cls(user=customer, birthday=profile.birthday, errors=[])

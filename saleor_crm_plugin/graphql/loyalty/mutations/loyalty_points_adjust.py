@@ -9,7 +9,7 @@ from saleor.graphql.core.context import get_database_connection_name
 from saleor.graphql.core.mutations import BaseMutation
 from saleor.permission.enums import AccountPermissions
 
-from ....loyalty import actions
+from ....loyalty import bonuses
 from ....loyalty.error_codes import LoyaltyErrorCode
 from ....loyalty.exceptions import LoyaltyError as LoyaltyDomainError
 from ....loyalty.models import LoyaltyAccount as LoyaltyAccountModel
@@ -82,7 +82,7 @@ class LoyaltyPointsAdjust(BaseMutation):
             )
         app = get_app_promise(info.context).get()
         try:
-            posting = actions.adjust_points(
+            posting = bonuses.adjust_points(
                 user=customer,
                 channel_id=channel_obj.pk,
                 points=points,

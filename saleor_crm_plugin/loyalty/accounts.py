@@ -1,0 +1,87 @@
+"""Loyalty accounts: joining a channel's programme and the sign-up bonus it brings.
+
+A customer joins the channel's programme when their first account there is opened
+(``get_or_create_account``); the channel's programme start is recorded the first time it
+is needed (``record_program_start``). Joining gives the sign-up bonus to customers who
+registered after the programme started there, once: its idempotency key names the
+customer and the channel, so a replay or a race changes nothing.
+"""
+
+import datetime
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from saleor.account.models import User
+
+from ..config import ChannelProgram, load_channel_program
+from .ledger import EntrySource, Posting, post_entry
+from .models import EntryType, LoyaltyAccount, LoyaltyProgramStart
+
+
+def expires_after(seconds: int | None, now: datetime.datetime) -> datetime.datetime | None:
+    """When points credited at ``now`` expire (``None``: they never do)."""
+    return None if seconds is None else now + datetime.timedelta(seconds=seconds)
+
+
+def record_program_start(
+    *, channel_id: int, started_at: datetime.datetime | None = None
+) -> datetime.datetime:
+    """When the channel's programme started; the first call records it."""
+    start, _created = LoyaltyProgramStart.objects.get_or_create(
+        channel_id=channel_id, defaults={"started_at": started_at or timezone.now()}
+    )
+    return start.started_at
+
+
+def get_or_create_account(
+    *, user_id: int, channel_id: int, now: datetime.datetime | None = None
+) -> LoyaltyAccount:
+    """The customer's account in the channel, opened on first use.
+
+    Opening the account is how a customer joins the channel's programme. Saleor's
+    ``customer_created`` hook reaches a per-channel plugin only when the same plugin
+    manager already loaded that channel (``PluginsManager.get_plugins(None)`` returns
+    the plugins loaded so far), so the sign-up bonus is given here instead, to
+    customers who registered after the programme started.
+    """
+    account = LoyaltyAccount.objects.filter(user_id=user_id, channel_id=channel_id).first()
+    if account is not None:
+        return account
+    now = now or timezone.now()
+    try:
+        with transaction.atomic():
+            account = LoyaltyAccount.objects.create(
+                user_id=user_id, channel_id=channel_id, created_at=now
+            )
+            _award_signup_bonus_on_joining(account, now)
+            return account
+    except IntegrityError:
+        return LoyaltyAccount.objects.get(user_id=user_id, channel_id=channel_id)
+
+
+def _award_signup_bonus_on_joining(account: LoyaltyAccount, now) -> None:
+    program = load_channel_program(account.channel_id)
+    if not program.active:
+        return
+    started_at = record_program_start(channel_id=account.channel_id, started_at=now)
+    if program.config.signup_bonus <= 0:
+        return
+    joined = (
+        User.objects.filter(pk=account.user_id)
+        .values_list("date_joined", flat=True)
+        .first()
+    )
+    if joined is not None and joined >= started_at:
+        post_signup_bonus(account, program, now)
+
+
+def post_signup_bonus(account: LoyaltyAccount, program: ChannelProgram, now) -> Posting:
+    return post_entry(
+        account=account,
+        points=program.config.signup_bonus,
+        entry_type=EntryType.BONUS,
+        idempotency_key=f"bonus:signup:{account.user_id}:{account.channel_id}",
+        source=EntrySource(reason="sign-up bonus"),
+        expires_at=expires_after(program.config.expire_seconds, now),
+        occurred_at=now,
+    )
