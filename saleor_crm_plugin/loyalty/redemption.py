@@ -23,7 +23,7 @@ Life of a redemption (``LoyaltyRedemption``), all under the account's row lock:
 
 import dataclasses
 import datetime
-from decimal import ROUND_CEILING, Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
 from django.db import transaction
 from django.db.models import Min, Sum
@@ -97,6 +97,17 @@ def points_value(points: int, *, config: ChannelConfig, currency: str) -> Decima
     )
 
 
+def payable_points(points: int, *, config: ChannelConfig, currency: str) -> int:
+    """The most of ``points`` the currency can pay out exactly.
+
+    A card is worth whole currency units (cents, yen): with a point worth 0.01 JPY,
+    150 points make a 1 JPY card, which 100 points pay for; the other 50 stay with the
+    customer instead of buying nothing.
+    """
+    value = points_value(points, config=config, currency=currency)
+    return min(points, int((value / config.point_value).to_integral_value(ROUND_FLOOR)))
+
+
 def points_for_value(
     value: Decimal, *, points: int, full_value: Decimal, config: ChannelConfig
 ) -> int:
@@ -118,6 +129,7 @@ def max_redeemable_points(
     cap_value = payable * config.redemption_max_percent / 100
     cap_points = int(cap_value / config.point_value)
     maximum = max(min(balance, cap_points, MAX_ENTRY_POINTS), 0)
+    maximum = payable_points(maximum, config=config, currency=amounts.currency)
     return maximum if maximum >= max(config.redemption_min_points, 1) else 0
 
 
@@ -297,6 +309,12 @@ def apply_checkout_points(
         balance = locked.balance + (current.points if current else 0)
         maximum = max_redeemable_points(config=config, amounts=amounts, balance=balance)
         _check_points(points, maximum=maximum, balance=balance, config=config)
+        points = payable_points(points, config=config, currency=checkout.currency)
+        if points <= 0 or points < config.redemption_min_points:
+            raise InvalidPoints(
+                "These points are worth less than the smallest amount of the currency.",
+                field="points",
+            )
         if current is not None:
             _settle(current, now=now)
         value = points_value(points, config=config, currency=checkout.currency)

@@ -17,7 +17,7 @@ from saleor.order.models import Order
 from saleor.plugins.manager import get_plugins_manager
 
 from saleor_crm_plugin.loyalty import redemption
-from saleor_crm_plugin.loyalty.exceptions import InsufficientPoints
+from saleor_crm_plugin.loyalty.exceptions import InsufficientPoints, InvalidPoints
 from saleor_crm_plugin.loyalty.models import (
     EntryType,
     LoyaltyAccount,
@@ -239,12 +239,7 @@ def test_debt_after_applying_limits_a_new_apply_to_what_is_left(
     assert ledger_problems() == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="apply_checkout_points reserves every point but points_value rounds the "
-    "card down to whole yen: 150 points buy a 1 JPY card and all 150 are spent",
-)
-def test_points_in_jpy_spend_only_what_the_whole_yen_are_worth(
+def test_points_in_jpy_reserve_only_what_whole_yen_can_pay(
     user_api_client,
     channel_JPY,
     checkout_JPY_with_item,
@@ -254,21 +249,45 @@ def test_points_in_jpy_spend_only_what_the_whole_yen_are_worth(
     # given: a point is worth 0.01 JPY, so 150 points are worth 1.5 JPY
     configure_crm(channel_JPY, pending_period="0")
     checkout = customer_checkout(checkout_JPY_with_item, customer_user, points=1000)
-    redemption.apply_checkout_points(checkout=checkout, points=150, manager=_manager())
-    card = GiftCard.objects.get()
-    assert (card.currency, card.initial_balance_amount) == ("JPY", Decimal("1.000"))
 
-    # when: the order uses the 1 JPY card
+    # when: the shopper applies 150 points and the order uses the 1 JPY card
+    applied = redemption.apply_checkout_points(
+        checkout=checkout, points=150, manager=_manager()
+    )
+    card = GiftCard.objects.get()
     order = paid_order(checkout)
     _replay_every_task(order)
 
-    # then: 100 points paid the 1 JPY; 50 points bought nothing and come back
+    # then: 100 points pay the 1 JPY card; the 50 that would buy nothing were never taken
+    assert applied.points == 100
+    assert (card.currency, card.initial_balance_amount) == ("JPY", Decimal("1.000"))
     assert list(LoyaltyRedemption.objects.values_list("points", "spent_points")) == [
-        (150, 100)
+        (100, 100)
     ]
-    assert LoyaltyEntry.objects.filter(type=EntryType.REDEEM).get().points == -150
-    assert LoyaltyEntry.objects.filter(type=EntryType.RELEASE).get().points == 50
+    assert LoyaltyEntry.objects.filter(type=EntryType.REDEEM).get().points == -100
+    assert not LoyaltyEntry.objects.filter(type=EntryType.RELEASE).exists()
     assert ledger_problems() == []
+
+
+def test_points_worth_less_than_one_yen_are_refused_and_nothing_written(
+    channel_JPY, checkout_JPY_with_item, customer_user
+):
+    # given
+    configure_crm(channel_JPY, pending_period="0")
+    checkout = customer_checkout(checkout_JPY_with_item, customer_user, points=1000)
+    entries_before = LoyaltyEntry.objects.count()
+
+    # when
+    with pytest.raises(InvalidPoints) as error:
+        redemption.apply_checkout_points(checkout=checkout, points=99, manager=_manager())
+
+    # then
+    assert error.value.field == "points"
+    assert error.value.message == (
+        "These points are worth less than the smallest amount of the currency."
+    )
+    assert LoyaltyEntry.objects.count() == entries_before
+    assert not GiftCard.objects.exists()
 
 
 def test_cancelling_an_order_paid_only_with_points_gives_them_all_back(
