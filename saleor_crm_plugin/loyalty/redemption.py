@@ -586,9 +586,8 @@ def return_refunded_points(*, order_id, now: datetime.datetime | None = None) ->
     order = Order.objects.filter(pk=order_id).first()
     if not spent or order is None:
         return 0
-    target = rules.share_of_points(
-        spent["points"], _refunded_value(order), order.total_gross_amount
-    )
+    refunded, whole = _refunded_share_of_value(order)
+    target = rules.share_of_points(spent["points"], refunded, whole)
     if order.status in VOID_ORDER_STATUSES:
         target = spent["points"]
     if target <= 0:
@@ -623,8 +622,15 @@ def return_refunded_points(*, order_id, now: datetime.datetime | None = None) ->
     return delta if posting.created else 0
 
 
-def _refunded_value(order: Order) -> Decimal:
+def _refunded_share_of_value(order: Order) -> tuple[Decimal, Decimal]:
+    """(refunded value, whole value) of ``order``, gift-card tender included.
+
+    Saleor's order total is what remained after gift cards paid; the lines are worth
+    the whole order. Refunded lines count their gross value; money refunded without
+    lines counts the same share of the whole as of the money the order asked for.
+    """
     money = fetch.order_money(order)
+    whole = order.total_gross_amount + fetch.gift_card_tender(order)
     value = Decimal(0)
     lines = OrderLine.objects.filter(order_id=order.pk).values_list(
         "pk", "quantity", "total_price_gross_amount"
@@ -634,7 +640,5 @@ def _refunded_value(order: Order) -> Decimal:
         if quantity and refunded:
             value += total * min(refunded, quantity) / quantity
     if money.refunded_without_lines > 0 and money.due > 0:
-        value += order.total_gross_amount * min(
-            money.refunded_without_lines / money.due, Decimal(1)
-        )
-    return min(value, order.total_gross_amount)
+        value += whole * min(money.refunded_without_lines / money.due, Decimal(1))
+    return min(value, whole), whole

@@ -1,7 +1,7 @@
 """Points applied at checkout through Saleor's real checkout: spent once, or released."""
 
 import datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 from django.utils import timezone
@@ -178,4 +178,37 @@ def test_refund_gives_back_the_refunded_share_of_the_points(
     # then: half the points come back; half of the earned points go
     assert _entries()[-2:] == [(EntryType.REVERSE, -13), (EntryType.RELEASE, 250)]
     assert _balance(customer_user, crm_usd) == balance_before - 13 + 250
+    assert ledger_problems() == []
+
+
+def test_line_refund_gives_back_the_lines_share_of_the_whole_order(
+    points_order, crm_usd, customer_user, order_payments
+):
+    # given: an order paid 5.00 with points and the rest with a transaction; Saleor's
+    # order total is what remained after the points' gift card
+    order = points_order()
+    transaction_item = order.payment_transactions.get()
+    payment_app = order_payments.app_client.app  # the app that handles refunds
+    transaction_item.app = payment_app
+    transaction_item.app_identifier = payment_app.identifier
+    transaction_item.save(update_fields=["app", "app_identifier"])
+    line = order.lines.get()
+    whole = order.total_gross_amount + Decimal("5.00")
+    returned_before = LoyaltyEntry.objects.filter(type=EntryType.RELEASE).count()
+
+    # when: the line is refunded in full (a granted refund naming it), then replayed
+    order_payments.refund_lines_with_grant(
+        order, transaction_item, [(line, line.quantity)]
+    )
+    sync_order_points_task(str(order.pk))
+
+    # then: the line's share of the whole order's value, not of what money paid
+    expected = int(
+        (Decimal(500) * line.total_price_gross_amount / whole).to_integral_value(
+            ROUND_HALF_UP
+        )
+    )
+    returned = LoyaltyEntry.objects.filter(type=EntryType.RELEASE).order_by("pk")
+    assert returned.count() == returned_before + 1
+    assert returned.last().points == expected
     assert ledger_problems() == []
