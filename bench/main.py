@@ -1,7 +1,8 @@
-"""The benchmarks of issue 3; ``bench/run.sh`` runs them inside Django and writes
-docs/benchmarks.md. Sizes come from the environment (defaults in brackets):
-BENCH_ROUNDS (30) and BENCH_WARMUP (3) rounds of checkouts, BENCH_CUSTOMERS (100)
-shoppers, BENCH_WRITERS (16) ledger writers with BENCH_POSTINGS (150) postings each.
+"""The benchmarks of issues 3 and 4; ``bench/run.sh`` runs them inside Django and
+writes docs/benchmarks.md. Sizes come from the environment (defaults in brackets):
+BENCH_SECTIONS (1,2,3) to run, BENCH_ROUNDS (30) and BENCH_WARMUP (3) rounds of
+checkouts (sections 1 and 3), BENCH_CUSTOMERS (100) shoppers, BENCH_WRITERS (16) ledger
+writers with BENCH_POSTINGS (150) postings each.
 """
 
 import os
@@ -19,11 +20,12 @@ from saleor.product.models import Product
 from demo.prepare import populate_once
 from saleor_crm_plugin.loyalty.models import LoyaltyAccount, LoyaltyEntry
 
-from . import checkout, data, ledger, report
+from . import checkout, checkout_fields, data, ledger, report
 
 # A new account, and one holding as many open batches as a long-standing customer
 # with many small credits (or the shared account of the concurrency run) has.
 REDEMPTION_BATCHES = [10, 1000]
+SECTIONS = ("1", "2", "3")
 REPORT_PATH = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
 
 
@@ -35,27 +37,12 @@ def _setting(name: str, default: int) -> int:
     return int(os.environ.get(name, default))
 
 
-def main() -> None:
-    started = time.perf_counter()
-    load_at_start = os.getloadavg()
+def _checkout_section(catalogue: data.Catalogue, broker_url: str) -> list[str]:
     rounds = _setting("BENCH_ROUNDS", 30)
     warmup_rounds = _setting("BENCH_WARMUP", 3)
     shopper_count = _setting("BENCH_CUSTOMERS", 100)
-    writers = _setting("BENCH_WRITERS", 16)
-    postings = _setting("BENCH_POSTINGS", 150)
-    broker_url = settings.CELERY_BROKER_URL
-
-    progress("migrating (the first run applies all of Saleor's migrations: a few minutes)")
-    call_command("migrate", interactive=False, verbosity=0)
-    if populate_once(images=False):
-        progress("loaded Saleor's sample data")
-    catalogue = data.catalogue()
     shoppers = data.customers(shopper_count)
-    # The ledger writers get new, empty accounts every run, so that runs compare.
-    writer_users = data.customers(writers + 3, prefix=f"bench-writer-{uuid.uuid4().hex[:8]}")
-    accounts = data.loyalty_accounts(writer_users, catalogue.channel)
     _app, app_token = data.payment_app()
-
     checkout_scale = [
         f"Scale: Saleor's sample catalogue ({Product.objects.count()} products, "
         f"{len(catalogue.variant_ids)} purchasable variants shipped to the US), "
@@ -73,7 +60,15 @@ def main() -> None:
         warmup_rounds=warmup_rounds,
         progress=progress,
     )
+    return report.checkout_section(checkout_result, checkout_scale)
 
+
+def _ledger_section(catalogue: data.Catalogue) -> list[str]:
+    writers = _setting("BENCH_WRITERS", 16)
+    postings = _setting("BENCH_POSTINGS", 150)
+    # The ledger writers get new, empty accounts every run, so that runs compare.
+    writer_users = data.customers(writers + 3, prefix=f"bench-writer-{uuid.uuid4().hex[:8]}")
+    accounts = data.loyalty_accounts(writer_users, catalogue.channel)
     ledger_scale = [
         f"Scale: {LoyaltyEntry.objects.count()} entries in {LoyaltyAccount.objects.count()} "
         f"accounts in the ledger at the start; the writers' accounts are new and empty; "
@@ -86,23 +81,54 @@ def main() -> None:
     different = ledger.run_scenario(
         "different", [account.pk for account in accounts[1 : writers + 1]], postings
     )
-
     progress(f"ledger: redemptions against {REDEMPTION_BATCHES} open batches")
     redemptions = ledger.redemption_cost(
         accounts[writers + 1 : writers + 3], REDEMPTION_BATCHES, redemptions=30
     )
+    return report.ledger_section(same, different, ledger_scale, redemptions)
 
-    report.write(
-        REPORT_PATH,
+
+def _fields_section(catalogue: data.Catalogue, broker_url: str) -> list[str]:
+    started = time.perf_counter()
+    load_at_start = os.getloadavg()
+    rounds = _setting("BENCH_ROUNDS", 30)
+    warmup_rounds = _setting("BENCH_WARMUP", 3)
+    progress(f"checkout fields: {rounds} rounds after {warmup_rounds} warm-up rounds")
+    result = checkout_fields.run(
+        catalogue=catalogue,
         broker_url=broker_url,
-        load_at_start=load_at_start,
-        checkout=checkout_result,
-        checkout_scale=checkout_scale,
-        same=same,
-        different=different,
-        ledger_scale=ledger_scale,
-        redemptions=redemptions,
-        seconds=time.perf_counter() - started,
+        rounds=rounds,
+        warmup_rounds=warmup_rounds,
+        progress=progress,
     )
-    progress(f"wrote {REPORT_PATH}")
+    return report.fields_section(
+        result, load_at_start=load_at_start, seconds=time.perf_counter() - started
+    )
+
+
+def main() -> None:
+    started = time.perf_counter()
+    load_at_start = os.getloadavg()
+    selected = os.environ.get("BENCH_SECTIONS", ",".join(SECTIONS)).split(",")
+    broker_url = settings.CELERY_BROKER_URL
+
+    progress("migrating (the first run applies all of Saleor's migrations: a few minutes)")
+    call_command("migrate", interactive=False, verbosity=0)
+    if populate_once(images=False):
+        progress("loaded Saleor's sample data")
+    catalogue = data.catalogue()
+
+    sections = {}
+    if "1" in selected:
+        sections[1] = _checkout_section(catalogue, broker_url)
+    if "2" in selected:
+        sections[2] = _ledger_section(catalogue)
+    if "3" in selected:
+        sections[3] = _fields_section(catalogue, broker_url)
+    # The header describes the run of every section; a partial run keeps the old one.
+    header = None
+    if len(sections) == len(SECTIONS):
+        header = report.header(broker_url, load_at_start, time.perf_counter() - started)
+    report.write(REPORT_PATH, sections=sections, header=header)
+    progress(f"wrote sections {sorted(sections)} of {REPORT_PATH}")
     print(REPORT_PATH.read_text())

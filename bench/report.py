@@ -3,6 +3,7 @@
 import datetime
 import os
 import platform
+import re
 from pathlib import Path
 
 import django
@@ -11,8 +12,19 @@ import saleor
 from django.db import connection
 
 from .checkout import SETUPS, CheckoutResult, SetupSummary, Spread
+from .checkout_fields import FieldsResult
 from .ledger import RedemptionCost, ScenarioResult
 
+INTRO_START = "Written by `bench/run.sh`"
+INTRO = (
+    f"{INTRO_START} (do not edit by hand). Every figure compares set-ups measured side by "
+    "side in one run on this machine; absolute times depend on the machine and its load, "
+    "the ratios are what the project tracks. Sections 1 (checkout payment and completion "
+    "with and without the plugin) and 2 (concurrent writers on the loyalty ledger) are "
+    "issue 3's; section 3 (the loyalty fields of a checkout query) is issue 4's. "
+    "`BENCH_SECTIONS=3 bench/run.sh` rewrites one section and keeps the others; the lines "
+    "below describe the run that wrote them all. Tests never assert timings."
+)
 LATENCY_TARGET = 1.05
 ADDED_QUERIES_LIMIT = 1
 
@@ -231,31 +243,80 @@ def ledger_section(
     return lines
 
 
-def write(
-    path: Path,
-    *,
-    broker_url: str,
-    load_at_start: tuple[float, float, float],
-    checkout: CheckoutResult,
-    checkout_scale: list[str],
-    same: ScenarioResult,
-    different: ScenarioResult,
-    ledger_scale: list[str],
-    redemptions: list[RedemptionCost],
-    seconds: float,
-) -> None:
+def _range(spread: Spread) -> str:
+    return _span((spread.low, spread.high))
+
+
+def fields_section(
+    result: FieldsResult, *, load_at_start: tuple[float, float, float], seconds: float
+) -> list[str]:
     lines = [
+        "## 3. Checkout loyalty fields",
+        "",
+        "A signed-in customer holds points on the channel, whose programme is active; their "
+        "checkouts of 1, 5 and 20 lines (the first variants of the sample catalogue, one "
+        "unit each) are created through `/graphql/` (`checkoutCreate` with addresses, "
+        "`checkoutDeliveryMethodUpdate`), and a second checkout of each size has half the "
+        "points it allows applied with `checkoutLoyaltyPointsApply`; the balance stays far "
+        "above what any checkout can take, so every checkout has an offer. Timed, as the "
+        "customer through Saleor's real `/graphql/` view in process: the storefront query "
+        "`checkout(id:) { totalPrice { gross { amount } } lines { quantity variant { name } } }` "
+        "without our fields, and the same query with `loyalty { availablePoints "
+        "maxRedeemablePoints appliedPoints appliedValue { amount currency } pointsToEarn "
+        "requiresAccount }` and `crmOffers { kind code description value { amount currency } "
+        "points expiresAt }` added. Every round queries every checkout both ways, the order "
+        "alternating round by round; "
+        f"{result.rounds} rounds after {result.warmup_rounds} discarded warm-up rounds. SQL "
+        "queries are counted on both database aliases with `CaptureQueriesContext`; the "
+        "latency ratio is the median over rounds of each round's ratio with / without.",
+        "",
+        f"Measured {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC in "
+        f"{seconds:.0f} s; load average {_load(load_at_start)} at the start and "
+        f"{_load(os.getloadavg())} at the end.",
+        "",
+        "| Lines | Points applied | Queries without | Queries with | Added queries | "
+        "ms without / with (medians) | Latency ratio with / without |",
+        "|---|---|---|---|---|---|---|",
+        *(
+            f"| {row.lines} | {row.applied_points} | {_range(row.queries_without)} | "
+            f"{_range(row.queries_with)} | {_spread(row.added_queries)} | "
+            f"{row.without_ms:.1f} / {row.with_ms:.1f} | {row.latency_ratio:.3f} |"
+            for row in result.rows
+        ),
+        "",
+        "Added queries (median) constant for 1, 5 and 20 lines: "
+        f"without points applied {_verdict(result.constant(applied=False))}, "
+        f"with points applied {_verdict(result.constant(applied=True))}. A range beside "
+        "a median is Saleor's own part of a round varying (the query run first in a round "
+        "can pay for an extra Saleor query).",
+        "",
+    ]
+    return lines
+
+
+def header(broker_url: str, load_at_start: tuple[float, float, float], seconds: float) -> list[str]:
+    return [
         "# Benchmarks",
         "",
-        "Written by `bench/run.sh` (do not edit by hand). Every figure compares set-ups "
-        "measured side by side in one run on this machine; absolute times depend on the "
-        "machine and its load, the ratios are what the project tracks (issue 3). Tests "
-        "never assert timings.",
+        INTRO,
         "",
         *machine(broker_url, load_at_start),
         f"- Benchmark wall time: {seconds:.0f} s",
         "",
-        *checkout_section(checkout, checkout_scale),
-        *ledger_section(same, different, ledger_scale, redemptions),
     ]
-    path.write_text("\n".join(lines))
+
+
+def _chunks(text: str) -> tuple[str, dict[int, str]]:
+    """The header and the numbered sections (``## N. …``) of a written report."""
+    head, *sections = re.split(r"\n(?=## \d+\. )", text)
+    return head, {int(section[3:].split(".", 1)[0]): section for section in sections}
+
+
+def write(path: Path, *, sections: dict[int, list[str]], header: list[str] | None) -> None:
+    """Write ``sections`` into ``path``, keeping its other sections; keep its header too
+    (with the current introduction) unless a new ``header`` is given."""
+    old_head, chunks = _chunks(path.read_text()) if path.exists() else ("", {})
+    if header is None:
+        header = [INTRO if line.startswith(INTRO_START) else line for line in old_head.split("\n")]
+    chunks.update({number: "\n".join(lines) for number, lines in sections.items()})
+    path.write_text("\n".join(["\n".join(header), *(chunks[n] for n in sorted(chunks))]))
