@@ -12,7 +12,6 @@ from saleor.giftcard.models import GiftCard, GiftCardEvent
 from saleor_crm_plugin.loyalty import redemption
 from saleor_crm_plugin.loyalty.models import (
     EntryType,
-    LoyaltyAccount,
     LoyaltyEntry,
     LoyaltyRedemption,
 )
@@ -21,18 +20,10 @@ from saleor_crm_plugin.loyalty.tasks import (
     settle_order_redemptions_task,
     sync_order_points_task,
 )
-from tests.fixtures.loyalty import ledger_problems
+from tests.fixtures.loyalty import balance_of, ledger_entries, ledger_problems
 from tests.fixtures.orders import complete_checkout
 from tests.fixtures.plugin import configure_crm
 from tests.graphql.loyalty.checkout_utils import apply_points, customer_checkout
-
-
-def _balance(customer, channel) -> int:
-    return LoyaltyAccount.objects.get(user=customer, channel=channel).balance
-
-
-def _entries() -> list[tuple[str, int]]:
-    return list(LoyaltyEntry.objects.order_by("pk").values_list("type", "points"))
 
 
 @pytest.fixture
@@ -73,12 +64,12 @@ def test_completing_the_checkout_spends_the_points_once(
         LoyaltyRedemption.objects.values_list("status", "spent_points", "order_id")
     ) == [("spent", 500, order.pk)]
     # 30.00 + shipping, 5.00 paid with points: only the 25.00 of lines earns
-    assert _entries() == [
+    assert ledger_entries() == [
         (EntryType.ADJUST, 1000),
         (EntryType.REDEEM, -500),
         (EntryType.EARN, 25),
     ]
-    assert _balance(customer_user, crm_usd) == 525
+    assert balance_of(customer_user, crm_usd) == 525
     assert ledger_problems() == []
 
 
@@ -95,8 +86,8 @@ def test_removing_the_card_through_saleor_releases_the_points(
     release_abandoned_redemptions_task()
 
     # then
-    assert _entries()[-1] == (EntryType.RELEASE, 400)
-    assert _balance(customer_user, crm_usd) == 1000
+    assert ledger_entries()[-1] == (EntryType.RELEASE, 400)
+    assert balance_of(customer_user, crm_usd) == 1000
     assert GiftCard.objects.get().is_active is False
 
 
@@ -119,7 +110,7 @@ def test_abandoned_checkout_is_released_after_the_hold(
 
     # then
     assert (early, late, replay) == (0, 1, 0)
-    assert _balance(customer_user, channel_USD) == 1000
+    assert balance_of(customer_user, channel_USD) == 1000
     checkout.refresh_from_db()
     assert checkout.gift_cards.count() == 0
     assert GiftCard.objects.get().is_active is False
@@ -138,8 +129,8 @@ def test_deleted_checkout_releases_the_points(
     release_abandoned_redemptions_task()
 
     # then
-    assert _entries()[-1] == (EntryType.RELEASE, 300)
-    assert _balance(customer_user, crm_usd) == 1000
+    assert ledger_entries()[-1] == (EntryType.RELEASE, 300)
+    assert balance_of(customer_user, crm_usd) == 1000
 
 
 def test_release_keeps_the_expiry_of_the_points_it_gives_back(
@@ -168,7 +159,7 @@ def test_refund_gives_back_the_refunded_share_of_the_points(
     # given: an order paid 5.00 with points, the rest with a transaction
     order = points_order()
     transaction_item = order.payment_transactions.get()
-    balance_before = _balance(customer_user, crm_usd)
+    balance_before = balance_of(customer_user, crm_usd)
 
     # when: half of the money is refunded (the app reports it), then replayed
     half = transaction_item.charged_value / 2
@@ -176,8 +167,8 @@ def test_refund_gives_back_the_refunded_share_of_the_points(
     sync_order_points_task(str(order.pk))
 
     # then: half the points come back; half of the earned points go
-    assert _entries()[-2:] == [(EntryType.REVERSE, -13), (EntryType.RELEASE, 250)]
-    assert _balance(customer_user, crm_usd) == balance_before - 13 + 250
+    assert ledger_entries()[-2:] == [(EntryType.REVERSE, -13), (EntryType.RELEASE, 250)]
+    assert balance_of(customer_user, crm_usd) == balance_before - 13 + 250
     assert ledger_problems() == []
 
 

@@ -20,7 +20,6 @@ from saleor_crm_plugin.loyalty import redemption
 from saleor_crm_plugin.loyalty.exceptions import InsufficientPoints, InvalidPoints
 from saleor_crm_plugin.loyalty.models import (
     EntryType,
-    LoyaltyAccount,
     LoyaltyEntry,
     LoyaltyRedemption,
 )
@@ -29,7 +28,7 @@ from saleor_crm_plugin.loyalty.tasks import (
     settle_order_redemptions_task,
     sync_order_points_task,
 )
-from tests.fixtures.loyalty import ledger_problems
+from tests.fixtures.loyalty import balance_of, ledger_entries, ledger_problems
 from tests.fixtures.orders import complete_checkout
 from tests.fixtures.plugin import configure_crm
 from tests.graphql.loyalty.checkout_utils import apply_points, customer_checkout
@@ -43,14 +42,6 @@ mutation LinesUpdate($id: ID!, $lines: [CheckoutLineUpdateInput!]!) {
   }
 }
 """
-
-
-def _balance(customer, channel) -> int:
-    return LoyaltyAccount.objects.get(user=customer, channel=channel).balance
-
-
-def _entries() -> list[tuple[str, int]]:
-    return list(LoyaltyEntry.objects.order_by("pk").values_list("type", "points"))
 
 
 def _manager():
@@ -91,7 +82,7 @@ def test_lines_removed_below_the_card_value_spend_only_what_was_paid(
 
     # when: completed (the card pays all of 10.00 + shipping), tasks replayed
     order = paid_order(checkout)
-    entries_after_order = _entries()
+    entries_after_order = ledger_entries()
     _replay_every_task(order)
 
     # then: the card paid 10.00 + 10.00 shipping: 2000 points spent, 500 released
@@ -106,8 +97,8 @@ def test_lines_removed_below_the_card_value_spend_only_what_was_paid(
         (EntryType.REDEEM, -2500),
         (EntryType.RELEASE, 500),
     ]
-    assert _entries() == entries_after_order
-    assert _balance(customer_user, crm_usd) == 1000
+    assert ledger_entries() == entries_after_order
+    assert balance_of(customer_user, crm_usd) == 1000
     assert ledger_problems() == []
 
 
@@ -140,13 +131,13 @@ def test_completing_after_the_abandonment_release_does_not_charge_the_card(
     assert list(
         LoyaltyRedemption.objects.values_list("status", "spent_points", "order_id")
     ) == [("released", 0, None)]
-    assert _entries() == [
+    assert ledger_entries() == [
         (EntryType.ADJUST, 1000),
         (EntryType.REDEEM, -500),
         (EntryType.RELEASE, 500),
         (EntryType.EARN, 30),
     ]
-    assert _balance(customer_user, channel_USD) == 1030
+    assert balance_of(customer_user, channel_USD) == 1030
     assert ledger_problems() == []
 
 
@@ -174,14 +165,14 @@ def test_full_refund_gives_back_every_point_spent_and_reverses_the_earn(
     _replay_every_task(order)
 
     # then: the customer is back where they started
-    assert _entries() == [
+    assert ledger_entries() == [
         (EntryType.ADJUST, 1000),
         (EntryType.REDEEM, -500),
         (EntryType.EARN, 25),
         (EntryType.REVERSE, -25),
         (EntryType.RELEASE, 500),
     ]
-    assert _balance(customer_user, crm_usd) == 1000
+    assert balance_of(customer_user, crm_usd) == 1000
     assert ledger_problems() == []
 
 
@@ -191,7 +182,7 @@ def test_apply_while_in_debt_is_refused_and_writes_nothing(
     # given: a staff adjustment left the customer 100 points in debt
     checkout = customer_checkout(checkout_with_item, customer_user, points=50)
     adjust(customer_user, crm_usd, -150, "debt")
-    entries = _entries()
+    entries = ledger_entries()
 
     # when
     with pytest.raises(InsufficientPoints) as error:
@@ -204,9 +195,9 @@ def test_apply_while_in_debt_is_refused_and_writes_nothing(
         "points",
         "The customer has 0 points to redeem.",
     )
-    assert _entries() == entries
+    assert ledger_entries() == entries
     assert (LoyaltyRedemption.objects.count(), GiftCard.objects.count()) == (0, 0)
-    assert _balance(customer_user, crm_usd) == -100
+    assert balance_of(customer_user, crm_usd) == -100
 
 
 def test_debt_after_applying_limits_a_new_apply_to_what_is_left(
@@ -225,14 +216,14 @@ def test_debt_after_applying_limits_a_new_apply_to_what_is_left(
     redemption.apply_checkout_points(checkout=checkout, points=400, manager=_manager())
 
     # then
-    assert _entries() == [
+    assert ledger_entries() == [
         (EntryType.ADJUST, 1000),
         (EntryType.REDEEM, -1000),
         (EntryType.ADJUST, -600),
         (EntryType.RELEASE, 1000),
         (EntryType.REDEEM, -400),
     ]
-    assert _balance(customer_user, crm_usd) == 0
+    assert balance_of(customer_user, crm_usd) == 0
     assert [card.current_balance_amount for card in checkout.gift_cards.all()] == [
         Decimal("4.000")
     ]
@@ -319,10 +310,10 @@ def test_cancelling_an_order_paid_only_with_points_gives_them_all_back(
     _replay_every_task(order)
 
     # then
-    assert _entries() == [
+    assert ledger_entries() == [
         (EntryType.ADJUST, 4000),
         (EntryType.REDEEM, -4000),
         (EntryType.RELEASE, 4000),
     ]
-    assert _balance(customer_user, crm_usd) == 4000
+    assert balance_of(customer_user, crm_usd) == 4000
     assert ledger_problems() == []
