@@ -87,3 +87,30 @@ def test_ready_refuses_when_saleor_schema_already_built():
     # when / then
     with pytest.raises(ImproperlyConfigured, match="schema was built before"):
         apps.get_app_config("saleor_crm").ready()
+
+
+@pytest.mark.parametrize(
+    "client_fixture",
+    [
+        "api_client",  # anonymous
+        "user_api_client",  # a customer
+        "user2_api_client",  # another customer
+        "staff_api_client",  # staff without any permission
+        "app_api_client",  # an app without any permission
+    ],
+)
+def test_loyalty_program_is_public(client_fixture, request, channel_USD):
+    # given: the programme's rules are what a storefront shows to everyone
+    configure_crm(channel_USD, earn_points="3")
+    client = request.getfixturevalue(client_fixture)
+
+    # when
+    response = client.post_graphql(LOYALTY_PROGRAM, {"channel": channel_USD.slug})
+
+    # then
+    program = get_graphql_content(response)["data"]["loyaltyProgram"]
+    assert (program["channel"], program["isActive"], program["earnPoints"]) == (
+        channel_USD.slug,
+        True,
+        3,
+    )
