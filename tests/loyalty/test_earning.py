@@ -21,7 +21,7 @@ from saleor_crm_plugin.loyalty.models import (
     LoyaltyEntry,
 )
 from saleor_crm_plugin.loyalty.tasks import sync_order_points_task
-from tests.fixtures.loyalty import ledger_problems
+from tests.fixtures.loyalty import balance_of, ledger_problems
 from tests.fixtures.orders import THREE_LINES, complete_checkout
 from tests.fixtures.plugin import configure_crm
 
@@ -34,10 +34,6 @@ def _earn_entries(order):
     )
 
 
-def _balance(user, channel) -> int:
-    return LoyaltyAccount.objects.get(user=user, channel=channel).balance
-
-
 def test_checkout_completion_paid_in_full_earns_points(
     paid_order, crm_usd, customer_user
 ):
@@ -47,7 +43,7 @@ def test_checkout_completion_paid_in_full_earns_points(
     # then: order_fully_paid ran our hook, which ran the task (Celery is eager in tests)
     expected_points = int(order.total_net_amount - order.shipping_price_net_amount)
     assert _earn_entries(order) == [(expected_points, EntryStatus.AVAILABLE)]
-    assert _balance(customer_user, crm_usd) == expected_points
+    assert balance_of(customer_user, crm_usd) == expected_points
 
 
 def test_inactive_channel_earns_nothing(paid_order, channel_USD):
@@ -85,7 +81,7 @@ def test_order_paid_twice_and_replayed_events_award_once(
     assert order.charge_status == OrderChargeStatus.OVERCHARGED
     assert _earn_entries(order) == [(60, EntryStatus.AVAILABLE)]
     assert LoyaltyEntry.objects.count() == 1
-    assert _balance(customer_user, crm_usd) == 60
+    assert balance_of(customer_user, crm_usd) == 60
 
 
 def test_legacy_payment_flow_earns_once(
@@ -107,7 +103,7 @@ def test_legacy_payment_flow_earns_once(
     order.refresh_from_db()
     assert order.payments.get().captured_amount == order.total_gross_amount
     assert _earn_entries(order) == [(60, EntryStatus.AVAILABLE)]
-    assert _balance(customer_user, crm_usd) == 60
+    assert balance_of(customer_user, crm_usd) == 60
 
 
 def test_partly_paid_order_earns_nothing_until_paid_in_full(
@@ -305,7 +301,7 @@ def test_channels_earn_in_their_currency_minor_units(
     # then
     assert order.currency == channel.currency_code
     assert _earn_entries(order) == [(expected_points, EntryStatus.AVAILABLE)]
-    assert _balance(customer_user, channel) == expected_points
+    assert balance_of(customer_user, channel) == expected_points
 
 
 def test_points_are_pending_during_the_return_window(
@@ -409,4 +405,4 @@ def test_unconfirmed_order_paid_before_confirmation_earns_when_confirmed(
 
     # then
     assert _earn_entries(order) == [(40, EntryStatus.AVAILABLE)]
-    assert _balance(customer_user, crm_usd) == 40
+    assert balance_of(customer_user, crm_usd) == 40

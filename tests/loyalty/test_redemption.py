@@ -21,27 +21,18 @@ from saleor_crm_plugin.loyalty.tasks import (
     sync_order_points_task,
 )
 from tests.fixtures.loyalty import balance_of, ledger_entries, ledger_problems
-from tests.fixtures.orders import complete_checkout
 from tests.fixtures.plugin import configure_crm
 from tests.graphql.loyalty.checkout_utils import apply_points, customer_checkout
 
 
 @pytest.fixture
-def points_order(
-    user_api_client, crm_usd, checkout_with_item, customer_user, address, checkout_delivery
-):
+def points_order(user_api_client, crm_usd, checkout_with_item, customer_user, paid_order):
     """An order of customer_user paid with 500 of their 1000 points and money."""
 
     def create(points=500):
         checkout = customer_checkout(checkout_with_item, customer_user, points=1000)
         assert apply_points(user_api_client, checkout, points)["errors"] == []
-        return complete_checkout(
-            user_api_client,
-            checkout,
-            address=address,
-            delivery=checkout_delivery(checkout),
-            user=customer_user,
-        )
+        return paid_order(checkout)
 
     return create
 

@@ -16,11 +16,10 @@ from saleor.plugins.manager import get_plugins_manager
 from saleor_crm_plugin.loyalty.models import (
     EntryType,
     LoyaltyAccount,
-    LoyaltyEntry,
     LoyaltyRedemption,
 )
 from saleor_crm_plugin.loyalty.tasks import release_abandoned_redemptions_task
-from tests.fixtures.loyalty import ledger_problems
+from tests.fixtures.loyalty import ledger_entries, ledger_problems
 from tests.fixtures.plugin import configure_crm
 from tests.graphql.loyalty.checkout_utils import (
     ADD_PROMO_CODE,
@@ -65,10 +64,6 @@ def _second_checkout(customer, channel, product) -> Checkout:
     return checkout
 
 
-def _entries() -> list[tuple[str, int]]:
-    return list(LoyaltyEntry.objects.order_by("pk").values_list("type", "points"))
-
-
 def test_removing_the_points_card_with_saleors_mutation_releases_the_points(
     user_api_client, crm_usd, checkout_with_item, customer_user
 ):
@@ -87,7 +82,7 @@ def test_removing_the_points_card_with_saleors_mutation_releases_the_points(
         "checkout": {"totalPrice": {"gross": {"amount": 30.0}}},
         "errors": [],
     }
-    assert _entries() == [
+    assert ledger_entries() == [
         (EntryType.ADJUST, 1000),
         (EntryType.REDEEM, -400),
         (EntryType.RELEASE, 400),
@@ -187,7 +182,7 @@ def test_points_card_moved_to_another_checkout_pays_only_once(
         500 + 10,
     )
     # 20.00 of lines + 10.00 shipping, 10.00 paid with points: 10 points earned
-    assert _entries() == [
+    assert ledger_entries() == [
         (EntryType.ADJUST, 1500),
         (EntryType.REDEEM, -1000),
         (EntryType.EARN, 10),
