@@ -1,5 +1,6 @@
 """Django discovers the app's models here; each domain keeps its own module."""
 
+from .consent.models import MarketingConsent  # noqa: F401
 from .loyalty.models import (  # noqa: F401
     CustomerProfile,
     LoyaltyAccount,
