@@ -10,3 +10,10 @@ from .loyalty.models import (  # noqa: F401
     LoyaltyProgramStart,
     LoyaltyTierChange,
 )
+from .segments.models import (  # noqa: F401
+    CustomerRfm,
+    CustomerSegment,
+    CustomerTag,
+    SegmentMembership,
+    SegmentMembershipEvent,
+)

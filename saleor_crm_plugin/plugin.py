@@ -18,6 +18,7 @@ from .loyalty.tasks import (
     settle_order_redemptions_task,
     sync_order_points_task,
 )
+from .segments.tasks import customer_segments_refresh_task
 
 logger = logging.getLogger(__name__)
 
@@ -57,9 +58,18 @@ class CRMPlugin(BasePlugin):
 
     # Orders: every event reconciles the order's points with its state (paid, refunded,
     # cancelled); the task is idempotent, so replays and duplicates change nothing.
-    def _sync_order(self, order, previous_value):
+    def _sync_order(self, order, previous_value, event: str = "changed"):
         if self.active:
             _enqueue(sync_order_points_task, str(order.pk))
+            # Segments: re-evaluate only this customer (spend, counts, dates moved).
+            if order.user_id:
+                reason = f"order #{order.number} {event}"
+                _enqueue(customer_segments_refresh_task, order.user_id, reason)
+        return previous_value
+
+    def _refresh_customer(self, customer, previous_value, event: str):
+        if self.active:
+            _enqueue(customer_segments_refresh_task, customer.pk, f"customer {event}")
         return previous_value
 
     def order_created(self, order, previous_value, webhooks=None):
@@ -71,28 +81,35 @@ class CRMPlugin(BasePlugin):
 
     def order_confirmed(self, order, previous_value, webhooks=None):
         # An unconfirmed order paid before its confirmation earns when confirmed.
-        return self._sync_order(order, previous_value)
+        return self._sync_order(order, previous_value, "confirmed")
 
     def order_fully_paid(self, order, previous_value, webhooks=None):
-        return self._sync_order(order, previous_value)
+        return self._sync_order(order, previous_value, "paid")
 
     def order_paid(self, order, previous_value, webhooks=None):
-        return self._sync_order(order, previous_value)
+        return self._sync_order(order, previous_value, "paid")
 
     def order_refunded(self, order, previous_value, webhooks=None):
-        return self._sync_order(order, previous_value)
+        return self._sync_order(order, previous_value, "refunded")
 
     def order_fully_refunded(self, order, previous_value, webhooks=None):
-        return self._sync_order(order, previous_value)
+        return self._sync_order(order, previous_value, "refunded")
 
     def order_cancelled(self, order, previous_value, webhooks=None):
-        return self._sync_order(order, previous_value)
+        return self._sync_order(order, previous_value, "cancelled")
 
     def order_expired(self, order, previous_value, webhooks=None):
-        return self._sync_order(order, previous_value)
+        return self._sync_order(order, previous_value, "expired")
 
     def customer_created(self, customer, previous_value):
         if self.active and self.channel is not None:
             _enqueue(award_signup_bonus_task, customer.pk, self.channel.pk)
-        return previous_value
+        return self._refresh_customer(customer, previous_value, "created")
+
+    def customer_updated(self, customer, previous_value, webhooks=None):
+        return self._refresh_customer(customer, previous_value, "updated")
+
+    def customer_deleted(self, customer, previous_value, webhooks=None):
+        # Memberships went with the customer; the refresh recounts the segments.
+        return self._refresh_customer(customer, previous_value, "deleted")
 

@@ -22,6 +22,16 @@ PERIODIC_TASKS = {
         "task": "saleor_crm_plugin.loyalty.tasks.daily_loyalty_task",
         "schedule": crontab(hour=3, minute=0),
     },
+    # Only customers whose orders or join date crossed a segment's time boundary.
+    "crm-segments-time-refresh": {
+        "task": "saleor_crm_plugin.segments.tasks.segments_time_refresh_task",
+        "schedule": datetime.timedelta(hours=1),
+    },
+    # RFM scores per channel, then the segments that read them.
+    "crm-rfm-daily": {
+        "task": "saleor_crm_plugin.segments.tasks.rfm_daily_task",
+        "schedule": crontab(hour=4, minute=0),
+    },
 }
 
 

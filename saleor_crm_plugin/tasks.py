@@ -9,3 +9,10 @@ from .loyalty.tasks import (  # noqa: F401
     settle_order_redemptions_task,
     sync_order_points_task,
 )
+from .segments.tasks import (  # noqa: F401
+    customer_segments_refresh_task,
+    rfm_daily_task,
+    segment_members_export_task,
+    segment_recompute_task,
+    segments_time_refresh_task,
+)

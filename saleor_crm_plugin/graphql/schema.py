@@ -17,18 +17,20 @@ from graphene.types.unmountedtype import UnmountedType
 from saleor.graphql.core.schema import CoreMutations, CoreQueries
 
 from .loyalty.schema import LoyaltyMutations, LoyaltyQueries, TYPE_EXTENSIONS as LOYALTY_TYPE_EXTENSIONS
+from .segments.schema import TYPE_EXTENSIONS as SEGMENT_TYPE_EXTENSIONS
+from .segments.schema import SegmentMutations, SegmentQueries
 
 
-class CRMQueries(LoyaltyQueries):
+class CRMQueries(LoyaltyQueries, SegmentQueries):
     pass
 
 
-class CRMMutations(LoyaltyMutations):
+class CRMMutations(LoyaltyMutations, SegmentMutations):
     pass
 
 
 # (Saleor type, field name, mounted graphene Field with its own resolver)
-TYPE_EXTENSIONS = [*LOYALTY_TYPE_EXTENSIONS]
+TYPE_EXTENSIONS = [*LOYALTY_TYPE_EXTENSIONS, *SEGMENT_TYPE_EXTENSIONS]
 
 _extended = False
 

@@ -14,6 +14,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from ..config import ChannelProgram, load_channel_program
+from ..segments.actions import customer_segments_refresh_later
 from . import fetch, rules
 from .lock_objects import loyalty_account_qs_select_for_update
 from .models import LoyaltyAccount, LoyaltyEntry, LoyaltyTierChange
@@ -51,6 +52,10 @@ def evaluate_tier(*, account_id: int, reason: str, now=None) -> LoyaltyTierChang
         )
         LoyaltyAccount.objects.filter(pk=account.pk).update(
             tier_name=new_name, tier_changed_at=now
+        )
+        # Segments reading the tier re-evaluate this customer once the change commits.
+        customer_segments_refresh_later(
+            user_id=account.user_id, reason=f"loyalty tier {new_name or 'none'} ({reason})"
         )
     return change
 

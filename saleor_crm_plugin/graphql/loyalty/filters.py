@@ -10,6 +10,7 @@ from saleor.graphql.utils.filters import filter_range_field
 
 from ...loyalty import selectors
 from ...loyalty.models import LoyaltyAccount
+from ..segments.filters import filter_by_customer_tags
 from .enums import DOC_CATEGORY_LOYALTY
 
 
@@ -21,6 +22,10 @@ def filter_tiers(qs, _, value):
 
 def filter_balance(qs, _, value):
     return filter_range_field(qs, "balance", value)
+
+
+def filter_tags(qs, _, value):
+    return filter_by_customer_tags(qs, value, user_field="user_id")
 
 
 def filter_search(qs, _, value):
@@ -42,6 +47,11 @@ class LoyaltyAccountFilter(django_filters.FilterSet):
     )
     search = django_filters.CharFilter(
         method=filter_search, help_text="Part of the customer's e-mail address."
+    )
+    tags = ListObjectTypeFilter(
+        input_class=graphene.String,
+        method=filter_tags,
+        help_text="Accounts of customers who have all of these tags (case-insensitive).",
     )
 
     class Meta:

@@ -7,6 +7,7 @@ from saleor.account.models import User
 from saleor.graphql.tests.utils import get_graphql_content
 
 from saleor_crm_plugin.loyalty.models import LoyaltyAccount
+from saleor_crm_plugin.segments import actions as segment_actions
 
 from ...fixtures.plugin import configure_crm
 from .utils import (
@@ -152,6 +153,28 @@ def test_pages_follow_the_sort_order(staff_manage_users, accounts):
     assert page_one["pageInfo"]["hasNextPage"] is True
     assert page_two["edges"] == [ALL_BY_PK[1]]
     assert page_two["pageInfo"]["hasNextPage"] is False
+
+
+@pytest.mark.parametrize(
+    ("tags", "expected"),
+    [
+        (["VIP"], [0, 2]),
+        (["vip", "newsletter"], [2]),
+        (["nobody"], []),
+        (["<not a tag>"], []),
+    ],
+)
+def test_filter_by_tags(staff_manage_users, accounts, customer_users, tags, expected):
+    # given
+    segment_actions.customer_tags_add(user=customer_users[0], tags=["vip"])
+    segment_actions.customer_tags_add(user=customer_users[2], tags=["Vip", "newsletter"])
+    segment_actions.customer_tags_add(user=customer_users[1], tags=["newsletter"])
+
+    # when
+    data = list_accounts(staff_manage_users, accounts, filter={"tags": tags})
+
+    # then
+    assert data["edges"] == [ALL_BY_PK[index] for index in expected]
 
 
 def test_unknown_channel_lists_nothing(staff_manage_users, accounts):

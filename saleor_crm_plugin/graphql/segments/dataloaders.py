@@ -1,0 +1,97 @@
+"""Batch loaders for the segment fields on ``User``: one query per request, not per row.
+
+They read the segment tables directly through the request's database alias (the replica
+for queries), as Saleor's own loaders do; ``segments.selectors`` has the same reads for
+callers outside a request but always uses the writer.
+"""
+
+from collections import defaultdict
+
+from saleor.graphql.core.dataloaders import DataLoader
+
+from ...segments.models import CustomerRfm, CustomerSegment, CustomerTag, SegmentMembership
+
+
+class CustomerTagsByUserIdLoader(DataLoader[int, list[str]]):
+    """A customer's tags (manual and automatic, each once), sorted."""
+
+    context_key = "crm_customer_tags_by_user_id"
+
+    def batch_load(self, keys):
+        tags = defaultdict(set)
+        rows = (
+            CustomerTag.objects.using(self.database_connection_name)
+            .filter(user_id__in=keys)
+            .values_list("user_id", "tag")
+        )
+        for user_id, tag in rows:
+            tags[user_id].add(tag)
+        return [sorted(tags[user_id]) for user_id in keys]
+
+
+class SegmentIdsByUserIdLoader(DataLoader[int, list[int]]):
+    context_key = "crm_segment_ids_by_user_id"
+
+    def batch_load(self, keys):
+        segment_ids = defaultdict(list)
+        rows = (
+            SegmentMembership.objects.using(self.database_connection_name)
+            .filter(user_id__in=keys)
+            .order_by("segment_id")
+            .values_list("user_id", "segment_id")
+        )
+        for user_id, segment_id in rows:
+            segment_ids[user_id].append(segment_id)
+        return [segment_ids[user_id] for user_id in keys]
+
+
+class CustomerSegmentByIdLoader(DataLoader[int, CustomerSegment]):
+    context_key = "crm_customer_segment_by_id"
+
+    def batch_load(self, keys):
+        segments = CustomerSegment.objects.using(self.database_connection_name).in_bulk(keys)
+        return [segments.get(segment_id) for segment_id in keys]
+
+
+class SegmentsByUserIdLoader(DataLoader[int, list[CustomerSegment]]):
+    """The segments a customer is a member of, by name."""
+
+    context_key = "crm_segments_by_user_id"
+
+    def batch_load(self, keys):
+        def with_segment_ids(segment_ids_per_user):
+            all_ids = sorted({pk for segment_ids in segment_ids_per_user for pk in segment_ids})
+
+            def with_segments(segments):
+                by_id = {segment.pk: segment for segment in segments if segment}
+                return [
+                    sorted(
+                        (by_id[pk] for pk in segment_ids if pk in by_id),
+                        key=lambda segment: (segment.name, segment.pk),
+                    )
+                    for segment_ids in segment_ids_per_user
+                ]
+
+            return CustomerSegmentByIdLoader(self.context).load_many(all_ids).then(with_segments)
+
+        return SegmentIdsByUserIdLoader(self.context).load_many(keys).then(with_segment_ids)
+
+
+class CustomerRfmByUserAndChannelIdLoader(DataLoader[tuple[int, int | None], list[CustomerRfm]]):
+    """RFM rows of (user id, channel id), by channel; channel id ``None``: every channel."""
+
+    context_key = "crm_customer_rfm_by_user_and_channel_id"
+
+    def batch_load(self, keys):
+        rows = (
+            CustomerRfm.objects.using(self.database_connection_name)
+            .filter(user_id__in={user_id for user_id, _channel_id in keys})
+            .order_by("channel_id")
+        )
+        by_user = defaultdict(list)
+        for row in rows:
+            by_user[row.user_id].append(row)
+        return [
+            [row for row in by_user[user_id] if channel_id in (None, row.channel_id)]
+            for user_id, channel_id in keys
+        ]

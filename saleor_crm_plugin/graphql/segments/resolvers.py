@@ -1,0 +1,146 @@
+"""Resolvers of the segment queries and ``User`` fields (schema.py declares them).
+
+The preview, the explanations and the value report run the domain's set-based SQL,
+which reads through Django's default connection: those three calls are wrapped in
+``allow_writer()`` (Saleor's test settings refuse unannounced writer reads). The domain
+has no database-alias argument yet; with one, they would read the replica like the rest.
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from graphql.error import GraphQLError
+from promise import Promise
+from saleor.account.models import User as UserModel
+from saleor.channel.models import Channel
+from saleor.core.db.connection import allow_writer
+from saleor.graphql.channel.dataloaders.by_self import ChannelBySlugLoader
+from saleor.graphql.core import ResolveInfo
+from saleor.graphql.core.context import get_database_connection_name
+from saleor.graphql.core.mutations import validation_error_to_error_type
+from saleor.graphql.core.utils import from_global_id_or_error
+
+from ...segments import actions, explain, rfm
+from ...segments.error_codes import CustomerSegmentErrorCode
+from ...segments.exceptions import SegmentError
+from ...segments.models import CustomerSegment as CustomerSegmentModel
+from .dataloaders import (
+    CustomerRfmByUserAndChannelIdLoader,
+    CustomerTagsByUserIdLoader,
+    SegmentsByUserIdLoader,
+)
+from .mutations.utils import clean_definition, get_channel_or_error, to_validation_error
+from .types import CustomerSegment, CustomerSegmentError, CustomerSegmentPreview
+
+PREVIEW_SAMPLE_SIZE = 10
+
+
+def segment_or_none(global_id: str, *, using: str) -> CustomerSegmentModel | None:
+    _, pk = from_global_id_or_error(global_id, CustomerSegment)
+    return CustomerSegmentModel.objects.using(using).filter(pk=pk).first()
+
+
+def _preview(info: ResolveInfo, definition, channel: str | None, id: str | None):
+    """The domain's preview; a ValidationError in Saleor's format for bad input."""
+    database = get_database_connection_name(info.context)
+    definition = clean_definition(definition)
+    segment = None
+    if id is not None:
+        try:
+            segment = segment_or_none(id, using=database)
+        except GraphQLError as error:
+            raise ValidationError(
+                {
+                    "id": ValidationError(
+                        str(error), code=CustomerSegmentErrorCode.GRAPHQL_ERROR.value
+                    )
+                }
+            ) from error
+        if segment is None:
+            raise ValidationError(
+                {
+                    "id": ValidationError(
+                        f"Couldn't resolve to a segment: {id}",
+                        code=CustomerSegmentErrorCode.NOT_FOUND.value,
+                    )
+                }
+            )
+    channel_id = segment.channel_id if segment else None
+    if channel:
+        channel_id = get_channel_or_error(channel, using=database).pk
+    try:
+        with allow_writer():
+            return actions.customer_segment_preview(
+                definition=definition,
+                channel_id=channel_id,
+                segment=segment,
+                sample_size=PREVIEW_SAMPLE_SIZE,
+            )
+    except SegmentError as error:
+        raise to_validation_error(error) from error
+
+
+def resolve_customer_segment_preview(info: ResolveInfo, *, definition, channel, id):
+    """The preview, or its input errors in Saleor's mutation format."""
+    try:
+        preview = _preview(info, definition, channel, id)
+    except ValidationError as error:
+        return CustomerSegmentPreview(
+            errors=validation_error_to_error_type(error, CustomerSegmentError)
+        )
+    return CustomerSegmentPreview(
+        count=preview.count,
+        sample=preview.sample_user_ids,
+        entering=preview.entering,
+        leaving=preview.leaving,
+        errors=[],
+    )
+
+
+def resolve_customer_value_report(info: ResolveInfo, *, channel: str, top_percent, first: int):
+    top_percent = Decimal(str(top_percent))
+    if not Decimal(0) < top_percent <= Decimal(100):
+        raise GraphQLError("topPercent must be greater than 0 and at most 100.")
+    if not 0 <= first <= settings.GRAPHQL_PAGINATION_LIMIT:
+        raise GraphQLError(f"first must be between 0 and {settings.GRAPHQL_PAGINATION_LIMIT}.")
+    database = get_database_connection_name(info.context)
+    channel_obj = Channel.objects.using(database).filter(slug=channel).first()
+    if channel_obj is None:
+        return None
+    with allow_writer():
+        return rfm.customer_value_report(
+            channel_id=channel_obj.pk, top_percent=top_percent, limit=first
+        )
+
+
+def resolve_user_crm_tags(root: UserModel, info: ResolveInfo):
+    return CustomerTagsByUserIdLoader(info.context).load(root.pk)
+
+
+def resolve_user_segments(root: UserModel, info: ResolveInfo):
+    return SegmentsByUserIdLoader(info.context).load(root.pk)
+
+
+def resolve_user_segment_explanations(
+    root: UserModel, info: ResolveInfo, ids: list[str] | None = None
+):
+    """One evaluation per customer: meant for a customer's page, not for lists."""
+    segment_ids = None
+    if ids is not None:
+        segment_ids = [int(from_global_id_or_error(id, CustomerSegment)[1]) for id in ids]
+    with allow_writer():
+        return explain.customer_segments_explain(user=root, segment_ids=segment_ids)
+
+
+def resolve_user_rfm(root: UserModel, info: ResolveInfo, channel: str | None = None):
+    loader = CustomerRfmByUserAndChannelIdLoader(info.context)
+    if channel is None:
+        return loader.load((root.pk, None))
+
+    def with_channel(channel_obj):
+        if channel_obj is None:
+            return Promise.resolve([])
+        return loader.load((root.pk, channel_obj.pk))
+
+    return ChannelBySlugLoader(info.context).load(channel).then(with_channel)

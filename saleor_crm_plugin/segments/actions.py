@@ -1,0 +1,307 @@
+"""Segment and tag actions: the only writers of segments, memberships and manual tags.
+
+* Saving a segment validates its definition (``conditions.validate_definition``) before
+  anything is written, then computes its membership at once, set-based
+  (``membership.membership_apply``).
+* ``customer_segments_refresh`` re-evaluates one customer against every segment, with
+  the same compiled queries restricted to their id; order, customer, tag and tier
+  events call it (through ``tasks.customer_segments_refresh_task``).
+* An automatic tag is membership of its segment made visible; when it moves, segments
+  whose rules read that tag are brought up to date too (``tag_readers_refresh``).
+"""
+
+import dataclasses
+import datetime
+
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+from saleor.channel.models import Channel
+
+from .compiler import compile_members_query
+from .conditions import referenced_tags, uses_rfm, validate_definition
+from .error_codes import CustomerSegmentErrorCode
+from .exceptions import SegmentError
+from .membership import SegmentChange, auto_tag_replace, membership_apply
+from .models import CustomerSegment, SegmentMembership
+from .tags import manual_tags_add, manual_tags_remove, normalize_tag, normalize_tags, user_tags
+
+User = get_user_model()
+
+__all__ = [
+    "SegmentChange",
+    "SegmentPreview",
+    "customer_segment_create",
+    "customer_segment_delete",
+    "customer_segment_preview",
+    "customer_segment_update",
+    "customer_segments_refresh",
+    "customer_segments_refresh_later",
+    "customer_tags_add",
+    "customer_tags_remove",
+    "rfm_segments_recompute",
+    "segment_recompute",
+    "tag_readers_refresh",
+]
+
+# A customer's refresh repeats while automatic tags move (a rule reading another
+# rule's tag); bounded so that rules reading each other's tags cannot loop forever.
+MAX_REFRESH_PASSES = 3
+
+
+@dataclasses.dataclass(frozen=True)
+class SegmentPreview:
+    count: int
+    sample_user_ids: list[int]
+    entering: int
+    leaving: int
+
+
+def _clean_name(name) -> str:
+    if not isinstance(name, str) or not name.strip():
+        raise SegmentError(
+            "A segment needs a name.", code=CustomerSegmentErrorCode.REQUIRED, field="name"
+        )
+    if len(name.strip()) > 255:
+        raise SegmentError(
+            "A name has at most 255 characters.",
+            code=CustomerSegmentErrorCode.INVALID,
+            field="name",
+        )
+    return name.strip()
+
+
+def _clean_auto_tag(auto_tag: str) -> str:
+    if not auto_tag:
+        return ""
+    try:
+        return normalize_tag(auto_tag)
+    except SegmentError as error:
+        raise SegmentError(error.message, code=error.code, field="auto_tag") from None
+
+
+def _auto_tag_taken(auto_tag: str) -> SegmentError:
+    return SegmentError(
+        f"Another segment already sets the tag '{auto_tag}'.",
+        code=CustomerSegmentErrorCode.INVALID,
+        field="auto_tag",
+    )
+
+
+def customer_segment_create(
+    *, name: str, definition: dict, channel_id: int | None, auto_tag: str = ""
+) -> CustomerSegment:
+    """Validate, save and compute membership at once; raises SegmentError, writes nothing then."""
+    name = _clean_name(name)
+    if channel_id is not None and not Channel.objects.filter(pk=channel_id).exists():
+        raise SegmentError(
+            "Channel not found.", code=CustomerSegmentErrorCode.NOT_FOUND, field="channel"
+        )
+    validate_definition(definition, channel_id=channel_id)
+    auto_tag = _clean_auto_tag(auto_tag)
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            segment = CustomerSegment.objects.create(
+                name=name, channel_id=channel_id, definition=definition, auto_tag=auto_tag
+            )
+    except IntegrityError:
+        raise _auto_tag_taken(auto_tag) from None
+    segment_recompute(segment_id=segment.pk, reason="segment created", now=now)
+    segment.refresh_from_db()
+    return segment
+
+
+def customer_segment_update(
+    *,
+    segment: CustomerSegment,
+    name: str | None = None,
+    definition: dict | None = None,
+    auto_tag: str | None = None,
+) -> CustomerSegment:
+    """Validate and save what is given; recompute when the definition changed."""
+    fields = []
+    if name is not None:
+        segment.name = _clean_name(name)
+        fields.append("name")
+    if definition is not None:
+        validate_definition(definition, channel_id=segment.channel_id)
+        segment.definition = definition
+        fields.append("definition")
+    old_tag = segment.auto_tag
+    if auto_tag is not None:
+        segment.auto_tag = _clean_auto_tag(auto_tag)
+        fields.append("auto_tag")
+    if not fields:
+        return segment
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            segment.save(update_fields=[*fields, "updated_at"])
+            if segment.auto_tag != old_tag:
+                auto_tag_replace(segment=segment, now=now)
+    except IntegrityError:
+        segment.refresh_from_db()
+        raise _auto_tag_taken(auto_tag) from None
+    if definition is not None:
+        segment_recompute(segment_id=segment.pk, reason="definition changed", now=now)
+    if segment.auto_tag != old_tag:
+        for tag in {old_tag, segment.auto_tag} - {""}:
+            tag_readers_refresh(tag=tag, reason=f"tag {tag} changed", now=now, done={segment.pk})
+    segment.refresh_from_db()
+    return segment
+
+
+def customer_segment_delete(*, segment: CustomerSegment) -> None:
+    """Delete the segment with its memberships, history and automatic tags."""
+    auto_tag = segment.auto_tag
+    segment.delete()
+    if auto_tag:
+        tag_readers_refresh(
+            tag=auto_tag, reason=f"tag {auto_tag} removed", now=timezone.now(), done=set()
+        )
+
+
+def customer_segment_preview(
+    *,
+    definition: dict,
+    channel_id: int | None,
+    segment: CustomerSegment | None = None,
+    sample_size: int = 10,
+) -> SegmentPreview:
+    """Who ``definition`` selects now, and how that differs from ``segment``; writes nothing."""
+    validate_definition(definition, channel_id=channel_id)
+    members = compile_members_query(definition, channel_id=channel_id, now=timezone.now())
+    segment_id = segment.pk if segment is not None else None
+    members_table = SegmentMembership._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            WITH matched AS ({members.text})
+            SELECT
+              (SELECT count(*) FROM matched),
+              ARRAY(SELECT user_id FROM matched ORDER BY user_id LIMIT %s),
+              (SELECT count(*) FROM matched x WHERE %s::bigint IS NOT NULL AND NOT EXISTS (
+                 SELECT 1 FROM {members_table} m
+                 WHERE m.segment_id = %s AND m.user_id = x.user_id)),
+              (SELECT count(*) FROM {members_table} m WHERE m.segment_id = %s AND NOT EXISTS (
+                 SELECT 1 FROM matched x WHERE x.user_id = m.user_id))
+            """,
+            [*members.params, max(sample_size, 0), segment_id, segment_id, segment_id],
+        )
+        count, sample, entering, leaving = cursor.fetchone()
+    return SegmentPreview(count, list(sample), entering, leaving)
+
+
+def segment_recompute(
+    *, segment_id: int, reason: str, now: datetime.datetime | None = None
+) -> SegmentChange:
+    """Recompute one segment's whole membership by diff, set-based."""
+    now = now or timezone.now()
+    change = membership_apply(segment_id=segment_id, reason=reason, now=now)
+    if change.joined or change.left:
+        auto_tag = (
+            CustomerSegment.objects.filter(pk=segment_id).values_list("auto_tag", flat=True).first()
+        )
+        if auto_tag:
+            tag_readers_refresh(
+                tag=auto_tag, reason=f"tag {auto_tag} changed", now=now, done={segment_id}
+            )
+    return change
+
+
+def tag_readers_refresh(*, tag: str, reason: str, now, done: set[int]) -> None:
+    """Recompute the segments whose rules read ``tag`` (each once; ``done`` are skipped)."""
+    for reader in CustomerSegment.objects.exclude(pk__in=done).order_by("pk"):
+        if tag not in referenced_tags(reader.definition):
+            continue
+        done.add(reader.pk)
+        change = membership_apply(segment_id=reader.pk, reason=reason, now=now)
+        if reader.auto_tag and (change.joined or change.left):
+            tag_readers_refresh(
+                tag=reader.auto_tag, reason=f"tag {reader.auto_tag} changed", now=now, done=done
+            )
+
+
+def customer_segments_refresh(
+    *, user_id: int, reason: str, now: datetime.datetime | None = None
+) -> list[SegmentChange]:
+    """Re-evaluate one customer against every segment; returns the changes made.
+
+    A deleted customer's memberships went with them: the member counts are recounted.
+    """
+    now = now or timezone.now()
+    if not User.objects.filter(pk=user_id).exists():
+        _member_counts_recount()
+        return []
+    segments = list(CustomerSegment.objects.order_by("pk").values_list("pk", "auto_tag"))
+    changes: dict[int, SegmentChange] = {}
+    for _ in range(MAX_REFRESH_PASSES):
+        tags_moved = False
+        for segment_id, auto_tag in segments:
+            change = membership_apply(
+                segment_id=segment_id, reason=reason, now=now, user_ids=[user_id]
+            )
+            if change.joined or change.left:
+                changes[segment_id] = change
+                tags_moved = tags_moved or bool(auto_tag)
+        if not tags_moved:
+            break
+    return list(changes.values())
+
+
+def customer_segments_refresh_later(*, user_id: int, reason: str) -> None:
+    """Refresh the customer's segments once the current transaction commits.
+
+    For sibling domains (a loyalty tier change) that must not wait for the refresh.
+    """
+    # Imported here because tasks import this module (a task calls one action).
+    from .tasks import customer_segments_refresh_task
+
+    transaction.on_commit(lambda: customer_segments_refresh_task.delay(user_id, reason[:255]))
+
+
+def rfm_segments_recompute(*, channel_id: int) -> list[SegmentChange]:
+    """After RFM scores of a channel moved: recompute the segments that read them."""
+    changes = []
+    for segment in CustomerSegment.objects.filter(channel_id=channel_id).order_by("pk"):
+        if uses_rfm(segment.definition):
+            changes.append(segment_recompute(segment_id=segment.pk, reason="RFM recomputed"))
+    return changes
+
+
+def _member_counts_recount() -> None:
+    members_table = SegmentMembership._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            UPDATE {CustomerSegment._meta.db_table} s
+            SET member_count = c.n
+            FROM (
+              SELECT s2.id, (SELECT count(*) FROM {members_table} m WHERE m.segment_id = s2.id) n
+              FROM {CustomerSegment._meta.db_table} s2
+            ) c
+            WHERE c.id = s.id AND s.member_count <> c.n
+            """
+        )
+
+
+def customer_tags_add(*, user, tags: list[str]) -> list[str]:
+    """Add manual tags (normalised); returns the customer's tags after.
+
+    Raises SegmentError(INVALID_TAG, field "tags") before writing anything.
+    """
+    tags = normalize_tags(tags)
+    added = manual_tags_add(user_id=user.pk, tags=tags)
+    if added:
+        customer_segments_refresh(user_id=user.pk, reason=f"tag {', '.join(added)} added"[:255])
+    return user_tags(user_id=user.pk)
+
+
+def customer_tags_remove(*, user, tags: list[str]) -> list[str]:
+    """Remove manual tags (automatic ones follow their segment); returns the tags after."""
+    tags = normalize_tags(tags)
+    removed = manual_tags_remove(user_id=user.pk, tags=tags)
+    if removed:
+        customer_segments_refresh(user_id=user.pk, reason=f"tag {', '.join(removed)} removed"[:255])
+    return user_tags(user_id=user.pk)

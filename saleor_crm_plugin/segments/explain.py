@@ -1,0 +1,114 @@
+"""Why a customer is or is not in a segment: every condition, its verdict and the value.
+
+Each segment's definition is compiled for the one customer (``compile_explain_query``:
+the same SQL as membership, one row with each leaf's verdict and actual value), and
+groups are folded in Python from their children. ``is_member`` is the materialised
+membership; the root condition's ``holds`` is what a refresh would decide now.
+"""
+
+import dataclasses
+
+from django.db import connection
+from django.utils import timezone
+
+from .compiler import compile_explain_query
+from .conditions import FIELDS, join_path
+from .models import CustomerSegment, SegmentMembership
+
+
+@dataclasses.dataclass(frozen=True)
+class ConditionResult:
+    path: str
+    description: str
+    holds: bool
+    actual: str | None
+
+
+@dataclasses.dataclass(frozen=True)
+class SegmentExplanation:
+    segment: CustomerSegment
+    is_member: bool
+    conditions: list[ConditionResult]
+
+
+OPERATORS = {
+    "eq": "=",
+    "ne": "≠",
+    "gt": ">",
+    "gte": "≥",
+    "lt": "<",
+    "lte": "≤",
+    "between": "between",
+    "in": "in",
+    "has": "has",
+    "has_any": "has any of",
+    "has_all": "has all of",
+    "has_none": "has none of",
+    "ordered_in": "ordered in",
+    "any_of": "any of",
+}
+
+
+def describe_leaf(node: dict) -> str:
+    spec = FIELDS[node["field"]]
+    value = node["value"]
+    if isinstance(value, list):
+        value = (
+            " and ".join(map(str, value)) if node["op"] == "between" else ", ".join(map(str, value))
+        )
+    window = f" in the last {node['days']} days" if node.get("days") else ""
+    return f"{spec.label}{window} {OPERATORS[node['op']]} {value}"
+
+
+def customer_segments_explain(
+    *, user, segment_ids: list[int] | None = None
+) -> list[SegmentExplanation]:
+    """For each segment (all, or ``segment_ids``): member or not, and each condition."""
+    segments = CustomerSegment.objects.order_by("pk")
+    if segment_ids is not None:
+        segments = segments.filter(pk__in=segment_ids)
+    member_of = set(
+        SegmentMembership.objects.filter(user_id=user.pk).values_list("segment_id", flat=True)
+    )
+    now = timezone.now()
+    explanations = []
+    for segment in segments:
+        statement, leaves = compile_explain_query(
+            segment.definition, channel_id=segment.channel_id, now=now, user_id=user.pk
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(statement.text, statement.params)
+            row = cursor.fetchone()
+        verdicts = {
+            compiled.leaf.path: (bool(row[2 * index]), row[2 * index + 1])
+            for index, compiled in enumerate(leaves)
+        }
+        conditions: list[ConditionResult] = []
+        _fold(segment.definition, "", verdicts, conditions)
+        explanations.append(SegmentExplanation(segment, segment.pk in member_of, conditions))
+    return explanations
+
+
+def _fold(node: dict, path: str, verdicts: dict, out: list[ConditionResult]) -> bool:
+    """Append the node and its descendants (document order); return whether it holds."""
+    if "field" in node:
+        holds, actual = verdicts[path]
+        out.append(ConditionResult(path, describe_leaf(node), holds, actual))
+        return holds
+    (key,) = node
+    position = len(out)
+    if key == "not":
+        holds = not _fold(node["not"], join_path(path, "not"), verdicts, out)
+        description = "not"
+    else:
+        results = [
+            _fold(child, join_path(path, f"{key}[{index}]"), verdicts, out)
+            for index, child in enumerate(node[key])
+        ]
+        holds = all(results) if key == "all" else any(results)
+        description = f"{'all' if key == 'all' else 'any'} of {len(results)} conditions"
+        actual_text = f"{sum(results)} of {len(results)} hold"
+        out.insert(position, ConditionResult(path, description, holds, actual_text))
+        return holds
+    out.insert(position, ConditionResult(path, description, holds, None))
+    return holds

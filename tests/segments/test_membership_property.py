@@ -1,0 +1,554 @@
+"""Property: set-based membership equals a brute-force Python reading of the definition.
+
+Hypothesis draws a random dataset (customers, addresses, orders of every status in two
+channels with product lines, loyalty accounts, tags, consents, RFM rows — written with
+Saleor's models and fixtures to the real database) and a random definition over every
+field, with dates on exact day boundaries. The segment computed in SQL must hold exactly
+the customers a plain Python evaluation selects; the same query restricted to a few
+customers (the event-driven refresh) must agree with it too.
+"""
+
+import datetime
+from decimal import Decimal
+from fractions import Fraction
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+from freezegun import freeze_time
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from saleor.account.models import Address
+from saleor.order import OrderStatus
+from saleor.order.models import Order, OrderLine
+from saleor.product.models import Category, Product, ProductVariant
+
+from saleor_crm_plugin.consent.actions import has_marketing_consent
+from saleor_crm_plugin.consent.models import ConsentSource, MarketingConsent
+from saleor_crm_plugin.loyalty.models import LoyaltyAccount
+from saleor_crm_plugin.segments.actions import (
+    customer_segment_create,
+    customer_segment_preview,
+    customer_segments_refresh,
+)
+from saleor_crm_plugin.segments.conditions import RFM_GROUP_SLUGS
+from saleor_crm_plugin.segments.models import (
+    CustomerRfm,
+    CustomerTag,
+    SegmentMembership,
+    TagSource,
+)
+
+User = get_user_model()
+NOW = datetime.datetime(2026, 6, 15, 12, 0, tzinfo=datetime.UTC)
+EXCLUDED = {
+    OrderStatus.DRAFT,
+    OrderStatus.UNCONFIRMED,
+    OrderStatus.CANCELED,
+    OrderStatus.EXPIRED,
+}
+STATUSES = [
+    OrderStatus.UNFULFILLED,
+    OrderStatus.FULFILLED,
+    OrderStatus.PARTIALLY_RETURNED,
+    OrderStatus.UNFULFILLED,
+    OrderStatus.DRAFT,
+    OrderStatus.CANCELED,
+    OrderStatus.UNCONFIRMED,
+]
+AMOUNTS = [Decimal(0), Decimal("10.00"), Decimal("25.50"), Decimal("33.33"), Decimal("100.00")]
+TAGS = ["vip", "newsletter", "b2b"]
+TIERS = ["", "Silver", "Gold"]
+COUNTRIES = [None, "PL", "DE", "US"]
+# Few distinct day counts, so that ages of orders and thresholds of conditions meet:
+# ages are whole days exactly (on a boundary) or a second more or less.
+DAYS = [0, 1, 30, 365]
+SECOND = datetime.timedelta(seconds=1)
+AGES = [
+    datetime.timedelta(days=d) + extra
+    for d in DAYS
+    for extra in (datetime.timedelta(0), SECOND, -SECOND)
+    if d or extra >= datetime.timedelta(0)
+]
+
+# --- the dataset --------------------------------------------------------------------
+
+order_st = st.fixed_dictionaries(
+    {
+        "usd": st.booleans(),
+        "status": st.sampled_from(STATUSES),
+        "charged": st.sampled_from(AMOUNTS),
+        "age": st.sampled_from(AGES),
+        "products": st.lists(st.integers(0, 2), max_size=2, unique=True),
+    }
+)
+customer_st = st.fixed_dictionaries(
+    {
+        "staff": st.integers(0, 9).map(lambda n: n == 0),
+        "joined": st.sampled_from(AGES),
+        "billing": st.sampled_from(COUNTRIES),
+        "shipping": st.sampled_from(COUNTRIES),
+        "orders": st.lists(order_st, max_size=4),
+        "account": st.one_of(st.none(), st.tuples(st.integers(-20, 300), st.sampled_from(TIERS))),
+        "tags": st.lists(st.sampled_from(TAGS), max_size=3, unique=True),
+        "consent": st.sampled_from([None, "user:true", "user:false", "email:true"]),
+        "rfm": st.one_of(
+            st.none(),
+            st.tuples(
+                st.integers(1, 5),
+                st.integers(1, 5),
+                st.integers(1, 5),
+                st.sampled_from(RFM_GROUP_SLUGS),
+            ),
+        ),
+    }
+)
+dataset_st = st.lists(customer_st, min_size=1, max_size=8)
+
+
+# --- the definitions ----------------------------------------------------------------
+
+
+def _number_leaf(field, values, windowed=False):
+    ops = st.sampled_from(["eq", "ne", "gt", "gte", "lt", "lte"])
+    single = st.builds(lambda op, value: {"field": field, "op": op, "value": value}, ops, values)
+    between = st.builds(
+        lambda a, b: {"field": field, "op": "between", "value": sorted([a, b], key=Decimal)},
+        values,
+        values,
+    )
+    leaf = st.one_of(single, between)
+    if windowed:
+        leaf = st.builds(
+            lambda node, days: {**node, "days": days} if days else node,
+            leaf,
+            st.sampled_from([None, 1, 30, 365]),
+        )
+    return leaf
+
+
+def leaf_st(with_channel: bool, products: list[str], categories: list[str]):
+    money = st.sampled_from(["0", "10", "25.50", "33.33", "50", "100"])
+    counts = st.sampled_from([0, 1, 2, 3])
+    days = st.sampled_from(DAYS)
+    leaves = [
+        _number_leaf("order_count", counts, windowed=True),
+        _number_leaf("days_since_last_order", days),
+        _number_leaf("days_since_first_order", days),
+        _number_leaf("date_joined_days", days),
+        st.builds(
+            lambda op, tags: {"field": "tags", "op": op, "value": tags[0] if op == "has" else tags},
+            st.sampled_from(["has", "has_any", "has_all", "has_none"]),
+            st.lists(st.sampled_from(TAGS + ["VIP"]), min_size=1, max_size=2),
+        ),
+        st.builds(
+            lambda op, values: {
+                "field": "country",
+                "op": op,
+                "value": values if op == "in" else values[0],
+            },
+            st.sampled_from(["eq", "ne", "in"]),
+            st.lists(st.sampled_from(["PL", "de", "US", "FR"]), min_size=1, max_size=2),
+        ),
+        st.builds(
+            lambda slugs: {"field": "channel", "op": "ordered_in", "value": slugs},
+            st.lists(st.sampled_from(["main", "c-pln"]), min_size=1, max_size=2, unique=True),
+        ),
+        st.builds(
+            lambda items: {"field": "purchased_product", "op": "any_of", "value": items},
+            st.lists(st.sampled_from(products), min_size=1, max_size=2, unique=True),
+        ),
+        st.builds(
+            lambda items: {"field": "purchased_category", "op": "any_of", "value": items},
+            st.lists(st.sampled_from(categories), min_size=1, max_size=2, unique=True),
+        ),
+        st.builds(
+            lambda value: {"field": "marketing_consent", "op": "eq", "value": value},
+            st.booleans(),
+        ),
+    ]
+    if with_channel:
+        leaves += [
+            _number_leaf("total_spent", money, windowed=True),
+            _number_leaf("average_order_value", money, windowed=True),
+            _number_leaf("points_balance", st.sampled_from([-5, 0, 50, 150])),
+            _number_leaf("rfm_recency", st.integers(1, 5)),
+            _number_leaf("rfm_frequency", st.integers(1, 5)),
+            _number_leaf("rfm_monetary", st.integers(1, 5)),
+            st.builds(
+                lambda op, values: {
+                    "field": "loyalty_tier",
+                    "op": op,
+                    "value": values if op == "in" else values[0],
+                },
+                st.sampled_from(["eq", "ne", "in"]),
+                st.lists(st.sampled_from(["silver", "Gold", "Bronze"]), min_size=1, max_size=2),
+            ),
+            st.builds(
+                lambda op, values: {
+                    "field": "rfm_group",
+                    "op": op,
+                    "value": values if op == "in" else values[0],
+                },
+                st.sampled_from(["eq", "ne", "in"]),
+                st.lists(st.sampled_from(RFM_GROUP_SLUGS), min_size=1, max_size=2),
+            ),
+        ]
+    return st.one_of(*leaves)
+
+
+def definition_st(with_channel: bool, products, categories):
+    return st.recursive(
+        leaf_st(with_channel, products, categories),
+        lambda children: st.one_of(
+            st.builds(lambda items: {"all": items}, st.lists(children, min_size=1, max_size=3)),
+            st.builds(lambda items: {"any": items}, st.lists(children, min_size=1, max_size=3)),
+            st.builds(lambda item: {"not": item}, children),
+        ),
+        max_leaves=6,
+    )
+
+
+# --- brute force --------------------------------------------------------------------
+
+
+def _compare(actual, op, value) -> bool:
+    if actual is None:
+        return False
+    if op == "between":
+        return value[0] <= actual <= value[1]
+    if op == "in":
+        return actual in value
+    return {
+        "eq": lambda: actual == value,
+        "ne": lambda: actual != value,
+        "gt": lambda: actual > value,
+        "gte": lambda: actual >= value,
+        "lt": lambda: actual < value,
+        "lte": lambda: actual <= value,
+    }[op]()
+
+
+def _money(value):
+    if isinstance(value, list):
+        return [Fraction(Decimal(str(item))) for item in value]
+    return Fraction(Decimal(str(value)))
+
+
+def evaluate(node, customer, context) -> bool:
+    if "all" in node:
+        return all(evaluate(child, customer, context) for child in node["all"])
+    if "any" in node:
+        return any(evaluate(child, customer, context) for child in node["any"])
+    if "not" in node:
+        return not evaluate(node["not"], customer, context)
+    field, op, value = node["field"], node["op"], node["value"]
+    channel_id = context["channel_id"]
+    counted = [
+        order
+        for order in customer["orders"]
+        if order.status not in EXCLUDED
+        and order.total_charged_amount > 0
+        and (channel_id is None or order.channel_id == channel_id)
+    ]
+    if node.get("days"):
+        since = NOW - datetime.timedelta(days=node["days"])
+        windowed = [order for order in counted if order.created_at >= since]
+    else:
+        windowed = counted
+    user = customer["user"]
+    if field == "total_spent":
+        return _compare(Fraction(sum(o.total_charged_amount for o in windowed)), op, _money(value))
+    if field == "order_count":
+        return _compare(len(windowed), op, value)
+    if field == "average_order_value":
+        if not windowed:
+            return False
+        average = Fraction(sum(o.total_charged_amount for o in windowed)) / len(windowed)
+        return _compare(average, op, _money(value))
+    if field in ("days_since_last_order", "days_since_first_order"):
+        if not counted:
+            return False
+        dates = [order.created_at for order in counted]
+        moment = max(dates) if field == "days_since_last_order" else min(dates)
+        return _compare((NOW - moment).days, op, value)
+    if field == "date_joined_days":
+        return _compare((NOW - user.date_joined).days, op, value)
+    if field == "points_balance":
+        account = customer["account"]
+        return _compare(account.balance if account else 0, op, value)
+    if field == "loyalty_tier":
+        account = customer["account"]
+        tier = account.tier_name.lower() if account and account.tier_name else None
+        target = [item.lower() for item in value] if op == "in" else value.lower()
+        return _compare(tier, op, target)
+    if field == "tags":
+        tags = customer["tags"]
+        wanted = {item.lower() for item in ([value] if op == "has" else value)}
+        return {
+            "has": bool(tags & wanted),
+            "has_any": bool(tags & wanted),
+            "has_all": wanted <= tags,
+            "has_none": not tags & wanted,
+        }[op]
+    if field == "country":
+        country = customer["country"]
+        target = [item.upper() for item in value] if op == "in" else value.upper()
+        return _compare(country, op, target)
+    if field == "channel":
+        channel_ids = {context["channels"][slug] for slug in value}
+        return any(
+            order.channel_id in channel_ids
+            for order in customer["orders"]
+            if order.status not in EXCLUDED and order.total_charged_amount > 0
+        )
+    if field == "purchased_product":
+        wanted = {context["products"][slug] for slug in value}
+        return any(wanted & context["order_products"][order.pk] for order in counted)
+    if field == "purchased_category":
+        wanted = set().union(*(context["categories"][slug] for slug in value))
+        return any(
+            wanted & {context["product_category"][p] for p in context["order_products"][order.pk]}
+            for order in counted
+        )
+    if field == "marketing_consent":
+        return has_marketing_consent(email=user.email, user_id=user.pk) == value
+    if field.startswith("rfm_"):
+        rfm = customer["rfm"]
+        if field == "rfm_group":
+            return _compare(rfm.group if rfm else None, op, value)
+        attribute = field.removeprefix("rfm_")
+        return _compare(getattr(rfm, attribute) if rfm else None, op, value)
+    raise AssertionError(field)
+
+
+# --- the test -----------------------------------------------------------------------
+
+
+def _build(dataset, context, order_generator):
+    customers = []
+    for index, spec in enumerate(dataset):
+        billing = Address.objects.create(country=spec["billing"]) if spec["billing"] else None
+        shipping = Address.objects.create(country=spec["shipping"]) if spec["shipping"] else None
+        user = User.objects.create(
+            email=f"shopper{index}@example.com",
+            is_staff=spec["staff"],
+            default_billing_address=billing,
+            default_shipping_address=shipping,
+        )
+        User.objects.filter(pk=user.pk).update(date_joined=NOW - spec["joined"])
+        user.refresh_from_db()
+        orders = []
+        for order_spec in spec["orders"]:
+            channel = context["usd"] if order_spec["usd"] else context["pln"]
+            order = order_generator(
+                channel=channel,
+                currency=channel.currency_code,
+                user=user,
+                user_email=user.email,
+                status=order_spec["status"],
+            )
+            Order.objects.filter(pk=order.pk).update(
+                created_at=NOW - order_spec["age"],
+                total_charged_amount=order_spec["charged"],
+            )
+            order.refresh_from_db()
+            variants = [context["variants"][i] for i in order_spec["products"]]
+            OrderLine.objects.bulk_create(
+                [
+                    OrderLine(
+                        order=order,
+                        variant=variant,
+                        product_name="p",
+                        quantity=1,
+                        currency=channel.currency_code,
+                        is_shipping_required=False,
+                        is_gift_card=False,
+                        unit_price_net_amount=1,
+                        unit_price_gross_amount=1,
+                        total_price_net_amount=1,
+                        total_price_gross_amount=1,
+                    )
+                    for variant in variants
+                ]
+            )
+            context["order_products"][order.pk] = {v.product_id for v in variants}
+            orders.append(order)
+        account = None
+        if spec["account"]:
+            balance, tier = spec["account"]
+            account = LoyaltyAccount.objects.create(
+                user=user, channel=context["usd"], balance=balance, tier_name=tier
+            )
+        CustomerTag.objects.bulk_create(
+            [CustomerTag(user=user, tag=tag, source=TagSource.MANUAL) for tag in spec["tags"]]
+        )
+        if spec["consent"]:
+            kind, granted = spec["consent"].split(":")
+            MarketingConsent.objects.create(
+                email=user.email,
+                user=user if kind == "user" else None,
+                granted=granted == "true",
+                source=ConsentSource.STAFF,
+                updated_at=NOW,
+            )
+        rfm = None
+        if spec["rfm"]:
+            recency, frequency, monetary, group = spec["rfm"]
+            rfm = CustomerRfm.objects.create(
+                user=user,
+                channel=context["usd"],
+                recency=recency,
+                frequency=frequency,
+                monetary=monetary,
+                group=group,
+                last_order_at=NOW,
+                order_count=1,
+                total_spent=Decimal(1),
+            )
+        customers.append(
+            {
+                "user": user,
+                "orders": orders,
+                "account": account,
+                "tags": set(spec["tags"]),
+                "country": spec["billing"] or spec["shipping"],
+                "rfm": rfm,
+            }
+        )
+    return customers
+
+
+class _Rollback(Exception):
+    pass
+
+
+def test_membership_equals_brute_force_evaluation(
+    channel_USD, channel_PLN, order_generator, product_type, category, customer_user
+):
+    # given: products in two categories (the second a child of the first: a condition on
+    # the parent covers both)
+    child = Category.objects.create(name="Child", slug="child", parent=category)
+    products, variants = {}, []
+    for index, product_category in enumerate([category, child, child]):
+        product = Product.objects.create(
+            name=f"P{index}",
+            slug=f"p{index}",
+            product_type=product_type,
+            category=product_category,
+        )
+        products[product.slug] = product.pk
+        variants.append(ProductVariant.objects.create(product=product, sku=f"SKU-{index}"))
+    # Saleor's fixture customer stays out of the comparison: make them staff.
+    User.objects.filter(pk=customer_user.pk).update(is_staff=True)
+    context = {
+        "usd": channel_USD,
+        "pln": channel_PLN,
+        "channels": {channel_USD.slug: channel_USD.pk, channel_PLN.slug: channel_PLN.pk},
+        "variants": variants,
+        "products": products,
+        "categories": {category.slug: {category.pk, child.pk}, child.slug: {child.pk}},
+        "product_category": {product.pk: product.category_id for product in Product.objects.all()},
+    }
+    assert set(context["channels"]) == {"main", "c-pln"}
+
+    @settings(
+        max_examples=60,
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+        database=None,
+    )
+    @given(
+        dataset=dataset_st,
+        with_channel=st.booleans(),
+        data=st.data(),
+    )
+    def check(dataset, with_channel, data):
+        definition = data.draw(
+            definition_st(with_channel, list(products), list(context["categories"]))
+        )
+        try:
+            with freeze_time(NOW), transaction.atomic():
+                context["order_products"] = {}
+                customers = _build(dataset, context, order_generator)
+                context["channel_id"] = channel_USD.pk if with_channel else None
+
+                # when
+                segment = customer_segment_create(
+                    name="Random", definition=definition, channel_id=context["channel_id"]
+                )
+
+                # then
+                expected = sorted(
+                    c["user"].pk
+                    for c in customers
+                    if not c["user"].is_staff and evaluate(definition, c, context)
+                )
+                members = sorted(
+                    SegmentMembership.objects.filter(segment=segment).values_list(
+                        "user_id", flat=True
+                    )
+                )
+                assert members == expected, definition
+                segment.refresh_from_db()
+                assert segment.member_count == len(expected)
+                # a single customer's refresh agrees: nothing to change
+                for customer in customers[:3]:
+                    assert (
+                        customer_segments_refresh(
+                            user_id=customer["user"].pk, reason="check", now=timezone.now()
+                        )
+                        == []
+                    )
+                raise _Rollback
+        except _Rollback:
+            pass
+
+    check()
+
+
+def test_day_boundaries_agree_with_brute_force_for_every_operator(
+    channel_USD, order_generator, customer_user
+):
+    # given: one customer per age of their only (paid) order, on and around whole days
+    User.objects.filter(pk=customer_user.pk).update(is_staff=True)
+    context = {"channel_id": channel_USD.pk, "order_products": {}}
+    customers = []
+    with freeze_time(NOW):
+        for index, age in enumerate(AGES):
+            user = User.objects.create(email=f"age{index}@example.com")
+            User.objects.filter(pk=user.pk).update(date_joined=NOW - age)
+            user.refresh_from_db()
+            order = order_generator(
+                channel=channel_USD, currency="USD", user=user, user_email=user.email
+            )
+            Order.objects.filter(pk=order.pk).update(
+                created_at=NOW - age, total_charged_amount=Decimal(10)
+            )
+            order.refresh_from_db()
+            customers.append({"user": user, "orders": [order]})
+        definitions = (
+            [
+                {"field": field, "op": op, "value": value}
+                for field in ("days_since_last_order", "date_joined_days")
+                for op in ("eq", "ne", "gt", "gte", "lt", "lte")
+                for value in DAYS
+            ]
+            + [
+                {"field": "days_since_first_order", "op": "between", "value": [low, high]}
+                for low in DAYS
+                for high in DAYS
+                if low <= high
+            ]
+            + [{"field": "order_count", "op": "eq", "value": 1, "days": days} for days in DAYS[1:]]
+        )
+
+        for definition in definitions:
+            # when
+            preview = customer_segment_preview(
+                definition=definition, channel_id=channel_USD.pk, sample_size=len(AGES)
+            )
+
+            # then
+            expected = [c["user"].pk for c in customers if evaluate(definition, c, context)]
+            assert preview.sample_user_ids == expected, definition
