@@ -1,18 +1,31 @@
-"""The benchmarks of issues 3 and 4; ``bench/run.sh`` runs them inside Django and
+"""The benchmarks of issues 3 to 6; ``bench/run.sh`` runs them inside Django and
 writes docs/benchmarks.md. Sizes come from the environment (defaults in brackets):
 BENCH_SECTIONS (1,2,3) to run, BENCH_ROUNDS (30) and BENCH_WARMUP (3) rounds of
 checkouts (sections 1 and 3), BENCH_CUSTOMERS (100) shoppers, BENCH_WRITERS (16) ledger
 writers with BENCH_POSTINGS (150) postings each.
+
+Sections 4 (segments, issue 5) and 5 (cart recovery sweep, issue 6) run only when named
+(``BENCH_SECTIONS=4,5``): the first time they build a database per scale
+(BENCH_SCALES, 100000,1000000 customers; ``bench.scale_db``: about 20 minutes and
+some 6 GB for a million customers), later runs reuse them. Each measurement runs in
+its own process against its scale database (``bench.scale_worker``) with
+BENCH_SCALE_ROUNDS (9) rounds of recompute after BENCH_SCALE_WARMUP (1),
+BENCH_REFRESH_SAMPLES (200) customers for one customer's refresh and BENCH_SWEEP_ROUNDS
+(30) sweeps.
 """
 
+import json
 import os
+import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from pathlib import Path
 
 from django.conf import settings
 from django.core.management import call_command
+from django.db import connection, connections
 from saleor.account.models import User
 from saleor.order.models import Order
 from saleor.product.models import Product
@@ -20,12 +33,15 @@ from saleor.product.models import Product
 from demo.prepare import populate_once
 from saleor_crm_plugin.loyalty.models import LoyaltyAccount, LoyaltyEntry
 
-from . import checkout, checkout_fields, data, ledger, report
+from . import checkout, checkout_fields, data, ledger, report, report_scale, scale_db
 
 # A new account, and one holding as many open batches as a long-standing customer
 # with many small credits (or the shared account of the concurrency run) has.
 REDEMPTION_BATCHES = [10, 1000]
 SECTIONS = ("1", "2", "3")
+# Named explicitly only: they build (once) and use the scale databases.
+SCALE_SECTIONS = ("4", "5")
+WORKER = "from bench.scale_worker import main; main()"
 REPORT_PATH = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
 
 
@@ -106,6 +122,43 @@ def _fields_section(catalogue: data.Catalogue, broker_url: str) -> list[str]:
     )
 
 
+def _scale_worker(scale: scale_db.Scale, section: str) -> dict:
+    """Run one measurement of ``section`` in ``scale``'s database, in a new process."""
+    with tempfile.NamedTemporaryFile(suffix=".json") as result:
+        environment = os.environ | {
+            "DATABASE_URL": scale.url,
+            "DATABASE_URL_REPLICA": scale.url,
+            "BENCH_SCALE_SECTION": section,
+            "BENCH_RESULT": result.name,
+        }
+        progress(f"section {section} at {scale.customers} customers ({scale.database})")
+        subprocess.run(
+            [sys.executable, "-m", "django", "shell", "-c", WORKER],
+            env=environment,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        return json.loads(Path(result.name).read_text())
+
+
+def _scale_sections(selected: list[str]) -> dict[int, list[str]]:
+    scales = scale_db.scales_from(
+        os.environ.get("BENCH_SCALES", "100000,1000000"), os.environ["DATABASE_URL"]
+    )
+    template = connection.settings_dict["NAME"]
+    # CREATE DATABASE … TEMPLATE needs the template without connections.
+    connections.close_all()
+    states = scale_db.scale_databases_ensure(scales=scales, template=template, progress=progress)
+    sections = {}
+    if "4" in selected:
+        results = {scale.customers: _scale_worker(scale, "4") for scale in scales}
+        sections[4] = report_scale.segments_section(scales, states, results)
+    if "5" in selected:
+        results = {scale.customers: _scale_worker(scale, "5") for scale in scales}
+        sections[5] = report_scale.carts_section(scales, states, results)
+    return sections
+
+
 def main() -> None:
     started = time.perf_counter()
     load_at_start = os.getloadavg()
@@ -125,9 +178,11 @@ def main() -> None:
         sections[2] = _ledger_section(catalogue)
     if "3" in selected:
         sections[3] = _fields_section(catalogue, broker_url)
-    # The header describes the run of every section; a partial run keeps the old one.
+    if any(section in selected for section in SCALE_SECTIONS):
+        sections.update(_scale_sections(selected))
+    # The header describes the run of sections 1–3; a partial run keeps the old one.
     header = None
-    if len(sections) == len(SECTIONS):
+    if all(int(section) in sections for section in SECTIONS):
         header = report.header(broker_url, load_at_start, time.perf_counter() - started)
     report.write(REPORT_PATH, sections=sections, header=header)
     progress(f"wrote sections {sorted(sections)} of {REPORT_PATH}")

@@ -1,0 +1,140 @@
+"""Section 5 (issue 6): the abandoned-checkout detection sweep at scale.
+
+Runs inside Django against a scale database (``bench.scale_worker``), whose checkouts
+are 1 % due for a first reminder (``bench.scale_data``). What is measured comes in as a
+``CartCalls``: the domain's sweep once it exists (``bench.scale_worker.cart_calls`` is
+the one place that wires it), or ``reference_calls()``, hand-written SQL that reads the
+due rows, so the harness, the data and the report can be checked before the merge.
+
+Every round, untimed, ``reset`` brings back the recorded state (empty: each timed sweep
+detects the same due checkouts from scratch; or as an earlier sweep left it, for a
+steady-state sweep); then the sweep and the baseline are
+timed side by side, the order alternating. The baseline is ``BASELINE_SQL``: an
+index-only count (Saleor's index on ``checkout_checkout.last_change``) of the checkouts
+whose last change falls in the data's due window, the least any sweep must read.
+All times are relative to the data set's anchor (passed to the sweep as ``now``).
+"""
+
+import dataclasses
+import datetime
+from collections.abc import Callable
+
+from django.db import connection
+
+from . import measure
+from .measure import Memory, Paired
+from .scale_data import DUE_WINDOW
+
+BASELINE_SQL = (
+    "SELECT count(*) FROM checkout_checkout "
+    "WHERE last_change >= %(oldest)s AND last_change <= %(newest)s"
+)
+# The due rows exactly: what the first stage of a sweep should find.
+DUE_SQL = """
+SELECT c.token FROM checkout_checkout c
+WHERE c.last_change >= %(oldest)s AND c.last_change <= %(newest)s
+  AND c.email IS NOT NULL AND c.completing_started_at IS NULL
+  AND EXISTS (SELECT 1 FROM checkout_checkoutline l WHERE l.checkout_id = c.token)
+"""
+
+
+@dataclasses.dataclass(frozen=True)
+class CartCalls:
+    """What section 5 measures. ``label`` names it in the report."""
+
+    label: str
+    # Turn cart recovery on for the channel (untimed, once); the argument is its id.
+    prepare: Callable[[int], None]
+    # Untimed, before every timed sweep at ``now`` (the argument): bring the recorded
+    # state back to what it was, e.g. empty, or as a sweep a few minutes earlier left it.
+    reset: Callable[[datetime.datetime], None]
+    # One detection sweep at ``now``.
+    sweep: Callable[[datetime.datetime], object]
+    is_domain: bool
+
+
+@dataclasses.dataclass(frozen=True)
+class CartsResult:
+    label: str
+    is_domain: bool
+    window_rows: int
+    due_rows: int
+    checkouts: int
+    sweep: Paired
+    repeat_sweep: Paired
+    sweep_memory: Memory
+    baseline_plan: str
+
+
+def window(now: datetime.datetime) -> dict:
+    newest_age, oldest_age = DUE_WINDOW
+    return {"oldest": now - oldest_age, "newest": now - newest_age}
+
+
+def _fetch(query: str, params: dict) -> list:
+    with connection.cursor() as cursor:
+        cursor.execute(query, params)
+        return cursor.fetchall()
+
+
+def reference_calls() -> CartCalls:
+    """Hand-written SQL in place of the domain: read the due rows' tokens (nothing is
+    recorded, so ``reset`` has nothing to do)."""
+    return CartCalls(
+        label="reference SQL (the domain's sweep is not wired yet)",
+        prepare=lambda channel_id: None,
+        reset=lambda now: None,
+        sweep=lambda now: _fetch(DUE_SQL, window(now)),
+        is_domain=False,
+    )
+
+
+def baseline_plan(now: datetime.datetime) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {BASELINE_SQL}", window(now))
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+def run(
+    *,
+    calls: CartCalls,
+    channel_id: int,
+    now: datetime.datetime,
+    rounds: int,
+    warmup: int,
+    progress: Callable[[str], None],
+) -> CartsResult:
+    params = window(now)
+    calls.prepare(channel_id)
+    calls.reset(now)
+    # Memory first, before the rounds have raised the process's peak.
+    sweep_memory = measure.memory_peak(lambda: calls.sweep(now))
+
+    def baseline() -> None:
+        _fetch(BASELINE_SQL, params)
+
+    progress(f"carts: sweep vs index-only count, {rounds} rounds after {warmup} warm-up")
+    sweep = measure.alternate(
+        baseline,
+        lambda: calls.sweep(now),
+        rounds=rounds,
+        warmup=warmup,
+        before_measured=lambda: calls.reset(now),
+    )
+    progress("carts: the sweep repeated without reset (nothing new to detect)")
+    repeat_sweep = measure.alternate(
+        baseline, lambda: calls.sweep(now), rounds=rounds, warmup=warmup
+    )
+    ((window_rows,),) = _fetch(BASELINE_SQL, params)
+    ((checkouts,),) = _fetch("SELECT count(*) FROM checkout_checkout", {})
+    return CartsResult(
+        label=calls.label,
+        is_domain=calls.is_domain,
+        window_rows=window_rows,
+        due_rows=len(_fetch(DUE_SQL, params)),
+        checkouts=checkouts,
+        sweep=sweep,
+        repeat_sweep=repeat_sweep,
+        sweep_memory=sweep_memory,
+        baseline_plan=baseline_plan(now),
+    )

@@ -1,0 +1,147 @@
+"""One measurement of section 4 or 5 in one scale database, in its own process.
+
+``bench.main`` starts ``python -m django shell -c "from bench.scale_worker import main;
+main()"`` with ``DATABASE_URL`` naming the scale database, ``BENCH_SCALE_SECTION``
+("4" or "5") and ``BENCH_RESULT`` (a JSON file to write). A process per measurement
+keeps each one's peak resident size its own, and lets the domain code run on Django's
+default connection exactly as in production.
+
+``segment_calls`` and ``cart_calls`` are the only places that name what is measured:
+until the domain code of issues 5 and 6 is merged they return the reference SQL of
+``bench.segments`` / ``bench.carts``; their docstrings say what to put there instead.
+"""
+
+import dataclasses
+import json
+import os
+import sys
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management import call_command
+from django.db import connection
+from saleor.channel.models import Channel
+from saleor.plugins.manager import get_plugins_manager
+
+from saleor_crm_plugin.config import PLUGIN_ID
+
+from . import carts, scale_db, segments
+from .carts import CartCalls
+from .segments import SegmentCalls
+
+BENCH_SEGMENT_NAME = "bench: five conditions"
+
+
+def progress(message: str) -> None:
+    print(f"bench: {message}", file=sys.stderr, flush=True)
+
+
+def segment_calls(channel_id: int) -> SegmentCalls:
+    """What section 4 measures.
+
+    Wire the domain (issue 5) here after the merge: import at the top of this module
+    ``customer_segment_create``, ``customer_segment_delete``, ``segment_recompute``,
+    ``customer_segments_refresh`` (``saleor_crm_plugin.segments.actions``) and
+    ``CustomerSegment`` (``…segments.models``), and return::
+
+        SegmentCalls(
+            label="segments domain: segment_recompute / customer_segments_refresh",
+            segment_create=_segment_create_fresh,
+            recompute=lambda segment_id: segment_recompute(
+                segment_id=segment_id, reason="bench"),
+            refresh_customer=lambda user_id: customer_segments_refresh(
+                user_id=user_id, reason="bench"),
+            member_count=lambda segment_id: CustomerSegment.objects.get(
+                pk=segment_id).member_count,
+            is_domain=True,
+        )
+
+    where ``_segment_create_fresh(definition, channel_id)`` deletes every segment named
+    ``BENCH_SEGMENT_NAME`` with ``customer_segment_delete`` (a refresh evaluates all
+    segments, so earlier runs' must not pile up) and returns
+    ``customer_segment_create(name=BENCH_SEGMENT_NAME, definition=definition,
+    channel_id=channel_id).pk``.
+    """
+    return segments.reference_calls(channel_id)
+
+
+def cart_calls() -> CartCalls:
+    """What section 5 measures.
+
+    Wire the domain (issue 6) here after the merge: import
+    ``abandoned_checkouts_sweep`` (``saleor_crm_plugin.carts.detection``) and the models
+    ``AbandonedCheckout``, ``CartReminder``, ``CartRecoveryOffer``
+    (``…carts.models``), and return::
+
+        CartCalls(
+            label="carts domain: abandoned_checkouts_sweep",
+            prepare=lambda channel_id: crm_configure(channel_id, CART_RECOVERY_CONFIG),
+            reset=lambda now: tables_truncate(
+                AbandonedCheckout, CartReminder, CartRecoveryOffer),
+            sweep=lambda now: abandoned_checkouts_sweep(now=now),
+            is_domain=True,
+        )
+
+    with ``CART_RECOVERY_CONFIG = {"cart_recovery_enabled": True,
+    "storefront_checkout_url": "https://shop.example/checkout/{token}",
+    "storefront_unsubscribe_url": "https://shop.example/unsubscribe/{token}"}`` (no
+    ``smtp_host``: messages go through ``manager.notify`` only). If the offer stage
+    creates Saleor vouchers, ``reset`` must delete those too. For a steady-state figure
+    (a sweep that only looks at what changed since the previous one), ``reset`` can
+    truncate and then run ``abandoned_checkouts_sweep(now=now - timedelta(minutes=5))``.
+    """
+    return carts.reference_calls()
+
+
+def crm_configure(channel_id: int, values: dict) -> None:
+    """Activate the CRM plugin on the channel with ``values`` (Saleor's plugin manager
+    validates them, as ``pluginUpdate`` does)."""
+    channel = Channel.objects.get(pk=channel_id)
+    configuration = [{"name": name, "value": value} for name, value in values.items()]
+    manager = get_plugins_manager(allow_replica=False)
+    manager.save_plugin_configuration(
+        PLUGIN_ID, channel.slug, {"active": True, "configuration": configuration}
+    )
+
+
+def tables_truncate(*models) -> None:
+    """Empty the tables of ``models`` (untimed resets between rounds)."""
+    names = ", ".join(connection.ops.quote_name(model._meta.db_table) for model in models)
+    with connection.cursor() as cursor:
+        cursor.execute(f"TRUNCATE {names}")
+
+
+def _setting(name: str, default: int) -> int:
+    return int(os.environ.get(name, default))
+
+
+def main() -> None:
+    section = os.environ["BENCH_SCALE_SECTION"]
+    call_command("migrate", interactive=False, verbosity=0)
+    connection.ensure_connection()
+    state = scale_db.scale_state_read(connection.connection)
+    channel = Channel.objects.get(slug=settings.DEFAULT_CHANNEL_SLUG)
+    rounds = _setting("BENCH_SCALE_ROUNDS", 9)
+    warmup = _setting("BENCH_SCALE_WARMUP", 1)
+    if section == "4":
+        result = segments.run(
+            calls=segment_calls(channel.pk),
+            channel_id=channel.pk,
+            customers=state.customers,
+            rounds=rounds,
+            warmup=warmup,
+            refresh_samples=_setting("BENCH_REFRESH_SAMPLES", 200),
+            progress=progress,
+        )
+    elif section == "5":
+        result = carts.run(
+            calls=cart_calls(),
+            channel_id=channel.pk,
+            now=state.anchor,
+            rounds=_setting("BENCH_SWEEP_ROUNDS", 30),
+            warmup=warmup,
+            progress=progress,
+        )
+    else:
+        raise SystemExit(f"error: BENCH_SCALE_SECTION is 4 or 5, not {section!r}")
+    Path(os.environ["BENCH_RESULT"]).write_text(json.dumps(dataclasses.asdict(result)))
