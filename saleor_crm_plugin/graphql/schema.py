@@ -16,14 +16,15 @@ import graphene
 from graphene.types.unmountedtype import UnmountedType
 from saleor.graphql.core.schema import CoreMutations, CoreQueries
 
+from .carts.schema import CartRecoveryMutations, CartRecoveryQueries
 from .loyalty.schema import LoyaltyMutations, LoyaltyQueries, TYPE_EXTENSIONS as LOYALTY_TYPE_EXTENSIONS
 
 
-class CRMQueries(LoyaltyQueries):
+class CRMQueries(LoyaltyQueries, CartRecoveryQueries):
     pass
 
 
-class CRMMutations(LoyaltyMutations):
+class CRMMutations(LoyaltyMutations, CartRecoveryMutations):
     pass
 
 
