@@ -1,5 +1,11 @@
 """Django discovers the app's models here; each domain keeps its own module."""
 
+from .carts.models import (  # noqa: F401
+    AbandonedCheckout,
+    CartDetectionCursor,
+    CartRecoveryOffer,
+    CartReminder,
+)
 from .consent.models import MarketingConsent  # noqa: F401
 from .loyalty.models import (  # noqa: F401
     CustomerProfile,

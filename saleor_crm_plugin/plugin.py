@@ -3,15 +3,27 @@
 Saleor runs these hooks after commit, in the request thread, without catching
 exceptions (ARCHITECTURE §2). So each hook checks ``self.active``, schedules one Celery
 task with ids on commit, never raises, and returns ``previous_value`` untouched. The
-work itself (and its idempotency) lives in the domain packages.
+work itself (and its idempotency) lives in the domain packages. The one exception is
+``preprocess_order_creation``: synchronous, before the order exists, it refuses an order
+by raising Saleor's ``ValidationError`` (a cart-recovery code used by another shopper).
+``notify`` sends the CRM's own cart-reminder e-mail in place: only the cart-recovery
+sweep, itself a Celery task, emits that event.
 """
 
 import logging
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
+from saleor.checkout.error_codes import CheckoutErrorCode
 from saleor.plugins.base_plugin import BasePlugin
 
 from . import config
+from .carts.email import cart_reminder_email_send
+from .carts.exceptions import CartRecoveryError
+from .carts.messages import CART_REMINDER_EVENT
+from .carts.offers import recovery_offer_check_order
+from .carts.tasks import cart_order_created_task
 from .loyalty.accounts import record_program_start
 from .loyalty.tasks import (
     award_signup_bonus_task,
@@ -77,6 +89,27 @@ class CRMPlugin(BasePlugin):
         # it used says how many); the unused rest is released.
         if self.active:
             _enqueue(settle_order_redemptions_task, str(order.pk))
+            # Cart recovery: settle the shopper's offers, attribute the order to carts.
+            _enqueue(cart_order_created_task, str(order.pk))
+        return previous_value
+
+    def preprocess_order_creation(self, checkout_info, lines, previous_value):
+        # Synchronous, before the order exists: the one hook that may refuse it. A CRM
+        # recovery code used by another e-mail (or no longer live) stops the order with
+        # Saleor's own checkout error code, so checkoutComplete reports
+        # `voucher_code: VOUCHER_NOT_APPLICABLE` and nothing is consumed.
+        if not self.active:
+            return previous_value
+        try:
+            recovery_offer_check_order(checkout_info=checkout_info, now=timezone.now())
+        except CartRecoveryError as error:
+            raise ValidationError(
+                {
+                    error.field: ValidationError(
+                        error.message, code=CheckoutErrorCode.VOUCHER_NOT_APPLICABLE.value
+                    )
+                }
+            ) from error
         return previous_value
 
     def order_confirmed(self, order, previous_value, webhooks=None):
@@ -100,6 +133,14 @@ class CRMPlugin(BasePlugin):
 
     def order_expired(self, order, previous_value, webhooks=None):
         return self._sync_order(order, previous_value, "expired")
+
+    def notify(self, event, payload_func, previous_value):
+        # Only the cart-recovery sweep (a Celery task, never a request) emits this
+        # event; we send the e-mail there and then so an SMTP error marks the reminder
+        # failed. Without an SMTP host, apps subscribed to NOTIFY_USER send it.
+        if self.active and event == CART_REMINDER_EVENT:
+            cart_reminder_email_send(payload=payload_func(), configuration=self.configuration)
+        return previous_value
 
     def customer_created(self, customer, previous_value):
         if self.active and self.channel is not None:

@@ -5,7 +5,19 @@ import datetime
 from celery.schedules import crontab
 from django.conf import settings
 
+# Seconds between two cart-recovery sweeps (a setting so that deployments and the
+# end-to-end test can change it).
+CART_SWEEP_INTERVAL = getattr(settings, "CRM_CART_SWEEP_INTERVAL", 300)
+
 PERIODIC_TASKS = {
+    "crm-abandoned-checkouts": {
+        "task": "saleor_crm_plugin.carts.tasks.abandoned_checkouts_sweep_task",
+        "schedule": datetime.timedelta(seconds=CART_SWEEP_INTERVAL),
+    },
+    "crm-expire-recovery-offers": {
+        "task": "saleor_crm_plugin.carts.tasks.expire_recovery_offers_task",
+        "schedule": datetime.timedelta(minutes=15),
+    },
     "crm-mature-pending-points": {
         "task": "saleor_crm_plugin.loyalty.tasks.mature_pending_points_task",
         "schedule": datetime.timedelta(minutes=15),

@@ -1,5 +1,10 @@
 """Celery discovers tasks in ``<app>.tasks``; each domain keeps its own module."""
 
+from .carts.tasks import (  # noqa: F401
+    abandoned_checkouts_sweep_task,
+    cart_order_created_task,
+    expire_recovery_offers_task,
+)
 from .loyalty.tasks import (  # noqa: F401
     award_signup_bonus_task,
     daily_loyalty_task,

@@ -16,16 +16,17 @@ import graphene
 from graphene.types.unmountedtype import UnmountedType
 from saleor.graphql.core.schema import CoreMutations, CoreQueries
 
+from .carts.schema import CartRecoveryMutations, CartRecoveryQueries
 from .loyalty.schema import LoyaltyMutations, LoyaltyQueries, TYPE_EXTENSIONS as LOYALTY_TYPE_EXTENSIONS
 from .segments.schema import TYPE_EXTENSIONS as SEGMENT_TYPE_EXTENSIONS
 from .segments.schema import SegmentMutations, SegmentQueries
 
 
-class CRMQueries(LoyaltyQueries, SegmentQueries):
+class CRMQueries(LoyaltyQueries, SegmentQueries, CartRecoveryQueries):
     pass
 
 
-class CRMMutations(LoyaltyMutations, SegmentMutations):
+class CRMMutations(LoyaltyMutations, SegmentMutations, CartRecoveryMutations):
     pass
 
 

@@ -29,7 +29,9 @@ from saleor.permission.auth_filters import AuthorizationFilters
 from saleor.permission.enums import AccountPermissions
 from saleor.permission.utils import has_one_of_permissions
 
+from ...config import OFFER_FIXED
 from ...loyalty import redemption, rules
+from ..carts.checkout_offers import cart_offer_description, load_live_cart_offer
 from .dataloaders import (
     ChannelProgramByChannelIdLoader,
     LoyaltyAccountByUserAndChannelIdLoader,
@@ -208,15 +210,8 @@ def resolve_checkout_loyalty(
     return _load_quote(info, root).then(build)
 
 
-def resolve_checkout_crm_offers(
-    root: SyncWebhookControlContext[CheckoutModel], info: ResolveInfo
-):
-    checkout = root.node
-    if not checkout.user_id or not can_see_customer_points(
-        get_user_or_app_from_context(info.context), checkout.user_id
-    ):
-        return []
-    currency = checkout.currency
+def _loyalty_offers(root: SyncWebhookControlContext[CheckoutModel], info: ResolveInfo):
+    currency = root.node.currency
 
     def with_quote(loaded):
         if loaded is None:
@@ -250,6 +245,42 @@ def resolve_checkout_crm_offers(
     return _load_quote(info, root).then(with_quote)
 
 
+def _cart_recovery_offers(checkout: CheckoutModel, info: ResolveInfo):
+    currency = checkout.currency
+
+    def build(offer):
+        if offer is None:
+            return []
+        return [
+            CrmOffer(
+                kind=CrmOfferKindEnum.CART_RECOVERY,
+                code=offer.code,
+                description=cart_offer_description(offer, currency),
+                value=Price(offer.value, currency) if offer.discount_type == OFFER_FIXED else None,
+                points=None,
+                expires_at=offer.ends_at,
+            )
+        ]
+
+    return load_live_cart_offer(info.context, checkout).then(build)
+
+
+def resolve_checkout_crm_offers(
+    root: SyncWebhookControlContext[CheckoutModel], info: ResolveInfo
+):
+    # A customer's checkout shows offers to the customer (and staff who may see their
+    # points); a guest's shows the recovery offer to whoever holds the checkout token.
+    checkout = root.node
+    if checkout.user_id and not can_see_customer_points(
+        get_user_or_app_from_context(info.context), checkout.user_id
+    ):
+        return []
+    loyalty = _loyalty_offers(root, info) if checkout.user_id else Promise.resolve([])
+    return Promise.all([loyalty, _cart_recovery_offers(checkout, info)]).then(
+        lambda found: [*found[0], *found[1]]
+    )
+
+
 # (Saleor type, field name, mounted field with its resolver): see ..schema
 def checkout_type_extensions(checkout_type) -> list:
     return [
@@ -271,8 +302,9 @@ def checkout_type_extensions(checkout_type) -> list:
             BaseField(
                 NonNullList(CrmOffer),
                 required=True,
-                description="Offers this shopper can use now (none for a checkout "
-                "without a customer).",
+                description="Offers this shopper can use now: loyalty points (a "
+                "customer's checkout) and the live cart-recovery code (any checkout whose "
+                "shopper got one in this channel).",
                 resolver=resolve_checkout_crm_offers,
                 doc_category=DOC_CATEGORY_LOYALTY,
             ),

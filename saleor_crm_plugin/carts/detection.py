@@ -1,0 +1,223 @@
+"""Finding abandoned checkouts and driving their reminder stages (the periodic sweep).
+
+A checkout is *abandoned* when it has lines, an e-mail (its own or its customer's), no
+completion under way and has not changed for the first stage's delay. "Under way"
+follows Saleor's own lock: ``completing_started_at`` set less than
+``CHECKOUT_COMPLETION_LOCK_TIME`` ago (a completion that crashed leaves the field set
+for good; Saleor then treats the checkout as unlocked, and so do we).
+
+Saleor keeps ``Checkout.last_change`` indexed, so detection is one ``INSERT … SELECT``
+per batch (keyset-paginated on ``(last_change, token)``) over a window of
+``last_change`` values: the rows never travel through Python, memory stays constant,
+and a checkout already tracked (token unique) is skipped by the index. The window is
+incremental: it starts where the channel's previous sweep stopped
+(``CartDetectionCursor``, less ``CURSOR_OVERLAP`` for transactions that committed after
+it looked) and ends at ``now - first delay``; never older than the last stage's delay
+(nothing is left to send past it). A sweep therefore reads the checkouts that became
+due since the previous sweep, not all the due ones again. A checkout changed later
+moves forward in ``last_change`` and so into a later window. The CRM only reads
+Saleor's checkout tables.
+
+Then, per channel, at most ``cart_messages_per_run`` due rows (``next_stage_at`` past,
+oldest first) are advanced one by one (``stages.abandoned_checkout_advance``); each
+claims its stage before sending, so a replayed or concurrent sweep sends nothing
+twice. A send that raises stops the channel's batch: the rest waits for the next
+sweep rather than failing the same way.
+"""
+
+import dataclasses
+import datetime
+import logging
+
+from django.conf import settings
+from django.db import connection
+from saleor.account.models import User
+from saleor.checkout.models import Checkout, CheckoutLine
+from saleor.plugins.manager import get_plugins_manager
+from saleor.plugins.models import PluginConfiguration
+
+from ..config import PLUGIN_ID, ChannelConfig, load_channel_program
+from .models import AbandonedCheckout, AbandonedStatus, CartDetectionCursor, ReminderStatus
+from .stages import abandoned_checkout_advance
+
+logger = logging.getLogger(__name__)
+
+# At most this many detection batches per channel and sweep; the rest is found next time.
+MAX_DETECTION_BATCHES = 50
+# Each sweep looks again this far behind where the previous one stopped.
+CURSOR_OVERLAP = datetime.timedelta(minutes=10)
+
+
+@dataclasses.dataclass
+class SweepResult:
+    detected: int = 0
+    sent: int = 0
+    skipped: int = 0
+    failed: int = 0
+    untouched: int = 0
+
+    def add(self, other: "SweepResult") -> None:
+        for field in dataclasses.fields(self):
+            setattr(self, field.name, getattr(self, field.name) + getattr(other, field.name))
+
+
+def cart_recovery_channels() -> list[tuple[int, ChannelConfig]]:
+    """(channel id, configuration) of channels where cart recovery is on."""
+    channel_ids = (
+        PluginConfiguration.objects.filter(identifier=PLUGIN_ID, active=True, channel__isnull=False)
+        .order_by("channel_id")
+        .values_list("channel_id", flat=True)
+    )
+    channels = []
+    for channel_id in channel_ids:
+        program = load_channel_program(channel_id)
+        if program.active and program.config.cart_recovery_enabled:
+            channels.append((channel_id, program.config))
+    return channels
+
+
+def abandoned_checkouts_sweep(*, now: datetime.datetime, batch_size: int = 1000) -> SweepResult:
+    """Detect new abandoned checkouts and advance due stages in every enabled channel."""
+    result = SweepResult()
+    manager = None
+    for channel_id, config in cart_recovery_channels():
+        result.detected += abandoned_checkouts_detect(
+            channel_id=channel_id, config=config, now=now, batch_size=batch_size
+        )
+        due_ids = due_abandoned_ids(
+            channel_id=channel_id, now=now, limit=config.cart_messages_per_run
+        )
+        manager = manager or get_plugins_manager(allow_replica=False)
+        result.add(_advance_all(due_ids, now=now, manager=manager))
+    return result
+
+
+def _advance_all(due_ids: list[int], *, now, manager) -> SweepResult:
+    result = SweepResult()
+    for position, abandoned_id in enumerate(due_ids):
+        try:
+            reminder = abandoned_checkout_advance(
+                abandoned_id=abandoned_id, now=now, manager=manager
+            )
+        except Exception:
+            # The reminder is recorded as failed (never retried: it may have left).
+            logger.exception("saleor-crm: cart reminder for %s failed", abandoned_id)
+            result.failed += 1
+            result.untouched += len(due_ids) - position - 1
+            break
+        if reminder is None:
+            continue
+        if reminder.status == ReminderStatus.SENT:
+            result.sent += 1
+        elif reminder.status == ReminderStatus.SKIPPED:
+            result.skipped += 1
+    return result
+
+
+def due_abandoned_ids(*, channel_id: int, now: datetime.datetime, limit: int) -> list[int]:
+    return list(
+        AbandonedCheckout.objects.filter(
+            channel_id=channel_id, status=AbandonedStatus.OPEN, next_stage_at__lte=now
+        )
+        .order_by("next_stage_at", "pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
+_DETECT_SQL = """
+INSERT INTO {abandoned} (
+    token, channel_id, user_id, email, currency, total_gross_amount, lines_count,
+    last_change_seen, detected_at, stage, next_stage_at, status, variant, created_at
+)
+SELECT c.token, c.channel_id, c.user_id,
+       lower(trim(coalesce(nullif(trim(c.email), ''), u.email))),
+       c.currency, c.total_gross_amount,
+       (SELECT count(*) FROM {line} l WHERE l.checkout_id = c.token),
+       c.last_change, %(now)s, 0, c.last_change + %(first_delay)s, %(open)s, '', %(now)s
+FROM {checkout} c
+LEFT JOIN {user} u ON u.id = c.user_id
+WHERE c.last_change > %(after)s
+  AND c.last_change <= %(until)s
+  AND (c.last_change, c.token) > (%(cursor_change)s, %(cursor_token)s::uuid)
+  AND c.channel_id = %(channel_id)s
+  AND (c.completing_started_at IS NULL OR c.completing_started_at <= %(lock_expired)s)
+  AND (nullif(trim(c.email), '') IS NOT NULL OR c.user_id IS NOT NULL)
+  AND coalesce(nullif(trim(c.email), ''), u.email) IS NOT NULL
+  AND c.total_gross_amount >= %(min_total)s
+  AND EXISTS (SELECT 1 FROM {line} l WHERE l.checkout_id = c.token)
+  AND NOT EXISTS (SELECT 1 FROM {abandoned} a WHERE a.token = c.token)
+ORDER BY c.last_change, c.token
+LIMIT %(limit)s
+ON CONFLICT (token) DO NOTHING
+RETURNING last_change_seen, token
+"""
+
+
+def abandoned_checkouts_detect(
+    *, channel_id: int, config: ChannelConfig, now: datetime.datetime, batch_size: int
+) -> int:
+    """Insert the channel's newly abandoned checkouts; return how many."""
+    stages = config.cart_recovery_stages
+    if not stages:
+        return 0
+    first_delay = datetime.timedelta(seconds=stages[0].delay_seconds)
+    until = now - first_delay
+    # Past the last stage's delay there is nothing left to send.
+    after = now - datetime.timedelta(seconds=stages[-1].delay_seconds)
+    scanned_until = (
+        CartDetectionCursor.objects.filter(channel_id=channel_id)
+        .values_list("scanned_until", flat=True)
+        .first()
+    )
+    if scanned_until is not None:
+        after = max(after, scanned_until - CURSOR_OVERLAP)
+    if until <= after:
+        return 0
+    sql = _DETECT_SQL.format(
+        abandoned=AbandonedCheckout._meta.db_table,
+        checkout=Checkout._meta.db_table,
+        line=CheckoutLine._meta.db_table,
+        user=User._meta.db_table,
+    )
+    params = {
+        "now": now,
+        "first_delay": first_delay,
+        "open": AbandonedStatus.OPEN,
+        "after": after,
+        "until": until,
+        "cursor_change": datetime.datetime.min.replace(tzinfo=datetime.UTC),
+        "cursor_token": "00000000-0000-0000-0000-000000000000",
+        "channel_id": channel_id,
+        "lock_expired": now - datetime.timedelta(seconds=settings.CHECKOUT_COMPLETION_LOCK_TIME),
+        "min_total": config.cart_min_total,
+        "limit": batch_size,
+    }
+    detected = 0
+    reached = until
+    for _batch in range(MAX_DETECTION_BATCHES):
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        detected += len(rows)
+        if len(rows) < batch_size:
+            break
+        params["cursor_change"], params["cursor_token"] = max(rows)
+        reached = params["cursor_change"]
+    _cursor_advance(channel_id=channel_id, scanned_until=reached)
+    return detected
+
+
+_CURSOR_SQL = """
+INSERT INTO {table} (channel_id, scanned_until) VALUES (%(channel_id)s, %(scanned_until)s)
+ON CONFLICT (channel_id)
+DO UPDATE SET scanned_until = GREATEST({table}.scanned_until, EXCLUDED.scanned_until)
+"""
+
+
+def _cursor_advance(*, channel_id: int, scanned_until: datetime.datetime) -> None:
+    """Move the channel's cursor forward (never back: sweeps may overlap)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _CURSOR_SQL.format(table=CartDetectionCursor._meta.db_table),
+            {"channel_id": channel_id, "scanned_until": scanned_until},
+        )

@@ -1,0 +1,276 @@
+"""The one-time recovery offer: a Saleor voucher code bound to the shopper's e-mail.
+
+The discount itself is Saleor's (ARCHITECTURE §4): ``recovery_offer_issue`` creates a
+voucher with one code, ``single_use`` and a usage limit of 1, an end date
+``valid_seconds`` ahead (well before Saleor deletes the checkout), listed in the
+abandoned checkout's channel with the value in its currency. Its scope is either the
+products in the cart (a ``SPECIFIC_PRODUCT`` voucher on the checkout's products; a fixed
+value then comes off each unit, Saleor's rule), the whole order, or free shipping (a
+100 % shipping voucher). The shopper's normalised e-mail is kept in the voucher's
+private metadata (``saleor_crm.bound_email``) and on our ``CartRecoveryOffer`` row.
+
+Binding is enforced where Saleor lets a plugin refuse an order:
+``recovery_offer_check_order`` runs in ``preprocess_order_creation`` and raises
+``CartRecoveryError`` (``VOUCHER_NOT_ALLOWED``) when the checkout carries the code of an
+offer bound to another e-mail or no longer live. Saleor's payment flow has already
+counted the code as used at that point and does not give it back on a
+``ValidationError`` (it does for tax errors); the check gives it back itself before
+refusing, so a refused order consumes nothing in either flow. The shopper's e-mail is
+the account's (what Saleor counts voucher use by) or the checkout's (what detection
+records). A guest's e-mail is what they type: the binding stops a forwarded or leaked
+code from serving another shopper, it is not authentication.
+
+One live offer per shopper: the database keeps ``email`` unique among live offers; a
+second issue returns the live one, a concurrent issue loses the insert and returns the
+winner (its own voucher is rolled back with it). ``recovery_offers_settle`` runs when
+an order exists: the offer it used becomes ``used``; the shopper's other live offers
+are revoked and their codes deactivated (they bought otherwise).
+``recovery_offers_expire`` marks offers past their end date expired.
+"""
+
+import datetime
+import secrets
+import uuid
+
+from django.db import IntegrityError, transaction
+from saleor.checkout.models import CheckoutLine
+from saleor.discount import DiscountValueType, VoucherType
+from saleor.discount.models import Voucher, VoucherChannelListing, VoucherCode
+from saleor.discount.utils.voucher import (
+    get_customer_email_for_voucher_usage,
+    release_voucher_code_usage,
+)
+from saleor.order.models import Order
+
+from ..config import OFFER_FREE_SHIPPING, OFFER_PERCENTAGE, OFFER_SCOPE_ITEMS, OfferSpec
+from ..consent.actions import normalize_email
+from .error_codes import CartRecoveryErrorCode
+from .exceptions import CartRecoveryError
+from .models import AbandonedCheckout, CartRecoveryOffer, OfferStatus
+
+BOUND_EMAIL_KEY = "saleor_crm.bound_email"
+OFFER_VOUCHER_NAME = "CRM cart recovery offer"
+CODE_PREFIX = "CART-"
+# Unambiguous characters for codes a shopper may type.
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 10
+
+REVOKED_PURCHASED_OTHERWISE = "purchased_otherwise"
+
+
+def offer_code_generate() -> str:
+    return CODE_PREFIX + "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def live_offer_for(*, email: str) -> CartRecoveryOffer | None:
+    return CartRecoveryOffer.objects.filter(
+        email=normalize_email(email), status=OfferStatus.LIVE
+    ).first()
+
+
+def _voucher_shape(discount_type: str, scope: str) -> tuple[str, str]:
+    """(Saleor voucher type, value type) for an offer spec."""
+    if discount_type == OFFER_FREE_SHIPPING:
+        return VoucherType.SHIPPING, DiscountValueType.PERCENTAGE
+    value_type = (
+        DiscountValueType.PERCENTAGE
+        if discount_type == OFFER_PERCENTAGE
+        else DiscountValueType.FIXED
+    )
+    if scope == OFFER_SCOPE_ITEMS:
+        return VoucherType.SPECIFIC_PRODUCT, value_type
+    return VoucherType.ENTIRE_ORDER, value_type
+
+
+def _cart_product_ids(token: uuid.UUID) -> list[int]:
+    return list(
+        CheckoutLine.objects.filter(checkout_id=token)
+        .values_list("variant__product_id", flat=True)
+        .distinct()
+        .order_by()
+    )
+
+
+def _offer_create(
+    *, abandoned: AbandonedCheckout, spec: OfferSpec, product_ids: list[int], now: datetime.datetime
+) -> CartRecoveryOffer:
+    voucher_type, value_type = _voucher_shape(spec.discount_type, spec.scope)
+    value = 100 if spec.discount_type == OFFER_FREE_SHIPPING else spec.value
+    ends_at = now + datetime.timedelta(seconds=spec.valid_seconds)
+    voucher = Voucher(
+        type=voucher_type,
+        name=OFFER_VOUCHER_NAME,
+        usage_limit=1,
+        single_use=True,
+        start_date=now,
+        end_date=ends_at,
+        discount_value_type=value_type,
+    )
+    voucher.store_value_in_private_metadata({BOUND_EMAIL_KEY: abandoned.email})
+    voucher.save()
+    VoucherChannelListing.objects.create(
+        voucher=voucher,
+        channel_id=abandoned.channel_id,
+        discount_value=value,
+        currency=abandoned.currency,
+    )
+    if voucher_type == VoucherType.SPECIFIC_PRODUCT:
+        voucher.products.add(*product_ids)
+    code = offer_code_generate()
+    VoucherCode.objects.create(voucher=voucher, code=code)
+    return CartRecoveryOffer.objects.create(
+        abandoned=abandoned,
+        email=abandoned.email,
+        voucher=voucher,
+        code=code,
+        discount_type=spec.discount_type,
+        value=value,
+        scope=spec.scope,
+        status=OfferStatus.LIVE,
+        ends_at=ends_at,
+    )
+
+
+def _in_channel(offer: CartRecoveryOffer, abandoned: AbandonedCheckout) -> CartRecoveryOffer | None:
+    if offer.abandoned_id == abandoned.pk:
+        return offer
+    same_channel = AbandonedCheckout.objects.filter(
+        pk=offer.abandoned_id, channel_id=abandoned.channel_id
+    ).exists()
+    return offer if same_channel else None
+
+
+def recovery_offer_issue(
+    *, abandoned: AbandonedCheckout, spec: OfferSpec, now: datetime.datetime
+) -> CartRecoveryOffer | None:
+    """The shopper's live offer: the existing one, or a new voucher code per ``spec``.
+
+    None when the shopper's live offer belongs to another channel (its code does not
+    work in this one, and one shopper has one live offer): the stage goes out without
+    an offer. Raises ``CartRecoveryError`` (NOT_FOUND) when an offer on the cart's items
+    is asked for and the checkout is gone or empty.
+    """
+    email = normalize_email(abandoned.email)
+    recovery_offers_expire(now=now, email=email)
+    existing = live_offer_for(email=email)
+    if existing is not None:
+        return _in_channel(existing, abandoned)
+    product_ids: list[int] = []
+    if spec.scope == OFFER_SCOPE_ITEMS and spec.discount_type != OFFER_FREE_SHIPPING:
+        product_ids = _cart_product_ids(abandoned.token)
+        if not product_ids:
+            raise CartRecoveryError(
+                "The checkout is gone or empty: no items to offer a discount on.",
+                code=CartRecoveryErrorCode.NOT_FOUND,
+                field="token",
+            )
+    try:
+        with transaction.atomic():
+            return _offer_create(abandoned=abandoned, spec=spec, product_ids=product_ids, now=now)
+    except IntegrityError:
+        # Another worker issued this shopper's offer first; ours is rolled back.
+        winner = live_offer_for(email=email)
+        if winner is None:
+            raise
+        return _in_channel(winner, abandoned)
+
+
+def _release_saleor_usage(checkout_info, email: str | None) -> None:
+    """Give back the code's use that Saleor's payment flow counted before the hook."""
+    checkout = checkout_info.checkout
+    if not checkout.is_voucher_usage_increased:
+        return
+    release_voucher_code_usage(checkout_info.voucher_code, checkout_info.voucher, email)
+    checkout.is_voucher_usage_increased = False
+    checkout.save(update_fields=["is_voucher_usage_increased"])
+
+
+def recovery_offer_check_order(*, checkout_info, now: datetime.datetime) -> None:
+    """Refuse an order carrying a CRM offer code of someone else or no longer live.
+
+    Codes that are not CRM offers are Saleor's business and pass untouched.
+    """
+    code = checkout_info.checkout.voucher_code
+    if not code:
+        return
+    offer = CartRecoveryOffer.objects.filter(code=code).first()
+    if offer is None:
+        return
+    # Saleor counts voucher use by the account's e-mail, detection records the
+    # checkout's: either is the shopper's.
+    customer_email = get_customer_email_for_voucher_usage(checkout_info)
+    shopper_emails = {
+        normalize_email(customer_email),
+        normalize_email(checkout_info.checkout.email),
+    }
+    if offer.status != OfferStatus.LIVE or offer.ends_at <= now:
+        message = "This offer code is no longer valid."
+    elif offer.email not in shopper_emails:
+        message = "This offer code belongs to another e-mail address."
+    else:
+        return
+    _release_saleor_usage(checkout_info, customer_email)
+    raise CartRecoveryError(
+        message, code=CartRecoveryErrorCode.VOUCHER_NOT_ALLOWED, field="voucher_code"
+    )
+
+
+def _codes_deactivate(offers) -> None:
+    voucher_ids = [offer.voucher_id for offer in offers if offer.voucher_id]
+    if voucher_ids:
+        VoucherCode.objects.filter(voucher_id__in=voucher_ids).update(is_active=False)
+
+
+def order_customer_email(order: Order) -> str:
+    if order.user_email:
+        return normalize_email(order.user_email)
+    return normalize_email(order.user.email) if order.user_id else ""
+
+
+def recovery_offers_settle(*, order_id: str) -> None:
+    """An order exists: mark the offer it used, revoke the shopper's other live offers.
+
+    Safe to run twice: a used offer stays used, revoked ones are no longer live, and
+    offers made after the order are left alone.
+    """
+    order = Order.objects.filter(pk=order_id).select_related("user").first()
+    if order is None:
+        return
+    with transaction.atomic():
+        if order.voucher_code:
+            CartRecoveryOffer.objects.filter(
+                code=order.voucher_code, used_order_id__isnull=True
+            ).update(status=OfferStatus.USED, used_order_id=order.pk)
+        email = order_customer_email(order)
+        if not email:
+            return
+        # Offers made after the order (a later cart) stay: a replay revokes nothing new.
+        others = list(
+            CartRecoveryOffer.objects.select_for_update().filter(
+                email=email, status=OfferStatus.LIVE, created_at__lte=order.created_at
+            )
+        )
+        if not others:
+            return
+        CartRecoveryOffer.objects.filter(pk__in=[offer.pk for offer in others]).update(
+            status=OfferStatus.REVOKED, revoked_reason=REVOKED_PURCHASED_OTHERWISE
+        )
+        _codes_deactivate(others)
+
+
+def recovery_offers_expire(*, now: datetime.datetime, email: str | None = None) -> int:
+    """Live offers past their end date become expired (their codes deactivated)."""
+    with transaction.atomic():
+        stale = CartRecoveryOffer.objects.select_for_update().filter(
+            status=OfferStatus.LIVE, ends_at__lte=now
+        )
+        if email is not None:
+            stale = stale.filter(email=email)
+        stale = list(stale)
+        if not stale:
+            return 0
+        CartRecoveryOffer.objects.filter(pk__in=[offer.pk for offer in stale]).update(
+            status=OfferStatus.EXPIRED
+        )
+        _codes_deactivate(stale)
+        return len(stale)

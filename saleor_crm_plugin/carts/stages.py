@@ -1,0 +1,283 @@
+"""One step of an abandoned checkout's reminder sequence, safe to replay.
+
+``abandoned_checkout_advance`` handles one due row in two transactions:
+
+1. Under the row's lock (``SKIP LOCKED``: a concurrent sweep leaves it alone) it
+   re-reads Saleor's checkout and decides:
+
+   * gone → the order that completed it (if any) is attributed, else ``expired``;
+   * changed since last seen (``last_change`` moved: the shopper came back) → the
+     snapshot is refreshed and the clock restarts: the next stage is due its delay
+     after the new last change. Stages already claimed are never repeated;
+   * no longer abandoned (emptied, lost its e-mail) → ``expired``; completion under
+     way (Saleor's checkout lock) → looked at again later;
+   * otherwise the *latest* stage whose delay has passed is claimed (a sweep that fell
+     behind jumps to it instead of sending the earlier ones in a burst): a
+     ``CartReminder`` row is inserted — unique per checkout and stage — as ``claimed``,
+     or directly ``skipped`` with its suppression reason. The row's stage and next due
+     time move on in the same transaction. After the last stage the row stays open
+     (``CLOSE_AFTER``) so that a late order still counts as recovered, then expires.
+
+2. After that commit, a claimed stage is sent: the offer is issued for an offer stage
+   (CARTB's ``offers.recovery_offer_issue``; an A/B variant may replace the configured
+   offer), the payload is built and handed to ``manager.notify("crm_cart_reminder")``,
+   which our plugin's ``notify`` (SMTP) and apps subscribed to NOTIFY_USER receive.
+   Success marks the reminder ``sent``; an exception marks it ``failed`` and is raised
+   again (the sweep stops that channel's batch). A claimed reminder is never sent again,
+   whatever happens after the claim: at most once, never twice.
+"""
+
+import datetime
+import logging
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from saleor.checkout.models import Checkout
+from saleor.plugins.manager import get_plugins_manager
+
+from ..config import CART_STAGE_OFFER, CartStage, ChannelConfig, OfferSpec, load_channel_program
+from ..consent.actions import normalize_email
+from . import attribution, experiments, offers
+from .error_codes import CartRecoveryErrorCode
+from .exceptions import CartRecoveryError
+from .messages import CART_REMINDER_EVENT, cart_message_payload
+from .models import (
+    AbandonedCheckout,
+    AbandonedStatus,
+    CartRecoveryOffer,
+    CartReminder,
+    ReminderStatus,
+    SkipReason,
+)
+from .suppression import CLOSING_STATUS, checkout_order_id, reminder_skip_reason
+
+logger = logging.getLogger(__name__)
+
+# After its last stage an abandoned checkout stays open this long, then expires.
+CLOSE_AFTER = datetime.timedelta(days=7)
+# A checkout whose completion has started is looked at again after this.
+COMPLETING_RECHECK = datetime.timedelta(hours=1)
+
+
+def due_stage(
+    config: ChannelConfig, *, after_stage: int, last_change: datetime.datetime, now
+) -> CartStage | None:
+    """The latest stage after ``after_stage`` whose delay from ``last_change`` has passed."""
+    due = None
+    for stage in config.cart_recovery_stages:
+        if stage.number > after_stage and last_change + _delay(stage) <= now:
+            due = stage
+    return due
+
+
+def completion_under_way(checkout: Checkout, *, now: datetime.datetime) -> bool:
+    """Saleor's checkout lock (``Checkout.is_checkout_locked``), at ``now``."""
+    lock = datetime.timedelta(seconds=settings.CHECKOUT_COMPLETION_LOCK_TIME)
+    started = checkout.completing_started_at
+    return started is not None and started > now - lock
+
+
+def next_stage_at(
+    config: ChannelConfig, *, after_stage: int, last_change: datetime.datetime
+) -> datetime.datetime:
+    for stage in config.cart_recovery_stages:
+        if stage.number > after_stage:
+            return last_change + _delay(stage)
+    last = config.cart_recovery_stages[-1] if config.cart_recovery_stages else None
+    return last_change + (_delay(last) if last else datetime.timedelta(0)) + CLOSE_AFTER
+
+
+def _delay(stage: CartStage) -> datetime.timedelta:
+    return datetime.timedelta(seconds=stage.delay_seconds)
+
+
+def abandoned_checkout_advance(
+    *, abandoned_id: int, now: datetime.datetime, manager=None
+) -> CartReminder | None:
+    """Claim and send the due stage of one abandoned checkout; None when nothing was due."""
+    claim = _claim_due_stage(abandoned_id=abandoned_id, now=now)
+    if claim is None:
+        return None
+    abandoned, checkout, stage, config, reminder = claim
+    if reminder.status != ReminderStatus.CLAIMED:
+        return reminder
+    return _send(
+        abandoned=abandoned,
+        checkout=checkout,
+        stage=stage,
+        config=config,
+        reminder=reminder,
+        now=now,
+        manager=manager or get_plugins_manager(allow_replica=False),
+    )
+
+
+def _claim_due_stage(*, abandoned_id: int, now):
+    with transaction.atomic():
+        abandoned = (
+            AbandonedCheckout.objects.select_for_update(skip_locked=True)
+            .filter(pk=abandoned_id, status=AbandonedStatus.OPEN, next_stage_at__lte=now)
+            .first()
+        )
+        if abandoned is None:
+            return None
+        program = load_channel_program(abandoned.channel_id)
+        config = program.config
+        if not (program.active and config.cart_recovery_enabled):
+            return None
+        checkout = Checkout.objects.filter(token=abandoned.token).select_related("user").first()
+        if checkout is None:
+            _close_gone(abandoned, now=now)
+            return None
+        if checkout.last_change > abandoned.last_change_seen:
+            _restart(abandoned, checkout, config=config)
+        email = normalize_email(checkout.get_customer_email())
+        if not email or not checkout.lines.exists():
+            _close(abandoned, status=AbandonedStatus.EXPIRED, now=now)
+            return None
+        if completion_under_way(checkout, now=now):
+            abandoned.next_stage_at = now + COMPLETING_RECHECK
+            abandoned.save(update_fields=["next_stage_at"])
+            return None
+        stage = due_stage(
+            config, after_stage=abandoned.stage, last_change=checkout.last_change, now=now
+        )
+        if stage is None:
+            if abandoned.stage >= len(config.cart_recovery_stages):
+                _close(abandoned, status=AbandonedStatus.EXPIRED, now=now)
+            else:  # the shopper came back, or the stages were reconfigured
+                abandoned.next_stage_at = next_stage_at(
+                    config, after_stage=abandoned.stage, last_change=checkout.last_change
+                )
+                abandoned.save(update_fields=_SNAPSHOT_FIELDS)
+            return None
+        _assign_variant(abandoned, config=config)
+        reason = reminder_skip_reason(abandoned=abandoned, config=config, now=now)
+        try:
+            with transaction.atomic():
+                reminder = CartReminder.objects.create(
+                    abandoned=abandoned,
+                    stage=stage.number,
+                    email=abandoned.email,
+                    kind=stage.kind,
+                    status=ReminderStatus.SKIPPED if reason else ReminderStatus.CLAIMED,
+                    skip_reason=reason or "",
+                    claimed_at=now,
+                )
+        except IntegrityError:
+            return None  # claimed before (a replay): never again
+        abandoned.stage = stage.number
+        abandoned.next_stage_at = next_stage_at(
+            config, after_stage=stage.number, last_change=checkout.last_change
+        )
+        abandoned.save(update_fields=[*_SNAPSHOT_FIELDS, "stage", "variant"])
+        if reason == SkipReason.CHECKOUT_COMPLETED:
+            order_id = checkout_order_id(token=abandoned.token)
+            attribution.abandoned_checkout_attribute(order_id=order_id)
+        elif reason and CLOSING_STATUS[reason]:
+            _close(abandoned, status=CLOSING_STATUS[reason], now=now)
+    return abandoned, checkout, stage, config, reminder
+
+
+_SNAPSHOT_FIELDS = [
+    "user",
+    "email",
+    "currency",
+    "total_gross_amount",
+    "lines_count",
+    "last_change_seen",
+    "next_stage_at",
+]
+
+
+def _restart(abandoned: AbandonedCheckout, checkout: Checkout, *, config: ChannelConfig) -> None:
+    """The shopper came back: refresh the snapshot; the next stage waits its full delay."""
+    abandoned.user_id = checkout.user_id
+    abandoned.email = normalize_email(checkout.get_customer_email()) or abandoned.email
+    abandoned.currency = checkout.currency
+    abandoned.total_gross_amount = checkout.total_gross_amount
+    abandoned.lines_count = checkout.lines.count()
+    abandoned.last_change_seen = checkout.last_change
+    abandoned.next_stage_at = next_stage_at(
+        config, after_stage=abandoned.stage, last_change=checkout.last_change
+    )
+
+
+def _assign_variant(abandoned: AbandonedCheckout, *, config: ChannelConfig) -> None:
+    if config.cart_experiment and not abandoned.variant:
+        variant = experiments.variant_for(
+            email=abandoned.email, channel_id=abandoned.channel_id, variants=config.cart_experiment
+        )
+        abandoned.variant = variant.name if variant else ""
+
+
+def _offer_spec(abandoned: AbandonedCheckout, *, config: ChannelConfig) -> OfferSpec | None:
+    if config.cart_experiment:
+        for variant in config.cart_experiment:
+            if variant.name == abandoned.variant:
+                return variant.offer
+        return None
+    return config.cart_offer
+
+
+def _close(abandoned: AbandonedCheckout, *, status: str, now) -> None:
+    abandoned.status = status
+    abandoned.closed_at = now
+    abandoned.next_stage_at = None
+    abandoned.save(update_fields=["status", "closed_at", "next_stage_at"])
+
+
+def _close_gone(abandoned: AbandonedCheckout, *, now) -> None:
+    """The checkout no longer exists: completed (attribute its order) or deleted."""
+    order_id = checkout_order_id(token=abandoned.token)
+    if order_id:
+        attribution.abandoned_checkout_attribute(order_id=order_id)
+        abandoned.refresh_from_db(fields=["status"])
+    if abandoned.status == AbandonedStatus.OPEN:
+        _close(abandoned, status=AbandonedStatus.EXPIRED, now=now)
+
+
+def _send(*, abandoned, checkout, stage, config, reminder, now, manager) -> CartReminder:
+    try:
+        offer = _issue_offer(abandoned, stage=stage, config=config, now=now)
+        payload = cart_message_payload(
+            abandoned=abandoned,
+            checkout=checkout,
+            stage=stage,
+            offer=offer,
+            config=config,
+            reminder=reminder,
+        )
+        manager.notify(
+            CART_REMINDER_EVENT, lambda: payload, channel_slug=abandoned.channel.slug
+        )
+    except _CheckoutGone:
+        reminder.status, reminder.skip_reason = ReminderStatus.SKIPPED, SkipReason.CHECKOUT_GONE
+        reminder.save(update_fields=["status", "skip_reason"])
+        return reminder
+    except Exception as error:
+        reminder.status = ReminderStatus.FAILED
+        reminder.skip_reason = type(error).__name__[:32]
+        reminder.save(update_fields=["status", "skip_reason"])
+        raise
+    reminder.status, reminder.sent_at = ReminderStatus.SENT, now
+    reminder.save(update_fields=["status", "sent_at"])
+    return reminder
+
+
+class _CheckoutGone(Exception):
+    pass
+
+
+def _issue_offer(abandoned, *, stage: CartStage, config, now) -> CartRecoveryOffer | None:
+    if stage.kind != CART_STAGE_OFFER:
+        return None
+    spec = _offer_spec(abandoned, config=config)
+    if spec is None:
+        return None
+    try:
+        return offers.recovery_offer_issue(abandoned=abandoned, spec=spec, now=now)
+    except CartRecoveryError as error:
+        if error.code == CartRecoveryErrorCode.NOT_FOUND:
+            raise _CheckoutGone() from error
+        raise

@@ -1,0 +1,175 @@
+"""Sending: transport failures never cause a second send; apps can take the event over."""
+
+import datetime
+import http.server
+import json
+import threading
+
+import pytest
+from freezegun import freeze_time
+from saleor.webhook.event_types import WebhookEventAsyncType
+from saleor.webhook.models import Webhook
+
+from saleor_crm_plugin.carts.models import CartRecoveryOffer, CartReminder, ReminderStatus
+from tests.fixtures.carts import sweep
+
+START = datetime.datetime(2026, 3, 2, 10, 0, tzinfo=datetime.UTC)
+EMAILS = [f"shopper{number}@example.com" for number in range(4)]
+
+
+def at(hours: float) -> datetime.datetime:
+    return START + datetime.timedelta(hours=hours)
+
+
+def reminders_by_status():
+    rows = CartReminder.objects.values_list("status", "email")
+    result = {}
+    for status, email in rows:
+        result.setdefault(status, set()).add(email)
+    return result
+
+
+def test_smtp_refusing_mid_batch_resends_nothing_twice(
+    cart_recovery, shopper_checkout, smtp_server
+):
+    # given: four carts due; the server refuses everything after two messages
+    with freeze_time(START) as frozen:
+        for email in EMAILS:
+            shopper_checkout(cart_recovery, email=email)
+        smtp_server.refuse_after(2)
+        frozen.move_to(at(1.1))
+
+        # when: the batch breaks at the refusal, then the server recovers
+        broken = sweep()
+        smtp_server.refuse_after(None)
+        frozen.move_to(at(1.2))
+        resumed = sweep()
+        replays = [sweep(), sweep()]
+
+    # then
+    assert (broken.sent, broken.failed, broken.untouched) == (2, 1, 1)
+    assert (resumed.sent, resumed.failed) == (1, 0)
+    assert [(replay.sent, replay.failed) for replay in replays] == [(0, 0), (0, 0)]
+    statuses = reminders_by_status()
+    assert len(statuses[ReminderStatus.SENT]) == 3
+    assert len(statuses[ReminderStatus.FAILED]) == 1
+    received = [message["to"][0] for message in smtp_server.messages]
+    assert sorted(received) == sorted(statuses[ReminderStatus.SENT])
+    assert len(set(received)) == len(received) == 3
+    failed = CartReminder.objects.get(status=ReminderStatus.FAILED)
+    assert failed.skip_reason == "SMTPDataError"
+    assert failed.sent_at is None
+
+
+def test_message_that_arrived_but_was_reported_failed_is_never_sent_again(
+    cart_recovery, shopper_checkout, smtp_server
+):
+    # given: the server keeps the message but answers with an error (a lost reply)
+    with freeze_time(START) as frozen:
+        shopper_checkout(cart_recovery)
+        smtp_server.fail_after_receiving(True)
+        frozen.move_to(at(1.1))
+        failed = sweep()
+        smtp_server.fail_after_receiving(False)
+
+        # when
+        replays = [sweep(), sweep()]
+        frozen.move_to(at(24.1))
+        next_stage = sweep()
+
+    # then
+    assert failed.failed == 1
+    assert [replay.sent for replay in replays] == [0, 0]
+    assert next_stage.sent == 1
+    assert [message["subject"] for message in smtp_server.messages] == [
+        "You left something in your cart",
+        "Your cart is waiting, with 10 % off your items",
+    ]
+    assert list(CartReminder.objects.order_by("stage").values_list("stage", "status")) == [
+        (1, ReminderStatus.FAILED),
+        (2, ReminderStatus.SENT),
+    ]
+
+
+class _Receiver(http.server.BaseHTTPRequestHandler):
+    received: list
+
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        self.server.received.append({"path": self.path, "body": json.loads(body)})
+        self.send_response(200)
+        self.end_headers()
+        self.wfile.write(b"{}")
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def app_endpoint():
+    """An app's webhook endpoint: an HTTP server on loopback that keeps what it gets."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Receiver)
+    server.received = []
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+def test_app_subscribed_to_notify_user_receives_the_reminder_event(
+    cart_recovery,
+    shopper_checkout,
+    smtp_server,
+    settings,
+    app,
+    app_endpoint,
+    permission_manage_users,
+):
+    # given: no SMTP in the CRM; an e-mail app subscribed to NOTIFY_USER (which Saleor
+    # delivers to apps with MANAGE_USERS)
+    settings.PLUGINS = [
+        "saleor_crm_plugin.plugin.CRMPlugin",
+        "saleor.plugins.webhook.plugin.WebhookPlugin",
+    ]
+    cart_recovery.configure(smtp_host="")
+    app.permissions.add(permission_manage_users)
+    webhook = Webhook.objects.create(
+        name="E-mail app",
+        app=app,
+        target_url=f"http://127.0.0.1:{app_endpoint.server_port}/notify",
+    )
+    webhook.events.create(event_type=WebhookEventAsyncType.NOTIFY_USER)
+    with freeze_time(START) as frozen:
+        checkout = shopper_checkout(cart_recovery, quantity=3)
+        frozen.move_to(at(24.1))
+
+        # when
+        result = sweep()
+
+    # then
+    assert result.sent == 1
+    assert smtp_server.messages == []
+    [request] = app_endpoint.received
+    assert request["path"] == "/notify"
+    body = request["body"]
+    assert body["notify_event"] == "crm_cart_reminder"
+    payload = body["payload"]
+    offer = CartRecoveryOffer.objects.get()
+    assert payload["stage"] == 2
+    assert payload["kind"] == "offer"
+    assert payload["recipient_email"] == "shopper@example.com"
+    assert payload["channel_slug"] == cart_recovery.slug
+    assert payload["offer"]["code"] == offer.code
+    assert payload["offer"]["description"] == "10 % off your items"
+    assert payload["checkout"]["token"] == str(checkout.token)
+    assert payload["checkout"]["url"] == f"https://shop.example.com/checkout/{checkout.token}"
+    assert payload["checkout"]["total_gross_amount"] == "30.00"
+    [line] = payload["checkout"]["lines"]
+    assert (line["quantity"], line["total_gross_amount"], line["unit_price_gross_amount"]) == (
+        3,
+        "30.00",
+        "10.00",
+    )
+    assert payload["unsubscribe_url"].startswith("https://shop.example.com/unsubscribe?token=")
+    assert CartReminder.objects.get().status == ReminderStatus.SENT
