@@ -13,8 +13,9 @@
 import dataclasses
 import datetime
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection, connections, transaction
 from django.utils import timezone
 from saleor.channel.models import Channel
 
@@ -168,13 +169,20 @@ def customer_segment_preview(
     channel_id: int | None,
     segment: CustomerSegment | None = None,
     sample_size: int = 10,
+    using: str = settings.DATABASE_CONNECTION_DEFAULT_NAME,
 ) -> SegmentPreview:
-    """Who ``definition`` selects now, and how that differs from ``segment``; writes nothing."""
-    validate_definition(definition, channel_id=channel_id)
-    members = compile_members_query(definition, channel_id=channel_id, now=timezone.now())
+    """Who ``definition`` selects now, and how that differs from ``segment``; writes nothing.
+
+    Every read (reference lookups of the validation, the compiled query, the segment's
+    members) goes to the alias ``using``: GraphQL passes the request's, the replica.
+    """
+    validate_definition(definition, channel_id=channel_id, using=using)
+    members = compile_members_query(
+        definition, channel_id=channel_id, now=timezone.now(), using=using
+    )
     segment_id = segment.pk if segment is not None else None
     members_table = SegmentMembership._meta.db_table
-    with connection.cursor() as cursor:
+    with connections[using].cursor() as cursor:
         cursor.execute(
             f"""
             WITH matched AS ({members.text})

@@ -25,11 +25,18 @@ lacking the value fails the comparison, and ``not`` is plain negation. Day count
 compared through timestamps (``floor(age in days) >= N`` ⇔ ``t <= now - N days``), and
 average order value without division (``spent > X * orders``), so the SQL agrees exactly
 with the Python reading of the same rule (the property test checks it).
+
+Compiling runs no SQL of its own except the lookups of ``conditions.parse_leaf``
+(channel slugs, product and category references), made on the alias given as
+``using``, the one the caller will run the statement on. Every value of the
+definition reaches the SQL as a parameter; only names from this module's registries
+(tables, aliases, operators, validated day counts) are formatted into the text.
 """
 
 import dataclasses
 import datetime
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from saleor.account.models import Address
 from saleor.order import OrderStatus
@@ -84,9 +91,10 @@ def counted_order(alias: str) -> Sql:
 
 
 class _Compiler:
-    def __init__(self, *, channel_id: int | None, now: datetime.datetime):
+    def __init__(self, *, channel_id: int | None, now: datetime.datetime, using: str):
         self.channel_id = channel_id
         self.now = now
+        self.using = using
         self.aggregates: dict[str, Sql] = {}
         self.joins: dict[str, Sql] = {}
 
@@ -136,7 +144,7 @@ class _Compiler:
     # --- tree ---------------------------------------------------------------------
     def node(self, node: dict, path: str, leaves: list[CompiledLeaf]) -> Sql:
         if "field" in node:
-            compiled = self.leaf(parse_leaf(node, path))
+            compiled = self.leaf(parse_leaf(node, path, using=self.using))
             leaves.append(compiled)
             return compiled.holds
         (key,) = node
@@ -364,21 +372,27 @@ def compile_members_query(
     channel_id: int | None,
     now: datetime.datetime,
     user_ids: list[int] | None = None,
+    using: str = settings.DATABASE_CONNECTION_DEFAULT_NAME,
 ) -> Sql:
     """``SELECT u.id AS user_id …`` of the customers matching ``definition``.
 
     With ``user_ids`` only those customers are evaluated (a customer's refresh).
     """
-    compiler = _Compiler(channel_id=channel_id, now=now)
+    compiler = _Compiler(channel_id=channel_id, now=now, using=using)
     condition = compiler.node(definition, "", [])
     return compiler.statement(select=Sql("u.id AS user_id", []), where=condition, user_ids=user_ids)
 
 
 def compile_explain_query(
-    definition: dict, *, channel_id: int | None, now: datetime.datetime, user_id: int
+    definition: dict,
+    *,
+    channel_id: int | None,
+    now: datetime.datetime,
+    user_id: int,
+    using: str = settings.DATABASE_CONNECTION_DEFAULT_NAME,
 ) -> tuple[Sql, list[CompiledLeaf]]:
     """One row for ``user_id``: (holds, actual) of every leaf, in ``leaves`` order."""
-    compiler = _Compiler(channel_id=channel_id, now=now)
+    compiler = _Compiler(channel_id=channel_id, now=now, using=using)
     leaves: list[CompiledLeaf] = []
     compiler.node(definition, "", leaves)
     columns = []

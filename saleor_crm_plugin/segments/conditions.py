@@ -11,7 +11,9 @@ describes it. Validation is strict and names the node at fault by its path
 (``all[2].any[0]``): unknown fields and operators, values of the wrong shape, empty
 groups, trees deeper than ``MAX_DEPTH`` or larger than ``MAX_NODES``, and money or
 loyalty conditions in a segment without a channel are refused with a coded
-``SegmentError``. References (products, categories, channels) must exist.
+``SegmentError``. References (products, categories, channels) must exist: they are
+looked up on the database alias given as ``using`` (the replica for GraphQL reads such
+as the preview; the writer, by default, when a segment is saved or refreshed).
 
 Every leaf is two-valued: a customer lacking the data (no orders, no loyalty account,
 no RFM score) fails it, and ``not`` of a failing leaf holds.
@@ -23,6 +25,7 @@ from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 
 import graphene
+from django.conf import settings
 from django_countries import countries
 from saleor.channel.models import Channel
 from saleor.product.models import Category, Product
@@ -161,7 +164,12 @@ def _invalid(message: str, path: str) -> SegmentError:
     return _error(CustomerSegmentErrorCode.INVALID_VALUE, message, path)
 
 
-def validate_definition(definition, *, channel_id: int | None) -> None:
+def validate_definition(
+    definition,
+    *,
+    channel_id: int | None,
+    using: str = settings.DATABASE_CONNECTION_DEFAULT_NAME,
+) -> None:
     """Check ``definition`` fully (shape, fields, values, references); raise SegmentError."""
     if not isinstance(definition, dict) or not definition:
         raise _error(CustomerSegmentErrorCode.INVALID, "A definition must be a JSON object.", "")
@@ -175,7 +183,7 @@ def validate_definition(definition, *, channel_id: int | None) -> None:
                 path,
             )
         if "field" in node:
-            leaf = parse_leaf(node, path)
+            leaf = parse_leaf(node, path, using=using)
             if leaf.field.needs_channel and channel_id is None:
                 raise _error(
                     CustomerSegmentErrorCode.CHANNEL_REQUIRED,
@@ -226,20 +234,24 @@ def _walk(node, path: str, depth: int) -> Iterator[tuple[str, dict, int]]:
         yield from _walk(child, join_path(path, f"{key}[{index}]"), depth + 1)
 
 
-def iter_leaves(definition: dict, path: str = "") -> Iterator[Leaf]:
+def iter_leaves(
+    definition: dict, path: str = "", *, using: str = settings.DATABASE_CONNECTION_DEFAULT_NAME
+) -> Iterator[Leaf]:
     """The leaves of a validated definition, parsed, in document order."""
     if "field" in definition:
-        yield parse_leaf(definition, path)
+        yield parse_leaf(definition, path, using=using)
         return
     (key,) = definition
     if key == "not":
-        yield from iter_leaves(definition["not"], join_path(path, "not"))
+        yield from iter_leaves(definition["not"], join_path(path, "not"), using=using)
         return
     for index, child in enumerate(definition[key]):
-        yield from iter_leaves(child, join_path(path, f"{key}[{index}]"))
+        yield from iter_leaves(child, join_path(path, f"{key}[{index}]"), using=using)
 
 
-def parse_leaf(node: dict, path: str) -> Leaf:
+def parse_leaf(
+    node: dict, path: str, *, using: str = settings.DATABASE_CONNECTION_DEFAULT_NAME
+) -> Leaf:
     """Validate one condition and return it with its value in canonical form."""
     unknown_keys = set(node) - {"field", "op", "value", "days"}
     if unknown_keys:
@@ -271,7 +283,7 @@ def parse_leaf(node: dict, path: str) -> Leaf:
             raise _invalid(f"'days' must be a whole number from 1 to {MAX_DAYS}.", path)
     if "value" not in node:
         raise _error(CustomerSegmentErrorCode.REQUIRED, "The condition needs a 'value'.", path)
-    value = _parse_value(spec, op, node["value"], path)
+    value = _parse_value(spec, op, node["value"], path, using=using)
     return Leaf(path=path, field=spec, op=op, value=value, days=days)
 
 
@@ -279,7 +291,7 @@ def _is_int(value) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _parse_value(spec: FieldSpec, op: str, value, path: str):
+def _parse_value(spec: FieldSpec, op: str, value, path: str, *, using: str):
     if spec.kind in (Kind.MONEY, Kind.COUNT, Kind.SCORE, Kind.POINTS):
         if op == "between":
             if not isinstance(value, list) or len(value) != 2:
@@ -316,17 +328,20 @@ def _parse_value(spec: FieldSpec, op: str, value, path: str):
         return tags
     if spec.kind == Kind.CHANNEL:
         slugs = _string_list(value, path) if isinstance(value, list) else [_string(value, path)]
-        found = dict(Channel.objects.filter(slug__in=slugs).values_list("slug", "pk"))
+        found = dict(Channel.objects.using(using).filter(slug__in=slugs).values_list("slug", "pk"))
         missing = [slug for slug in slugs if slug not in found]
         if missing:
             raise _invalid(f"Unknown channel {missing[0]!r}.", path)
         return tuple(sorted(set(found.values())))
     if spec.kind == Kind.PRODUCTS:
-        return _resolve_references(Product, "Product", value, path)
+        return _resolve_references(Product, "Product", value, path, using=using)
     if spec.kind == Kind.CATEGORIES:
-        ids = _resolve_references(Category, "Category", value, path)
-        categories = Category.objects.filter(pk__in=ids)
-        with_descendants = Category.tree.get_queryset_descendants(categories, include_self=True)
+        ids = _resolve_references(Category, "Category", value, path, using=using)
+        categories = Category.objects.using(using).filter(pk__in=ids)
+        # The manager bound to ``using``: mptt builds the result from the manager.
+        with_descendants = Category.tree.db_manager(using).get_queryset_descendants(
+            categories, include_self=True
+        )
         return tuple(sorted(with_descendants.values_list("pk", flat=True)))
     raise AssertionError(spec.kind)  # pragma: no cover - every kind is handled above
 
@@ -365,7 +380,7 @@ def _string_list(value, path: str) -> list[str]:
     return [_string(item, path) for item in value]
 
 
-def _resolve_references(model, type_name: str, value, path: str) -> tuple[int, ...]:
+def _resolve_references(model, type_name: str, value, path: str, *, using: str) -> tuple[int, ...]:
     """Ids of ``model`` from global ids, slugs or numeric ids; all must exist."""
     if not isinstance(value, list) or not value or len(value) > MAX_LIST:
         raise _invalid(f"The value must be a list of 1 to {MAX_LIST} ids or slugs.", path)
@@ -383,8 +398,8 @@ def _resolve_references(model, type_name: str, value, path: str) -> tuple[int, .
             ids.add(int(found_id))
         else:
             slugs.add(text)
-    by_slug = dict(model.objects.filter(slug__in=slugs).values_list("slug", "pk"))
-    existing = set(model.objects.filter(pk__in=ids).values_list("pk", flat=True))
+    by_slug = dict(model.objects.using(using).filter(slug__in=slugs).values_list("slug", "pk"))
+    existing = set(model.objects.using(using).filter(pk__in=ids).values_list("pk", flat=True))
     missing = [str(slug) for slug in slugs if slug not in by_slug]
     missing += [str(pk) for pk in ids if pk not in existing]
     if missing:

@@ -4,11 +4,15 @@ Each segment's definition is compiled for the one customer (``compile_explain_qu
 the same SQL as membership, one row with each leaf's verdict and actual value), and
 groups are folded in Python from their children. ``is_member`` is the materialised
 membership; the root condition's ``holds`` is what a refresh would decide now.
+
+Explaining only reads, all of it on the alias given as ``using`` (GraphQL passes the
+request's, the replica for queries).
 """
 
 import dataclasses
 
-from django.db import connection
+from django.conf import settings
+from django.db import connections
 from django.utils import timezone
 
 from .compiler import compile_explain_query
@@ -61,22 +65,31 @@ def describe_leaf(node: dict) -> str:
 
 
 def customer_segments_explain(
-    *, user, segment_ids: list[int] | None = None
+    *,
+    user,
+    segment_ids: list[int] | None = None,
+    using: str = settings.DATABASE_CONNECTION_DEFAULT_NAME,
 ) -> list[SegmentExplanation]:
     """For each segment (all, or ``segment_ids``): member or not, and each condition."""
-    segments = CustomerSegment.objects.order_by("pk")
+    segments = CustomerSegment.objects.using(using).order_by("pk")
     if segment_ids is not None:
         segments = segments.filter(pk__in=segment_ids)
     member_of = set(
-        SegmentMembership.objects.filter(user_id=user.pk).values_list("segment_id", flat=True)
+        SegmentMembership.objects.using(using)
+        .filter(user_id=user.pk)
+        .values_list("segment_id", flat=True)
     )
     now = timezone.now()
     explanations = []
     for segment in segments:
         statement, leaves = compile_explain_query(
-            segment.definition, channel_id=segment.channel_id, now=now, user_id=user.pk
+            segment.definition,
+            channel_id=segment.channel_id,
+            now=now,
+            user_id=user.pk,
+            using=using,
         )
-        with connection.cursor() as cursor:
+        with connections[using].cursor() as cursor:
             cursor.execute(statement.text, statement.params)
             row = cursor.fetchone()
         verdicts = {

@@ -12,14 +12,16 @@ orders segments count, ``compiler.counted_order``):
   common R × FM grid: every one of the 25 cells belongs to exactly one group.
 
 Rows of customers without counted orders any more are deleted. The value report ranks
-customers by revenue (ties by id) and takes the top ``ceil(count × percent / 100)``.
+customers by revenue (ties by id) and takes the top ``ceil(count × percent / 100)``;
+it only reads, on the alias given as ``using`` (the replica for GraphQL queries).
 """
 
 import dataclasses
 import math
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db import connection, transaction
+from django.conf import settings
+from django.db import connection, connections, transaction
 from django.utils import timezone
 from saleor.channel.models import Channel
 from saleor.order.models import Order
@@ -168,7 +170,11 @@ class ValueReport:
 
 
 def customer_value_report(
-    *, channel_id: int, top_percent: Decimal, limit: int = 100
+    *,
+    channel_id: int,
+    top_percent: Decimal,
+    limit: int = 100,
+    using: str = settings.DATABASE_CONNECTION_DEFAULT_NAME,
 ) -> ValueReport:
     """Share of the channel's revenue from its top ``top_percent`` % of customers.
 
@@ -182,13 +188,13 @@ def customer_value_report(
             code=CustomerSegmentErrorCode.INVALID,
             field="top_percent",
         )
-    channel = Channel.objects.filter(pk=channel_id).first()
+    channel = Channel.objects.using(using).filter(pk=channel_id).first()
     if channel is None:
         raise SegmentError(
             "Channel not found.", code=CustomerSegmentErrorCode.NOT_FOUND, field="channel"
         )
     scope = counted_order("o")
-    with connection.cursor() as cursor:
+    with connections[using].cursor() as cursor:
         cursor.execute(
             f"""
             SELECT count(*), COALESCE(sum(revenue), 0) FROM (

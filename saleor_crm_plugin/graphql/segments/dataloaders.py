@@ -1,15 +1,13 @@
 """Batch loaders for the segment fields on ``User``: one query per request, not per row.
 
-They read the segment tables directly through the request's database alias (the replica
-for queries), as Saleor's own loaders do; ``segments.selectors`` has the same reads for
-callers outside a request but always uses the writer.
+They read through ``segments.selectors`` on the request's database alias (the replica
+for queries), as Saleor's own loaders do.
 """
-
-from collections import defaultdict
 
 from saleor.graphql.core.dataloaders import DataLoader
 
-from ...segments.models import CustomerRfm, CustomerSegment, CustomerTag, SegmentMembership
+from ...segments import selectors
+from ...segments.models import CustomerRfm, CustomerSegment
 
 
 class CustomerTagsByUserIdLoader(DataLoader[int, list[str]]):
@@ -18,30 +16,17 @@ class CustomerTagsByUserIdLoader(DataLoader[int, list[str]]):
     context_key = "crm_customer_tags_by_user_id"
 
     def batch_load(self, keys):
-        tags = defaultdict(set)
-        rows = (
-            CustomerTag.objects.using(self.database_connection_name)
-            .filter(user_id__in=keys)
-            .values_list("user_id", "tag")
-        )
-        for user_id, tag in rows:
-            tags[user_id].add(tag)
-        return [sorted(tags[user_id]) for user_id in keys]
+        tags = selectors.customer_tags(user_ids=keys, using=self.database_connection_name)
+        return [tags[user_id] for user_id in keys]
 
 
 class SegmentIdsByUserIdLoader(DataLoader[int, list[int]]):
     context_key = "crm_segment_ids_by_user_id"
 
     def batch_load(self, keys):
-        segment_ids = defaultdict(list)
-        rows = (
-            SegmentMembership.objects.using(self.database_connection_name)
-            .filter(user_id__in=keys)
-            .order_by("segment_id")
-            .values_list("user_id", "segment_id")
+        segment_ids = selectors.customer_segment_ids(
+            user_ids=keys, using=self.database_connection_name
         )
-        for user_id, segment_id in rows:
-            segment_ids[user_id].append(segment_id)
         return [segment_ids[user_id] for user_id in keys]
 
 
@@ -83,14 +68,11 @@ class CustomerRfmByUserAndChannelIdLoader(DataLoader[tuple[int, int | None], lis
     context_key = "crm_customer_rfm_by_user_and_channel_id"
 
     def batch_load(self, keys):
-        rows = (
-            CustomerRfm.objects.using(self.database_connection_name)
-            .filter(user_id__in={user_id for user_id, _channel_id in keys})
-            .order_by("channel_id")
+        by_user = selectors.customer_rfm(
+            user_ids=list(dict.fromkeys(user_id for user_id, _channel_id in keys)),
+            channel_id=None,
+            using=self.database_connection_name,
         )
-        by_user = defaultdict(list)
-        for row in rows:
-            by_user[row.user_id].append(row)
         return [
             [row for row in by_user[user_id] if channel_id in (None, row.channel_id)]
             for user_id, channel_id in keys

@@ -30,7 +30,7 @@ def filter_by_customer_tags(qs, tags: list[str] | None, *, user_field: str = "pk
         normalized = normalize_tags(tags)
     except SegmentError:
         return qs.none()
-    tagged = selectors.users_with_tags_qs(tags=normalized).using(qs.db).values("pk")
+    tagged = selectors.users_with_tags_qs(tags=normalized, using=qs.db).values("pk")
     return qs.filter(**{f"{user_field}__in": tagged})
 
 

@@ -1,9 +1,9 @@
 """Resolvers of the segment queries and ``User`` fields (schema.py declares them).
 
-The preview, the explanations and the value report run the domain's set-based SQL,
-which reads through Django's default connection: those three calls are wrapped in
-``allow_writer()`` (Saleor's test settings refuse unannounced writer reads). The domain
-has no database-alias argument yet; with one, they would read the replica like the rest.
+The preview, the explanations and the value report run the domain's set-based SQL on
+the request's database alias (``get_database_connection_name``): the replica for a
+query, the writer when a mutation's payload asks for them (Saleor's executor allows the
+writer there). Nothing here writes, so nothing needs ``allow_writer()``.
 """
 
 from decimal import Decimal
@@ -14,7 +14,6 @@ from graphql.error import GraphQLError
 from promise import Promise
 from saleor.account.models import User as UserModel
 from saleor.channel.models import Channel
-from saleor.core.db.connection import allow_writer
 from saleor.graphql.channel.dataloaders.by_self import ChannelBySlugLoader
 from saleor.graphql.core import ResolveInfo
 from saleor.graphql.core.context import get_database_connection_name
@@ -70,13 +69,13 @@ def _preview(info: ResolveInfo, definition, channel: str | None, id: str | None)
     if channel:
         channel_id = get_channel_or_error(channel, using=database).pk
     try:
-        with allow_writer():
-            return actions.customer_segment_preview(
-                definition=definition,
-                channel_id=channel_id,
-                segment=segment,
-                sample_size=PREVIEW_SAMPLE_SIZE,
-            )
+        return actions.customer_segment_preview(
+            definition=definition,
+            channel_id=channel_id,
+            segment=segment,
+            sample_size=PREVIEW_SAMPLE_SIZE,
+            using=database,
+        )
     except SegmentError as error:
         raise to_validation_error(error) from error
 
@@ -108,10 +107,9 @@ def resolve_customer_value_report(info: ResolveInfo, *, channel: str, top_percen
     channel_obj = Channel.objects.using(database).filter(slug=channel).first()
     if channel_obj is None:
         return None
-    with allow_writer():
-        return rfm.customer_value_report(
-            channel_id=channel_obj.pk, top_percent=top_percent, limit=first
-        )
+    return rfm.customer_value_report(
+        channel_id=channel_obj.pk, top_percent=top_percent, limit=first, using=database
+    )
 
 
 def resolve_user_crm_tags(root: UserModel, info: ResolveInfo):
@@ -122,15 +120,22 @@ def resolve_user_segments(root: UserModel, info: ResolveInfo):
     return SegmentsByUserIdLoader(info.context).load(root.pk)
 
 
+def _segment_pk(global_id: str) -> int:
+    """The primary key of a segment's global id; any other id is a GraphQLError."""
+    _, pk = from_global_id_or_error(global_id, CustomerSegment, raise_error=True)
+    if not str(pk).isdigit():  # a UUID passes Saleor's check; segment keys are integers
+        raise GraphQLError(f"Invalid ID: {global_id}. Expected: CustomerSegment.")
+    return int(pk)
+
+
 def resolve_user_segment_explanations(
     root: UserModel, info: ResolveInfo, ids: list[str] | None = None
 ):
     """One evaluation per customer: meant for a customer's page, not for lists."""
-    segment_ids = None
-    if ids is not None:
-        segment_ids = [int(from_global_id_or_error(id, CustomerSegment)[1]) for id in ids]
-    with allow_writer():
-        return explain.customer_segments_explain(user=root, segment_ids=segment_ids)
+    segment_ids = None if ids is None else [_segment_pk(id) for id in ids]
+    return explain.customer_segments_explain(
+        user=root, segment_ids=segment_ids, using=get_database_connection_name(info.context)
+    )
 
 
 def resolve_user_rfm(root: UserModel, info: ResolveInfo, channel: str | None = None):

@@ -116,16 +116,16 @@ class CustomerSegment(ModelObjectType[models.CustomerSegment]):
 
     @staticmethod
     def resolve_members(root: models.CustomerSegment, info: ResolveInfo, **kwargs):
-        members = selectors.segment_members_qs(segment_id=root.pk).using(
-            get_database_connection_name(info.context)
+        members = selectors.segment_members_qs(
+            segment_id=root.pk, using=get_database_connection_name(info.context)
         )
         members = apply_filter(members, CustomerSegmentMemberFilter, kwargs.get("filter"))
         return create_connection_slice(members, info, kwargs, UserCountableConnection)
 
     @staticmethod
     def resolve_history(root: models.CustomerSegment, info: ResolveInfo, **kwargs):
-        events = selectors.segment_history_qs(segment_id=root.pk).using(
-            get_database_connection_name(info.context)
+        events = selectors.segment_history_qs(
+            segment_id=root.pk, using=get_database_connection_name(info.context)
         )
         return create_connection_slice(
             events, info, kwargs, CustomerSegmentEventCountableConnection

@@ -3,6 +3,7 @@
 import graphene
 import pytest
 from saleor.graphql.tests.utils import get_graphql_content
+from saleor.order.models import OrderLine
 
 from .utils import (
     DENIED,
@@ -110,6 +111,32 @@ def test_without_channel_the_segment_channel_is_used(staff_manage_users, tagged,
     # then
     assert data["errors"] == []
     assert (data["count"], data["entering"], data["leaving"]) == (2, 0, 1)
+
+
+def test_references_are_looked_up_on_the_replica(staff_manage_users, spenders, channel_USD):
+    # given: the first customer's product (by global id), its category (by slug) and
+    # the channel (by slug); every customer bought in that category
+    first = spenders[0]
+    product = OrderLine.objects.filter(order__user=first).first().variant.product
+    definition = {
+        "all": [
+            {"field": "channel", "op": "ordered_in", "value": [channel_USD.slug]},
+            {
+                "field": "purchased_product",
+                "op": "any_of",
+                "value": [graphene.Node.to_global_id("Product", product.pk)],
+            },
+            {"field": "purchased_category", "op": "any_of", "value": [product.category.slug]},
+        ]
+    }
+    rows = written_rows()
+
+    # when: Saleor's test middleware refuses any statement on the writer in a query
+    data = preview(staff_manage_users, definition)
+
+    # then
+    assert (data["count"], data["sample"], data["errors"]) == (1, [{"email": first.email}], [])
+    assert written_rows() == rows
 
 
 @pytest.mark.parametrize(

@@ -3,8 +3,10 @@
 Tags and segments are internal notes: the customer cannot read their own.
 """
 
+import graphene
 import pytest
-from saleor.graphql.tests.utils import get_graphql_content
+from saleor.graphql.tests.utils import get_graphql_content, get_graphql_content_from_response
+from saleor.order.models import OrderLine
 
 from saleor_crm_plugin.segments import rfm
 from saleor_crm_plugin.segments.models import CustomerRfm
@@ -142,6 +144,67 @@ def test_explanations_show_which_conditions_hold(staff_manage_users, customer_us
         ("all[0]", True),
         ("all[1]", False),
     ]
+
+
+def test_explanations_look_references_up_on_the_replica(staff_manage_users, spenders, channel_USD):
+    # given: a segment naming the first customer's product, its category and the channel
+    first = spenders[0]
+    product = OrderLine.objects.filter(order__user=first).first().variant.product
+    segment = create_segment(
+        "Product buyers",
+        {
+            "all": [
+                {"field": "channel", "op": "ordered_in", "value": [channel_USD.slug]},
+                {"field": "purchased_product", "op": "any_of", "value": [product.slug]},
+                {"field": "purchased_category", "op": "any_of", "value": [product.category_id]},
+            ]
+        },
+    )
+
+    # when: Saleor's test middleware refuses any statement on the writer in a query
+    response = staff_manage_users.post_graphql(
+        EXPLANATIONS, {"id": user_id(first), "ids": [segment_id(segment)]}
+    )
+
+    # then
+    [explanation] = get_graphql_content(response)["data"]["user"]["segmentExplanations"]
+    assert explanation["isMember"] is True
+    assert [(c["path"], c["holds"]) for c in explanation["conditions"]] == [
+        ("", True),
+        ("all[0]", True),
+        ("all[1]", True),
+        ("all[2]", True),
+    ]
+
+
+PRODUCT_ID = graphene.Node.to_global_id("Product", 1)
+UUID_SEGMENT_ID = graphene.Node.to_global_id(
+    "CustomerSegment", "8a6a5d4e-7f3b-4c1e-9d2a-0b5c6e7f8a9b"
+)
+
+
+@pytest.mark.parametrize(
+    ("bad_id", "message"),
+    [
+        (PRODUCT_ID, f"Invalid ID: {PRODUCT_ID}. Expected: CustomerSegment, received: Product."),
+        (UUID_SEGMENT_ID, f"Invalid ID: {UUID_SEGMENT_ID}. Expected: CustomerSegment."),
+    ],
+)
+def test_explanations_of_an_id_that_is_no_segment_are_refused(
+    staff_manage_users, customer_user, bad_id, message
+):
+    # given
+    create_segment("VIPs")
+
+    # when
+    response = staff_manage_users.post_graphql(
+        EXPLANATIONS, {"id": user_id(customer_user), "ids": [bad_id]}
+    )
+
+    # then
+    content = get_graphql_content_from_response(response)
+    assert content["data"]["user"] is None
+    assert [error["message"] for error in content["errors"]] == [message]
 
 
 RFM = """
