@@ -193,13 +193,16 @@ def abandoned_checkouts_detect(
         "limit": batch_size,
     }
     detected = 0
-    reached = until
+    # How far this sweep has read: the whole window once a batch comes back short,
+    # otherwise (batch budget spent) the last checkout inserted.
+    reached = after
     for _batch in range(MAX_DETECTION_BATCHES):
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
         detected += len(rows)
         if len(rows) < batch_size:
+            reached = until
             break
         params["cursor_change"], params["cursor_token"] = max(rows)
         reached = params["cursor_change"]

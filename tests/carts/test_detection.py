@@ -153,3 +153,24 @@ def test_checkout_locked_for_completion_at_its_stage_is_looked_at_again(
     assert while_locked.sent == 0
     assert after_the_lock.sent == 1
     assert len(smtp_server.messages) == 2
+
+
+def test_a_window_read_in_several_batches_moves_the_cursor_to_its_end(
+    cart_recovery, shopper_checkout
+):
+    # given: three carts, detected one per batch
+    config = load_channel_program(cart_recovery.pk).config
+    with freeze_time(START) as frozen:
+        for number in range(3):
+            shopper_checkout(cart_recovery, email=f"shopper{number}@example.com")
+            frozen.tick(datetime.timedelta(minutes=1))
+        frozen.move_to(at(2))
+
+        # when
+        detected = abandoned_checkouts_detect(
+            channel_id=cart_recovery.pk, config=config, now=timezone.now(), batch_size=1
+        )
+
+    # then: the whole window was read, so the next sweep starts at its end
+    assert detected == 3
+    assert CartDetectionCursor.objects.get(channel=cart_recovery).scanned_until == at(1)
