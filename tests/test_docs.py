@@ -1,11 +1,15 @@
-"""The configuration reference names every configuration field."""
+"""The docs stay true: every configuration field documented, README examples valid."""
 
 import pathlib
 import re
 
+from graphql import parse, validate
+from saleor.graphql.api import schema
+
 from saleor_crm_plugin.config import CONFIG_STRUCTURE
 
-DOCS = pathlib.Path(__file__).resolve().parent.parent / "docs"
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+DOCS = ROOT / "docs"
 
 
 def test_configuration_reference_documents_every_field():
@@ -17,3 +21,26 @@ def test_configuration_reference_documents_every_field():
 
     # then
     assert documented == set(CONFIG_STRUCTURE)
+
+
+def _readme_operations() -> list[str]:
+    blocks = re.findall(r"```graphql\n(.*?)```", (ROOT / "README.md").read_text(), re.S)
+    # A block may hold several operations separated by a blank line.
+    return [
+        operation
+        for block in blocks
+        for operation in re.split(r"\n\n(?=query|mutation)", block)
+        if operation.strip()
+    ]
+
+
+def test_readme_graphql_examples_are_valid_against_the_schema():
+    # given
+    operations = _readme_operations()
+
+    # when
+    errors = {operation[:60]: validate(schema, parse(operation)) for operation in operations}
+
+    # then
+    assert len(operations) >= 8
+    assert {name: problems for name, problems in errors.items() if problems} == {}
