@@ -12,6 +12,7 @@ until the domain code of issues 5 and 6 is merged they return the reference SQL 
 """
 
 import dataclasses
+import datetime
 import json
 import os
 import sys
@@ -23,7 +24,21 @@ from django.db import connection
 from saleor.channel.models import Channel
 from saleor.plugins.manager import get_plugins_manager
 
+from saleor_crm_plugin.carts.detection import abandoned_checkouts_detect, cart_recovery_channels
+from saleor_crm_plugin.carts.models import (
+    AbandonedCheckout,
+    CartDetectionCursor,
+    CartRecoveryOffer,
+    CartReminder,
+)
 from saleor_crm_plugin.config import PLUGIN_ID
+from saleor_crm_plugin.segments.actions import (
+    customer_segment_create,
+    customer_segment_delete,
+    customer_segments_refresh,
+    segment_recompute,
+)
+from saleor_crm_plugin.segments.models import CustomerSegment
 
 from . import carts, scale_db, segments
 from .carts import CartCalls
@@ -37,60 +52,69 @@ def progress(message: str) -> None:
 
 
 def segment_calls(channel_id: int) -> SegmentCalls:
-    """What section 4 measures.
+    """What section 4 measures: the segments domain itself."""
+    return SegmentCalls(
+        label="segments domain: segment_recompute / customer_segments_refresh",
+        segment_create=_segment_create_fresh,
+        recompute=lambda segment_id: segment_recompute(segment_id=segment_id, reason="bench"),
+        refresh_customer=lambda user_id: customer_segments_refresh(
+            user_id=user_id, reason="bench"
+        ),
+        member_count=lambda segment_id: CustomerSegment.objects.get(pk=segment_id).member_count,
+        is_domain=True,
+    )
 
-    Wire the domain (issue 5) here after the merge: import at the top of this module
-    ``customer_segment_create``, ``customer_segment_delete``, ``segment_recompute``,
-    ``customer_segments_refresh`` (``saleor_crm_plugin.segments.actions``) and
-    ``CustomerSegment`` (``…segments.models``), and return::
 
-        SegmentCalls(
-            label="segments domain: segment_recompute / customer_segments_refresh",
-            segment_create=_segment_create_fresh,
-            recompute=lambda segment_id: segment_recompute(
-                segment_id=segment_id, reason="bench"),
-            refresh_customer=lambda user_id: customer_segments_refresh(
-                user_id=user_id, reason="bench"),
-            member_count=lambda segment_id: CustomerSegment.objects.get(
-                pk=segment_id).member_count,
-            is_domain=True,
-        )
+def _segment_create_fresh(definition: dict, channel_id: int) -> int:
+    # A refresh evaluates every segment: earlier runs' bench segments must not pile up.
+    for segment in CustomerSegment.objects.filter(name=BENCH_SEGMENT_NAME):
+        customer_segment_delete(segment=segment)
+    segment = customer_segment_create(
+        name=BENCH_SEGMENT_NAME, definition=definition, channel_id=channel_id
+    )
+    return segment.pk
 
-    where ``_segment_create_fresh(definition, channel_id)`` deletes every segment named
-    ``BENCH_SEGMENT_NAME`` with ``customer_segment_delete`` (a refresh evaluates all
-    segments, so earlier runs' must not pile up) and returns
-    ``customer_segment_create(name=BENCH_SEGMENT_NAME, definition=definition,
-    channel_id=channel_id).pk``.
-    """
-    return segments.reference_calls(channel_id)
+
+# Cart recovery on, messages through manager.notify only (no SMTP host).
+CART_RECOVERY_CONFIG = {
+    "cart_recovery_enabled": True,
+    "storefront_checkout_url": "https://shop.example/checkout/{token}",
+    "storefront_unsubscribe_url": "https://shop.example/unsubscribe/{token}",
+}
+# The sweep before the measured one ran this long earlier (the beat runs it every 5 min).
+PREVIOUS_SWEEP = datetime.timedelta(minutes=5)
 
 
 def cart_calls() -> CartCalls:
-    """What section 5 measures.
+    """What section 5 measures: the detection part of the domain's sweep.
 
-    Wire the domain (issue 6) here after the merge: import
-    ``abandoned_checkouts_sweep`` (``saleor_crm_plugin.carts.detection``) and the models
-    ``AbandonedCheckout``, ``CartReminder``, ``CartRecoveryOffer``
-    (``…carts.models``), and return::
-
-        CartCalls(
-            label="carts domain: abandoned_checkouts_sweep",
-            prepare=lambda channel_id: crm_configure(channel_id, CART_RECOVERY_CONFIG),
-            reset=lambda now: tables_truncate(
-                AbandonedCheckout, CartReminder, CartRecoveryOffer),
-            sweep=lambda now: abandoned_checkouts_sweep(now=now),
-            is_domain=True,
-        )
-
-    with ``CART_RECOVERY_CONFIG = {"cart_recovery_enabled": True,
-    "storefront_checkout_url": "https://shop.example/checkout/{token}",
-    "storefront_unsubscribe_url": "https://shop.example/unsubscribe/{token}"}`` (no
-    ``smtp_host``: messages go through ``manager.notify`` only). If the offer stage
-    creates Saleor vouchers, ``reset`` must delete those too. For a steady-state figure
-    (a sweep that only looks at what changed since the previous one), ``reset`` can
-    truncate and then run ``abandoned_checkouts_sweep(now=now - timedelta(minutes=5))``.
+    ``abandoned_checkouts_sweep`` is detection (set-based, measured here) followed by at
+    most ``cart_messages_per_run`` reminders sent one by one; the sending is bounded per
+    run and is not part of this figure. ``reset`` empties our tables and runs the
+    previous sweep's detection 5 minutes earlier, so the measured sweep is the steady
+    state: it reads only what became due since then.
     """
-    return carts.reference_calls()
+    return CartCalls(
+        label="carts domain: abandoned_checkouts_detect (the sweep's detection, steady state)",
+        prepare=lambda channel_id: crm_configure(channel_id, CART_RECOVERY_CONFIG),
+        reset=_cart_state_reset,
+        sweep=_cart_detect,
+        is_domain=True,
+    )
+
+
+def _cart_detect(now) -> int:
+    return sum(
+        abandoned_checkouts_detect(
+            channel_id=channel_id, config=config, now=now, batch_size=1000
+        )
+        for channel_id, config in cart_recovery_channels()
+    )
+
+
+def _cart_state_reset(now) -> None:
+    tables_truncate(AbandonedCheckout, CartReminder, CartRecoveryOffer, CartDetectionCursor)
+    _cart_detect(now - PREVIOUS_SWEEP)
 
 
 def crm_configure(channel_id: int, values: dict) -> None:
