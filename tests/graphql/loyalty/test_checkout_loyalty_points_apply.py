@@ -19,7 +19,7 @@ from tests.graphql.loyalty.checkout_utils import (
     query_checkout,
     redemption_rows,
 )
-from tests.graphql.loyalty.conftest import with_permission
+from tests.graphql.conftest import with_permission
 from tests.graphql.loyalty.utils import denied_data
 
 

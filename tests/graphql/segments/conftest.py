@@ -1,14 +1,6 @@
-"""Who asks (the loyalty API's requester fixtures, reused) and customers who spent."""
+"""Customers who spent (the requesters come from ``tests/graphql/conftest.py``)."""
 
 import pytest
-
-from ..loyalty.conftest import (  # noqa: F401
-    app_manage_orders,
-    app_manage_users,
-    requester,
-    staff_manage_orders,
-    staff_manage_users,
-)
 
 
 @pytest.fixture

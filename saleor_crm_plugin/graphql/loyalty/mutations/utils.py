@@ -3,6 +3,8 @@ from saleor.channel.models import Channel
 
 from ....loyalty.error_codes import LoyaltyErrorCode
 from ....loyalty.exceptions import LoyaltyError
+from ... import utils
+
 
 def to_validation_error(error: LoyaltyError) -> ValidationError:
     """A domain error in Saleor's mutation error format (``errors { field code }``)."""
@@ -13,14 +15,4 @@ def to_validation_error(error: LoyaltyError) -> ValidationError:
 
 
 def get_channel_or_error(slug: str, *, using: str) -> Channel:
-    channel = Channel.objects.using(using).filter(slug=slug).first()
-    if channel is None:
-        raise ValidationError(
-            {
-                "channel": ValidationError(
-                    f"Channel with '{slug}' slug does not exist.",
-                    code=LoyaltyErrorCode.NOT_FOUND.value,
-                )
-            }
-        )
-    return channel
+    return utils.get_channel_or_error(slug, using=using, code=LoyaltyErrorCode.NOT_FOUND.value)

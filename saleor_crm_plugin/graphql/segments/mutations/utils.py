@@ -3,6 +3,7 @@ from saleor.channel.models import Channel
 
 from ....segments.error_codes import CustomerSegmentErrorCode
 from ....segments.exceptions import SegmentError
+from ... import utils
 
 
 def to_validation_error(error: SegmentError) -> ValidationError:
@@ -19,17 +20,9 @@ def to_validation_error(error: SegmentError) -> ValidationError:
 
 
 def get_channel_or_error(slug: str, *, using: str) -> Channel:
-    channel = Channel.objects.using(using).filter(slug=slug).first()
-    if channel is None:
-        raise ValidationError(
-            {
-                "channel": ValidationError(
-                    f"Channel with '{slug}' slug does not exist.",
-                    code=CustomerSegmentErrorCode.NOT_FOUND.value,
-                )
-            }
-        )
-    return channel
+    return utils.get_channel_or_error(
+        slug, using=using, code=CustomerSegmentErrorCode.NOT_FOUND.value
+    )
 
 
 def clean_definition(definition) -> dict:

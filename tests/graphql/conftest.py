@@ -1,7 +1,8 @@
-"""Who asks: the permission matrix of the loyalty API (see ``utils`` for the groups).
+"""Who asks: the requesters of every permission matrix of the CRM's GraphQL API.
 
 Requesters "without" MANAGE_USERS hold MANAGE_ORDERS instead, which lets them reach a
 customer through Saleor's own `user(id:)` query, so that our own check is what denies.
+The groups of requesters each API tests live in its package's ``utils``.
 """
 
 import pytest
@@ -24,6 +25,11 @@ def staff_manage_orders(staff_api_client, permission_manage_orders):
 
 
 @pytest.fixture
+def staff_manage_checkouts(staff_api_client, permission_manage_checkouts):
+    return with_permission(staff_api_client, permission_manage_checkouts)
+
+
+@pytest.fixture
 def app_manage_users(app_api_client, permission_manage_users):
     return with_permission(app_api_client, permission_manage_users)
 
@@ -31,6 +37,11 @@ def app_manage_users(app_api_client, permission_manage_users):
 @pytest.fixture
 def app_manage_orders(app_api_client, permission_manage_orders):
     return with_permission(app_api_client, permission_manage_orders)
+
+
+@pytest.fixture
+def app_manage_checkouts(app_api_client, permission_manage_checkouts):
+    return with_permission(app_api_client, permission_manage_checkouts)
 
 
 @pytest.fixture
