@@ -13,6 +13,7 @@ message }``; nothing is saved when it raises.
 """
 
 import dataclasses
+import functools
 import re
 import threading
 from decimal import Decimal, InvalidOperation
@@ -607,14 +608,22 @@ def _url_template(field: str, raw, *, required: bool) -> str:
     return text
 
 
+@functools.lru_cache(maxsize=256)
+def _handlebars_error(text: str) -> str | None:
+    """Why ``text`` is not a Handlebars template, or None. Cached: compiling takes
+    milliseconds, and every load of a channel's configuration checks its templates."""
+    try:
+        with HANDLEBARS_LOCK:
+            pybars.Compiler().compile(text)
+    except pybars.PybarsError as error:
+        return str(error)
+    return None
+
+
 def _template(field: str, raw) -> str:
     text = str(raw or "")
-    if text and text != DEFAULT_TEMPLATE:
-        try:
-            with HANDLEBARS_LOCK:
-                pybars.Compiler().compile(text)
-        except pybars.PybarsError as error:
-            raise _invalid(field, f"Not a valid Handlebars template: {error}") from None
+    if text and text != DEFAULT_TEMPLATE and (error := _handlebars_error(text)) is not None:
+        raise _invalid(field, f"Not a valid Handlebars template: {error}")
     return text
 
 
