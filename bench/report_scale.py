@@ -197,8 +197,11 @@ def carts_section(
         "(Saleor deletes older empty checkouts).",
         "",
         f"Measured: **{first['label']}**, each scale in its own process, with the anchor as "
-        "`now`. Every round, untimed, what the previous sweep recorded is forgotten, so "
-        "each timed sweep detects the same due checkouts; the baseline, timed side by "
+        "`now`. Every round, untimed, our tables are emptied and the previous sweep's "
+        "detection runs 5 minutes before `now` (the beat's interval), so each timed sweep "
+        "is the steady state: it reads the checkouts that became due since the previous "
+        "one (sending, bounded by `cart_messages_per_run`, is not part of this figure); "
+        "the baseline, timed side by "
         "side in alternating order, is an index-only count of the checkouts in the due "
         "window (`SELECT count(*) FROM checkout_checkout WHERE last_change BETWEEN …`, "
         "Saleor's index on `last_change`), the least a sweep must read. The repeated "
