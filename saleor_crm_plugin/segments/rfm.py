@@ -17,7 +17,6 @@ it only reads, on the alias given as ``using`` (the replica for GraphQL queries)
 """
 
 import dataclasses
-import math
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
@@ -194,37 +193,39 @@ def customer_value_report(
             "Channel not found.", code=CustomerSegmentErrorCode.NOT_FOUND, field="channel"
         )
     scope = counted_order("o")
+    # One pass over the channel's orders: the per-customer sums are a CTE read three
+    # times (PostgreSQL materialises it), and only the listed rows leave the database.
     with connections[using].cursor() as cursor:
         cursor.execute(
             f"""
-            SELECT count(*), COALESCE(sum(revenue), 0) FROM (
-              SELECT sum(o.total_charged_amount) AS revenue FROM {Order._meta.db_table} o
-              WHERE o.user_id IS NOT NULL AND o.channel_id = %s AND {scope.text}
-              GROUP BY o.user_id
-            ) per_customer
-            """,
-            [channel_id, *scope.params],
-        )
-        customer_count, total_revenue = cursor.fetchone()
-        top_count = math.ceil(Decimal(customer_count) * top_percent / 100)
-        cursor.execute(
-            f"""
-            WITH ranked AS (
+            WITH per_customer AS (
               SELECT o.user_id, sum(o.total_charged_amount) AS revenue, count(*) AS n
               FROM {Order._meta.db_table} o
               WHERE o.user_id IS NOT NULL AND o.channel_id = %s AND {scope.text}
               GROUP BY o.user_id
-              ORDER BY revenue DESC, o.user_id
-              LIMIT %s
+            ),
+            ranked AS (
+              SELECT user_id, revenue, n,
+                     row_number() OVER (ORDER BY revenue DESC, user_id) AS position
+              FROM per_customer
+            ),
+            totals AS (
+              SELECT count(*) AS customers, COALESCE(sum(revenue), 0) AS total,
+                     ceil(count(*) * %s::numeric / 100)::bigint AS top_count
+              FROM per_customer
             )
-            SELECT r.user_id, u.email, r.revenue, r.n, sum(r.revenue) OVER ()
-            FROM ranked r JOIN account_user u ON u.id = r.user_id
-            ORDER BY r.revenue DESC, r.user_id
+            SELECT t.customers, t.total, t.top_count,
+              (SELECT COALESCE(sum(r.revenue), 0) FROM ranked r WHERE r.position <= t.top_count),
+              (SELECT json_agg(json_build_array(r.user_id, u.email, r.revenue::text, r.n)
+                               ORDER BY r.position)
+               FROM ranked r JOIN account_user u ON u.id = r.user_id
+               WHERE r.position <= LEAST(t.top_count, %s))
+            FROM totals t
             """,
-            [channel_id, *scope.params, top_count],
+            [channel_id, *scope.params, top_percent, max(limit, 0)],
         )
-        rows = cursor.fetchall()
-    top_revenue = Decimal(rows[0][4]) if rows else Decimal(0)
+        customer_count, total_revenue, top_count, top_revenue, rows = cursor.fetchone()
+    top_revenue = Decimal(top_revenue)
     share = (
         (top_revenue / Decimal(total_revenue)).quantize(Decimal("0.0001"), ROUND_HALF_UP)
         if total_revenue
@@ -239,6 +240,6 @@ def customer_value_report(
         top_share=share,
         top_customers=[
             TopCustomer(user_id, email, Decimal(revenue), n)
-            for user_id, email, revenue, n, _total in rows[:limit]
+            for user_id, email, revenue, n in rows or []
         ],
     )
