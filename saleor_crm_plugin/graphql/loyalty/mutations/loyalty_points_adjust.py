@@ -13,6 +13,7 @@ from ....loyalty import bonuses
 from ....loyalty.error_codes import LoyaltyErrorCode
 from ....loyalty.exceptions import LoyaltyError as LoyaltyDomainError
 from ....loyalty.models import LoyaltyAccount as LoyaltyAccountModel
+from ...utils import get_node_or_error
 from ..enums import DOC_CATEGORY_LOYALTY
 from ..types import LoyaltyAccount, LoyaltyEntry, LoyaltyError
 from .utils import get_channel_or_error, to_validation_error
@@ -66,7 +67,7 @@ class LoyaltyPointsAdjust(BaseMutation):
         reason: str,
         idempotency_key: str | None = None,
     ):
-        customer = cls.get_node_or_error(info, customer_id, only_type=User, field="customerId")
+        customer = get_node_or_error(info, customer_id, only_type=User, field="customerId")
         channel_obj = get_channel_or_error(
             channel, using=get_database_connection_name(info.context)
         )
