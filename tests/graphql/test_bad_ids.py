@@ -328,7 +328,9 @@ def test_mutation_answers_a_coded_error_and_writes_nothing(
 
 
 @pytest.mark.parametrize(("operation", "argument", "label"), list(_cases(QUERIES)))
-def test_query_answers_a_coded_error_or_nothing(everything_staff, valid, operation, argument, label):
+def test_query_answers_a_coded_error_or_nothing(
+    everything_staff, valid, operation, argument, label
+):
     # given
     value = _bad_value(argument, label, valid)
     rows = written_rows()
@@ -340,9 +342,7 @@ def test_query_answers_a_coded_error_or_nothing(everything_staff, valid, operati
 
     # then
     content = get_graphql_content(response, ignore_errors=True)
-    codes = {
-        error["extensions"]["exception"]["code"] for error in content.get("errors", [])
-    }
+    codes = {error["extensions"]["exception"]["code"] for error in content.get("errors", [])}
     assert codes <= CODED_QUERY_ERRORS, content["errors"]
     if not codes and label != "empty" and operation.name != "user":
         # An empty filter or argument is "not given"; anything else names nothing.

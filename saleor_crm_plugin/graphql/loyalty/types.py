@@ -7,6 +7,9 @@ from saleor.account.models import User as UserModel
 from saleor.core.exceptions import PermissionDenied
 from saleor.graphql.account.dataloaders import UserByUserIdLoader
 from saleor.graphql.account.types import User
+from saleor.graphql.account.utils import check_is_owner_or_has_one_of_perms
+from saleor.graphql.app.dataloaders import AppByIdLoader
+from saleor.graphql.app.types import App
 from saleor.graphql.channel.dataloaders.by_self import ChannelByIdLoader
 from saleor.graphql.core import ResolveInfo
 from saleor.graphql.core.connection import CountableConnection, create_connection_slice
@@ -21,7 +24,7 @@ from saleor.graphql.order.dataloaders import OrderByIdLoader
 from saleor.graphql.order.types import Order
 from saleor.graphql.utils import get_user_or_app_from_context
 from saleor.permission.auth_filters import AuthorizationFilters
-from saleor.permission.enums import OrderPermissions
+from saleor.permission.enums import AccountPermissions, AppPermission, OrderPermissions
 from saleor.permission.utils import has_one_of_permissions
 
 from ...config import ChannelConfig
@@ -144,6 +147,16 @@ class LoyaltyEntry(ModelObjectType[models.LoyaltyEntry]):
         description="The order the points came from or went back to. Requires the "
         "customer's own token or MANAGE_ORDERS.",
     )
+    actor_user = graphene.Field(
+        User,
+        description="The staff member who posted the entry (an adjustment). Requires "
+        "MANAGE_USERS, MANAGE_STAFF or being that staff member.",
+    )
+    actor_app = graphene.Field(
+        App,
+        description="The app that posted the entry (an adjustment). Requires "
+        "MANAGE_APPS or being that app.",
+    )
 
     class Meta:
         model = models.LoyaltyEntry
@@ -157,6 +170,35 @@ class LoyaltyEntry(ModelObjectType[models.LoyaltyEntry]):
         requestor = get_user_or_app_from_context(info.context)
         check_can_see_customer_orders(requestor, root.account.user_id)
         return OrderByIdLoader(info.context).load(root.order_id).then(_order_without_sync_webhooks)
+
+    @staticmethod
+    def resolve_actor_user(root: models.LoyaltyEntry, info: ResolveInfo):
+        # As Saleor's GiftCardEvent.user.
+        def check(actor):
+            check_is_owner_or_has_one_of_perms(
+                get_user_or_app_from_context(info.context),
+                actor,
+                AccountPermissions.MANAGE_USERS,
+                AccountPermissions.MANAGE_STAFF,
+            )
+            return actor
+
+        if root.actor_user_id is None:
+            return None
+        return UserByUserIdLoader(info.context).load(root.actor_user_id).then(check)
+
+    @staticmethod
+    def resolve_actor_app(root: models.LoyaltyEntry, info: ResolveInfo):
+        # As Saleor's GiftCardEvent.app.
+        def check(actor):
+            check_is_owner_or_has_one_of_perms(
+                get_user_or_app_from_context(info.context), actor, AppPermission.MANAGE_APPS
+            )
+            return actor
+
+        if root.actor_app_id is None:
+            return None
+        return AppByIdLoader(info.context).load(root.actor_app_id).then(check)
 
 
 class LoyaltyEntryCountableConnection(CountableConnection):
