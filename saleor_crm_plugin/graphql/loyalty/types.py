@@ -1,5 +1,3 @@
-from decimal import Decimal
-
 import graphene
 from prices import Money as Price
 from promise import Promise
@@ -28,7 +26,7 @@ from saleor.permission.enums import AccountPermissions, AppPermission, OrderPerm
 from saleor.permission.utils import has_one_of_permissions
 
 from ...config import ChannelConfig
-from ...loyalty import models, selectors
+from ...loyalty import models, redemption, selectors
 from .dataloaders import ChannelProgramByChannelIdLoader, load_tier_basis_value
 from .enums import (
     DOC_CATEGORY_LOYALTY,
@@ -241,7 +239,9 @@ class LoyaltyAccount(ModelObjectType[models.LoyaltyAccount]):
     points_value = graphene.Field(
         Money,
         required=True,
-        description="What the balance is worth at checkout, in the channel currency.",
+        description="What the balance is worth at checkout, in the channel currency: "
+        "rounded down to the currency's unit as redemption pays (whole yen for JPY); "
+        "zero for a balance below zero.",
     )
     created_at = DateTime(description="When the account was opened; null if it was not.")
     entries = ConnectionField(
@@ -284,12 +284,16 @@ class LoyaltyAccount(ModelObjectType[models.LoyaltyAccount]):
     def resolve_points_value(root: models.LoyaltyAccount, info: ResolveInfo):
         program = ChannelProgramByChannelIdLoader(info.context).load(root.channel_id)
         channel = ChannelByIdLoader(info.context).load(root.channel_id)
-        return Promise.all([program, channel]).then(
-            lambda loaded: Price(
-                Decimal(root.balance) * loaded[0].config.point_value,
-                loaded[1].currency_code,
-            )
-        )
+
+        def value(loaded):
+            # What a checkout could take for the balance, rounded as redemption rounds
+            # (down to the currency's unit: whole yen for JPY); a balance in debt is
+            # worth nothing, not a negative amount.
+            config, currency = loaded[0].config, loaded[1].currency_code
+            amount = redemption.points_value(max(root.balance, 0), config=config, currency=currency)
+            return Price(amount, currency)
+
+        return Promise.all([program, channel]).then(value)
 
     @staticmethod
     def resolve_entries(root: models.LoyaltyAccount, info: ResolveInfo, **kwargs):
