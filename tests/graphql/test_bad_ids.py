@@ -19,8 +19,17 @@ from django.apps import apps
 from saleor.account.models import User
 from saleor.csv.models import ExportFile
 from saleor.giftcard.models import GiftCard
+from graphene.utils.str_converters import to_camel_case
+from graphql import GraphQLInputObjectType
+from saleor.graphql.api import schema
 from saleor.graphql.tests.utils import get_graphql_content
 
+from saleor_crm_plugin.graphql.schema import (
+    TYPE_EXTENSIONS,
+    CRMMutations,
+    CRMQueries,
+    _class_members,
+)
 from saleor_crm_plugin.segments import actions
 
 from .conftest import with_permission
@@ -65,9 +74,9 @@ def bad_channels() -> list[tuple[str, str]]:
 
 @dataclass(frozen=True)
 class Argument:
-    name: str  # the GraphQL argument (the error's field)
+    name: str  # the variable, named as the argument (the error's field)
     kind: str  # a type name or CHANNEL
-    variable: str | None = None  # when the argument sits in an input object
+    covers: tuple[str, ...] = ()  # schema arguments it reaches: "Parent.field.argument"
 
 
 @dataclass(frozen=True)
@@ -75,6 +84,17 @@ class Operation:
     name: str
     document: str
     arguments: tuple[Argument, ...]
+
+    @property
+    def parent(self) -> str:
+        return "Mutation" if self.document.lstrip().startswith("mutation") else "Query"
+
+    def covered(self) -> set[str]:
+        return {
+            path
+            for argument in self.arguments
+            for path in argument.covers or (f"{self.parent}.{self.name}.{argument.name}",)
+        }
 
 
 MUTATIONS = [
@@ -117,7 +137,7 @@ MUTATIONS = [
           customerSegmentCreate(input: {name: "Fuzz", channel: $channel,
             definition: "{\\"all\\": [{\\"field\\": \\"order_count\\", \\"op\\": \\"gte\\", \\"value\\": 1}]}"}) {
             errors { field code } } }""",
-        (Argument("channel", CHANNEL),),
+        (Argument("channel", CHANNEL, ("Mutation.customerSegmentCreate.input.channel",)),),
     ),
     Operation(
         "customerSegmentUpdate",
@@ -169,14 +189,14 @@ QUERIES = [
           loyaltyAccounts(channel: "main", first: 5,
                           filter: {search: $text, tiers: [$text], tags: [$text]}) {
             edges { node { balance } } } }""",
-        (Argument("text", CHANNEL),),
+        (Argument("text", CHANNEL, ("Query.loyaltyAccounts.filter.search",)),),
     ),
     Operation(
         "customerSegments",
         """query($channel: String!) {
           customerSegments(first: 5, filter: {channel: $channel, search: $channel}) {
             edges { node { name } } } }""",
-        (Argument("channel", CHANNEL),),
+        (Argument("channel", CHANNEL, ("Query.customerSegments.filter.channel",)),),
     ),
     Operation(
         "customerSegment",
@@ -208,7 +228,10 @@ QUERIES = [
             rfm(channel: $channel) { group }
             segmentExplanations(ids: $ids) { isMember }
           } }""",
-        (Argument("channel", CHANNEL), Argument("ids", "CustomerSegment")),
+        (
+            Argument("channel", CHANNEL, ("User.loyalty.channel", "User.rfm.channel")),
+            Argument("ids", "CustomerSegment", ("User.segmentExplanations.ids",)),
+        ),
     ),
 ]
 
@@ -222,6 +245,59 @@ PREVIEW = Operation(
       ) { count errors { field code } } }""",
     (Argument("id", "CustomerSegment"), Argument("channel", CHANNEL)),
 )
+
+
+def _unwrap(graphql_type):
+    while hasattr(graphql_type, "of_type"):
+        graphql_type = graphql_type.of_type
+    return graphql_type
+
+
+def _naming_arguments(prefix: str, arguments: dict) -> set[str]:
+    """Paths of the arguments (and input object fields) that name an ID or a channel."""
+    found = set()
+    for name, argument in arguments.items():
+        graphql_type = _unwrap(argument.type)
+        if graphql_type.name == "ID" or name == "channel":
+            found.add(f"{prefix}.{name}")
+        elif isinstance(graphql_type, GraphQLInputObjectType):
+            found |= _naming_arguments(f"{prefix}.{name}", graphql_type.fields)
+    return found
+
+
+def crm_naming_arguments() -> set[str]:
+    """Every argument of the CRM's queries, mutations and added fields naming an ID or
+    a channel, read from the schema Saleor serves."""
+    roots = {
+        "Query": (schema.get_query_type(), _class_members(CRMQueries)),
+        "Mutation": (schema.get_mutation_type(), _class_members(CRMMutations)),
+    }
+    found = set()
+    for parent, (root_type, members) in roots.items():
+        for member in members:
+            if member.startswith("resolve_"):
+                continue
+            name = to_camel_case(member)
+            found |= _naming_arguments(f"{parent}.{name}", root_type.fields[name].args)
+    for saleor_type, member, _field in TYPE_EXTENSIONS:
+        name = to_camel_case(member)
+        graphql_type = schema.get_type(saleor_type._meta.name)
+        found |= _naming_arguments(
+            f"{saleor_type._meta.name}.{name}", graphql_type.fields[name].args
+        )
+    return found
+
+
+def test_every_argument_naming_an_id_or_a_channel_is_generated():
+    # given
+    covered = set().union(*(operation.covered() for operation in [*MUTATIONS, *QUERIES, PREVIEW]))
+
+    # when
+    in_schema = crm_naming_arguments()
+
+    # then
+    assert {"Mutation.loyaltyPointsAdjust.customerId", "User.rfm.channel"} <= in_schema
+    assert in_schema - covered == set()
 
 
 def _cases(operations):
