@@ -10,6 +10,7 @@ Saleor's own ``user(id:)`` does. Never an internal error.
 """
 
 import base64
+import pathlib
 import uuid
 from dataclasses import dataclass
 
@@ -24,6 +25,7 @@ from saleor.giftcard.models import GiftCard
 from saleor.graphql.api import schema
 from saleor.graphql.tests.utils import get_graphql_content
 
+from saleor_crm_plugin import graphql as crm_graphql
 from saleor_crm_plugin.graphql.schema import (
     TYPE_EXTENSIONS,
     CRMMutations,
@@ -299,6 +301,27 @@ def test_every_argument_naming_an_id_or_a_channel_is_generated():
     # then
     assert {"Mutation.loyaltyPointsAdjust.customerId", "User.rfm.channel"} <= in_schema
     assert in_schema - covered == set()
+
+
+# Lookups that skip the shared helpers of saleor_crm_plugin/graphql/utils.py.
+BYPASSES = ("cls.get_node_or_error(", "from_global_id_or_error(", "Channel.objects")
+
+
+def test_ids_and_slugs_are_resolved_only_by_the_shared_helpers():
+    # given
+    package = pathlib.Path(crm_graphql.__file__).parent
+    modules = [path for path in package.rglob("*.py") if path != package / "utils.py"]
+
+    # when
+    bypasses = [
+        f"{path.relative_to(package)}: {bypass}"
+        for path in modules
+        for bypass in BYPASSES
+        if bypass in path.read_text()
+    ]
+
+    # then
+    assert bypasses == []
 
 
 def _cases(operations):
