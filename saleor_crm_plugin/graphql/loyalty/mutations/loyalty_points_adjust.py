@@ -49,7 +49,12 @@ class LoyaltyPointsAdjust(BaseMutation):
         )
 
     class Meta:
-        description = "Add or deduct a customer's loyalty points by hand."
+        description = (
+            "Add or deduct a customer's loyalty points by hand. As Saleor's customer "
+            "mutations, it refuses your own account (ADJUST_OWN_ACCOUNT) and staff "
+            "accounts (ADJUST_STAFF_ACCOUNT); the entry records who adjusted and why "
+            "(`LoyaltyEntry.actorUser`, `actorApp`, `reason`)."
+        )
         doc_category = DOC_CATEGORY_LOYALTY
         permissions = (AccountPermissions.MANAGE_USERS,)
         error_type_class = LoyaltyError
