@@ -8,7 +8,6 @@ shows on ``Checkout.crmOffers`` (``..loyalty.checkout``).
 """
 
 import graphene
-from saleor.channel.models import Channel
 from saleor.graphql.core import ResolveInfo
 from saleor.graphql.core.connection import create_connection_slice, filter_connection_queryset
 from saleor.graphql.core.context import get_database_connection_name
@@ -19,6 +18,7 @@ from saleor.permission.enums import CheckoutPermissions
 from ...carts import selectors, stats
 from ...carts.experiments import holdout_variant
 from ...config import load_channel_program
+from ..utils import channel_or_none, is_channel_slug
 from .enums import DOC_CATEGORY_CART_RECOVERY
 from .filters import AbandonedCheckoutFilterInput
 from .mutations import CrmUnsubscribe, CustomerMarketingConsentSet
@@ -60,6 +60,8 @@ class CartRecoveryQueries(graphene.ObjectType):
         checkouts = selectors.channel_abandoned_checkouts(
             channel_slug=kwargs["channel"], using=get_database_connection_name(info.context)
         )
+        if not is_channel_slug(kwargs["channel"]):
+            checkouts = checkouts.none()
         checkouts = filter_connection_queryset(
             checkouts, kwargs, allow_replica=info.context.allow_replica
         )
@@ -70,7 +72,7 @@ class CartRecoveryQueries(graphene.ObjectType):
     @staticmethod
     def resolve_cart_recovery_stats(_root, info: ResolveInfo, *, channel: str, period=None):
         database = get_database_connection_name(info.context)
-        channel_obj = Channel.objects.using(database).filter(slug=channel).first()
+        channel_obj = channel_or_none(channel, using=database)
         if channel_obj is None:
             return None
         config = load_channel_program(channel_obj.pk, using=database).config
