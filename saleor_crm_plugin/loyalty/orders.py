@@ -116,7 +116,9 @@ def _earn_order_points(order: Order, money, *, now, paid_at) -> LoyaltyEntry | N
     account = LoyaltyAccount.objects.filter(
         user_id=order.user_id, channel_id=order.channel_id
     ).first()
-    earning = _order_earning(order, money, program, account.tier_name if account else "")
+    earning = _order_earning(
+        order, money, program, account.tier_name if account else ""
+    )
     if earning is None:
         return None
     points, eligible, multiplier = earning
@@ -142,7 +144,9 @@ def _earn_order_points(order: Order, money, *, now, paid_at) -> LoyaltyEntry | N
         occurred_at=paid_at,
     )
     if posting.created:
-        evaluate_tier(account_id=account.pk, reason=f"order {order.number} paid", now=now)
+        evaluate_tier(
+            account_id=account.pk, reason=f"order {order.number} paid", now=now
+        )
     return posting.entry
 
 
@@ -159,18 +163,15 @@ def _earn_details(order: Order, eligible: fetch.EligibleAmounts, multiplier) -> 
 
 def _reversal_target(order: Order, money, *, points: int, details: dict) -> int:
     """How many of ``points`` the order's refunds or cancellation take back in all."""
-    eligible_total = Decimal(details.get("eligible", "0"))
     if order.status in VOID_ORDER_STATUSES:
         return points
-    refunded_value = rules.refunded_eligible_value(
-        by_line={key: Decimal(value) for key, value in details.get("lines", {}).items()},
+    eligible = rules.OrderParts(
+        values={key: Decimal(value) for key, value in details.get("lines", {}).items()},
         quantities=details.get("quantities", {}),
-        eligible_total=eligible_total,
-        refunded_quantities=money.refunded_quantities,
-        refunded_without_lines=money.refunded_without_lines,
-        money_due=money.due,
+        whole=Decimal(details.get("eligible", "0")),
     )
-    return rules.share_of_points(points, refunded_value, eligible_total)
+    refunded = rules.refunded_value(parts=eligible, taken_back=money.taken_back())
+    return rules.share_of_points(points, refunded, eligible.whole)
 
 
 def _reverse_order_points(order: Order, money, earn: LoyaltyEntry, *, now) -> int:
@@ -183,9 +184,9 @@ def _reverse_order_points(order: Order, money, earn: LoyaltyEntry, *, now) -> in
     with transaction.atomic():
         # Under the account's lock: two workers cannot both reverse the same share.
         loyalty_account_qs_select_for_update().get(pk=earn.account_id)
-        done = LoyaltyEntry.objects.filter(batch=earn, type=EntryType.REVERSE).aggregate(
-            points=Sum("points"), spend=Sum("spend_amount")
-        )
+        done = LoyaltyEntry.objects.filter(
+            batch=earn, type=EntryType.REVERSE
+        ).aggregate(points=Sum("points"), spend=Sum("spend_amount"))
         delta = target + (done["points"] or 0)
         if delta <= 0:
             return 0
@@ -219,7 +220,9 @@ def plan_order_points(*, order: Order) -> OrderPointsPlan:
     money = fetch.order_money(order)
     program = load_channel_program(order.channel_id)
     tier_name = (
-        LoyaltyAccount.objects.filter(user_id=order.user_id, channel_id=order.channel_id)
+        LoyaltyAccount.objects.filter(
+            user_id=order.user_id, channel_id=order.channel_id
+        )
         .values_list("tier_name", flat=True)
         .first()
     )
@@ -229,5 +232,6 @@ def plan_order_points(*, order: Order) -> OrderPointsPlan:
     points, eligible, multiplier = earning
     details = _earn_details(order, eligible, multiplier)
     return OrderPointsPlan(
-        earn=points, reverse=_reversal_target(order, money, points=points, details=details)
+        earn=points,
+        reverse=_reversal_target(order, money, points=points, details=details),
     )
