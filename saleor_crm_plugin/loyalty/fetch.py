@@ -15,7 +15,7 @@ import dataclasses
 import datetime
 from decimal import Decimal
 
-from django.db.models import Exists, F, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum
 from saleor.giftcard import GiftCardEvents
 from saleor.giftcard.const import GIFT_CARD_PAYMENT_GATEWAY_ID
 from saleor.giftcard.models import GiftCardEvent
@@ -240,16 +240,21 @@ def _line_refunds(order: Order) -> tuple[dict[str, int], Decimal]:
     )
     for row in rows:
         from_fulfillments[str(row["order_line_id"])] = row["quantity"]
-    refunds = Fulfillment.objects.filter(
-        order_id=order.pk,
-        status__in=_REFUNDED_FULFILLMENTS,
-        total_refund_amount__isnull=False,
-    ).filter(Q(lines__isnull=False) | Q(shipping_refund_amount__gt=0))
-    if refunds.filter(shipping_refund_amount__gt=0).exists():
+    refunds = (
+        Fulfillment.objects.filter(
+            order_id=order.pk,
+            status__in=_REFUNDED_FULFILLMENTS,
+            total_refund_amount__isnull=False,
+        )
+        .filter(Q(lines__isnull=False) | Q(shipping_refund_amount__gt=0))
+        .distinct()
+        .aggregate(
+            total=Sum("total_refund_amount"), shipping=Sum("shipping_refund_amount")
+        )
+    )
+    if refunds["shipping"]:
         from_fulfillments[SHIPPING] = 1
-    money = refunds.distinct().aggregate(total=Sum("total_refund_amount"))[
-        "total"
-    ] or Decimal(0)
+    money = refunds["total"] or Decimal(0)
 
     grant_ids = list(_refunded_grants(order).values_list("pk", flat=True))
     from_grants: dict[str, int] = {}
@@ -261,14 +266,18 @@ def _line_refunds(order: Order) -> tuple[dict[str, int], Decimal]:
     )
     for row in rows:
         from_grants[str(row["order_line_id"])] = row["quantity"]
-    grants = OrderGrantedRefund.objects.filter(pk__in=grant_ids).filter(
-        Q(lines__isnull=False) | Q(shipping_costs_included=True)
+    grants = (
+        OrderGrantedRefund.objects.filter(pk__in=grant_ids)
+        .filter(Q(lines__isnull=False) | Q(shipping_costs_included=True))
+        .distinct()
+        .aggregate(
+            total=Sum("amount_value"),
+            shipping=Count("pk", filter=Q(shipping_costs_included=True)),
+        )
     )
-    if grants.filter(shipping_costs_included=True).exists():
+    if grants["shipping"]:
         from_grants[SHIPPING] = 1
-    money += grants.distinct().aggregate(total=Sum("amount_value"))["total"] or Decimal(
-        0
-    )
+    money += grants["total"] or Decimal(0)
 
     keys = from_fulfillments.keys() | from_grants.keys()
     quantities = {

@@ -15,6 +15,10 @@ nothing. Semantics chosen where the programme rules are silent:
   lifts a customer into a tier earns at the previous tier's rate.
 * The return window runs from payment; expiry from when the points were credited.
 * Overpaid money refunded back (an order paid twice) takes back no points.
+* Staff editing a paid unconfirmed order (a line deleted, a quantity lowered) take
+  back the removed units' points, once: the earn keeps the quantities it was paid
+  for, and what is missing from the order now counts as taken back, whether or not
+  the overpayment was refunded yet (its refund is an overpayment, so it counts once).
 * A cancelled or expired order takes back everything it earned. A refund reversed by
   the payment provider does not give points back.
 """
@@ -170,7 +174,10 @@ def _reversal_target(order: Order, money, *, points: int, details: dict) -> int:
         quantities=details.get("quantities", {}),
         whole=Decimal(details.get("eligible", "0")),
     )
-    refunded = rules.refunded_value(parts=eligible, taken_back=money.taken_back())
+    # Lines staff removed from the order (or units they took off) since it earned
+    # count as taken back: the points follow what the order finally sold.
+    taken_back = money.taken_back(remaining=fetch.remaining_quantities(order))
+    refunded = rules.refunded_value(parts=eligible, taken_back=taken_back)
     return rules.share_of_points(points, refunded, eligible.whole)
 
 
