@@ -38,7 +38,7 @@ from saleor.payment.models import (
 from saleor.plugins.models import PluginConfiguration
 
 from ..config import PLUGIN_ID, ChannelConfig
-from .models import EntryType, LoyaltyEntry
+from .models import EntryType, LoyaltyAccount, LoyaltyEntry, LoyaltyRedemption
 from .rules import OrderParts, TakenBack
 
 SHIPPING = "shipping"  # the order's shipping, as a part next to its lines
@@ -332,3 +332,26 @@ def active_program_channel_ids() -> list[int]:
         .order_by("channel_id")
         .values_list("channel_id", flat=True)
     )
+
+
+def inactive_program_channel_ids() -> list[int]:
+    """Channels with loyalty accounts whose CRM plugin configuration is not active."""
+    return list(
+        LoyaltyAccount.objects.exclude(channel_id__in=active_program_channel_ids())
+        .order_by("channel_id")
+        .values_list("channel_id", flat=True)
+        .distinct()
+    )
+
+
+def orders_with_points(*, channel_id: int, changed_since: datetime.datetime | None):
+    """A channel's orders that earned or spent points and changed since the given
+    time (all of them without one), in the order they changed."""
+    earned = LoyaltyEntry.objects.filter(order_id=OuterRef("pk"), type=EntryType.EARN)
+    spent = LoyaltyRedemption.objects.filter(order_id=OuterRef("pk"))
+    orders = Order.objects.filter(channel_id=channel_id).filter(
+        Exists(earned) | Exists(spent)
+    )
+    if changed_since is not None:
+        orders = orders.filter(updated_at__gte=changed_since)
+    return orders.order_by("updated_at", "pk")

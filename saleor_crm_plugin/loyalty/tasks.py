@@ -9,7 +9,7 @@ from saleor.celeryconf import app
 from saleor.core.db.connection import allow_writer
 
 from . import bonuses, fetch, notifications, points_lifecycle, redemption, tiers
-from .reconcile import order_loyalty_reconcile
+from .reconcile import inactive_program_orders_reconcile, order_loyalty_reconcile
 
 task_logger = get_task_logger(__name__)
 
@@ -42,6 +42,14 @@ def settle_order_redemptions_task(order_id: str):
     first, the order's ledger ends the same.
     """
     _reconcile_order(order_id)
+
+
+@app.task
+@allow_writer()
+def reconcile_inactive_programme_orders_task():
+    """Refunds and cancellations in channels whose programme is off (no hook hears)."""
+    reconciled = inactive_program_orders_reconcile(now=timezone.now())
+    task_logger.debug("Reconciled %s orders of inactive programmes", reconciled)
 
 
 @app.task
