@@ -607,9 +607,13 @@ def return_refunded_points(*, order_id, now: datetime.datetime | None = None) ->
         return 0
     with transaction.atomic():
         account = loyalty_account_qs_select_for_update().get(pk=spent["account_id"])
+        # Only this function's own entries (a settlement's release may name the
+        # order too).
         done = (
             LoyaltyEntry.objects.filter(
-                account=account, order_id=order.pk, type=EntryType.RELEASE
+                account=account,
+                type=EntryType.RELEASE,
+                idempotency_key__startswith=f"return:order:{order.pk}:",
             ).aggregate(points=Sum("points"))["points"]
             or 0
         )
