@@ -5,9 +5,14 @@ refund or cancellation there is not heard; the periodic scan of orders that earn
 spent points finds them. Nothing new is earned while the programme is off.
 """
 
+from datetime import timedelta
 from decimal import Decimal
 
-from saleor_crm_plugin.loyalty.models import EntryType, LoyaltyEntry
+from django.utils import timezone
+from saleor.order.models import Order
+
+from saleor_crm_plugin.loyalty.models import EntryType, LoyaltyEntry, LoyaltyOrderScan
+from saleor_crm_plugin.loyalty.reconcile import inactive_program_orders_reconcile
 from saleor_crm_plugin.loyalty.tasks import (
     reconcile_inactive_programme_orders_task,
     sync_order_points_task,
@@ -88,3 +93,28 @@ def test_an_order_synced_while_the_programme_is_off_earns_nothing(
 
     # then
     assert LoyaltyEntry.objects.count() == 0
+
+
+def test_the_scan_reads_only_orders_changed_since_it_last_ran(
+    crm_usd, crm_order, order_payments, customer_user
+):
+    # given: an order that earned, the programme then switched off, a first scan
+    order = crm_order(crm_usd, THREE_LINES)
+    order_payments.charge(order)
+    configure_crm(crm_usd, active=False, pending_period="0")
+    start = timezone.now()
+    first = inactive_program_orders_reconcile(now=start)
+    Order.objects.filter(pk=order.pk).update(updated_at=start - timedelta(days=1))
+
+    # when: an hour later, nothing changed
+    unchanged = inactive_program_orders_reconcile(now=start + timedelta(hours=1))
+
+    # and: staff cancel the order two hours later, the scan runs after
+    order_payments.cancel(order)
+    Order.objects.filter(pk=order.pk).update(updated_at=start + timedelta(hours=2))
+    changed = inactive_program_orders_reconcile(now=start + timedelta(hours=3))
+
+    # then
+    assert (first, unchanged, changed) == (1, 0, 1)
+    assert LoyaltyOrderScan.objects.get().scanned_until == start + timedelta(hours=3)
+    assert _order_points(order) == [(EntryType.EARN, 60), (EntryType.REVERSE, -60)]
