@@ -13,6 +13,7 @@ import pytest
 from saleor.order.models import Fulfillment
 from saleor.payment.models import Payment
 
+from saleor_crm_plugin.loyalty import rules
 from saleor_crm_plugin.loyalty.models import EntryType, LoyaltyEntry
 from tests.fixtures.loyalty import balance_of, ledger_entries, ledger_problems
 from tests.fixtures.orders import complete_checkout
@@ -196,3 +197,61 @@ def test_legacy_refund_of_an_amount_returns_the_same_share_of_the_points(
     assert _returned_points(order) == 200
     assert ledger_entries()[-2:] == [(EntryType.REVERSE, -10), (EntryType.RELEASE, 200)]
     assert ledger_problems() == []
+
+
+# --- the rules, pure -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("refunded", "money_refunded", "expected"),
+    [
+        # the refunded part paid back in full in money: no points on top
+        (Decimal("30.00"), Decimal("30.00"), 0),
+        # money paid back its 7/8: the points' 1/8 comes back
+        (Decimal("30.00"), Decimal("26.25"), 375),
+        # money paid back part of its share: still only the points' share
+        (Decimal("30.00"), Decimal("10.00"), 375),
+        # money paid back more than the refunded part: nothing
+        (Decimal("10.00"), Decimal("35.00"), 0),
+        # the whole order: every point
+        (Decimal("40.00"), Decimal("35.00"), 500),
+        # nothing refunded
+        (Decimal("0"), Decimal("0"), 0),
+    ],
+)
+def test_points_to_return_never_exceed_the_refunded_part(
+    refunded, money_refunded, expected
+):
+    # when: 500 points paid 5.00 of an order worth 40.00
+    points = rules.points_to_return(
+        spent_points=500,
+        points_paid=Decimal("5.00"),
+        whole=Decimal("40.00"),
+        refunded=refunded,
+        money_refunded=money_refunded,
+    )
+
+    # then
+    assert points == expected
+    assert points == 0 or money_refunded + points * POINT_VALUE <= refunded
+
+
+def test_refunded_value_counts_refunds_and_removed_units_once():
+    # given: two lines of 30.00 (3 units) and 10.00 (1 unit), shipping 5.00
+    parts = rules.OrderParts(
+        values={"a": Decimal("30.00"), "b": Decimal("10.00"), "shipping": Decimal("5")},
+        quantities={"a": 3, "b": 1, "shipping": 1},
+        whole=Decimal("45.00"),
+    )
+    # one unit of "a" removed by an edit, one refunded; "b" deleted and "refunded"
+    taken_back = rules.TakenBack(
+        quantities={"a": 1, "b": 1},
+        money_share=Decimal(0),
+        remaining={"a": 2, "shipping": 1},
+    )
+
+    # when
+    value = rules.refunded_value(parts=parts, taken_back=taken_back)
+
+    # then: 2 of 3 units of "a" and all of "b", never more than a part
+    assert value == Decimal("30.00")
