@@ -120,9 +120,7 @@ def _earn_order_points(order: Order, money, *, now, paid_at) -> LoyaltyEntry | N
     account = LoyaltyAccount.objects.filter(
         user_id=order.user_id, channel_id=order.channel_id
     ).first()
-    earning = _order_earning(
-        order, money, program, account.tier_name if account else ""
-    )
+    earning = _order_earning(order, money, program, account.tier_name if account else "")
     if earning is None:
         return None
     points, eligible, multiplier = earning
@@ -148,9 +146,7 @@ def _earn_order_points(order: Order, money, *, now, paid_at) -> LoyaltyEntry | N
         occurred_at=paid_at,
     )
     if posting.created:
-        evaluate_tier(
-            account_id=account.pk, reason=f"order {order.number} paid", now=now
-        )
+        evaluate_tier(account_id=account.pk, reason=f"order {order.number} paid", now=now)
     return posting.entry
 
 
@@ -191,9 +187,9 @@ def _reverse_order_points(order: Order, money, earn: LoyaltyEntry, *, now) -> in
     with transaction.atomic():
         # Under the account's lock: two workers cannot both reverse the same share.
         loyalty_account_qs_select_for_update().get(pk=earn.account_id)
-        done = LoyaltyEntry.objects.filter(
-            batch=earn, type=EntryType.REVERSE
-        ).aggregate(points=Sum("points"), spend=Sum("spend_amount"))
+        done = LoyaltyEntry.objects.filter(batch=earn, type=EntryType.REVERSE).aggregate(
+            points=Sum("points"), spend=Sum("spend_amount")
+        )
         delta = target + (done["points"] or 0)
         if delta <= 0:
             return 0
@@ -227,9 +223,7 @@ def plan_order_points(*, order: Order) -> OrderPointsPlan:
     money = fetch.order_money(order)
     program = load_channel_program(order.channel_id)
     tier_name = (
-        LoyaltyAccount.objects.filter(
-            user_id=order.user_id, channel_id=order.channel_id
-        )
+        LoyaltyAccount.objects.filter(user_id=order.user_id, channel_id=order.channel_id)
         .values_list("tier_name", flat=True)
         .first()
     )
@@ -239,6 +233,5 @@ def plan_order_points(*, order: Order) -> OrderPointsPlan:
     points, eligible, multiplier = earning
     details = _earn_details(order, eligible, multiplier)
     return OrderPointsPlan(
-        earn=points,
-        reverse=_reversal_target(order, money, points=points, details=details),
+        earn=points, reverse=_reversal_target(order, money, points=points, details=details)
     )

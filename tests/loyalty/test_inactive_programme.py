@@ -24,9 +24,7 @@ from tests.fixtures.plugin import configure_crm
 
 def _order_points(order) -> list[tuple[str, int]]:
     return list(
-        LoyaltyEntry.objects.filter(order_id=order.pk)
-        .order_by("pk")
-        .values_list("type", "points")
+        LoyaltyEntry.objects.filter(order_id=order.pk).order_by("pk").values_list("type", "points")
     )
 
 
@@ -47,9 +45,7 @@ def test_refunds_after_deactivation_are_reversed_and_nothing_new_is_earned(
     cancelled = crm_order(crm_usd, THREE_LINES)
     order_payments.charge(cancelled, psp="charge-1")
     refunded = crm_order(crm_usd, THREE_LINES)
-    refunded_payment = _refundable(
-        order_payments.charge(refunded, psp="charge-2"), order_payments
-    )
+    refunded_payment = _refundable(order_payments.charge(refunded, psp="charge-2"), order_payments)
     assert balance_of(customer_user, crm_usd) == 120
     configure_crm(crm_usd, active=False, pending_period="0")
 

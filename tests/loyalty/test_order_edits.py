@@ -37,9 +37,7 @@ mutation LineUpdate($id: ID!, $quantity: Int!) {
 
 def _order_points(order) -> list[tuple[str, int]]:
     return list(
-        LoyaltyEntry.objects.filter(order_id=order.pk)
-        .order_by("pk")
-        .values_list("type", "points")
+        LoyaltyEntry.objects.filter(order_id=order.pk).order_by("pk").values_list("type", "points")
     )
 
 

@@ -99,9 +99,9 @@ def test_cancel_gives_the_spent_points_back_whichever_task_runs_first(
     # given: staff cancel the order before any of its tasks ran
     order = unsettled_points_order
     permission_group_manage_orders.user_set.add(staff_api_client.user)
-    response = TasksLeftUnrun(
-        staff_api_client, django_capture_on_commit_callbacks
-    ).post_graphql(ORDER_CANCEL, {"id": graphene.Node.to_global_id("Order", order.pk)})
+    response = TasksLeftUnrun(staff_api_client, django_capture_on_commit_callbacks).post_graphql(
+        ORDER_CANCEL, {"id": graphene.Node.to_global_id("Order", order.pk)}
+    )
     assert response.json()["data"]["orderCancel"]["errors"] == []
 
     # when: each task runs once, in one order or the other
@@ -113,9 +113,7 @@ def test_cancel_gives_the_spent_points_back_whichever_task_runs_first(
         (EntryType.REDEEM, -500),
         (EntryType.RELEASE, 500),
     ]
-    assert list(LoyaltyRedemption.objects.values_list("status", "spent_points")) == [
-        ("spent", 500)
-    ]
+    assert list(LoyaltyRedemption.objects.values_list("status", "spent_points")) == [("spent", 500)]
     assert GiftCard.objects.get().is_active is False
     assert balance_of(customer_user, crm_usd) == 1000
     assert ledger_problems() == []

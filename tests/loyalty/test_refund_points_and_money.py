@@ -25,9 +25,9 @@ POINT_VALUE = Decimal("0.01")
 def _returned_points(order) -> int:
     """Points given back to the customer for the order's refunds."""
     return sum(
-        LoyaltyEntry.objects.filter(
-            order_id=order.pk, type=EntryType.RELEASE
-        ).values_list("points", flat=True)
+        LoyaltyEntry.objects.filter(order_id=order.pk, type=EntryType.RELEASE).values_list(
+            "points", flat=True
+        )
     )
 
 
@@ -63,9 +63,7 @@ def test_line_refund_paid_at_full_price_in_money_returns_no_points(
 
     # when: staff grant a refund of the line (Saleor prices it at the line's price)
     # and the payment app refunds it
-    grant = order_payments.refund_lines_with_grant(
-        order, transaction_item, [(line, quantity)]
-    )
+    grant = order_payments.refund_lines_with_grant(order, transaction_item, [(line, quantity)])
 
     # then: the money alone already paid back what the refunded units cost
     refunded_cost = line.unit_price_gross_amount * quantity
@@ -82,9 +80,7 @@ def test_line_refund_paid_at_full_price_in_money_returns_no_points(
     assert ledger_problems() == []
 
 
-@pytest.mark.parametrize(
-    ("quantity", "money", "points"), [(3, "26.25", 375), (1, "8.75", 125)]
-)
+@pytest.mark.parametrize(("quantity", "money", "points"), [(3, "26.25", 375), (1, "8.75", 125)])
 def test_line_refund_split_like_the_payment_returns_the_points_share(
     refundable_points_order, quantity, money, points, order_payments
 ):
@@ -97,9 +93,7 @@ def test_line_refund_split_like_the_payment_returns_the_points_share(
         order, transaction_item, [(line, quantity)], amount=Decimal(money)
     )
     # and Saleor replays the refund events
-    order_payments.report(
-        transaction_item, "REFUND_SUCCESS", grant.amount_value, psp="refund-1"
-    )
+    order_payments.report(transaction_item, "REFUND_SUCCESS", grant.amount_value, psp="refund-1")
 
     # then: the points' 1/8 comes back as points; together exactly the units' price
     assert _returned_points(order) == points
@@ -219,9 +213,7 @@ def test_legacy_refund_of_an_amount_returns_the_same_share_of_the_points(
         (Decimal("0"), Decimal("0"), 0),
     ],
 )
-def test_points_to_return_never_exceed_the_refunded_part(
-    refunded, money_refunded, expected
-):
+def test_points_to_return_never_exceed_the_refunded_part(refunded, money_refunded, expected):
     # when: 500 points paid 5.00 of an order worth 40.00
     points = rules.points_to_return(
         spent_points=500,
