@@ -12,6 +12,7 @@ from .loyalty.models import (  # noqa: F401
     LoyaltyAccount,
     LoyaltyEntry,
     LoyaltyNotice,
+    LoyaltyOrderScan,
     LoyaltyRedemption,
     LoyaltyProgramStart,
     LoyaltyTierChange,

@@ -128,6 +128,11 @@ class CRMPlugin(BasePlugin):
     def order_fully_refunded(self, order, previous_value, webhooks=None):
         return self._sync_order(order, previous_value, "refunded")
 
+    def order_updated(self, order, previous_value, webhooks=None):
+        # Staff edited the order (orderLineDelete, orderLineUpdate, ... on an
+        # unconfirmed order fire only this): its points follow what it now sells.
+        return self._sync_order(order, previous_value, "updated")
+
     def order_cancelled(self, order, previous_value, webhooks=None):
         return self._sync_order(order, previous_value, "cancelled")
 

@@ -41,7 +41,7 @@ from saleor.giftcard.utils import (
     add_gift_card_code_to_checkout,
     assign_gift_card_to_user,
 )
-from saleor.order.models import Order, OrderLine
+from saleor.order.models import Order
 from saleor.plugins.manager import PluginsManager
 
 from ..config import ChannelConfig, load_channel_program
@@ -568,10 +568,12 @@ def release_abandoned_redemptions(
 def return_refunded_points(*, order_id, now: datetime.datetime | None = None) -> int:
     """Give back the refunded share of the points an order spent (the difference only).
 
-    The share is of the order's value: refunded lines count their gross share,
-    money refunded without lines counts as the same share of the whole order as of
-    the money it asked for; a cancelled or expired order gives everything back.
-    Returned points are a new batch that expires as newly earned points do.
+    The refunded part of the order's value (``rules.refunded_value``, the same rule
+    that reverses earned points) was paid by points and money in the proportion they
+    paid the order: the points' share of it comes back, less whatever money the
+    refunds paid beyond the money's share (``rules.points_to_return``). A cancelled or
+    expired order gives everything back. Returned points are a new batch that expires
+    as newly earned points do.
     """
     now = now or timezone.now()
     spent = (
@@ -586,18 +588,32 @@ def return_refunded_points(*, order_id, now: datetime.datetime | None = None) ->
     order = Order.objects.filter(pk=order_id).first()
     if not spent or order is None:
         return 0
-    refunded, whole = _refunded_share_of_value(order)
-    target = rules.share_of_points(spent["points"], refunded, whole)
+    config = load_channel_program(order.channel_id).config
     if order.status in VOID_ORDER_STATUSES:
         target = spent["points"]
+    else:
+        money = fetch.order_money(order)
+        parts = fetch.order_value_parts(order)
+        target = rules.points_to_return(
+            spent_points=spent["points"],
+            points_paid=points_value(
+                spent["points"], config=config, currency=order.currency
+            ),
+            whole=parts.whole,
+            refunded=rules.refunded_value(parts=parts, taken_back=money.taken_back()),
+            money_refunded=money.refunded_for_the_order,
+        )
     if target <= 0:
         return 0
-    config = load_channel_program(order.channel_id).config
     with transaction.atomic():
         account = loyalty_account_qs_select_for_update().get(pk=spent["account_id"])
+        # Only this function's own entries (a settlement's release may name the
+        # order too).
         done = (
             LoyaltyEntry.objects.filter(
-                account=account, order_id=order.pk, type=EntryType.RELEASE
+                account=account,
+                type=EntryType.RELEASE,
+                idempotency_key__startswith=f"return:order:{order.pk}:",
             ).aggregate(points=Sum("points"))["points"]
             or 0
         )
@@ -620,25 +636,3 @@ def return_refunded_points(*, order_id, now: datetime.datetime | None = None) ->
             occurred_at=now,
         )
     return delta if posting.created else 0
-
-
-def _refunded_share_of_value(order: Order) -> tuple[Decimal, Decimal]:
-    """(refunded value, whole value) of ``order``, gift-card tender included.
-
-    Saleor's order total is what remained after gift cards paid; the lines are worth
-    the whole order. Refunded lines count their gross value; money refunded without
-    lines counts the same share of the whole as of the money the order asked for.
-    """
-    money = fetch.order_money(order)
-    whole = order.total_gross_amount + fetch.gift_card_tender(order)
-    value = Decimal(0)
-    lines = OrderLine.objects.filter(order_id=order.pk).values_list(
-        "pk", "quantity", "total_price_gross_amount"
-    )
-    for line_id, quantity, total in lines:
-        refunded = money.refunded_quantities.get(str(line_id), 0)
-        if quantity and refunded:
-            value += total * min(refunded, quantity) / quantity
-    if money.refunded_without_lines > 0 and money.due > 0:
-        value += whole * min(money.refunded_without_lines / money.due, Decimal(1))
-    return min(value, whole), whole
