@@ -12,6 +12,7 @@ checkout. Lines without a calculated price fall back to the variant's listed pri
 """
 
 from decimal import Decimal
+from urllib.parse import quote
 
 from django.db.models import Prefetch
 from saleor.checkout.models import Checkout, CheckoutLine
@@ -28,6 +29,7 @@ from ..config import (
     load_channel_program,
 )
 from .models import AbandonedCheckout, CartRecoveryOffer, CartReminder
+from .restore import cart_restore_token_make
 from .unsubscribe import unsubscribe_token_make
 
 CART_REMINDER_EVENT = "crm_cart_reminder"
@@ -110,6 +112,11 @@ def cart_message_payload(
     total = checkout.total_gross_amount or subtotal
     user = checkout.user
     unsubscribe_token = unsubscribe_token_make(email=abandoned.email)
+    url = config.storefront_checkout_url.replace("{token}", str(checkout.token))
+    restore_token = cart_restore_token_make(
+        checkout_token=checkout.token, offer_id=offer.pk if offer else None
+    )
+    restore_url = f"{url}{'&' if '?' in url else '?'}crm={quote(restore_token, safe='')}"
     return {
         "event": CART_REMINDER_EVENT,
         "reminder_id": reminder.pk if reminder else None,
@@ -127,7 +134,10 @@ def cart_message_payload(
         },
         "checkout": {
             "token": str(checkout.token),
-            "url": config.storefront_checkout_url.replace("{token}", str(checkout.token)),
+            "url": url,
+            # The signed link (``restore``): resumes the cart and shows its offer.
+            "restore_token": restore_token,
+            "restore_url": restore_url,
             "currency": currency,
             "lines": lines,
             "lines_count": len(lines),

@@ -1,13 +1,17 @@
 """A shopper's whole checkout through Saleor's /graphql/ only, for hostile-shopper tests.
 
 ``checkout_create`` → ``checkout_crm_offers`` / ``promo_code_add`` →
-``checkout_deliver_and_complete`` are the storefront's own calls (no ORM shortcut): the
-channel lets unpaid orders complete (``allow_unpaid_orders``, the shop's setting), so no
-payment app is needed. ``cart_restore`` is the e-mail link's mutation.
+``checkout_deliver_and_complete`` are the storefront's own calls (no ORM shortcut); the
+channel lets unpaid orders complete (the shop's ``allow_unpaid_orders`` setting, see
+the ``victim_offer`` fixture), so no payment app is needed. ``cart_restore`` is the
+e-mail link's mutation.
 """
 
 import graphene
+from saleor.discount.models import VoucherCode
 from saleor.graphql.tests.utils import get_graphql_content
+
+from saleor_crm_plugin.carts.models import CartRecoveryOffer
 
 CHECKOUT_CREATE = """
 mutation($input: CheckoutCreateInput!) {
@@ -87,11 +91,6 @@ def address_input(address) -> dict:
     }
 
 
-def allow_unpaid_orders(channel) -> None:
-    channel.allow_unpaid_orders = True
-    channel.save(update_fields=["allow_unpaid_orders"])
-
-
 def checkout_create(client, channel, variant, *, address, email=None, quantity=1) -> dict:
     """A new checkout (``{id, token, email}``) of ``quantity`` × ``variant``."""
     checkout_input = {
@@ -150,3 +149,10 @@ def checkout_deliver_and_complete(client, token, shipping_method, *, address) ->
 def cart_restore(client, token: str) -> dict:
     response = client.post_graphql(CRM_CART_RESTORE, {"token": token})
     return get_graphql_content(response)["data"]["crmCartRestore"]
+
+
+def offer_code_state(offer) -> tuple:
+    """(Saleor's uses of the code, code active, our offer's status, order it was used in)."""
+    voucher_code = VoucherCode.objects.get(code=offer.code)
+    offer = CartRecoveryOffer.objects.get(pk=offer.pk)
+    return voucher_code.used, voucher_code.is_active, offer.status, offer.used_order_id

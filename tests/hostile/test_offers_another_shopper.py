@@ -7,20 +7,16 @@ usage and the offer's state agreeing.
 """
 
 import pytest
-from django.utils import timezone
-from saleor.discount.models import VoucherCode
 from saleor.order.models import Order
 
-from saleor_crm_plugin.carts import offers
-from saleor_crm_plugin.carts.models import CartRecoveryOffer, OfferStatus
+from saleor_crm_plugin.carts.models import OfferStatus
 from tests.carts.shopper_graphql import (
-    allow_unpaid_orders,
     checkout_create,
     checkout_crm_offers,
     checkout_deliver_and_complete,
+    offer_code_state,
     promo_code_add,
 )
-from tests.fixtures.cart_offers import TEN_PERCENT_ITEMS
 
 REFUSED = [
     {
@@ -29,37 +25,6 @@ REFUSED = [
         "message": "This offer code was issued for another checkout.",
     }
 ]
-
-
-def code_state(offer) -> tuple:
-    """(Saleor's uses of the code, code active, our offer's status, order it was used in)."""
-    voucher_code = VoucherCode.objects.get(code=offer.code)
-    offer = CartRecoveryOffer.objects.get(pk=offer.pk)
-    return voucher_code.used, voucher_code.is_active, offer.status, offer.used_order_id
-
-
-@pytest.fixture
-def victim_offer(recovery_channel, checkout_with_item, abandoned_from_checkout, shipping_method):
-    """The guest user@email.com left checkout_with_item and was e-mailed a 10 % code."""
-    allow_unpaid_orders(recovery_channel)
-    abandoned = abandoned_from_checkout(checkout_with_item, sent_stages=[1, 2])
-    return offers.recovery_offer_issue(
-        abandoned=abandoned, spec=TEN_PERCENT_ITEMS, now=timezone.now()
-    )
-
-
-@pytest.fixture
-def customer_offer(
-    recovery_channel, checkout_with_item, customer_user, abandoned_from_checkout, shipping_method
-):
-    """The customer (user@email.com, signed in) left checkout_with_item and got a code."""
-    allow_unpaid_orders(recovery_channel)
-    checkout_with_item.user = customer_user
-    checkout_with_item.save(update_fields=["user"])
-    abandoned = abandoned_from_checkout(checkout_with_item, sent_stages=[1, 2])
-    return offers.recovery_offer_issue(
-        abandoned=abandoned, spec=TEN_PERCENT_ITEMS, now=timezone.now()
-    )
 
 
 def test_a_checkout_with_the_victims_email_shows_no_code(
@@ -76,7 +41,7 @@ def test_a_checkout_with_the_victims_email_shows_no_code(
 
     # then
     assert found == []
-    assert code_state(victim_offer) == (0, True, OfferStatus.LIVE, None)
+    assert offer_code_state(victim_offer) == (0, True, OfferStatus.LIVE, None)
 
 
 @pytest.mark.parametrize("email", ["user@email.com", "attacker@example.com"])
@@ -96,7 +61,7 @@ def test_a_leaked_code_does_not_complete_another_checkout(
     # then
     assert data == {"order": None, "errors": REFUSED}
     assert Order.objects.count() == 0
-    assert code_state(victim_offer) == (0, True, OfferStatus.LIVE, None)
+    assert offer_code_state(victim_offer) == (0, True, OfferStatus.LIVE, None)
 
 
 def test_another_signed_in_customer_cannot_use_the_code(
@@ -116,7 +81,7 @@ def test_another_signed_in_customer_cannot_use_the_code(
     # then
     assert data == {"order": None, "errors": REFUSED}
     assert Order.objects.count() == 0
-    assert code_state(customer_offer) == (0, True, OfferStatus.LIVE, None)
+    assert offer_code_state(customer_offer) == (0, True, OfferStatus.LIVE, None)
 
 
 def test_the_victim_uses_the_code_on_their_own_checkout(
@@ -136,7 +101,7 @@ def test_the_victim_uses_the_code_on_their_own_checkout(
     assert data["errors"] == []
     order = Order.objects.get()
     assert (data["order"]["voucherCode"], order.checkout_token) == (victim_offer.code, token)
-    assert code_state(victim_offer) == (1, False, OfferStatus.USED, order.pk)
+    assert offer_code_state(victim_offer) == (1, False, OfferStatus.USED, order.pk)
 
 
 def test_the_signed_in_owner_sees_and_uses_the_code_in_a_new_checkout(
@@ -159,4 +124,4 @@ def test_the_signed_in_owner_sees_and_uses_the_code_in_a_new_checkout(
     assert data["errors"] == []
     order = Order.objects.get()
     assert data["order"]["voucherCode"] == customer_offer.code
-    assert code_state(customer_offer) == (1, False, OfferStatus.USED, order.pk)
+    assert offer_code_state(customer_offer) == (1, False, OfferStatus.USED, order.pk)
