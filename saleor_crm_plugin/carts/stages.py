@@ -14,8 +14,9 @@
    * otherwise the *latest* stage whose delay has passed is claimed (a sweep that fell
      behind jumps to it instead of sending the earlier ones in a burst): a
      ``CartReminder`` row is inserted — unique per checkout and stage — as ``claimed``,
-     or directly ``skipped`` with its suppression reason. The row's stage and next due
-     time move on in the same transaction. After the last stage the row stays open
+     or directly ``skipped`` with its suppression reason. The suppression check and the
+     claim hold the shopper's lock, so the frequency cap sees concurrent sweeps' claims.
+     The row's stage and next due time move on in the same transaction. After the last stage the row stays open
      (``CLOSE_AFTER``) so that a late order still counts as recovered, then expires.
 
 2. After that commit, a claimed stage is sent: the offer is issued for an offer stage
@@ -40,6 +41,7 @@ from ..consent.actions import normalize_email
 from . import attribution, experiments, offers
 from .error_codes import CartRecoveryErrorCode
 from .exceptions import CartRecoveryError
+from .lock_objects import shopper_lock
 from .messages import CART_REMINDER_EVENT, cart_message_payload
 from .models import (
     AbandonedCheckout,
@@ -152,6 +154,8 @@ def _claim_due_stage(*, abandoned_id: int, now):
                 abandoned.save(update_fields=_SNAPSHOT_FIELDS)
             return None
         _assign_variant(abandoned, config=config)
+        # Until this claim commits, other sweeps' claims for the shopper wait (the cap).
+        shopper_lock(email=abandoned.email)
         reason = reminder_skip_reason(abandoned=abandoned, config=config, now=now)
         try:
             with transaction.atomic():
