@@ -21,8 +21,10 @@ Saleor's checkout tables.
 Then, per channel, at most ``cart_messages_per_run`` due rows (``next_stage_at`` past,
 oldest first) are advanced one by one (``stages.abandoned_checkout_advance``); each
 claims its stage before sending, so a replayed or concurrent sweep sends nothing
-twice. A send that raises stops the channel's batch: the rest waits for the next
-sweep rather than failing the same way.
+twice. A send that fails for one message (a refused mailbox, a template that cannot
+render it) fails that reminder only; one that fails because of the SMTP server or the
+connection (``email.stops_the_batch``) stops the channel's batch: the rest waits for
+the next sweep rather than failing the same way.
 """
 
 import dataclasses
@@ -37,6 +39,7 @@ from saleor.plugins.manager import get_plugins_manager
 from saleor.plugins.models import PluginConfiguration
 
 from ..config import PLUGIN_ID, ChannelConfig, load_channel_program
+from .email import stops_the_batch
 from .models import AbandonedCheckout, AbandonedStatus, CartDetectionCursor, ReminderStatus
 from .stages import abandoned_checkout_advance
 
@@ -99,12 +102,14 @@ def _advance_all(due_ids: list[int], *, now, manager) -> SweepResult:
             reminder = abandoned_checkout_advance(
                 abandoned_id=abandoned_id, now=now, manager=manager
             )
-        except Exception:
+        except Exception as error:
             # The reminder is recorded as failed (never retried: it may have left).
             logger.exception("saleor-crm: cart reminder for %s failed", abandoned_id)
             result.failed += 1
-            result.untouched += len(due_ids) - position - 1
-            break
+            if stops_the_batch(error):  # the next one would fail the same way
+                result.untouched += len(due_ids) - position - 1
+                break
+            continue
         if reminder is None:
             continue
         if reminder.status == ReminderStatus.SENT:

@@ -24,7 +24,8 @@
    offer), the payload is built and handed to ``manager.notify("crm_cart_reminder")``,
    which our plugin's ``notify`` (SMTP) and apps subscribed to NOTIFY_USER receive.
    Success marks the reminder ``sent``; an exception marks it ``failed`` and is raised
-   again (the sweep stops that channel's batch). A claimed reminder is never sent again,
+   again (the sweep goes on, or stops that channel's batch when the SMTP server or
+   connection failed). A claimed reminder is never sent again,
    whatever happens after the claim: at most once, never twice.
 """
 
