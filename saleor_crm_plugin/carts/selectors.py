@@ -52,7 +52,7 @@ def reminders_by_abandoned_id(
     for reminder in (
         CartReminder.objects.using(using)
         .filter(abandoned_id__in=list(abandoned_ids))
-        .order_by("stage")
+        .order_by("round", "stage")
     ):
         found[reminder.abandoned_id].append(reminder)
     return found

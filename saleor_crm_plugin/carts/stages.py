@@ -8,7 +8,8 @@
    * gone → the order that completed it (if any) is attributed, else ``expired``;
    * changed since last seen (``last_change`` moved: the shopper came back) → the
      snapshot is refreshed and the clock restarts: the next stage is due its delay
-     after the new last change. Stages already claimed are never repeated;
+     after the new last change. Stages already claimed in a round are never repeated;
+     a change after the round ran out starts a new round (the cart was left again);
    * no longer abandoned (emptied, lost its e-mail) → ``expired``; completion under
      way (Saleor's checkout lock) → looked at again later;
    * otherwise the *latest* stage whose delay has passed is claimed (a sweep that fell
@@ -162,6 +163,7 @@ def _claim_due_stage(*, abandoned_id: int, now):
             with transaction.atomic():
                 reminder = CartReminder.objects.create(
                     abandoned=abandoned,
+                    round=abandoned.round,
                     stage=stage.number,
                     email=abandoned.email,
                     kind=stage.kind,
@@ -175,7 +177,7 @@ def _claim_due_stage(*, abandoned_id: int, now):
         abandoned.next_stage_at = next_stage_at(
             config, after_stage=stage.number, last_change=checkout.last_change
         )
-        abandoned.save(update_fields=[*_SNAPSHOT_FIELDS, "stage", "variant"])
+        abandoned.save(update_fields=[*_SNAPSHOT_FIELDS, "variant"])
         if reason == SkipReason.CHECKOUT_COMPLETED:
             order_id = checkout_order_id(token=abandoned.token)
             attribution.abandoned_checkout_attribute(order_id=order_id)
@@ -185,6 +187,8 @@ def _claim_due_stage(*, abandoned_id: int, now):
 
 
 _SNAPSHOT_FIELDS = [
+    "round",
+    "stage",
     "user",
     "email",
     "currency",
@@ -196,7 +200,16 @@ _SNAPSHOT_FIELDS = [
 
 
 def _restart(abandoned: AbandonedCheckout, checkout: Checkout, *, config: ChannelConfig) -> None:
-    """The shopper came back: refresh the snapshot; the next stage waits its full delay."""
+    """The shopper came back: refresh the snapshot; the next stage waits its full delay.
+
+    If the round had run out (every stage claimed), the cart was left again: a new round
+    starts from the first stage.
+    """
+    if abandoned.stage and not any(
+        stage.number > abandoned.stage for stage in config.cart_recovery_stages
+    ):
+        abandoned.round += 1
+        abandoned.stage = 0
     abandoned.user_id = checkout.user_id
     abandoned.email = normalize_email(checkout.get_customer_email()) or abandoned.email
     abandoned.currency = checkout.currency
