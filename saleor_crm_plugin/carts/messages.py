@@ -20,19 +20,15 @@ from saleor.core.notification.utils import get_site_context
 from saleor.core.prices import quantize_price
 from saleor.product.models import ProductVariantChannelListing
 
-from ..config import (
-    OFFER_FIXED,
-    OFFER_FREE_SHIPPING,
-    OFFER_SCOPE_ITEMS,
-    CartStage,
-    ChannelConfig,
-    load_channel_program,
-)
+from ..config import CartStage, ChannelConfig, load_channel_program
 from .models import AbandonedCheckout, CartRecoveryOffer, CartReminder
+from .offers import offer_description
 from .restore import cart_restore_token_make
 from .unsubscribe import unsubscribe_token_make
 
 CART_REMINDER_EVENT = "crm_cart_reminder"
+
+__all__ = ["CART_REMINDER_EVENT", "cart_message_payload", "offer_description", "offer_payload"]
 
 
 def _amount(value, currency: str) -> str:
@@ -70,16 +66,6 @@ def checkout_lines_payload(*, checkout: Checkout) -> list[dict]:
         .order_by("created_at", "pk")
     )
     return [_line_payload(line, checkout.currency) for line in lines]
-
-
-def offer_description(offer: CartRecoveryOffer, currency: str) -> str:
-    if offer.discount_type == OFFER_FREE_SHIPPING:
-        return "free shipping"
-    if offer.discount_type == OFFER_FIXED:
-        amount = f"{_amount(offer.value, currency)} {currency}"
-        return f"{amount} off each item" if offer.scope == OFFER_SCOPE_ITEMS else f"{amount} off"
-    percent = f"{offer.value.normalize():f} %"
-    return f"{percent} off your items" if offer.scope == OFFER_SCOPE_ITEMS else f"{percent} off"
 
 
 def offer_payload(offer: CartRecoveryOffer | None, currency: str) -> dict | None:

@@ -35,10 +35,12 @@ bought otherwise). ``recovery_offers_expire`` marks offers past their end date e
 import datetime
 import secrets
 import uuid
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
 from saleor.checkout.models import CheckoutLine
+from saleor.core.prices import quantize_price
 from saleor.discount import DiscountValueType, VoucherType
 from saleor.discount.models import Voucher, VoucherChannelListing, VoucherCode
 from saleor.discount.utils.voucher import (
@@ -47,7 +49,13 @@ from saleor.discount.utils.voucher import (
 )
 from saleor.order.models import Order
 
-from ..config import OFFER_FREE_SHIPPING, OFFER_PERCENTAGE, OFFER_SCOPE_ITEMS, OfferSpec
+from ..config import (
+    OFFER_FIXED,
+    OFFER_FREE_SHIPPING,
+    OFFER_PERCENTAGE,
+    OFFER_SCOPE_ITEMS,
+    OfferSpec,
+)
 from ..consent.actions import normalize_email
 from .error_codes import CartRecoveryErrorCode
 from .exceptions import CartRecoveryError
@@ -99,6 +107,21 @@ def offer_usable_in(
     if str(abandoned.token) == str(checkout_token):
         return True
     return user_id is not None and abandoned.user_id == user_id
+
+
+def offer_description(offer: CartRecoveryOffer, currency: str) -> str:
+    """What the offer gives, as e-mails and ``Checkout.crmOffers`` both say it.
+
+    A phrase to fit in a sentence ("with 10 % off your items", "use … for 5.00 USD
+    off"); amounts with the currency's decimal places, as Saleor prices them.
+    """
+    if offer.discount_type == OFFER_FREE_SHIPPING:
+        return "free shipping"
+    if offer.discount_type == OFFER_FIXED:
+        amount = f"{quantize_price(Decimal(offer.value), currency)} {currency}"
+        return f"{amount} off each item" if offer.scope == OFFER_SCOPE_ITEMS else f"{amount} off"
+    percent = f"{offer.value.normalize():f} %"
+    return f"{percent} off your items" if offer.scope == OFFER_SCOPE_ITEMS else f"{percent} off"
 
 
 def _voucher_shape(discount_type: str, scope: str) -> tuple[str, str]:

@@ -60,7 +60,7 @@ def test_the_signed_link_restores_the_customers_cart_and_code_when_signed_out(
     assert data["offer"] == {
         "kind": "CART_RECOVERY",
         "code": customer_offer.code,
-        "description": "10% off the items in your cart.",
+        "description": "10 % off your items",
         "expiresAt": customer_offer.ends_at.isoformat(),
     }
     assert offer_code_state(customer_offer) == (0, True, OfferStatus.LIVE, None)

@@ -8,13 +8,9 @@ checkout offers at all is decided by the caller (``..loyalty.checkout``): the cu
 or staff with MANAGE_USERS / IMPERSONATE_USER.
 """
 
-from decimal import Decimal
-
 from promise import Promise
 from saleor.checkout.models import Checkout as CheckoutModel
 
-from ...carts.models import CartRecoveryOffer
-from ...config import OFFER_FIXED, OFFER_FREE_SHIPPING, OFFER_SCOPE_ITEMS
 from .dataloaders import LiveCartOfferByCheckoutLoader
 
 
@@ -23,20 +19,3 @@ def load_live_cart_offer(context, checkout: CheckoutModel) -> Promise:
     return LiveCartOfferByCheckoutLoader(context).load(
         (checkout.token, checkout.user_id, checkout.channel_id)
     )
-
-
-def _number(value: Decimal) -> str:
-    return f"{value.normalize():f}"
-
-
-def cart_offer_description(offer: CartRecoveryOffer, currency: str) -> str:
-    if offer.discount_type == OFFER_FREE_SHIPPING:
-        return "Free shipping on your order."
-    if offer.discount_type == OFFER_FIXED:
-        amount = f"{_number(offer.value)} {currency}"
-        if offer.scope == OFFER_SCOPE_ITEMS:
-            return f"{amount} off each item of your cart."
-        return f"{amount} off your order."
-    if offer.scope == OFFER_SCOPE_ITEMS:
-        return f"{_number(offer.value)}% off the items in your cart."
-    return f"{_number(offer.value)}% off your order."

@@ -31,7 +31,8 @@ from saleor.permission.utils import has_one_of_permissions
 
 from ...config import OFFER_FIXED
 from ...loyalty import redemption, rules
-from ..carts.checkout_offers import cart_offer_description, load_live_cart_offer
+from ...carts.offers import offer_description
+from ..carts.checkout_offers import load_live_cart_offer
 from .dataloaders import (
     ChannelProgramByChannelIdLoader,
     LoyaltyAccountByUserAndChannelIdLoader,
@@ -250,7 +251,7 @@ def cart_recovery_crm_offer(offer, currency: str) -> CrmOffer:
     return CrmOffer(
         kind=CrmOfferKindEnum.CART_RECOVERY,
         code=offer.code,
-        description=cart_offer_description(offer, currency),
+        description=offer_description(offer, currency),
         value=Price(offer.value, currency) if offer.discount_type == OFFER_FIXED else None,
         points=None,
         expires_at=offer.ends_at,
