@@ -218,10 +218,11 @@ def recovery_offer_issue(
         shopper_lock(email=email)
         recovery_offers_expire(now=now, email=email)
         existing = live_offer_for(email=email)
-        if existing is not None and (
-            existing.abandoned_id == abandoned.pk or _in_channel(existing, abandoned) is None
-        ):
-            return _in_channel(existing, abandoned)
+        if existing is not None:
+            if existing.abandoned_id == abandoned.pk:
+                return existing
+            if _in_channel(existing, abandoned) is None:
+                return None  # the shopper's one live offer is in another channel
         product_ids: list[int] = []
         if spec.scope == OFFER_SCOPE_ITEMS and spec.discount_type != OFFER_FREE_SHIPPING:
             product_ids = _cart_product_ids(abandoned.token)
