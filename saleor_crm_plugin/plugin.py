@@ -5,7 +5,7 @@ exceptions (ARCHITECTURE §2). So each hook checks ``self.active``, schedules on
 task with ids on commit, never raises, and returns ``previous_value`` untouched. The
 work itself (and its idempotency) lives in the domain packages. The one exception is
 ``preprocess_order_creation``: synchronous, before the order exists, it refuses an order
-by raising Saleor's ``ValidationError`` (a cart-recovery code used by another shopper).
+by raising Saleor's ``ValidationError`` (a cart-recovery code used in another checkout).
 ``notify`` sends the CRM's own cart-reminder e-mail in place: only the cart-recovery
 sweep, itself a Celery task, emits that event.
 """
@@ -95,7 +95,8 @@ class CRMPlugin(BasePlugin):
 
     def preprocess_order_creation(self, checkout_info, lines, previous_value):
         # Synchronous, before the order exists: the one hook that may refuse it. A CRM
-        # recovery code used by another e-mail (or no longer live) stops the order with
+        # recovery code used in a checkout it was not issued for (neither that checkout
+        # nor its signed-in owner's), or no longer live, stops the order with
         # Saleor's own checkout error code, so checkoutComplete reports
         # `voucher_code: VOUCHER_NOT_APPLICABLE` and nothing is consumed.
         if not self.active:

@@ -2,7 +2,8 @@
 
 ``abandonedCheckouts`` and ``cartRecoveryStats`` need MANAGE_CHECKOUTS, as Saleor's
 own ``checkouts`` query does (the shopper's user and order below them keep Saleor's
-MANAGE_USERS / MANAGE_ORDERS). ``crmUnsubscribe`` needs no login (a signed token);
+MANAGE_USERS / MANAGE_ORDERS). ``crmUnsubscribe`` and ``crmCartRestore`` need no login
+(a signed token);
 ``customerMarketingConsentSet`` is the customer's own or MANAGE_USERS. The live offer
 shows on ``Checkout.crmOffers`` (``..loyalty.checkout``).
 """
@@ -21,7 +22,7 @@ from ...config import load_channel_program
 from ..utils import channel_or_none, is_channel_slug
 from .enums import DOC_CATEGORY_CART_RECOVERY
 from .filters import AbandonedCheckoutFilterInput
-from .mutations import CrmUnsubscribe, CustomerMarketingConsentSet
+from .mutations import CrmCartRestore, CrmUnsubscribe, CustomerMarketingConsentSet
 from .sorters import AbandonedCheckoutSortingInput
 from .types import AbandonedCheckoutCountableConnection, CartRecoveryStats, stats_to_graphql
 
@@ -89,5 +90,6 @@ class CartRecoveryQueries(graphene.ObjectType):
 
 
 class CartRecoveryMutations(graphene.ObjectType):
+    crm_cart_restore = CrmCartRestore.Field()
     crm_unsubscribe = CrmUnsubscribe.Field()
     customer_marketing_consent_set = CustomerMarketingConsentSet.Field()

@@ -31,7 +31,8 @@ from saleor.permission.utils import has_one_of_permissions
 
 from ...config import OFFER_FIXED
 from ...loyalty import redemption, rules
-from ..carts.checkout_offers import cart_offer_description, load_live_cart_offer
+from ...carts.offers import offer_description
+from ..carts.checkout_offers import load_live_cart_offer
 from .dataloaders import (
     ChannelProgramByChannelIdLoader,
     LoyaltyAccountByUserAndChannelIdLoader,
@@ -268,22 +269,23 @@ def _loyalty_offers(root: SyncWebhookControlContext[CheckoutModel], info: Resolv
     return _load_quote(info, root).then(with_quote)
 
 
+def cart_recovery_crm_offer(offer, currency: str) -> CrmOffer:
+    """A ``CartRecoveryOffer`` as a ``CrmOffer`` (``crmOffers`` and ``crmCartRestore``)."""
+    return CrmOffer(
+        kind=CrmOfferKindEnum.CART_RECOVERY,
+        code=offer.code,
+        description=offer_description(offer, currency),
+        value=Price(offer.value, currency) if offer.discount_type == OFFER_FIXED else None,
+        points=None,
+        expires_at=offer.ends_at,
+    )
+
+
 def _cart_recovery_offers(checkout: CheckoutModel, info: ResolveInfo):
     currency = checkout.currency
 
     def build(offer):
-        if offer is None:
-            return []
-        return [
-            CrmOffer(
-                kind=CrmOfferKindEnum.CART_RECOVERY,
-                code=offer.code,
-                description=cart_offer_description(offer, currency),
-                value=Price(offer.value, currency) if offer.discount_type == OFFER_FIXED else None,
-                points=None,
-                expires_at=offer.ends_at,
-            )
-        ]
+        return [] if offer is None else [cart_recovery_crm_offer(offer, currency)]
 
     return load_live_cart_offer(info.context, checkout).then(build)
 
@@ -326,8 +328,8 @@ def checkout_type_extensions(checkout_type) -> list:
                 NonNullList(CrmOffer),
                 required=True,
                 description="Offers this shopper can use now: loyalty points (a "
-                "customer's checkout) and the live cart-recovery code (any checkout whose "
-                "shopper got one in this channel).",
+                "customer's checkout) and the live cart-recovery code (the checkout it was "
+                "issued for, or any checkout of the customer who owned that one).",
                 resolver=resolve_checkout_crm_offers,
                 doc_category=DOC_CATEGORY_LOYALTY,
             ),
