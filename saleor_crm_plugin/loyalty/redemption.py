@@ -11,12 +11,25 @@ Life of a redemption (``LoyaltyRedemption``), all under the account's row lock:
   refuses an overdraft, so two checkouts racing for the same points cannot both get
   them. Applying again settles the active redemption of the checkout first.
 * **settle**, exactly once (the redemption leaves ``active`` under the lock): the
-  points worth what the gift card paid of an order are spent, the rest is released
-  (``release:<id>``, a new batch expiring when the earliest batch the reservation
-  consumed would have), and the card is deactivated and detached. Settling happens
-  when the order is created (``order_created``), when the shopper removes the points,
-  and for checkouts deleted, left beyond the channel's ``redemption_hold`` or whose
-  card the shopper removed (periodic task).
+  points worth what Saleor took or will take from the card are spent, the rest is
+  released (``release:<id>``, a new batch expiring when the earliest batch the
+  reservation consumed would have), and the card is deactivated and detached.
+  Settling happens when the order is created (``order_created``), when the shopper
+  removes the points, and for checkouts deleted, left beyond the channel's
+  ``redemption_hold`` or whose card the shopper removed (periodic task).
+* **the gift-card gateway**: whoever reads the card's code can authorise it with
+  ``transactionInitialize`` on Saleor's built-in gift-card gateway, on any checkout
+  of the customer, and Saleor charges an order's authorisation at confirmation
+  without looking at ``is_active`` (ARCHITECTURE §4). So what a card paid is
+  ``card_charged_values``: its balance drop (refunds to the card added back) plus
+  the authorisations already on an order, which Saleor will charge; settling first
+  voids the card's authorisations still on checkouts (Saleor's own
+  ``detach_gift_card_from_previous_checkout_transactions``), so a released point's
+  value can never be charged afterwards.
+* **completion**: ``checkout_points_check_completion`` (``preprocess_order_creation``)
+  refuses an order paid by a points card that is not its checkout's active
+  redemption (a code moved to another checkout, by promo code or by the gateway) or
+  that pays more than ``redemption_max_percent`` of what the order asks for then.
 * **refund**: an order paid partly with points gives back the refunded share of the
   points it spent (``return:order:<id>:<total>``, reconciled like earn reversals).
 """
@@ -26,7 +39,7 @@ import datetime
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
 from django.db import transaction
-from django.db.models import Min, Sum
+from django.db.models import Exists, Min, OuterRef, Sum
 from django.utils import timezone
 from saleor.account.models import User
 from saleor.app.models import App
@@ -35,6 +48,7 @@ from saleor.checkout.fetch import fetch_checkout_info, fetch_checkout_lines
 from saleor.checkout.models import Checkout
 from saleor.core.utils.promo_code import generate_promo_code
 from saleor.giftcard import events as gift_card_events
+from saleor.giftcard.const import GIFT_CARD_PAYMENT_GATEWAY_ID
 from saleor.giftcard.lock_objects import gift_card_qs_select_for_update
 from saleor.giftcard.models import GiftCard
 from saleor.giftcard.utils import (
@@ -42,6 +56,8 @@ from saleor.giftcard.utils import (
     assign_gift_card_to_user,
 )
 from saleor.order.models import Order, OrderLine
+from saleor.payment import TransactionEventType
+from saleor.payment.models import TransactionEvent, TransactionItem
 from saleor.plugins.manager import PluginsManager
 
 from ..config import ChannelConfig, load_channel_program
@@ -49,6 +65,7 @@ from . import fetch, rules
 from .accounts import get_or_create_account
 from .error_codes import LoyaltyErrorCode
 from .exceptions import InsufficientPoints, InvalidPoints, LoyaltyError, ProgramInactive
+from .gift_card_gateway import detach_gift_card_from_previous_checkout_transactions
 from .ledger import MAX_ENTRY_POINTS, EntrySource, post_entry
 from .lock_objects import loyalty_account_qs_select_for_update
 from .models import (
@@ -66,6 +83,12 @@ BATCH_SIZE = 500
 
 class CheckoutWithoutCustomer(LoyaltyError):
     code = LoyaltyErrorCode.ACCOUNT_REQUIRED.value
+
+
+class PointsCardNotApplicable(LoyaltyError):
+    """A points card pays a checkout it was not issued for, or beyond the cap."""
+
+    code = LoyaltyErrorCode.INVALID.value
 
 
 # --- arithmetic (pure) ----------------------------------------------------------------
@@ -231,6 +254,54 @@ def earliest_expiry_by_account_id(account_ids, *, using: str) -> dict:
         .annotate(first=Min("expires_at"))
     )
     return {row["account_id"]: row["first"] for row in rows}
+
+
+def _gateway_transactions(gift_card_ids):
+    """Saleor's gift-card-gateway transactions that name one of the cards."""
+    return TransactionItem.objects.filter(
+        app_identifier=GIFT_CARD_PAYMENT_GATEWAY_ID, gift_card_id__in=list(gift_card_ids)
+    )
+
+
+def card_charged_values(gift_card_ids) -> dict[int, Decimal]:
+    """What Saleor took, or will take, from each card in orders (by card id).
+
+    Taken: the balance drop, with what a gateway refund put back on the card added
+    back (the order still took it). Will take: the gift-card-gateway authorisations
+    already on an order and not charged yet (``charge_gift_card_transactions`` charges
+    them at confirmation, active card or not), up to the balance left. Checkout
+    authorisations are not counted: settling voids them.
+    """
+    gift_card_ids = list(gift_card_ids)
+    cards = GiftCard.objects.filter(pk__in=gift_card_ids).values_list(
+        "pk", "initial_balance_amount", "current_balance_amount"
+    )
+    values, balances = {}, {}
+    for pk, initial, current in cards:
+        values[pk] = initial - current
+        balances[pk] = current
+    transactions = _gateway_transactions(gift_card_ids).order_by()
+    refunded = transactions.values("gift_card_id").annotate(total=Sum("refunded_value"))
+    for row in refunded:
+        values[row["gift_card_id"]] += row["total"]
+    pending = (
+        transactions.filter(
+            ~Exists(
+                TransactionEvent.objects.filter(
+                    transaction=OuterRef("pk"), type=TransactionEventType.CHARGE_REQUEST
+                )
+            ),
+            order_id__isnull=False,
+            authorized_value__gt=0,
+            charged_value=0,
+        )
+        .values("gift_card_id")
+        .annotate(total=Sum("authorized_value"))
+    )
+    for row in pending:
+        card_id = row["gift_card_id"]
+        values[card_id] += min(row["total"], balances[card_id])
+    return values
 
 
 # --- apply and remove -----------------------------------------------------------------
@@ -423,24 +494,33 @@ def settle_redemption(
 
 
 def _settle(redemption: LoyaltyRedemption, *, now, order_id=None) -> None:
-    """Settle an active redemption; the caller holds the account's lock."""
+    """Settle an active redemption; the caller holds the account's lock.
+
+    Under the card's row lock (Saleor's gateway and checkout completion take it
+    before they authorise or charge the card) and its gateway transactions' locks,
+    the card's checkout authorisations are voided first; what is left charged or
+    authorised on orders is spent, the rest released.
+    """
     config = load_channel_program(redemption.account.channel_id).config
     gift_card = (
         gift_card_qs_select_for_update().filter(pk=redemption.gift_card_id).first()
     )
     used = Decimal(0)
     if gift_card is not None:
-        used = min(
-            max(redemption.value - gift_card.current_balance_amount, Decimal(0)),
-            redemption.value,
+        list(
+            _gateway_transactions([gift_card.pk])
+            .select_for_update()
+            .order_by("pk")
+            .values_list("pk", flat=True)
         )
+        detach_gift_card_from_previous_checkout_transactions(gift_card)
+        charged = card_charged_values([gift_card.pk])[gift_card.pk]
+        used = min(max(charged, Decimal(0)), redemption.value)
     spent = points_for_value(
         used, points=redemption.points, full_value=redemption.value, config=config
     )
     if spent and order_id is None:
-        order_id = (
-            gift_card.orders.order_by("created_at").values_list("pk", flat=True).first()
-        )
+        order_id = _first_order_paid_by(gift_card)
     released = redemption.points - spent
     if released:
         post_entry(
@@ -463,6 +543,29 @@ def _settle(redemption: LoyaltyRedemption, *, now, order_id=None) -> None:
         order_id=order_id if spent else None,
         settled_at=now,
     )
+
+
+def _first_order_paid_by(gift_card: GiftCard):
+    """The first order the card paid as checkout tender or through the gateway."""
+    tender = (
+        gift_card.orders.order_by("created_at")
+        .values_list("pk", "created_at")
+        .first()
+    )
+    gateway = (
+        Order.objects.filter(
+            pk__in=_gateway_transactions([gift_card.pk])
+            .filter(order_id__isnull=False)
+            .values("order_id")
+        )
+        .order_by("created_at")
+        .values_list("pk", "created_at")
+        .first()
+    )
+    first = min(
+        (item for item in (tender, gateway) if item), key=lambda item: item[1], default=None
+    )
+    return first[0] if first else None
 
 
 def _earliest_consumed_expiry(
@@ -497,7 +600,13 @@ def settle_order_redemptions(*, order_id) -> int:
     order = Order.objects.filter(pk=order_id).only("pk", "checkout_token").first()
     if order is None:
         return 0
-    card_ids = list(order.gift_cards.values_list("pk", flat=True))
+    card_ids = list(order.gift_cards.values_list("pk", flat=True)) + list(
+        TransactionItem.objects.filter(
+            order_id=order.pk,
+            app_identifier=GIFT_CARD_PAYMENT_GATEWAY_ID,
+            gift_card_id__isnull=False,
+        ).values_list("gift_card_id", flat=True)
+    )
     redemptions = LoyaltyRedemption.objects.filter(
         status=RedemptionStatus.ACTIVE, gift_card_id__in=card_ids
     )
