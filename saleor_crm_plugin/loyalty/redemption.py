@@ -471,6 +471,72 @@ def remove_checkout_points(*, checkout: Checkout) -> LoyaltyRedemption | None:
     return active
 
 
+# --- completion -----------------------------------------------------------------------
+
+
+def checkout_points_check_completion(
+    *, checkout: Checkout, now: datetime.datetime
+) -> None:
+    """Refuse an order of ``checkout`` that a points card would pay against the rules.
+
+    Run as the checkout completes (Saleor's ``preprocess_order_creation``, prices
+    just recalculated). A points card pays the checkout when it is attached to it
+    or authorised on it through the gift-card gateway; each such card must be the
+    card of this checkout's active redemption (a code moved to another checkout
+    keeps the cap and the points of the one it was issued for), and what it pays
+    must stay within ``redemption_max_percent`` of what the checkout asks for now.
+    Raises ``PointsCardNotApplicable``; reads only.
+    """
+    attached = {
+        card.pk: card
+        for card in usable_gift_cards(checkout.gift_cards.all(), today=now.date())
+    }
+    authorised = dict(
+        TransactionItem.objects.filter(
+            checkout_id=checkout.pk,
+            app_identifier=GIFT_CARD_PAYMENT_GATEWAY_ID,
+            gift_card_id__isnull=False,
+            authorized_value__gt=0,
+        )
+        .order_by()
+        .values("gift_card_id")
+        .annotate(total=Sum("authorized_value"))
+        .values_list("gift_card_id", "total")
+    )
+    cards = {pk: card for pk, card in attached.items() if is_loyalty_gift_card(card)}
+    for card in GiftCard.objects.filter(pk__in=set(authorised) - set(attached)):
+        if is_loyalty_gift_card(card):
+            cards[card.pk] = card
+    if not cards:
+        return
+    redemption = LoyaltyRedemption.objects.filter(
+        checkout_token=checkout.token, status=RedemptionStatus.ACTIVE
+    ).first()
+    if redemption is None or set(cards) != {redemption.gift_card_id}:
+        raise PointsCardNotApplicable(
+            "A points card can pay only the checkout its points were applied to.",
+            field="gift_cards",
+        )
+    card = cards[redemption.gift_card_id]
+    paying = card.current_balance_amount
+    if card.pk not in attached:
+        paying = min(authorised[card.pk], paying)
+    config = load_channel_program(checkout.channel_id).config
+    amounts = checkout_amounts(
+        checkout,
+        config=config,
+        gift_cards=[item for item in attached.values() if item.pk not in cards],
+    )
+    payable = max(amounts.total - amounts.other_gift_cards, Decimal(0))
+    cap = payable * config.redemption_max_percent / 100
+    if min(paying, payable) > cap:
+        raise PointsCardNotApplicable(
+            f"Points can pay at most {config.redemption_max_percent}% of this "
+            "checkout; apply them again.",
+            field="gift_cards",
+        )
+
+
 # --- settling -------------------------------------------------------------------------
 
 
