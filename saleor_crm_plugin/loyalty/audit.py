@@ -38,8 +38,11 @@ class RedemptionMismatch:
         )
 
 
-def redemption_audit() -> list[RedemptionMismatch]:
-    """Every settled redemption whose points spent differ from what its card paid."""
+def redemption_audit() -> tuple[int, list[RedemptionMismatch]]:
+    """Check every settled redemption: how many, and those whose points spent differ
+    from what their card paid (in batches: one query for the redemptions, three for
+    their cards and gateway transactions)."""
+    checked = 0
     mismatches = []
     configs: dict[int, object] = {}
     last_pk = 0
@@ -51,12 +54,13 @@ def redemption_audit() -> list[RedemptionMismatch]:
             .order_by("pk")[:BATCH_SIZE]
         )
         if not batch:
-            return mismatches
+            return checked, mismatches
         last_pk = batch[-1].pk
         charged = card_charged_values(item.gift_card_id for item in batch)
         for item in batch:
             if item.gift_card_id not in charged:
                 continue
+            checked += 1
             channel_id = item.account.channel_id
             if channel_id not in configs:
                 configs[channel_id] = load_channel_program(channel_id).config
