@@ -12,8 +12,11 @@ Life of a redemption (``LoyaltyRedemption``), all under the account's row lock:
   them. Applying again settles the active redemption of the checkout first.
 * **settle**, exactly once (the redemption leaves ``active`` under the lock): the
   points worth what Saleor took or will take from the card are spent, the rest is
-  released (``release:<id>``, a new batch expiring when the earliest batch the
-  reservation consumed would have), and the card is deactivated and detached.
+  released (``release:<id>``, a new batch expiring when the earliest unexpired batch
+  the released points came from would have), and the card is deactivated and
+  detached. Released points whose batch expired while they were reserved expire at
+  the release (``release:<id>:expired``): expiry never takes reserved points, and
+  they never come back spendable after their expiry.
   Settling happens when the order is created (``order_created``), when the shopper
   removes the points, and for checkouts deleted, left beyond the channel's
   ``redemption_hold`` or whose card the shopper removed (periodic task).
@@ -71,6 +74,7 @@ from .lock_objects import loyalty_account_qs_select_for_update
 from .models import (
     EntryStatus,
     EntryType,
+    LoyaltyAccount,
     LoyaltyEntry,
     LoyaltyRedemption,
     RedemptionStatus,
@@ -573,12 +577,7 @@ def _settle(redemption: LoyaltyRedemption, *, now, order_id=None) -> None:
     )
     used = Decimal(0)
     if gift_card is not None:
-        list(
-            _gateway_transactions([gift_card.pk])
-            .select_for_update()
-            .order_by("pk")
-            .values_list("pk", flat=True)
-        )
+        _lock_gateway_transactions(gift_card)
         detach_gift_card_from_previous_checkout_transactions(gift_card)
         charged = card_charged_values([gift_card.pk])[gift_card.pk]
         used = min(max(charged, Decimal(0)), redemption.value)
@@ -589,7 +588,8 @@ def _settle(redemption: LoyaltyRedemption, *, now, order_id=None) -> None:
         order_id = _first_order_paid_by(gift_card)
     released = redemption.points - spent
     if released:
-        post_entry(
+        batches = _released_batches(redemption, released=released)
+        release = post_entry(
             account=redemption.account,
             points=released,
             entry_type=EntryType.RELEASE,
@@ -598,9 +598,13 @@ def _settle(redemption: LoyaltyRedemption, *, now, order_id=None) -> None:
                 source_reference=f"checkout:{redemption.checkout_token}",
                 reason="redemption released",
             ),
-            expires_at=_earliest_consumed_expiry(redemption),
+            expires_at=min(
+                (expiry for _points, expiry in batches if expiry and expiry > now),
+                default=None,
+            ),
             occurred_at=now,
         )
+        _expire_lapsed(redemption, release=release.entry, batches=batches, now=now)
     if gift_card is not None:
         _retire_gift_card(gift_card, now=now)
     LoyaltyRedemption.objects.filter(pk=redemption.pk).update(
@@ -608,6 +612,17 @@ def _settle(redemption: LoyaltyRedemption, *, now, order_id=None) -> None:
         spent_points=spent,
         order_id=order_id if spent else None,
         settled_at=now,
+    )
+
+
+def _lock_gateway_transactions(gift_card: GiftCard) -> None:
+    """Lock the card's gateway transactions (a completion moving one to its order
+    waits, or is waited for, before the card's authorisations are read)."""
+    list(
+        _gateway_transactions([gift_card.pk])
+        .select_for_update()
+        .order_by("pk")
+        .values_list("pk", flat=True)
     )
 
 
@@ -634,20 +649,62 @@ def _first_order_paid_by(gift_card: GiftCard):
     return first[0] if first else None
 
 
-def _earliest_consumed_expiry(
-    redemption: LoyaltyRedemption,
-) -> datetime.datetime | None:
+def _released_batches(
+    redemption: LoyaltyRedemption, *, released: int
+) -> list[tuple[int, datetime.datetime | None]]:
+    """(points, expiry) of the batches the released points were reserved from.
+
+    Spending takes the batches that expire first, so of what the reservation took
+    (its ``redeem`` entry's ``consumed``, in that order) the points spent are the
+    first and the points released the last.
+    """
     details = (
         LoyaltyEntry.objects.filter(idempotency_key=f"redeem:{redemption.pk}")
         .values_list("details", flat=True)
         .first()
     ) or {}
-    expiries = [
-        datetime.datetime.fromisoformat(item["expires_at"])
-        for item in details.get("consumed", [])
-        if item.get("expires_at")
-    ]
-    return min(expiries) if expiries else None
+    batches = []
+    left = released
+    for item in reversed(details.get("consumed", [])):
+        if left <= 0:
+            break
+        points = min(item["points"], left)
+        expiry = item.get("expires_at")
+        batches.append(
+            (points, datetime.datetime.fromisoformat(expiry) if expiry else None)
+        )
+        left -= points
+    return batches
+
+
+def _expire_lapsed(
+    redemption: LoyaltyRedemption, *, release: LoyaltyEntry, batches, now
+) -> None:
+    """Expire the released points whose batch expired while they were reserved.
+
+    Expiry never takes reserved points (they left their batch); released after
+    their batch's expiry, they expire now instead of coming back spendable. Points
+    released into a debt repaid it: only what the release left to spend can expire.
+    """
+    lapsed = sum(points for points, expiry in batches if expiry and expiry <= now)
+    balance = LoyaltyAccount.objects.values_list("balance", flat=True).get(
+        pk=redemption.account_id
+    )
+    lapsed = min(lapsed, max(balance, 0))
+    if lapsed <= 0:
+        return
+    post_entry(
+        account=redemption.account,
+        points=-lapsed,
+        entry_type=EntryType.EXPIRE,
+        idempotency_key=f"release:{redemption.pk}:expired",
+        batch=release,
+        source=EntrySource(
+            source_reference=f"checkout:{redemption.checkout_token}",
+            reason="points expired while reserved",
+        ),
+        occurred_at=now,
+    )
 
 
 def _retire_gift_card(gift_card: GiftCard, *, now) -> None:

@@ -120,6 +120,7 @@ def prepare_delivery(checkout, *, address, delivery) -> None:
 
 def checkout_total(checkout) -> Decimal:
     """What the shopper still owes: Saleor's total less the checkout's gift cards."""
+    checkout.refresh_from_db()
     manager = get_plugins_manager(allow_replica=False)
     lines, _ = fetch_checkout_lines(checkout)
     checkout_info = fetch_checkout_info(checkout, lines, manager)
@@ -128,8 +129,9 @@ def checkout_total(checkout) -> Decimal:
     ).gross.amount
 
 
-def pay_by_card(checkout, amount) -> None:
-    """The payment app records ``amount`` charged by the shopper's bank card."""
+def pay_by_card(checkout, amount, *, app=None) -> None:
+    """The payment app (``app``) records ``amount`` charged by the shopper's card."""
+    checkout.refresh_from_db()
     manager = get_plugins_manager(allow_replica=False)
     lines, _ = fetch_checkout_lines(checkout)
     checkout_info = fetch_checkout_info(checkout, lines, manager)
@@ -140,6 +142,8 @@ def pay_by_card(checkout, amount) -> None:
         currency=checkout.currency,
         charged_value=Decimal(amount),
         available_actions=["refund"],
+        app=app,
+        app_identifier=app.identifier if app else None,
     )
     update_checkout_payment_statuses(
         checkout=checkout_info.checkout,
