@@ -744,7 +744,8 @@ def settle_order_redemptions(*, order_id) -> int:
 def release_abandoned_redemptions(
     *, now: datetime.datetime, limit: int = BATCH_SIZE
 ) -> int:
-    """Settle redemptions whose checkout is gone, was left too long or lost the card.
+    """Settle redemptions whose checkout is gone, was left too long or lost the card
+    (neither attached to it nor authorised on it through the gift-card gateway).
 
     A checkout whose completion has started is left alone: its order settles it.
     """
@@ -771,10 +772,19 @@ def release_abandoned_redemptions(
                 token__in=tokens
             ).values_list("token", "last_change", "completing_started_at")
         }
+        # A card pays its checkout attached to it, or authorised on it through the
+        # gift-card gateway (the shopper may take the code off and pay with it there).
         attached = set(
             Checkout.gift_cards.through.objects.filter(
                 checkout_id__in=tokens
             ).values_list("checkout_id", "giftcard_id")
+        ) | set(
+            TransactionItem.objects.filter(
+                checkout_id__in=tokens,
+                app_identifier=GIFT_CARD_PAYMENT_GATEWAY_ID,
+                gift_card_id__isnull=False,
+                authorized_value__gt=0,
+            ).values_list("checkout_id", "gift_card_id")
         )
         for pk, token, card_id, channel_id in batch:
             if channel_id not in holds:

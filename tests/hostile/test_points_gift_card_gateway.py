@@ -8,9 +8,11 @@ order's authorisation at confirmation whether the card is still active or not.
 import datetime
 from decimal import Decimal
 
+import graphene
 from django.utils import timezone
 from saleor.checkout.models import Checkout
 from saleor.giftcard.models import GiftCard
+from saleor.graphql.tests.utils import get_graphql_content
 from saleor.order.models import Order
 
 from saleor_crm_plugin.loyalty.models import LoyaltyRedemption
@@ -125,4 +127,57 @@ def test_card_paying_through_the_gateway_of_an_unconfirmed_order_spends_the_poin
     ]
     # 30.00 of lines, 10.00 of them paid by the points card: 20 points earned
     assert balance_of(customer_user, crm_usd) == 20
+    assert_ledger_agrees_with_cards()
+
+
+REQUEST_ACTION = """
+mutation RequestAction($id: ID!, $action: TransactionActionEnum!, $amount: PositiveDecimal) {
+  transactionRequestAction(id: $id, actionType: $action, amount: $amount) {
+    errors { field code message }
+  }
+}
+"""
+
+
+def test_card_paying_through_the_gateway_then_refunded_to_it_cannot_pay_again(
+    user_api_client, order_payments, shopper_checkout, customer_user, crm_usd
+):
+    # given: the shopper takes the points card off the checkout and pays its 10.00
+    # through the gateway instead, the rest by card; the periodic release runs
+    checkout = shopper_checkout
+    assert apply_points(user_api_client, checkout, 1000)["errors"] == []
+    [code] = card_codes(user_api_client, checkout)
+    assert remove_promo_code(user_api_client, checkout, code)["errors"] == []
+    assert authorize_gift_card(user_api_client, checkout, code, "10.00")["errors"] == []
+    release_abandoned_redemptions_task()
+    pay_by_card(checkout, checkout_total(checkout) - Decimal(10))
+    assert complete(user_api_client, checkout)["errors"] == []
+    order = Order.objects.get()
+    [gateway] = gateway_transactions()
+
+    # when: staff refund the gift-card transaction (Saleor puts 10.00 back on the
+    # card), and the shopper tries the card again on a new checkout of theirs
+    response = order_payments.staff_client.post_graphql(
+        REQUEST_ACTION,
+        {
+            "id": graphene.Node.to_global_id("TransactionItem", gateway.token),
+            "action": "REFUND",
+            "amount": "10.00",
+        },
+    )
+    refunded = get_graphql_content(response)["data"]["transactionRequestAction"]
+    again = Checkout.objects.create(
+        user=customer_user, email=customer_user.email, channel=crm_usd, currency="USD"
+    )
+    retry = authorize_gift_card(user_api_client, again, code, "10.00")
+
+    # then: the order spent the points for the card's 10.00; the refund gave back the
+    # points' share, and the card's restored balance stays unusable
+    assert refunded["errors"] == []
+    card = GiftCard.objects.get()
+    assert (card.current_balance_amount, card.is_active) == (Decimal("10.000"), False)
+    assert list(LoyaltyRedemption.objects.values_list("status", "spent_points", "order_id")) == [
+        ("spent", 1000, order.pk)
+    ]
+    assert retry["transaction"]["authorizedAmount"] == {"amount": 0.0}
     assert_ledger_agrees_with_cards()
