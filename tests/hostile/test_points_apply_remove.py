@@ -20,6 +20,7 @@ from tests.hostile.points import (
     card_codes,
     checkout_total,
     complete,
+    gateway_transactions,
     pay_by_card,
 )
 
@@ -75,4 +76,33 @@ def test_apply_remove_and_apply_again_spends_only_the_last_card(
         (EntryType.EARN, 26),
     ]
     assert balance_of(customer_user, crm_usd) == 626
+    assert_ledger_agrees_with_cards()
+
+
+def test_applying_again_voids_the_gateway_authorisation_of_the_old_card(
+    user_api_client, crm_usd, shopper_checkout, customer_user
+):
+    # given: the first card's 10.00 authorised through the gift-card gateway
+    checkout = shopper_checkout
+    assert apply_points(user_api_client, checkout, 1000)["errors"] == []
+    [old_code] = card_codes(user_api_client, checkout)
+    assert authorize_gift_card(user_api_client, checkout, old_code, "10.00")["errors"] == []
+
+    # when: the shopper applies 400 points instead, pays the rest by card, completes
+    assert apply_points(user_api_client, checkout, 400)["errors"] == []
+    pay_by_card(checkout, checkout_total(checkout))
+    data = complete(user_api_client, checkout)
+
+    # then: the old card's authorisation was voided; only the new card paid
+    assert data["errors"] == []
+    [gateway] = gateway_transactions()
+    assert (gateway.gift_card_id, gateway.authorized_value) == (None, Decimal(0))
+    cards = {card.code: card for card in GiftCard.objects.all()}
+    assert cards[old_code].current_balance_amount == Decimal(10)
+    assert list(LoyaltyRedemption.objects.order_by("pk").values_list("status", "spent_points")) == [
+        ("released", 0),
+        ("spent", 400),
+    ]
+    # 30.00 of lines, 4.00 paid with points: 26 points earned
+    assert balance_of(customer_user, crm_usd) == 600 + 26
     assert_ledger_agrees_with_cards()

@@ -26,6 +26,7 @@ from tests.graphql.loyalty.checkout_utils import (
     remove_points,
 )
 from tests.hostile.points import (
+    add_promo_code,
     assert_ledger_agrees_with_cards,
     checkout_total,
     complete,
@@ -105,4 +106,37 @@ def test_points_spent_after_their_batch_expired_stay_spent(
     assert GiftCard.objects.get().current_balance_amount == Decimal(0)
     # 30.00 of lines, 13.00 of them paid with points: 17 points earned
     assert balance_of(customer_user, crm_usd) == 17
+    assert_ledger_agrees_with_cards()
+
+
+def test_points_spent_in_part_take_the_expired_batch_first(
+    user_api_client, crm_usd, shopper_checkout, customer_user, voucher
+):
+    # given: 300 points expiring in 10 days, all 1300 reserved on the checkout;
+    # 11 days later a 30.00 voucher leaves 10.00 (the shipping) for the card to pay
+    _points_expiring(customer_user, crm_usd, (300, 10))
+    voucher.channel_listings.update(discount_value=Decimal(30))
+    checkout = shopper_checkout
+    assert apply_points(user_api_client, checkout, 1300)["errors"] == []
+
+    # when
+    with freeze_time(timezone.now() + datetime.timedelta(days=11)):
+        shopper = ApiClient(user=customer_user)  # signed in again, 11 days later
+        assert add_promo_code(shopper, checkout, "mirumee")["errors"] == []
+        data = complete(shopper, checkout)
+        expire_points_task()
+
+    # then: the 1000 points spent took the expiring 300 first; the 300 released came
+    # from the shopper's later batch and keep its expiry, so nothing expired
+    assert data["errors"] == []
+    assert list(LoyaltyRedemption.objects.values_list("status", "spent_points")) == [
+        ("spent", 1000)
+    ]
+    assert ledger_entries()[-1] == (EntryType.RELEASE, 300)
+    assert (
+        LoyaltyEntry.objects.get(type=EntryType.RELEASE).expires_at
+        == LoyaltyEntry.objects.get(type=EntryType.ADJUST).expires_at
+    )
+    assert LoyaltyEntry.objects.filter(type=EntryType.EXPIRE).count() == 0
+    assert balance_of(customer_user, crm_usd) == 300
     assert_ledger_agrees_with_cards()
