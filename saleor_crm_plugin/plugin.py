@@ -5,7 +5,8 @@ exceptions (ARCHITECTURE §2). So each hook checks ``self.active``, schedules on
 task with ids on commit, never raises, and returns ``previous_value`` untouched. The
 work itself (and its idempotency) lives in the domain packages. The one exception is
 ``preprocess_order_creation``: synchronous, before the order exists, it refuses an order
-by raising Saleor's ``ValidationError`` (a cart-recovery code used in another checkout).
+by raising Saleor's ``ValidationError`` (a cart-recovery code used in another checkout, a
+points card paying a checkout it was not issued for or beyond the cap).
 ``notify`` sends the CRM's own cart-reminder e-mail in place: only the cart-recovery
 sweep, itself a Celery task, emits that event.
 """
@@ -25,6 +26,8 @@ from .carts.messages import CART_REMINDER_EVENT
 from .carts.offers import recovery_offer_check_order
 from .carts.tasks import cart_order_created_task
 from .loyalty.accounts import record_program_start
+from .loyalty.exceptions import LoyaltyError
+from .loyalty.redemption import checkout_points_check_completion
 from .loyalty.tasks import (
     award_signup_bonus_task,
     settle_order_redemptions_task,
@@ -108,6 +111,20 @@ class CRMPlugin(BasePlugin):
                 {
                     error.field: ValidationError(
                         error.message, code=CheckoutErrorCode.VOUCHER_NOT_APPLICABLE.value
+                    )
+                }
+            ) from error
+        # A points card paying a checkout it was not issued for, or beyond the
+        # channel's redemption cap: `gift_cards: GIFT_CARD_NOT_APPLICABLE`.
+        try:
+            checkout_points_check_completion(
+                checkout=checkout_info.checkout, now=timezone.now()
+            )
+        except LoyaltyError as error:
+            raise ValidationError(
+                {
+                    error.field: ValidationError(
+                        error.message, code=CheckoutErrorCode.GIFT_CARD_NOT_APPLICABLE.value
                     )
                 }
             ) from error
