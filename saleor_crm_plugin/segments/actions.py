@@ -2,7 +2,10 @@
 
 * Saving a segment validates its definition (``conditions.validate_definition``) before
   anything is written, then computes its membership at once, set-based
-  (``membership.membership_apply``).
+  (``membership.membership_apply``), in the same transaction: if the computation fails
+  (a statement timeout), nothing of the save remains.
+* Loops over segments (a customer's refresh, the readers of a tag, RFM segments) skip
+  and log a segment that fails (``membership.membership_apply_isolated``).
 * ``customer_segments_refresh`` re-evaluates one customer against every segment, with
   the same compiled queries restricted to their id; order, customer, tag and tier
   events call it (through ``tasks.customer_segments_refresh_task``).
@@ -23,7 +26,14 @@ from .compiler import compile_members_query
 from .conditions import referenced_tags, uses_rfm, validate_definition
 from .error_codes import CustomerSegmentErrorCode
 from .exceptions import SegmentError
-from .membership import SegmentChange, auto_tag_replace, membership_apply
+from .membership import (
+    SegmentChange,
+    auto_tag_replace,
+    membership_apply,
+    membership_apply_isolated,
+    segment_failed,
+    statement_timeout,
+)
 from .models import CustomerSegment, SegmentMembership
 from .tags import manual_tags_add, manual_tags_remove, normalize_tag, normalize_tags, user_tags
 
@@ -63,9 +73,9 @@ def _clean_name(name) -> str:
         raise SegmentError(
             "A segment needs a name.", code=CustomerSegmentErrorCode.REQUIRED, field="name"
         )
-    if len(name.strip()) > 255:
+    if len(name.strip()) > 255 or "\x00" in name:
         raise SegmentError(
-            "A name has at most 255 characters.",
+            "A name has at most 255 characters, none of them NUL.",
             code=CustomerSegmentErrorCode.INVALID,
             field="name",
         )
@@ -101,14 +111,15 @@ def customer_segment_create(
     validate_definition(definition, channel_id=channel_id)
     auto_tag = _clean_auto_tag(auto_tag)
     now = timezone.now()
-    try:
-        with transaction.atomic():
-            segment = CustomerSegment.objects.create(
-                name=name, channel_id=channel_id, definition=definition, auto_tag=auto_tag
-            )
-    except IntegrityError:
-        raise _auto_tag_taken(auto_tag) from None
-    segment_recompute(segment_id=segment.pk, reason="segment created", now=now)
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                segment = CustomerSegment.objects.create(
+                    name=name, channel_id=channel_id, definition=definition, auto_tag=auto_tag
+                )
+        except IntegrityError:
+            raise _auto_tag_taken(auto_tag) from None
+        segment_recompute(segment_id=segment.pk, reason="segment created", now=now)
     segment.refresh_from_db()
     return segment
 
@@ -138,18 +149,22 @@ def customer_segment_update(
     now = timezone.now()
     try:
         with transaction.atomic():
-            segment.save(update_fields=[*fields, "updated_at"])
+            try:
+                with transaction.atomic():
+                    segment.save(update_fields=[*fields, "updated_at"])
+                    if segment.auto_tag != old_tag:
+                        auto_tag_replace(segment=segment, now=now)
+            except IntegrityError:
+                raise _auto_tag_taken(auto_tag) from None
+            if definition is not None:
+                segment_recompute(segment_id=segment.pk, reason="definition changed", now=now)
             if segment.auto_tag != old_tag:
-                auto_tag_replace(segment=segment, now=now)
-    except IntegrityError:
+                for tag in {old_tag, segment.auto_tag} - {""}:
+                    tag_readers_refresh(
+                        tag=tag, reason=f"tag {tag} changed", now=now, done={segment.pk}
+                    )
+    finally:
         segment.refresh_from_db()
-        raise _auto_tag_taken(auto_tag) from None
-    if definition is not None:
-        segment_recompute(segment_id=segment.pk, reason="definition changed", now=now)
-    if segment.auto_tag != old_tag:
-        for tag in {old_tag, segment.auto_tag} - {""}:
-            tag_readers_refresh(tag=tag, reason=f"tag {tag} changed", now=now, done={segment.pk})
-    segment.refresh_from_db()
     return segment
 
 
@@ -182,7 +197,7 @@ def customer_segment_preview(
     )
     segment_id = segment.pk if segment is not None else None
     members_table = SegmentMembership._meta.db_table
-    with connections[using].cursor() as cursor:
+    with statement_timeout(using=using), connections[using].cursor() as cursor:
         cursor.execute(
             f"""
             WITH matched AS ({members.text})
@@ -219,13 +234,22 @@ def segment_recompute(
 
 
 def tag_readers_refresh(*, tag: str, reason: str, now, done: set[int]) -> None:
-    """Recompute the segments whose rules read ``tag`` (each once; ``done`` are skipped)."""
+    """Recompute the segments whose rules read ``tag`` (each once; ``done`` are skipped).
+
+    A reader that fails is logged and skipped (``membership_apply_isolated``).
+    """
     for reader in CustomerSegment.objects.exclude(pk__in=done).order_by("pk"):
-        if tag not in referenced_tags(reader.definition):
+        try:
+            reads_tag = tag in referenced_tags(reader.definition)
+        except Exception:
+            done.add(reader.pk)
+            segment_failed(reader.pk)
+            continue
+        if not reads_tag:
             continue
         done.add(reader.pk)
-        change = membership_apply(segment_id=reader.pk, reason=reason, now=now)
-        if reader.auto_tag and (change.joined or change.left):
+        change = membership_apply_isolated(segment_id=reader.pk, reason=reason, now=now)
+        if change and reader.auto_tag and (change.joined or change.left):
             tag_readers_refresh(
                 tag=reader.auto_tag, reason=f"tag {reader.auto_tag} changed", now=now, done=done
             )
@@ -247,10 +271,10 @@ def customer_segments_refresh(
     for _ in range(MAX_REFRESH_PASSES):
         tags_moved = False
         for segment_id, auto_tag in segments:
-            change = membership_apply(
+            change = membership_apply_isolated(
                 segment_id=segment_id, reason=reason, now=now, user_ids=[user_id]
             )
-            if change.joined or change.left:
+            if change and (change.joined or change.left):
                 changes[segment_id] = change
                 tags_moved = tags_moved or bool(auto_tag)
         if not tags_moved:
@@ -270,11 +294,20 @@ def customer_segments_refresh_later(*, user_id: int, reason: str) -> None:
 
 
 def rfm_segments_recompute(*, channel_id: int) -> list[SegmentChange]:
-    """After RFM scores of a channel moved: recompute the segments that read them."""
+    """After RFM scores of a channel moved: recompute the segments that read them.
+
+    A segment that fails is logged and skipped; the others are recomputed.
+    """
     changes = []
     for segment in CustomerSegment.objects.filter(channel_id=channel_id).order_by("pk"):
-        if uses_rfm(segment.definition):
-            changes.append(segment_recompute(segment_id=segment.pk, reason="RFM recomputed"))
+        try:
+            with transaction.atomic():
+                if uses_rfm(segment.definition):
+                    changes.append(
+                        segment_recompute(segment_id=segment.pk, reason="RFM recomputed")
+                    )
+        except Exception:
+            segment_failed(segment.pk)
     return changes
 
 

@@ -14,3 +14,4 @@ class CustomerSegmentErrorCode(Enum):
     TOO_LARGE = "too_large"
     CHANNEL_REQUIRED = "channel_required"
     INVALID_TAG = "invalid_tag"
+    TIMEOUT = "timeout"

@@ -25,13 +25,13 @@ import dataclasses
 import datetime
 
 from django.contrib.auth import get_user_model
-from django.db import connection
+from django.db import connection, transaction
 from saleor.order.models import Order
 
 from ..consent.models import MarketingConsent
 from .actions import tag_readers_refresh
 from .conditions import iter_leaves, join_windows, order_windows
-from .membership import SegmentChange, membership_apply
+from .membership import SegmentChange, membership_apply, segment_failed
 from .models import CustomerSegment
 
 User = get_user_model()
@@ -113,24 +113,37 @@ def watches_time_or_profile(definition: dict) -> bool:
 
 def segments_time_refresh(*, now: datetime.datetime) -> list[TimeRefresh]:
     """Refresh, in every segment with time-relative conditions, only the customers who
-    crossed one of its boundaries since its last check."""
+    crossed one of its boundaries since its last check.
+
+    Segments are isolated: one that fails is logged and skipped (its check time stays,
+    so the next run tries it again) and the others go on.
+    """
     results = []
     for segment in CustomerSegment.objects.order_by("pk"):
-        if not watches_time_or_profile(segment.definition):
+        try:
+            with transaction.atomic():
+                result = _segment_time_refresh(segment, now=now)
+        except Exception:
+            segment_failed(segment.pk)
             continue
-        since = segment.boundaries_checked_at or segment.computed_at or segment.created_at
-        if since >= now:
-            continue
-        user_ids = boundary_crossers(
-            definition=segment.definition, channel_id=segment.channel_id, since=since, now=now
-        )
-        change = None
-        if user_ids:
-            change = membership_apply(
-                segment_id=segment.pk, reason=REASON, now=now, user_ids=user_ids
-            )
-            if segment.auto_tag and (change.joined or change.left):
-                tag_readers_refresh(tag=segment.auto_tag, reason=REASON, now=now, done={segment.pk})
-        CustomerSegment.objects.filter(pk=segment.pk).update(boundaries_checked_at=now)
-        results.append(TimeRefresh(segment.pk, user_ids, change))
+        if result is not None:
+            results.append(result)
     return results
+
+
+def _segment_time_refresh(segment: CustomerSegment, *, now) -> TimeRefresh | None:
+    if not watches_time_or_profile(segment.definition):
+        return None
+    since = segment.boundaries_checked_at or segment.computed_at or segment.created_at
+    if since >= now:
+        return None
+    user_ids = boundary_crossers(
+        definition=segment.definition, channel_id=segment.channel_id, since=since, now=now
+    )
+    change = None
+    if user_ids:
+        change = membership_apply(segment_id=segment.pk, reason=REASON, now=now, user_ids=user_ids)
+        if segment.auto_tag and (change.joined or change.left):
+            tag_readers_refresh(tag=segment.auto_tag, reason=REASON, now=now, done={segment.pk})
+    CustomerSegment.objects.filter(pk=segment.pk).update(boundaries_checked_at=now)
+    return TimeRefresh(segment.pk, user_ids, change)
