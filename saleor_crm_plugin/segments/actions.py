@@ -10,7 +10,9 @@
   the same compiled queries restricted to their id; order, customer, tag and tier
   events call it (through ``tasks.customer_segments_refresh_task``).
 * An automatic tag is membership of its segment made visible; when it moves, segments
-  whose rules read that tag are brought up to date too (``tag_readers_refresh``).
+  whose rules read that tag are brought up to date too (``tag_readers_refresh``). A
+  segment may not read its own automatic tag, directly or through other segments'
+  tags (``_refuse_tag_cycle``): such a rule would flap (join, leave, join) on one event.
 """
 
 import dataclasses
@@ -23,7 +25,7 @@ from django.utils import timezone
 from saleor.channel.models import Channel
 
 from .compiler import compile_members_query
-from .conditions import referenced_tags, uses_rfm, validate_definition
+from .conditions import Kind, iter_leaves, referenced_tags, uses_rfm, validate_definition
 from .error_codes import CustomerSegmentErrorCode
 from .exceptions import SegmentError
 from .membership import (
@@ -99,6 +101,53 @@ def _auto_tag_taken(auto_tag: str) -> SegmentError:
     )
 
 
+def _refuse_tag_cycle(*, segment_id: int | None, definition: dict, auto_tag: str) -> None:
+    """Raise SegmentError(TAG_CYCLE) if ``definition`` depends on its own ``auto_tag``.
+
+    The rules form a graph: a segment depends on the segments setting the tags it
+    reads. Saving the segment (``segment_id``, ``None`` when new) with ``definition``
+    and ``auto_tag`` must leave that graph without a cycle through it; the error names
+    the condition of ``definition`` where the cycle starts.
+    """
+    if not auto_tag:
+        return
+    reads: dict[str, set[str]] = {}  # automatic tag -> tags its segment reads
+    for pk, other_tag, other_definition in CustomerSegment.objects.exclude(auto_tag="").values_list(
+        "pk", "auto_tag", "definition"
+    ):
+        if pk != segment_id:
+            reads[other_tag] = _tags_read(other_definition)
+
+    def reaches_own_tag(tag: str, seen: set[str]) -> bool:
+        if tag == auto_tag:
+            return True
+        if tag in seen or tag not in reads:
+            return False
+        seen.add(tag)
+        return any(reaches_own_tag(next_tag, seen) for next_tag in reads[tag])
+
+    for leaf in iter_leaves(definition):
+        if leaf.field.kind != Kind.TAGS:
+            continue
+        for tag in leaf.value:
+            if reaches_own_tag(tag, set()):
+                raise SegmentError(
+                    f"This condition reads '{tag}', which depends on the segment's own "
+                    f"automatic tag '{auto_tag}': membership would flip on every change.",
+                    code=CustomerSegmentErrorCode.TAG_CYCLE,
+                    field="definition",
+                    path=leaf.path or None,
+                )
+
+
+def _tags_read(definition) -> set[str]:
+    """Tags a stored definition reads; none when it cannot be read (logged on refresh)."""
+    try:
+        return referenced_tags(definition)
+    except Exception:
+        return set()
+
+
 def customer_segment_create(
     *, name: str, definition: dict, channel_id: int | None, auto_tag: str = ""
 ) -> CustomerSegment:
@@ -110,6 +159,7 @@ def customer_segment_create(
         )
     validate_definition(definition, channel_id=channel_id)
     auto_tag = _clean_auto_tag(auto_tag)
+    _refuse_tag_cycle(segment_id=None, definition=definition, auto_tag=auto_tag)
     now = timezone.now()
     with transaction.atomic():
         try:
@@ -146,6 +196,13 @@ def customer_segment_update(
         fields.append("auto_tag")
     if not fields:
         return segment
+    try:
+        _refuse_tag_cycle(
+            segment_id=segment.pk, definition=segment.definition, auto_tag=segment.auto_tag
+        )
+    except SegmentError:
+        segment.refresh_from_db()
+        raise
     now = timezone.now()
     try:
         with transaction.atomic():

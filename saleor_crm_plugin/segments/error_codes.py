@@ -15,3 +15,4 @@ class CustomerSegmentErrorCode(Enum):
     CHANNEL_REQUIRED = "channel_required"
     INVALID_TAG = "invalid_tag"
     TIMEOUT = "timeout"
+    TAG_CYCLE = "tag_cycle"

@@ -248,3 +248,21 @@ def test_errors_of_the_api_are_in_the_schema(staff_manage_users):
         value["name"] for value in get_graphql_content(response)["data"]["__type"]["enumValues"]
     }
     assert {"UNKNOWN_FIELD", "INVALID_OPERATOR", "EMPTY_GROUP", "TOO_DEEP", "TOO_LARGE"} <= names
+
+
+def test_a_definition_reading_its_own_automatic_tag_is_refused(staff_manage_users, customer_user):
+    # given
+    tag(customer_user, "vip")
+    rows = written_rows()
+    definition = {"all": [VIP, {"not": {"field": "tags", "op": "has", "value": "Gold"}}]}
+
+    # when
+    response = create(staff_manage_users, definition, autoTag="gold")
+
+    # then
+    data = mutation_data(response, "customerSegmentCreate")
+    assert data["customerSegment"] is None
+    assert [(e["field"], e["code"], e["path"]) for e in data["errors"]] == [
+        ("definition", "TAG_CYCLE", "all[1].not")
+    ]
+    assert written_rows() == rows
