@@ -24,13 +24,19 @@ from ...segments import actions, explain, rfm
 from ...segments.error_codes import CustomerSegmentErrorCode
 from ...segments.exceptions import SegmentError
 from ...segments.models import CustomerSegment as CustomerSegmentModel
+from ...segments.models import SegmentMembersExport as SegmentMembersExportModel
 from .dataloaders import (
     CustomerRfmByUserAndChannelIdLoader,
     CustomerTagsByUserIdLoader,
     SegmentsByUserIdLoader,
 )
 from .mutations.utils import clean_definition, get_channel_or_error, to_validation_error
-from .types import CustomerSegment, CustomerSegmentError, CustomerSegmentPreview
+from .types import (
+    CustomerSegment,
+    CustomerSegmentError,
+    CustomerSegmentExportFile,
+    CustomerSegmentPreview,
+)
 
 PREVIEW_SAMPLE_SIZE = 10
 
@@ -38,6 +44,13 @@ PREVIEW_SAMPLE_SIZE = 10
 def segment_or_none(global_id: str, *, using: str) -> CustomerSegmentModel | None:
     _, pk = from_global_id_or_error(global_id, CustomerSegment)
     return CustomerSegmentModel.objects.using(using).filter(pk=pk).first()
+
+
+def export_file_or_none(global_id: str, *, using: str) -> SegmentMembersExportModel | None:
+    _, pk = from_global_id_or_error(global_id, CustomerSegmentExportFile)
+    if not str(pk).isdecimal():
+        return None
+    return SegmentMembersExportModel.objects.using(using).filter(pk=pk).first()
 
 
 def _preview(info: ResolveInfo, definition, channel: str | None, id: str | None):
