@@ -7,11 +7,25 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("app", "0001_initial"),
+        ("order", "0001_initial"),
         ("saleor_crm", "0008_cart_detection_cursor"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
+        migrations.CreateModel(
+            name="SegmentOrderOwner",
+            fields=[
+                ("order_id", models.UUIDField(primary_key=True, serialize=False)),
+                ("user_id", models.BigIntegerField()),
+            ],
+        ),
+        # The owners of the orders that exist now: a later move is found against them.
+        migrations.RunSQL(
+            "INSERT INTO saleor_crm_segmentorderowner (order_id, user_id) "
+            "SELECT id, user_id FROM order_order WHERE user_id IS NOT NULL",
+            reverse_sql=migrations.RunSQL.noop,
+        ),
         migrations.CreateModel(
             name="SegmentMembersExport",
             fields=[

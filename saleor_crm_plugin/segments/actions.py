@@ -37,6 +37,7 @@ from .membership import (
     statement_timeout,
 )
 from .models import CustomerSegment, SegmentMembership
+from .ownership import order_owners_sync
 from .tags import manual_tags_add, manual_tags_remove, normalize_tag, normalize_tags, user_tags
 
 User = get_user_model()
@@ -323,6 +324,18 @@ def customer_segments_refresh(
     if not User.objects.filter(pk=user_id).exists():
         _member_counts_recount()
         return []
+    # An order of theirs that another customer had before (moved by staff): that
+    # customer is re-evaluated too.
+    previous_owners = order_owners_sync(user_ids=[user_id]) - {user_id}
+    changes = _customer_segments_apply(user_id=user_id, reason=reason, now=now)
+    for previous_owner in sorted(previous_owners):
+        changes += _customer_segments_apply(
+            user_id=previous_owner, reason="order moved to another customer", now=now
+        )
+    return changes
+
+
+def _customer_segments_apply(*, user_id: int, reason: str, now) -> list[SegmentChange]:
     segments = list(CustomerSegment.objects.order_by("pk").values_list("pk", "auto_tag"))
     changes: dict[int, SegmentChange] = {}
     for _ in range(MAX_REFRESH_PASSES):

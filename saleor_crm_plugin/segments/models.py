@@ -179,3 +179,16 @@ class SegmentMembersExport(Job):
     content_file = models.FileField(
         upload_to="crm_segment_exports", storage=private_storage, null=True, blank=True
     )
+
+
+class SegmentOrderOwner(models.Model):
+    """The customer an order belonged to when segments last looked at it.
+
+    Saleor can move an order to another customer (``orderUpdate(userEmail)``) without
+    an event naming the previous owner; comparing with this row finds them
+    (``ownership.order_owners_sync``). Plain columns, no foreign keys: a row of a
+    deleted order or customer is harmless and goes when the order is seen again.
+    """
+
+    order_id = models.UUIDField(primary_key=True)
+    user_id = models.BigIntegerField()
