@@ -10,8 +10,9 @@ count, ``compiler.counted_order``):
   number of customers with a lower value: the share of the channel's customers at or
   below this one, in fifths (5 = most recent / most frequent / highest). Customers with
   equal values share the lowest rank (with five customers or more, all one-time buyers
-  have F = 1); the best customer always scores 5, so in a small shop a lone customer
-  who ordered today is R = 5, not "lost" as equal-sized quintiles (``ntile``) made it;
+  have F = 1); a customer with the single best value always scores 5, so in a small
+  shop a lone customer who ordered today is R = 5, not "lost" as equal-sized
+  quintiles (``ntile``) made it;
 * the group comes from R and FM = round((F + M) / 2) (half up) by ``RFM_RULES``, the
   common R × FM grid: every one of the 25 cells belongs to exactly one group.
 
