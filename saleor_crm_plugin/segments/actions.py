@@ -28,6 +28,7 @@ from .compiler import compile_members_query
 from .conditions import Kind, iter_leaves, referenced_tags, uses_rfm, validate_definition
 from .error_codes import CustomerSegmentErrorCode
 from .exceptions import SegmentError
+from .lock_objects import segment_rules_lock
 from .membership import (
     SegmentChange,
     auto_tag_replace,
@@ -160,9 +161,11 @@ def customer_segment_create(
         )
     validate_definition(definition, channel_id=channel_id)
     auto_tag = _clean_auto_tag(auto_tag)
-    _refuse_tag_cycle(segment_id=None, definition=definition, auto_tag=auto_tag)
     now = timezone.now()
     with transaction.atomic():
+        if auto_tag:
+            segment_rules_lock()
+            _refuse_tag_cycle(segment_id=None, definition=definition, auto_tag=auto_tag)
         try:
             with transaction.atomic():
                 segment = CustomerSegment.objects.create(
@@ -197,16 +200,14 @@ def customer_segment_update(
         fields.append("auto_tag")
     if not fields:
         return segment
-    try:
-        _refuse_tag_cycle(
-            segment_id=segment.pk, definition=segment.definition, auto_tag=segment.auto_tag
-        )
-    except SegmentError:
-        segment.refresh_from_db()
-        raise
     now = timezone.now()
     try:
         with transaction.atomic():
+            if segment.auto_tag:
+                segment_rules_lock()
+                _refuse_tag_cycle(
+                    segment_id=segment.pk, definition=segment.definition, auto_tag=segment.auto_tag
+                )
             try:
                 with transaction.atomic():
                     segment.save(update_fields=[*fields, "updated_at"])
