@@ -15,10 +15,16 @@ from freezegun import freeze_time
 from saleor.order.models import Order
 
 from saleor_crm_plugin.loyalty.bonuses import adjust_points
-from saleor_crm_plugin.loyalty.tasks import mature_pending_points_task
+from saleor_crm_plugin.loyalty.models import LoyaltyAccount
+from saleor_crm_plugin.loyalty.tasks import (
+    daily_loyalty_task,
+    expire_points_task,
+    mature_pending_points_task,
+)
 from saleor_crm_plugin.segments.actions import customer_segment_create
 from saleor_crm_plugin.segments.models import SegmentMembership, SegmentMembershipEvent
 from saleor_crm_plugin.segments.refresh import segments_time_refresh
+from tests.fixtures.loyalty import CustomerProfileFactory
 from tests.fixtures.orders import THREE_LINES
 from tests.fixtures.plugin import configure_crm
 
@@ -81,6 +87,44 @@ def test_points_maturing_are_caught(channel_USD, crm_order, order_payments, cust
         mature_pending_points_task.delay()
         frozen.move_to(t0 + DAY + 2 * HOUR)
         segments_time_refresh(now=t0 + DAY + 2 * HOUR)
+
+        # then
+        assert _members(segment) == [customer_user.pk]
+
+
+def test_points_expiring_are_caught(channel_USD, crm_order, order_payments, customer_user):
+    # given: 100 points earned on a paid order, expiring after 30 days
+    configure_crm(channel_USD, pending_period="0", points_expire_after="30d")
+    t0 = timezone.now()
+    with freeze_time(t0) as frozen:
+        segment = customer_segment_create(name="Rich", definition=RICH, channel_id=channel_USD.pk)
+        order_payments.charge(crm_order(channel_USD, [("100.00", 1)]))
+        assert _members(segment) == [customer_user.pk]
+
+        # when: they expire (no segment event), then the refresh runs
+        frozen.move_to(t0 + 31 * DAY)
+        expire_points_task.delay()
+        frozen.move_to(t0 + 31 * DAY + HOUR)
+        segments_time_refresh(now=t0 + 31 * DAY + HOUR)
+
+        # then
+        assert _members(segment) == []
+
+
+def test_a_birthday_bonus_is_caught(channel_USD, customer_user):
+    # given: a member born on 15 June; the bonus brings 150 points
+    configure_crm(channel_USD, pending_period="0", birthday_bonus="150")
+    CustomerProfileFactory(user=customer_user, birthday=datetime.date(1990, 6, 15))
+    LoyaltyAccount.objects.create(user=customer_user, channel=channel_USD)
+    t0 = datetime.datetime(2027, 6, 14, 12, 0, tzinfo=datetime.UTC)
+    with freeze_time(t0) as frozen:
+        segment = customer_segment_create(name="Rich", definition=RICH, channel_id=channel_USD.pk)
+
+        # when: the daily task awards the bonus on the birthday, then the refresh runs
+        frozen.move_to(t0 + DAY)
+        daily_loyalty_task.delay()
+        frozen.move_to(t0 + DAY + HOUR)
+        segments_time_refresh(now=t0 + DAY + HOUR)
 
         # then
         assert _members(segment) == [customer_user.pk]
