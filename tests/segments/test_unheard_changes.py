@@ -21,7 +21,7 @@ from saleor_crm_plugin.loyalty.tasks import (
     expire_points_task,
     mature_pending_points_task,
 )
-from saleor_crm_plugin.segments.actions import customer_segment_create
+from saleor_crm_plugin.segments.actions import customer_segment_create, customer_segments_refresh
 from saleor_crm_plugin.segments.models import SegmentMembership, SegmentMembershipEvent
 from saleor_crm_plugin.segments.refresh import segments_time_refresh
 from tests.fixtures.loyalty import CustomerProfileFactory
@@ -179,3 +179,25 @@ def test_an_order_moved_to_another_customer_moves_membership(
         .order_by("pk")
         .values_list("user_id", "kind")
     ) == [(customer_user.pk, "joined"), (customer_user2.pk, "joined"), (customer_user.pk, "left")]
+
+
+def test_an_event_of_the_new_owner_also_re_evaluates_the_previous_one(
+    crm_usd, crm_order, order_payments, customer_user, customer_user2
+):
+    # given: customer 1 bought; the order then moved to customer 2 (as orderUpdate does)
+    segment = customer_segment_create(name="Buyers", definition=ORDERED, channel_id=crm_usd.pk)
+    order = crm_order(crm_usd, THREE_LINES)
+    order_payments.charge(order)
+    Order.objects.filter(pk=order.pk).update(user=customer_user2, user_email=customer_user2.email)
+
+    # when: any event of customer 2 refreshes them
+    changes = customer_segments_refresh(user_id=customer_user2.pk, reason="customer updated")
+
+    # then: customer 1 was re-evaluated with them
+    assert _members(segment) == [customer_user2.pk]
+    assert [(change.joined, change.left) for change in changes] == [(1, 0), (0, 1)]
+    assert list(
+        SegmentMembershipEvent.objects.filter(segment=segment, kind="left").values_list(
+            "user_id", "reason"
+        )
+    ) == [(customer_user.pk, "order moved to another customer")]
