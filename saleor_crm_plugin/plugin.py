@@ -153,3 +153,4 @@ class CRMPlugin(BasePlugin):
     def customer_deleted(self, customer, previous_value, webhooks=None):
         # Memberships went with the customer; the refresh recounts the segments.
         return self._refresh_customer(customer, previous_value, "deleted")
+

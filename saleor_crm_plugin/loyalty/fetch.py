@@ -112,11 +112,15 @@ def eligible_amounts(order: Order, config: ChannelConfig) -> EligibleAmounts:
     in full, so points never earn points; each line keeps its share of what is left.
     """
     price_field = (
-        "total_price_gross_amount" if config.eligible_include_tax else "total_price_net_amount"
+        "total_price_gross_amount"
+        if config.eligible_include_tax
+        else "total_price_net_amount"
     )
     by_line: dict[str, Decimal] = {}
     quantities: dict[str, int] = {}
-    rows = OrderLine.objects.filter(order_id=order.pk).values_list("pk", price_field, "quantity")
+    rows = OrderLine.objects.filter(order_id=order.pk).values_list(
+        "pk", price_field, "quantity"
+    )
     for line_id, amount, quantity in rows:
         by_line[str(line_id)] = Decimal(amount)
         quantities[str(line_id)] = quantity
@@ -143,11 +147,17 @@ def order_money(order: Order) -> OrderMoney:
     transactions = TransactionItem.objects.filter(order_id=order.pk).aggregate(
         charged=Sum("charged_value", filter=~by_gift_cards, default=0),
         refunded=Sum("refunded_value", filter=~by_gift_cards, default=0),
-        gift_cards=Sum(F("charged_value") + F("refunded_value"), filter=by_gift_cards, default=0),
+        gift_cards=Sum(
+            F("charged_value") + F("refunded_value"), filter=by_gift_cards, default=0
+        ),
     )
-    payments = Transaction.objects.filter(payment__order_id=order.pk, is_success=True).aggregate(
+    payments = Transaction.objects.filter(
+        payment__order_id=order.pk, is_success=True
+    ).aggregate(
         refunded=Sum("amount", filter=Q(kind=TransactionKind.REFUND), default=0),
-        reversed=Sum("amount", filter=Q(kind=TransactionKind.REFUND_REVERSED), default=0),
+        reversed=Sum(
+            "amount", filter=Q(kind=TransactionKind.REFUND_REVERSED), default=0
+        ),
     )
     captured_by_payments = Payment.objects.filter(order_id=order.pk).aggregate(
         total=Sum("captured_amount", default=0)
@@ -205,7 +215,9 @@ def _line_refunds(order: Order) -> tuple[dict[str, int], Decimal]:
     ).distinct().aggregate(total=Sum("amount_value"))["total"] or Decimal(0)
 
     keys = from_fulfillments.keys() | from_grants.keys()
-    quantities = {key: max(from_fulfillments.get(key, 0), from_grants.get(key, 0)) for key in keys}
+    quantities = {
+        key: max(from_fulfillments.get(key, 0), from_grants.get(key, 0)) for key in keys
+    }
     return quantities, Decimal(money)
 
 
@@ -249,7 +261,9 @@ def orders_to_backfill(*, channel_id: int, since: datetime.datetime | None = Non
 def active_program_channel_ids() -> list[int]:
     """Channels whose CRM plugin configuration is active."""
     return list(
-        PluginConfiguration.objects.filter(identifier=PLUGIN_ID, active=True, channel__isnull=False)
+        PluginConfiguration.objects.filter(
+            identifier=PLUGIN_ID, active=True, channel__isnull=False
+        )
         .order_by("channel_id")
         .values_list("channel_id", flat=True)
     )

@@ -94,7 +94,9 @@ def post_entry(
             return Posting(entry=existing, created=False)
 
         if points < 0 and batch is not None:
-            status = LoyaltyEntry.objects.values_list("status", flat=True).get(pk=batch.pk)
+            status = LoyaltyEntry.objects.values_list("status", flat=True).get(
+                pk=batch.pk
+            )
         remaining = 0
         if status == EntryStatus.PENDING:
             if points < 0 and locked.pending + points < 0:
@@ -144,7 +146,9 @@ def post_entry(
             totals["pending"] = F("pending") + points
         else:
             totals["balance"] = F("balance") + points
-        if entry_type in _LIFETIME_TYPES or (entry_type == EntryType.ADJUST and points > 0):
+        if entry_type in _LIFETIME_TYPES or (
+            entry_type == EntryType.ADJUST and points > 0
+        ):
             totals["lifetime_points"] = F("lifetime_points") + points
         LoyaltyAccount.objects.filter(pk=locked.pk).update(**totals)
     return Posting(entry=entry, created=True)
@@ -228,13 +232,17 @@ def _consume_batches(
                 break
             for entry in chunk:
                 taken = min(entry.remaining, left)
-                LoyaltyEntry.objects.filter(pk=entry.pk).update(remaining=F("remaining") - taken)
+                LoyaltyEntry.objects.filter(pk=entry.pk).update(
+                    remaining=F("remaining") - taken
+                )
                 left -= taken
                 consumed.append(
                     {
                         "batch": entry.pk,
                         "points": taken,
-                        "expires_at": entry.expires_at.isoformat() if entry.expires_at else None,
+                        "expires_at": entry.expires_at.isoformat()
+                        if entry.expires_at
+                        else None,
                     }
                 )
                 if left == 0:

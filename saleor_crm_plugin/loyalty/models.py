@@ -57,8 +57,12 @@ class EntryStatus:
 
 
 class LoyaltyAccount(models.Model):
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    channel = models.ForeignKey("channel.Channel", on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    channel = models.ForeignKey(
+        "channel.Channel", on_delete=models.CASCADE, related_name="+"
+    )
     balance = models.BigIntegerField(default=0)
     pending = models.BigIntegerField(default=0)
     lifetime_points = models.BigIntegerField(default=0)
@@ -78,7 +82,9 @@ class LoyaltyAccount(models.Model):
         ]
         indexes = [
             models.Index(fields=["channel", "balance"], name="crm_loyalty_acc_ch_bal"),
-            models.Index(fields=["channel", "lifetime_points"], name="crm_loyalty_acc_ch_life"),
+            models.Index(
+                fields=["channel", "lifetime_points"], name="crm_loyalty_acc_ch_life"
+            ),
         ]
 
     def __str__(self):
@@ -86,7 +92,9 @@ class LoyaltyAccount(models.Model):
 
 
 class LoyaltyEntry(models.Model):
-    account = models.ForeignKey(LoyaltyAccount, on_delete=models.CASCADE, related_name="entries")
+    account = models.ForeignKey(
+        LoyaltyAccount, on_delete=models.CASCADE, related_name="entries"
+    )
     points = models.BigIntegerField()
     type = models.CharField(max_length=16, choices=EntryType.CHOICES)
     status = models.CharField(max_length=16, choices=EntryStatus.CHOICES)
@@ -143,7 +151,9 @@ class LoyaltyEntry(models.Model):
                 name="crm_loyalty_ent_open",
                 condition=Q(remaining__gt=0, status=EntryStatus.AVAILABLE),
             ),
-            models.Index(fields=["account", "occurred_at"], name="crm_loyalty_ent_acc_occ"),
+            models.Index(
+                fields=["account", "occurred_at"], name="crm_loyalty_ent_acc_occ"
+            ),
             models.Index(
                 fields=["available_at"],
                 name="crm_loyalty_ent_maturing",
@@ -200,7 +210,9 @@ class LoyaltyProgramStart(models.Model):
 class LoyaltyNotice(models.Model):
     """A notification sent once (expiry warnings); the key makes it once."""
 
-    account = models.ForeignKey(LoyaltyAccount, on_delete=models.CASCADE, related_name="+")
+    account = models.ForeignKey(
+        LoyaltyAccount, on_delete=models.CASCADE, related_name="+"
+    )
     key = models.CharField(max_length=255, unique=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 

@@ -116,10 +116,14 @@ def points_for_value(
         return 0
     if value >= full_value:
         return points
-    return min(points, int((value / config.point_value).to_integral_value(ROUND_CEILING)))
+    return min(
+        points, int((value / config.point_value).to_integral_value(ROUND_CEILING))
+    )
 
 
-def max_redeemable_points(*, config: ChannelConfig, amounts: CheckoutAmounts, balance: int) -> int:
+def max_redeemable_points(
+    *, config: ChannelConfig, amounts: CheckoutAmounts, balance: int
+) -> int:
     """The most points a checkout takes: balance, percentage cap; 0 below the minimum."""
     payable = max(amounts.total - amounts.other_gift_cards, Decimal(0))
     cap_value = payable * config.redemption_max_percent / 100
@@ -172,16 +176,26 @@ def usable_gift_cards(gift_cards, *, today: datetime.date) -> list[GiftCard]:
     ]
 
 
-def checkout_amounts(checkout: Checkout, *, config: ChannelConfig, gift_cards) -> CheckoutAmounts:
+def checkout_amounts(
+    checkout: Checkout, *, config: ChannelConfig, gift_cards
+) -> CheckoutAmounts:
     """``checkout``'s amounts from the prices Saleor stored on it last."""
     include_tax = config.eligible_include_tax
     subtotal = checkout.subtotal.gross if include_tax else checkout.subtotal.net
     base = subtotal.amount
     if config.eligible_include_shipping:
-        shipping = checkout.shipping_price.gross if include_tax else checkout.shipping_price.net
+        shipping = (
+            checkout.shipping_price.gross
+            if include_tax
+            else checkout.shipping_price.net
+        )
         base += shipping.amount
     others = sum(
-        (card.current_balance_amount for card in gift_cards if not is_loyalty_gift_card(card)),
+        (
+            card.current_balance_amount
+            for card in gift_cards
+            if not is_loyalty_gift_card(card)
+        ),
         Decimal(0),
     )
     return CheckoutAmounts(
@@ -263,7 +277,9 @@ def apply_checkout_points(
     """
     program = load_channel_program(checkout.channel_id)
     if not program.active:
-        raise ProgramInactive("The loyalty programme is not active in this channel.", field="id")
+        raise ProgramInactive(
+            "The loyalty programme is not active in this channel.", field="id"
+        )
     if checkout.user_id is None:
         raise CheckoutWithoutCustomer(
             "Points can be redeemed only on a checkout of a signed-in customer.",
@@ -272,10 +288,14 @@ def apply_checkout_points(
     config = program.config
     lines, _ = fetch_checkout_lines(checkout)
     checkout_info = fetch_checkout_info(checkout, lines, manager)
-    calculations.calculate_checkout_total(manager=manager, checkout_info=checkout_info, lines=lines)
+    calculations.calculate_checkout_total(
+        manager=manager, checkout_info=checkout_info, lines=lines
+    )
     now = timezone.now()
     with transaction.atomic():
-        account = get_or_create_account(user_id=checkout.user_id, channel_id=checkout.channel_id)
+        account = get_or_create_account(
+            user_id=checkout.user_id, channel_id=checkout.channel_id
+        )
         locked = loyalty_account_qs_select_for_update().get(pk=account.pk)
         current = _active_redemption(checkout.token)
         gift_cards = [
@@ -283,7 +303,9 @@ def apply_checkout_points(
             for card in usable_gift_cards(checkout.gift_cards.all(), today=now.date())
             if current is None or card.pk != current.gift_card_id
         ]
-        amounts = checkout_amounts(checkout_info.checkout, config=config, gift_cards=gift_cards)
+        amounts = checkout_amounts(
+            checkout_info.checkout, config=config, gift_cards=gift_cards
+        )
         balance = locked.balance + (current.points if current else 0)
         maximum = max_redeemable_points(config=config, amounts=amounts, balance=balance)
         _check_points(points, maximum=maximum, balance=balance, config=config)
@@ -320,7 +342,9 @@ def apply_checkout_points(
         gift_card = _issue_gift_card(
             checkout, value=value, actor_user=actor_user, actor_app=actor_app
         )
-        LoyaltyRedemption.objects.filter(pk=redemption.pk).update(gift_card_id=gift_card.pk)
+        LoyaltyRedemption.objects.filter(pk=redemption.pk).update(
+            gift_card_id=gift_card.pk
+        )
         redemption.gift_card_id = gift_card.pk
         add_gift_card_code_to_checkout(
             checkout,
@@ -332,7 +356,9 @@ def apply_checkout_points(
     return redemption
 
 
-def _issue_gift_card(checkout: Checkout, *, value: Decimal, actor_user, actor_app) -> GiftCard:
+def _issue_gift_card(
+    checkout: Checkout, *, value: Decimal, actor_user, actor_app
+) -> GiftCard:
     customer = checkout.user
     gift_card = GiftCard.objects.create(
         code=generate_promo_code(),
@@ -399,7 +425,9 @@ def settle_redemption(
 def _settle(redemption: LoyaltyRedemption, *, now, order_id=None) -> None:
     """Settle an active redemption; the caller holds the account's lock."""
     config = load_channel_program(redemption.account.channel_id).config
-    gift_card = gift_card_qs_select_for_update().filter(pk=redemption.gift_card_id).first()
+    gift_card = (
+        gift_card_qs_select_for_update().filter(pk=redemption.gift_card_id).first()
+    )
     used = Decimal(0)
     if gift_card is not None:
         used = min(
@@ -410,7 +438,9 @@ def _settle(redemption: LoyaltyRedemption, *, now, order_id=None) -> None:
         used, points=redemption.points, full_value=redemption.value, config=config
     )
     if spent and order_id is None:
-        order_id = gift_card.orders.order_by("created_at").values_list("pk", flat=True).first()
+        order_id = (
+            gift_card.orders.order_by("created_at").values_list("pk", flat=True).first()
+        )
     released = redemption.points - spent
     if released:
         post_entry(
@@ -479,7 +509,9 @@ def settle_order_redemptions(*, order_id) -> int:
     return sum(settle_redemption(redemption_id=pk, order_id=order.pk) for pk in ids)
 
 
-def release_abandoned_redemptions(*, now: datetime.datetime, limit: int = BATCH_SIZE) -> int:
+def release_abandoned_redemptions(
+    *, now: datetime.datetime, limit: int = BATCH_SIZE
+) -> int:
     """Settle redemptions whose checkout is gone, was left too long or lost the card.
 
     A checkout whose completion has started is left alone: its order settles it.
@@ -489,9 +521,13 @@ def release_abandoned_redemptions(*, now: datetime.datetime, limit: int = BATCH_
     last_pk = 0
     while True:
         batch = list(
-            LoyaltyRedemption.objects.filter(status=RedemptionStatus.ACTIVE, pk__gt=last_pk)
+            LoyaltyRedemption.objects.filter(
+                status=RedemptionStatus.ACTIVE, pk__gt=last_pk
+            )
             .order_by("pk")
-            .values_list("pk", "checkout_token", "gift_card_id", "account__channel_id")[:limit]
+            .values_list("pk", "checkout_token", "gift_card_id", "account__channel_id")[
+                :limit
+            ]
         )
         if not batch:
             return settled
@@ -504,13 +540,15 @@ def release_abandoned_redemptions(*, now: datetime.datetime, limit: int = BATCH_
             ).values_list("token", "last_change", "completing_started_at")
         }
         attached = set(
-            Checkout.gift_cards.through.objects.filter(checkout_id__in=tokens).values_list(
-                "checkout_id", "giftcard_id"
-            )
+            Checkout.gift_cards.through.objects.filter(
+                checkout_id__in=tokens
+            ).values_list("checkout_id", "giftcard_id")
         )
         for pk, token, card_id, channel_id in batch:
             if channel_id not in holds:
-                holds[channel_id] = load_channel_program(channel_id).config.redemption_hold_seconds
+                holds[channel_id] = load_channel_program(
+                    channel_id
+                ).config.redemption_hold_seconds
             state = checkouts.get(token)
             abandoned = (
                 state is None
@@ -537,7 +575,9 @@ def return_refunded_points(*, order_id, now: datetime.datetime | None = None) ->
     """
     now = now or timezone.now()
     spent = (
-        LoyaltyRedemption.objects.filter(order_id=order_id, status=RedemptionStatus.SPENT)
+        LoyaltyRedemption.objects.filter(
+            order_id=order_id, status=RedemptionStatus.SPENT
+        )
         .values("account_id")
         .annotate(points=Sum("spent_points"))
         .order_by("account_id")

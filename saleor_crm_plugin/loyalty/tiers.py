@@ -25,9 +25,9 @@ BATCH_SIZE = 500
 def tier_basis_value(account: LoyaltyAccount, program: ChannelProgram, now) -> Decimal:
     """Spend (or points) of ``account`` within the programme's rolling tier window."""
     condition, column = rules.tier_basis_condition(program.config, now)
-    value = LoyaltyEntry.objects.filter(condition, account=account).aggregate(total=Sum(column))[
-        "total"
-    ]
+    value = LoyaltyEntry.objects.filter(condition, account=account).aggregate(
+        total=Sum(column)
+    )["total"]
     return Decimal(value or 0)
 
 
@@ -50,7 +50,9 @@ def evaluate_tier(*, account_id: int, reason: str, now=None) -> LoyaltyTierChang
             reason=reason[:255],
             created_at=now,
         )
-        LoyaltyAccount.objects.filter(pk=account.pk).update(tier_name=new_name, tier_changed_at=now)
+        LoyaltyAccount.objects.filter(pk=account.pk).update(
+            tier_name=new_name, tier_changed_at=now
+        )
         # Segments reading the tier re-evaluate this customer once the change commits.
         customer_segments_refresh_later(
             user_id=account.user_id, reason=f"loyalty tier {new_name or 'none'} ({reason})"

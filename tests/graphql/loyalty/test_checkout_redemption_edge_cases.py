@@ -41,8 +41,12 @@ mutation RemovePromoCode($id: ID!, $promoCode: String!) {
 
 
 def _promo_code(client, query, checkout, code) -> dict:
-    response = client.post_graphql(query, {"id": checkout_id(checkout), "promoCode": code})
-    name = "checkoutAddPromoCode" if query is ADD_PROMO_CODE else "checkoutRemovePromoCode"
+    response = client.post_graphql(
+        query, {"id": checkout_id(checkout), "promoCode": code}
+    )
+    name = (
+        "checkoutAddPromoCode" if query is ADD_PROMO_CODE else "checkoutRemovePromoCode"
+    )
     return get_graphql_content(response)["data"][name]
 
 
@@ -152,7 +156,9 @@ def test_points_card_moved_to_another_checkout_pays_only_once(
     apply_points(user_api_client, first, 1000)
     card = GiftCard.objects.get()
     second = _second_checkout(customer_user, crm_usd, product)
-    assert _promo_code(user_api_client, ADD_PROMO_CODE, second, card.code)["errors"] == []
+    assert (
+        _promo_code(user_api_client, ADD_PROMO_CODE, second, card.code)["errors"] == []
+    )
 
     # when: the second checkout is completed with the card
     order = paid_order(second)
@@ -162,9 +168,9 @@ def test_points_card_moved_to_another_checkout_pays_only_once(
     card.refresh_from_db()
     assert (card.current_balance_amount, card.is_active) == (Decimal("0.000"), False)
     assert list(order.gift_cards.all()) == [card]
-    assert list(LoyaltyRedemption.objects.values_list("status", "spent_points", "order_id")) == [
-        ("spent", 1000, order.pk)
-    ]
+    assert list(
+        LoyaltyRedemption.objects.values_list("status", "spent_points", "order_id")
+    ) == [("spent", 1000, order.pk)]
     assert first.gift_cards.count() == 0
     loyalty = query_checkout(user_api_client, first)
     assert loyalty["totalPrice"]["gross"]["amount"] == 30.0
