@@ -2,12 +2,17 @@
 
 * Saving a segment validates its definition (``conditions.validate_definition``) before
   anything is written, then computes its membership at once, set-based
-  (``membership.membership_apply``).
+  (``membership.membership_apply``), in the same transaction: if the computation fails
+  (a statement timeout), nothing of the save remains.
+* Loops over segments (a customer's refresh, the readers of a tag, RFM segments) skip
+  and log a segment that fails (``membership.membership_apply_isolated``).
 * ``customer_segments_refresh`` re-evaluates one customer against every segment, with
   the same compiled queries restricted to their id; order, customer, tag and tier
   events call it (through ``tasks.customer_segments_refresh_task``).
 * An automatic tag is membership of its segment made visible; when it moves, segments
-  whose rules read that tag are brought up to date too (``tag_readers_refresh``).
+  whose rules read that tag are brought up to date too (``tag_readers_refresh``). A
+  segment may not read its own automatic tag, directly or through other segments'
+  tags (``_refuse_tag_cycle``): such a rule would flap (join, leave, join) on one event.
 """
 
 import dataclasses
@@ -20,11 +25,20 @@ from django.utils import timezone
 from saleor.channel.models import Channel
 
 from .compiler import compile_members_query
-from .conditions import referenced_tags, uses_rfm, validate_definition
+from .conditions import Kind, iter_leaves, referenced_tags, uses_rfm, validate_definition
 from .error_codes import CustomerSegmentErrorCode
 from .exceptions import SegmentError
-from .membership import SegmentChange, auto_tag_replace, membership_apply
+from .lock_objects import segment_rules_lock
+from .membership import (
+    SegmentChange,
+    auto_tag_replace,
+    membership_apply,
+    membership_apply_isolated,
+    segment_failed,
+    statement_timeout,
+)
 from .models import CustomerSegment, SegmentMembership
+from .ownership import order_owners_sync
 from .tags import manual_tags_add, manual_tags_remove, normalize_tag, normalize_tags, user_tags
 
 User = get_user_model()
@@ -63,9 +77,9 @@ def _clean_name(name) -> str:
         raise SegmentError(
             "A segment needs a name.", code=CustomerSegmentErrorCode.REQUIRED, field="name"
         )
-    if len(name.strip()) > 255:
+    if len(name.strip()) > 255 or "\x00" in name:
         raise SegmentError(
-            "A name has at most 255 characters.",
+            "A name has at most 255 characters, none of them NUL.",
             code=CustomerSegmentErrorCode.INVALID,
             field="name",
         )
@@ -89,6 +103,53 @@ def _auto_tag_taken(auto_tag: str) -> SegmentError:
     )
 
 
+def _refuse_tag_cycle(*, segment_id: int | None, definition: dict, auto_tag: str) -> None:
+    """Raise SegmentError(TAG_CYCLE) if ``definition`` depends on its own ``auto_tag``.
+
+    The rules form a graph: a segment depends on the segments setting the tags it
+    reads. Saving the segment (``segment_id``, ``None`` when new) with ``definition``
+    and ``auto_tag`` must leave that graph without a cycle through it; the error names
+    the condition of ``definition`` where the cycle starts.
+    """
+    if not auto_tag:
+        return
+    reads: dict[str, set[str]] = {}  # automatic tag -> tags its segment reads
+    for pk, other_tag, other_definition in CustomerSegment.objects.exclude(auto_tag="").values_list(
+        "pk", "auto_tag", "definition"
+    ):
+        if pk != segment_id:
+            reads[other_tag] = _tags_read(other_definition)
+
+    def reaches_own_tag(tag: str, seen: set[str]) -> bool:
+        if tag == auto_tag:
+            return True
+        if tag in seen or tag not in reads:
+            return False
+        seen.add(tag)
+        return any(reaches_own_tag(next_tag, seen) for next_tag in reads[tag])
+
+    for leaf in iter_leaves(definition):
+        if leaf.field.kind != Kind.TAGS:
+            continue
+        for tag in leaf.value:
+            if reaches_own_tag(tag, set()):
+                raise SegmentError(
+                    f"This condition reads '{tag}', which depends on the segment's own "
+                    f"automatic tag '{auto_tag}': membership would flip on every change.",
+                    code=CustomerSegmentErrorCode.TAG_CYCLE,
+                    field="definition",
+                    path=leaf.path or None,
+                )
+
+
+def _tags_read(definition) -> set[str]:
+    """Tags a stored definition reads; none when it cannot be read (logged on refresh)."""
+    try:
+        return referenced_tags(definition)
+    except Exception:
+        return set()
+
+
 def customer_segment_create(
     *, name: str, definition: dict, channel_id: int | None, auto_tag: str = ""
 ) -> CustomerSegment:
@@ -101,14 +162,18 @@ def customer_segment_create(
     validate_definition(definition, channel_id=channel_id)
     auto_tag = _clean_auto_tag(auto_tag)
     now = timezone.now()
-    try:
-        with transaction.atomic():
-            segment = CustomerSegment.objects.create(
-                name=name, channel_id=channel_id, definition=definition, auto_tag=auto_tag
-            )
-    except IntegrityError:
-        raise _auto_tag_taken(auto_tag) from None
-    segment_recompute(segment_id=segment.pk, reason="segment created", now=now)
+    with transaction.atomic():
+        if auto_tag:
+            segment_rules_lock()
+            _refuse_tag_cycle(segment_id=None, definition=definition, auto_tag=auto_tag)
+        try:
+            with transaction.atomic():
+                segment = CustomerSegment.objects.create(
+                    name=name, channel_id=channel_id, definition=definition, auto_tag=auto_tag
+                )
+        except IntegrityError:
+            raise _auto_tag_taken(auto_tag) from None
+        segment_recompute(segment_id=segment.pk, reason="segment created", now=now)
     segment.refresh_from_db()
     return segment
 
@@ -138,18 +203,27 @@ def customer_segment_update(
     now = timezone.now()
     try:
         with transaction.atomic():
-            segment.save(update_fields=[*fields, "updated_at"])
+            if segment.auto_tag:
+                segment_rules_lock()
+                _refuse_tag_cycle(
+                    segment_id=segment.pk, definition=segment.definition, auto_tag=segment.auto_tag
+                )
+            try:
+                with transaction.atomic():
+                    segment.save(update_fields=[*fields, "updated_at"])
+                    if segment.auto_tag != old_tag:
+                        auto_tag_replace(segment=segment, now=now)
+            except IntegrityError:
+                raise _auto_tag_taken(auto_tag) from None
+            if definition is not None:
+                segment_recompute(segment_id=segment.pk, reason="definition changed", now=now)
             if segment.auto_tag != old_tag:
-                auto_tag_replace(segment=segment, now=now)
-    except IntegrityError:
+                for tag in {old_tag, segment.auto_tag} - {""}:
+                    tag_readers_refresh(
+                        tag=tag, reason=f"tag {tag} changed", now=now, done={segment.pk}
+                    )
+    finally:
         segment.refresh_from_db()
-        raise _auto_tag_taken(auto_tag) from None
-    if definition is not None:
-        segment_recompute(segment_id=segment.pk, reason="definition changed", now=now)
-    if segment.auto_tag != old_tag:
-        for tag in {old_tag, segment.auto_tag} - {""}:
-            tag_readers_refresh(tag=tag, reason=f"tag {tag} changed", now=now, done={segment.pk})
-    segment.refresh_from_db()
     return segment
 
 
@@ -182,7 +256,7 @@ def customer_segment_preview(
     )
     segment_id = segment.pk if segment is not None else None
     members_table = SegmentMembership._meta.db_table
-    with connections[using].cursor() as cursor:
+    with statement_timeout(using=using), connections[using].cursor() as cursor:
         cursor.execute(
             f"""
             WITH matched AS ({members.text})
@@ -219,13 +293,22 @@ def segment_recompute(
 
 
 def tag_readers_refresh(*, tag: str, reason: str, now, done: set[int]) -> None:
-    """Recompute the segments whose rules read ``tag`` (each once; ``done`` are skipped)."""
+    """Recompute the segments whose rules read ``tag`` (each once; ``done`` are skipped).
+
+    A reader that fails is logged and skipped (``membership_apply_isolated``).
+    """
     for reader in CustomerSegment.objects.exclude(pk__in=done).order_by("pk"):
-        if tag not in referenced_tags(reader.definition):
+        try:
+            reads_tag = tag in referenced_tags(reader.definition)
+        except Exception:
+            done.add(reader.pk)
+            segment_failed(reader.pk)
+            continue
+        if not reads_tag:
             continue
         done.add(reader.pk)
-        change = membership_apply(segment_id=reader.pk, reason=reason, now=now)
-        if reader.auto_tag and (change.joined or change.left):
+        change = membership_apply_isolated(segment_id=reader.pk, reason=reason, now=now)
+        if change and reader.auto_tag and (change.joined or change.left):
             tag_readers_refresh(
                 tag=reader.auto_tag, reason=f"tag {reader.auto_tag} changed", now=now, done=done
             )
@@ -242,15 +325,27 @@ def customer_segments_refresh(
     if not User.objects.filter(pk=user_id).exists():
         _member_counts_recount()
         return []
+    # An order of theirs that another customer had before (moved by staff): that
+    # customer is re-evaluated too.
+    previous_owners = order_owners_sync(user_ids=[user_id]) - {user_id}
+    changes = _customer_segments_apply(user_id=user_id, reason=reason, now=now)
+    for previous_owner in sorted(previous_owners):
+        changes += _customer_segments_apply(
+            user_id=previous_owner, reason="order moved to another customer", now=now
+        )
+    return changes
+
+
+def _customer_segments_apply(*, user_id: int, reason: str, now) -> list[SegmentChange]:
     segments = list(CustomerSegment.objects.order_by("pk").values_list("pk", "auto_tag"))
     changes: dict[int, SegmentChange] = {}
     for _ in range(MAX_REFRESH_PASSES):
         tags_moved = False
         for segment_id, auto_tag in segments:
-            change = membership_apply(
+            change = membership_apply_isolated(
                 segment_id=segment_id, reason=reason, now=now, user_ids=[user_id]
             )
-            if change.joined or change.left:
+            if change and (change.joined or change.left):
                 changes[segment_id] = change
                 tags_moved = tags_moved or bool(auto_tag)
         if not tags_moved:
@@ -270,11 +365,20 @@ def customer_segments_refresh_later(*, user_id: int, reason: str) -> None:
 
 
 def rfm_segments_recompute(*, channel_id: int) -> list[SegmentChange]:
-    """After RFM scores of a channel moved: recompute the segments that read them."""
+    """After RFM scores of a channel moved: recompute the segments that read them.
+
+    A segment that fails is logged and skipped; the others are recomputed.
+    """
     changes = []
     for segment in CustomerSegment.objects.filter(channel_id=channel_id).order_by("pk"):
-        if uses_rfm(segment.definition):
-            changes.append(segment_recompute(segment_id=segment.pk, reason="RFM recomputed"))
+        try:
+            with transaction.atomic():
+                if uses_rfm(segment.definition):
+                    changes.append(
+                        segment_recompute(segment_id=segment.pk, reason="RFM recomputed")
+                    )
+        except Exception:
+            segment_failed(segment.pk)
     return changes
 
 

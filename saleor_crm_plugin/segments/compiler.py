@@ -72,6 +72,9 @@ T_TAG = CustomerTag._meta.db_table
 T_CONSENT = MarketingConsent._meta.db_table
 
 COUNTED_ORDER = "{o}.status <> ALL(%s::text[]) AND {o}.total_charged_amount > 0"
+# Customers that count (segments, RFM and the value report alike): Saleor's customers,
+# the non-staff users. Staff members' own orders are not customer behaviour.
+COUNTED_CUSTOMER = "NOT {u}.is_staff"
 
 
 @dataclasses.dataclass
@@ -89,6 +92,11 @@ class CompiledLeaf:
 
 def counted_order(alias: str) -> Sql:
     return Sql(COUNTED_ORDER.format(o=alias), [EXCLUDED_STATUSES])
+
+
+def counted_customer(alias: str) -> str:
+    """The condition on ``account_user`` row ``alias`` that makes it a counted customer."""
+    return COUNTED_CUSTOMER.format(u=alias)
 
 
 class _Compiler:
@@ -353,7 +361,7 @@ class _Compiler:
         for join in self.joins.values():
             parts.append(join.text)
             params += join.params
-        conditions = [] if staff else ["NOT u.is_staff"]
+        conditions = [] if staff else [counted_customer("u")]
         if user_ids is not None:
             conditions.append("u.id = ANY(%s::bigint[])")
             params.append(list(user_ids))

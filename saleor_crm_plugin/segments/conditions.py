@@ -38,6 +38,13 @@ MAX_DEPTH = 8
 MAX_NODES = 100
 MAX_DAYS = 3650
 MAX_LIST = 100
+# Bounds of values, so that every value fits Python's datetime arithmetic and
+# PostgreSQL's types (a definition is validated here once, and nowhere else):
+MAX_AGE_DAYS = 36500  # "days since" / "days since joined": a century
+MAX_COUNT = 10**9
+MAX_POINTS = 10**15
+MAX_AMOUNT = Decimal("1e15")  # exclusive
+AMOUNT_PLACES = Decimal("0.001")  # Saleor keeps money with 3 decimal places
 
 NUMBER_OPS = ("eq", "ne", "gt", "gte", "lt", "lte", "between")
 STRING_OPS = ("eq", "ne", "in")
@@ -60,6 +67,7 @@ RFM_GROUP_SLUGS = (
 class Kind:
     MONEY = "money"  # Decimal >= 0, channel currency
     COUNT = "count"  # integer >= 0
+    DAYS = "days"  # whole days 0 .. MAX_AGE_DAYS
     SCORE = "score"  # integer 1..5
     POINTS = "points"  # integer (may be negative)
     STRING = "string"
@@ -92,21 +100,21 @@ FIELDS: dict[str, FieldSpec] = {
         FieldSpec("average_order_value", Kind.MONEY, NUMBER_OPS, "average order value", True, True),
         FieldSpec(
             "days_since_last_order",
-            Kind.COUNT,
+            Kind.DAYS,
             NUMBER_OPS,
             "days since the last order",
             time_relative=True,
         ),
         FieldSpec(
             "days_since_first_order",
-            Kind.COUNT,
+            Kind.DAYS,
             NUMBER_OPS,
             "days since the first order",
             time_relative=True,
         ),
         FieldSpec(
             "date_joined_days",
-            Kind.COUNT,
+            Kind.DAYS,
             NUMBER_OPS,
             "days since the customer joined",
             time_relative=True,
@@ -292,7 +300,7 @@ def _is_int(value) -> bool:
 
 
 def _parse_value(spec: FieldSpec, op: str, value, path: str, *, using: str):
-    if spec.kind in (Kind.MONEY, Kind.COUNT, Kind.SCORE, Kind.POINTS):
+    if spec.kind in (Kind.MONEY, Kind.COUNT, Kind.DAYS, Kind.SCORE, Kind.POINTS):
         if op == "between":
             if not isinstance(value, list) or len(value) != 2:
                 raise _invalid("'between' takes a list of two numbers [low, high].", path)
@@ -354,23 +362,29 @@ def _parse_number(spec: FieldSpec, value, path: str):
             number = Decimal(str(value))
         except InvalidOperation:
             raise _invalid("The value must be a number.", path) from None
-        if not number.is_finite() or number < 0 or number >= Decimal("1e15"):
+        if not number.is_finite() or not 0 <= number < MAX_AMOUNT:
             raise _invalid("An amount must be from 0 to 10^15.", path)
+        if number != number.quantize(AMOUNT_PLACES):
+            raise _invalid("An amount has at most 3 decimal places.", path)
         return number
     if not _is_int(value):
         raise _invalid("The value must be a whole number.", path)
     if spec.kind == Kind.SCORE and not 1 <= value <= 5:
         raise _invalid("An RFM score is from 1 to 5.", path)
-    if spec.kind == Kind.COUNT and not 0 <= value <= 10**9:
+    if spec.kind == Kind.COUNT and not 0 <= value <= MAX_COUNT:
         raise _invalid("The value must be from 0 to 10^9.", path)
-    if spec.kind == Kind.POINTS and abs(value) > 10**15:
-        raise _invalid("The value is out of range.", path)
+    if spec.kind == Kind.DAYS and not 0 <= value <= MAX_AGE_DAYS:
+        raise _invalid(f"A number of days must be from 0 to {MAX_AGE_DAYS}.", path)
+    if spec.kind == Kind.POINTS and abs(value) > MAX_POINTS:
+        raise _invalid("The value must be from -10^15 to 10^15.", path)
     return value
 
 
 def _string(value, path: str) -> str:
     if not isinstance(value, str) or not value.strip() or len(value) > 255:
         raise _invalid("The value must be a non-empty string.", path)
+    if "\x00" in value:  # PostgreSQL text cannot hold NUL
+        raise _invalid("The value must not contain NUL characters.", path)
     return value.strip()
 
 

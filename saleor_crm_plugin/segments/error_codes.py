@@ -14,3 +14,5 @@ class CustomerSegmentErrorCode(Enum):
     TOO_LARGE = "too_large"
     CHANNEL_REQUIRED = "channel_required"
     INVALID_TAG = "invalid_tag"
+    TIMEOUT = "timeout"
+    TAG_CYCLE = "tag_cycle"

@@ -6,17 +6,19 @@ groups are folded in Python from their children. ``is_member`` is the materialis
 membership; the root condition's ``holds`` is what a refresh would decide now.
 
 Explaining only reads, all of it on the alias given as ``using`` (GraphQL passes the
-request's, the replica for queries).
+request's, the replica for queries). A segment that cannot be explained (a row broken
+outside the API) is logged and left out; the others are explained.
 """
 
 import dataclasses
 
 from django.conf import settings
-from django.db import connections
+from django.db import connections, transaction
 from django.utils import timezone
 
 from .compiler import compile_explain_query
 from .conditions import FIELDS, join_path
+from .membership import segment_failed
 from .models import CustomerSegment, SegmentMembership
 
 
@@ -82,24 +84,35 @@ def customer_segments_explain(
     now = timezone.now()
     explanations = []
     for segment in segments:
-        statement, leaves = compile_explain_query(
-            segment.definition,
-            channel_id=segment.channel_id,
-            now=now,
-            user_id=user.pk,
-            using=using,
-        )
-        with connections[using].cursor() as cursor:
-            cursor.execute(statement.text, statement.params)
-            row = cursor.fetchone()
-        verdicts = {
-            compiled.leaf.path: (bool(row[2 * index]), row[2 * index + 1])
-            for index, compiled in enumerate(leaves)
-        }
-        conditions: list[ConditionResult] = []
-        _fold(segment.definition, "", verdicts, conditions)
+        try:
+            with transaction.atomic(using=using):
+                conditions = _explain(segment, user_id=user.pk, now=now, using=using)
+        except Exception:
+            # A definition broken outside the API must not hide the other segments.
+            segment_failed(segment.pk)
+            continue
         explanations.append(SegmentExplanation(segment, segment.pk in member_of, conditions))
     return explanations
+
+
+def _explain(segment: CustomerSegment, *, user_id: int, now, using: str) -> list[ConditionResult]:
+    statement, leaves = compile_explain_query(
+        segment.definition,
+        channel_id=segment.channel_id,
+        now=now,
+        user_id=user_id,
+        using=using,
+    )
+    with connections[using].cursor() as cursor:
+        cursor.execute(statement.text, statement.params)
+        row = cursor.fetchone()
+    verdicts = {
+        compiled.leaf.path: (bool(row[2 * index]), row[2 * index + 1])
+        for index, compiled in enumerate(leaves)
+    }
+    conditions: list[ConditionResult] = []
+    _fold(segment.definition, "", verdicts, conditions)
+    return conditions
 
 
 def _fold(node: dict, path: str, verdicts: dict, out: list[ConditionResult]) -> bool:

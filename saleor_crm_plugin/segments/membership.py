@@ -6,15 +6,27 @@ now match and are not members, deletes the members who no longer match, appends 
 joined / left history row for each, and moves the segment's automatic tag with them.
 The member count moves by the same difference under the lock. Restricted to some
 customers (``user_ids``), the very same statement refreshes only them.
+
+Every statement that evaluates a definition (here and in the preview) runs under a
+``statement_timeout`` (``SET LOCAL``, so it ends with the computation): a definition
+too slow for the database fails with ``SegmentError(TIMEOUT)`` and writes nothing.
+Loops over segments call ``membership_apply_isolated``: one segment that fails (a
+timeout, a row broken outside the API) is logged and skipped, the others go on.
 """
 
+import contextlib
 import dataclasses
 import datetime
+import logging
 
-from django.db import connection, transaction
+from django.conf import settings
+from django.db import OperationalError, connection, connections, transaction
 from django.db.models import F
+from psycopg.errors import QueryCanceled
 
 from .compiler import Sql, compile_members_query
+from .error_codes import CustomerSegmentErrorCode
+from .exceptions import SegmentError
 from .lock_objects import (
     customer_segment_qs_select_for_update,
     customer_segment_select_for_refresh,
@@ -28,9 +40,42 @@ from .models import (
     TagSource,
 )
 
+logger = logging.getLogger(__name__)
+
 T_MEMBER = SegmentMembership._meta.db_table
 T_EVENT = SegmentMembershipEvent._meta.db_table
 T_TAG = CustomerTag._meta.db_table
+
+# Default of ``settings.CRM_SEGMENTS_STATEMENT_TIMEOUT_MS``.
+STATEMENT_TIMEOUT_MS = 60_000
+
+
+@contextlib.contextmanager
+def statement_timeout(*, using: str = settings.DATABASE_CONNECTION_DEFAULT_NAME):
+    """Run the block in a transaction whose statements are cut after the timeout.
+
+    The setting is ``SET LOCAL`` and put back when the block ends, so it never outlives
+    the computation (not even in an enclosing transaction); a statement cut by it
+    raises ``SegmentError(TIMEOUT)`` after the block's writes are rolled back.
+    """
+    milliseconds = int(getattr(settings, "CRM_SEGMENTS_STATEMENT_TIMEOUT_MS", STATEMENT_TIMEOUT_MS))
+    try:
+        with transaction.atomic(using=using), connections[using].cursor() as cursor:
+            cursor.execute("SHOW statement_timeout")
+            (previous,) = cursor.fetchone()
+            cursor.execute(
+                "SELECT set_config('statement_timeout', %s, true)", [f"{milliseconds}ms"]
+            )
+            yield
+            cursor.execute("SELECT set_config('statement_timeout', %s, true)", [previous])
+    except OperationalError as error:
+        if not isinstance(error.__cause__, QueryCanceled):
+            raise
+        raise SegmentError(
+            "The definition took too long to compute; make it narrower.",
+            code=CustomerSegmentErrorCode.TIMEOUT,
+            field="definition",
+        ) from error
 
 
 @dataclasses.dataclass(frozen=True)
@@ -60,7 +105,7 @@ def membership_apply(
             segment.definition, channel_id=segment.channel_id, now=now, user_ids=user_ids
         )
         statement = _diff_statement(segment, members, reason=reason, now=now, user_ids=user_ids)
-        with connection.cursor() as cursor:
+        with statement_timeout(), connection.cursor() as cursor:
             cursor.execute(statement.text, statement.params)
             joined, left = cursor.fetchone()
         updates = {}
@@ -72,6 +117,34 @@ def membership_apply(
             CustomerSegment.objects.filter(pk=segment.pk).update(**updates)
         member_count = segment.member_count + joined - left
     return SegmentChange(segment.pk, joined, left, member_count)
+
+
+def membership_apply_isolated(
+    *,
+    segment_id: int,
+    reason: str,
+    now: datetime.datetime,
+    user_ids: list[int] | None = None,
+) -> SegmentChange | None:
+    """``membership_apply`` for loops over segments: a failure is logged, not raised.
+
+    The segment's work is rolled back (its own savepoint) and ``None`` returned, so one
+    broken or too slow segment never stops the refresh of the others.
+    """
+    try:
+        return membership_apply(segment_id=segment_id, reason=reason, now=now, user_ids=user_ids)
+    except Exception:
+        segment_failed(segment_id)
+        return None
+
+
+def segment_failed(segment_id: int) -> None:
+    """Log a segment skipped by a refresh loop (call from an ``except`` block)."""
+    logger.exception(
+        "Segment %s could not be refreshed and was skipped.",
+        segment_id,
+        extra={"segment_id": segment_id},
+    )
 
 
 def _diff_statement(

@@ -12,14 +12,19 @@ Design:
 * ``CustomerTag`` holds tags in their normalised form (``tags.normalize_tag``). Manual
   tags are set by staff; automatic tags belong to the segment whose ``auto_tag`` set them
   and follow its membership (a customer may have both for the same tag).
-* ``CustomerRfm`` caches per channel the recency / frequency / monetary quintile scores
-  and the named group (``rfm.py``); segments read it like any other table.
+* ``CustomerRfm`` caches per channel the recency / frequency / monetary scores and the
+  named group (``rfm.py``); segments read it like any other table.
+* ``SegmentMembersExport`` is a members CSV job (``export.py``). Not a Saleor
+  ``ExportFile``: Saleor lists those, with their URLs, to staff with MANAGE_PRODUCTS;
+  this file sits in Saleor's private storage and only MANAGE_USERS reads its link.
 """
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from saleor.core import private_storage
+from saleor.core.models import Job
 
 
 class TagSource:
@@ -156,3 +161,34 @@ class CustomerRfm(models.Model):
             ),
         ]
         indexes = [models.Index(fields=["channel", "group"], name="crm_rfm_ch_group")]
+
+
+class SegmentMembersExport(Job):
+    """A CSV of a segment's members, written in the background (``export.py``)."""
+
+    segment = models.ForeignKey(
+        CustomerSegment, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Who asked: a staff user or an app.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    app = models.ForeignKey(
+        "app.App", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    content_file = models.FileField(
+        upload_to="crm_segment_exports", storage=private_storage, null=True, blank=True
+    )
+
+
+class SegmentOrderOwner(models.Model):
+    """The customer an order belonged to when segments last looked at it.
+
+    Saleor can move an order to another customer (``orderUpdate(userEmail)``) without
+    an event naming the previous owner; comparing with this row finds them
+    (``ownership.order_owners_sync``). Plain columns, no foreign keys: a row of a
+    deleted order or customer is harmless and goes when the order is seen again.
+    """
+
+    order_id = models.UUIDField(primary_key=True)
+    user_id = models.BigIntegerField()

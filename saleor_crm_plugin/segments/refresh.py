@@ -11,39 +11,56 @@ found by range scans on ``order_order.created_at`` and ``account_user.date_joine
 segment records up to when it has been checked (``boundaries_checked_at``); a full
 recompute sets it too.
 
-The same run also catches what a missed event would leave stale: customers whose
-country or marketing consent may have changed (``account_user.updated_at`` and the
-consent row's ``updated_at`` since the last check) for segments reading those. Saleor
-calls ``customer_updated`` on a per-channel plugin only when the request happened to load
-that channel's plugins, so that hook alone is not enough.
+The same run is also the one mechanism that catches what the plugin hears no event
+for (docs/segments.md, "What the periodic refresh also catches"). Per segment, since
+its last check, it re-evaluates the customers (``changed_customers``):
 
-Everything else that changes membership is an event (orders, customers, tags, tiers)
-or the daily RFM recompute.
+* whose orders changed (``order_order.updated_at``, indexed), in any channel — an
+  order paid where the CRM is off, edited, or moved to them — when the segment reads
+  order fields; and the previous owners of orders that moved to another customer
+  (``ownership.order_owners_sync``, once per run);
+* whose loyalty points moved (entries written — adjustments, bonuses, expiry,
+  redemptions — or matured; the account saved) in the segment's channel, when it reads
+  ``points_balance`` or ``loyalty_tier``;
+* whose country or marketing consent may have changed (``account_user.updated_at``
+  and the consent row's ``updated_at``), when it reads those: Saleor calls
+  ``customer_updated`` on a per-channel plugin only when the request happened to load
+  that channel's plugins.
+
+Events (orders paid, refunded…, customers, tags, tiers) still refresh a customer at
+once; the periodic run bounds the delay of anything they miss to one run. RFM is
+recomputed daily.
 """
 
 import dataclasses
 import datetime
 
 from django.contrib.auth import get_user_model
-from django.db import connection
+from django.db import connection, transaction
 from saleor.order.models import Order
 
 from ..consent.models import MarketingConsent
+from ..loyalty.models import LoyaltyAccount, LoyaltyEntry
 from .actions import tag_readers_refresh
-from .conditions import iter_leaves, join_windows, order_windows
-from .membership import SegmentChange, membership_apply
+from .conditions import ORDER_FIELDS, iter_leaves, join_windows, order_windows
+from .membership import SegmentChange, membership_apply, segment_failed
 from .models import CustomerSegment
+from .ownership import order_owners_sync
 
 User = get_user_model()
 
 REASON = "refreshed: time passed"
 
 
+LOYALTY_FIELDS = frozenset({"points_balance", "loyalty_tier"})
+
+
 @dataclasses.dataclass(frozen=True)
 class TimeRefresh:
     segment_id: int
-    checked_user_ids: list[int]
-    change: SegmentChange | None
+    checked_user_ids: list[int]  # crossed a time boundary
+    change: SegmentChange | None  # None when nobody joined or left
+    changed_user_ids: list[int] = dataclasses.field(default_factory=list)  # data changed
 
 
 def boundary_crossers(
@@ -75,6 +92,18 @@ def boundary_crossers(
         clauses.append(f"SELECT u.id FROM {User._meta.db_table} u WHERE {ranges}")
         for window in windows:
             params += [since - window, now - window]
+    return _union(clauses, params)
+
+
+def changed_customers(
+    *,
+    definition: dict,
+    channel_id: int | None,
+    since: datetime.datetime,
+    now: datetime.datetime,
+) -> list[int]:
+    """Customers whose data read by ``definition`` changed in ``[since, now)``."""
+    clauses, params = [], []
     fields = {leaf.field.name for leaf in iter_leaves(definition)}
     if "country" in fields:
         clauses.append(
@@ -93,6 +122,29 @@ def boundary_crossers(
             "ON u.email = c.email WHERE c.updated_at >= %s AND c.updated_at < %s"
         )
         params += [since, now, since, now]
+    if fields & ORDER_FIELDS:
+        clauses.append(
+            f"SELECT o.user_id FROM {Order._meta.db_table} o WHERE o.user_id IS NOT NULL "
+            "AND o.updated_at >= %s AND o.updated_at < %s"
+        )
+        params += [since, now]
+    if fields & LOYALTY_FIELDS and channel_id is not None:
+        accounts, entries = LoyaltyAccount._meta.db_table, LoyaltyEntry._meta.db_table
+        clauses.append(
+            f"SELECT a.user_id FROM {accounts} a WHERE a.user_id IS NOT NULL "
+            "AND a.channel_id = %s AND a.updated_at >= %s AND a.updated_at < %s"
+        )
+        clauses.append(
+            f"SELECT a.user_id FROM {entries} e JOIN {accounts} a ON a.id = e.account_id "
+            "WHERE a.user_id IS NOT NULL AND a.channel_id = %s AND ("
+            "(e.created_at >= %s AND e.created_at < %s) "
+            "OR (e.available_at >= %s AND e.available_at < %s))"
+        )
+        params += [channel_id, since, now, channel_id, since, now, since, now]
+    return _union(clauses, params)
+
+
+def _union(clauses: list[str], params: list) -> list[int]:
     if not clauses:
         return []
     with connection.cursor() as cursor:
@@ -100,37 +152,72 @@ def boundary_crossers(
         return [row[0] for row in cursor.fetchall()]
 
 
-PROFILE_FIELDS = frozenset({"country", "marketing_consent"})
+WATCHED_FIELDS = frozenset({"country", "marketing_consent"}) | ORDER_FIELDS | LOYALTY_FIELDS
 
 
-def watches_time_or_profile(definition: dict) -> bool:
+def watches_time_or_changes(definition: dict) -> bool:
     return bool(
         order_windows(definition)
         or join_windows(definition)
-        or PROFILE_FIELDS & {leaf.field.name for leaf in iter_leaves(definition)}
+        or WATCHED_FIELDS & {leaf.field.name for leaf in iter_leaves(definition)}
     )
 
 
+def _since(segment: CustomerSegment) -> datetime.datetime:
+    return segment.boundaries_checked_at or segment.computed_at or segment.created_at
+
+
 def segments_time_refresh(*, now: datetime.datetime) -> list[TimeRefresh]:
-    """Refresh, in every segment with time-relative conditions, only the customers who
-    crossed one of its boundaries since its last check."""
+    """Refresh, in every segment, only the customers who crossed one of its time
+    boundaries or whose data it reads changed since its last check.
+
+    Segments are isolated: one that fails is logged and skipped (its check time stays,
+    so the next run tries it again) and the others go on.
+    """
+    segments = list(CustomerSegment.objects.order_by("pk"))
+    if not segments:
+        return []
+    # Once per run, over every order changed since the oldest check: who lost an order.
+    previous_owners = order_owners_sync(since=min(map(_since, segments)), now=now)
     results = []
-    for segment in CustomerSegment.objects.order_by("pk"):
-        if not watches_time_or_profile(segment.definition):
+    for segment in segments:
+        try:
+            with transaction.atomic():
+                result = _segment_time_refresh(segment, now=now, previous_owners=previous_owners)
+        except Exception:
+            segment_failed(segment.pk)
             continue
-        since = segment.boundaries_checked_at or segment.computed_at or segment.created_at
-        if since >= now:
-            continue
-        user_ids = boundary_crossers(
-            definition=segment.definition, channel_id=segment.channel_id, since=since, now=now
-        )
-        change = None
-        if user_ids:
-            change = membership_apply(
-                segment_id=segment.pk, reason=REASON, now=now, user_ids=user_ids
-            )
-            if segment.auto_tag and (change.joined or change.left):
-                tag_readers_refresh(tag=segment.auto_tag, reason=REASON, now=now, done={segment.pk})
-        CustomerSegment.objects.filter(pk=segment.pk).update(boundaries_checked_at=now)
-        results.append(TimeRefresh(segment.pk, user_ids, change))
+        if result is not None:
+            results.append(result)
     return results
+
+
+def _segment_time_refresh(
+    segment: CustomerSegment, *, now, previous_owners: set[int]
+) -> TimeRefresh | None:
+    definition = segment.definition
+    if not watches_time_or_changes(definition):
+        return None
+    since = _since(segment)
+    if since >= now:
+        return None
+    crossed = boundary_crossers(
+        definition=definition, channel_id=segment.channel_id, since=since, now=now
+    )
+    changed = set(
+        changed_customers(
+            definition=definition, channel_id=segment.channel_id, since=since, now=now
+        )
+    )
+    if ORDER_FIELDS & {leaf.field.name for leaf in iter_leaves(definition)}:
+        changed |= previous_owners
+    user_ids = sorted(set(crossed) | changed)
+    change = None
+    if user_ids:
+        change = membership_apply(segment_id=segment.pk, reason=REASON, now=now, user_ids=user_ids)
+        if segment.auto_tag and (change.joined or change.left):
+            tag_readers_refresh(tag=segment.auto_tag, reason=REASON, now=now, done={segment.pk})
+        if not (change.joined or change.left):
+            change = None
+    CustomerSegment.objects.filter(pk=segment.pk).update(boundaries_checked_at=now)
+    return TimeRefresh(segment.pk, crossed, change, sorted(changed))

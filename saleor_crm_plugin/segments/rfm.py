@@ -1,19 +1,25 @@
 """RFM scores and named groups per channel, and the customer value (Pareto) report.
 
-Scores are computed in one SQL statement per channel over the customers with at least
-one counted order there (placed, not cancelled or expired, money charged — the same
-orders segments count, ``compiler.counted_order``):
+Scores are computed in one SQL statement per channel over the counted customers (not
+staff, ``compiler.counted_customer``) with at least one counted order there (placed,
+not cancelled or expired, money charged — the same customers and orders segments
+count, ``compiler.counted_order``):
 
 * recency = the last order's date, frequency = the number of orders, monetary = the
-  sum charged; each split into quintiles by ``ntile(5)`` (5 = most recent / most
-  frequent / highest); customers with equal values share the lowest score any of them
-  got (so all one-time buyers have F = 1, whatever their share);
+  sum charged; each scored ``ceil(5 × rank / customers)``, where ``rank`` is 1 + the
+  number of customers with a lower value: the share of the channel's customers at or
+  below this one, in fifths (5 = most recent / most frequent / highest). Customers with
+  equal values share the lowest rank (with five customers or more, all one-time buyers
+  have F = 1); a customer with the single best value always scores 5, so in a small
+  shop a lone customer who ordered today is R = 5, not "lost" as equal-sized
+  quintiles (``ntile``) made it;
 * the group comes from R and FM = round((F + M) / 2) (half up) by ``RFM_RULES``, the
   common R × FM grid: every one of the 25 cells belongs to exactly one group.
 
 Rows of customers without counted orders any more are deleted. The value report ranks
-customers by revenue (ties by id) and takes the top ``ceil(count × percent / 100)``;
-it only reads, on the alias given as ``using`` (the replica for GraphQL queries).
+the same customers by revenue (ties by id) and takes the top
+``ceil(count × percent / 100)``; it only reads, on the alias given as ``using`` (the
+replica for GraphQL queries).
 """
 
 import dataclasses
@@ -25,7 +31,7 @@ from django.utils import timezone
 from saleor.channel.models import Channel
 from saleor.order.models import Order
 
-from .compiler import counted_order
+from .compiler import T_USER, counted_customer, counted_order
 from .error_codes import CustomerSegmentErrorCode
 from .exceptions import SegmentError
 from .models import CustomerRfm
@@ -106,22 +112,16 @@ def rfm_compute(*, channel_id: int) -> int:
               SELECT o.user_id, max(o.created_at) AS last_at, count(*) AS n,
                      sum(o.total_charged_amount) AS spent
               FROM {Order._meta.db_table} o
-              WHERE o.user_id IS NOT NULL AND o.channel_id = %s AND {scope.text}
+              JOIN {T_USER} u ON u.id = o.user_id AND {counted_customer("u")}
+              WHERE o.channel_id = %s AND {scope.text}
               GROUP BY o.user_id
-            ),
-            tiles AS (
-              SELECT agg.*,
-                     ntile(5) OVER (ORDER BY last_at, user_id) AS r_tile,
-                     ntile(5) OVER (ORDER BY n, user_id) AS f_tile,
-                     ntile(5) OVER (ORDER BY spent, user_id) AS m_tile
-              FROM agg
             ),
             scores AS (
               SELECT user_id, last_at, n, spent,
-                     min(r_tile) OVER (PARTITION BY last_at) AS r,
-                     min(f_tile) OVER (PARTITION BY n) AS f,
-                     min(m_tile) OVER (PARTITION BY spent) AS m
-              FROM tiles
+                     ceil(5.0 * rank() OVER (ORDER BY last_at) / count(*) OVER ())::int AS r,
+                     ceil(5.0 * rank() OVER (ORDER BY n) / count(*) OVER ())::int AS f,
+                     ceil(5.0 * rank() OVER (ORDER BY spent) / count(*) OVER ())::int AS m
+              FROM agg
             ),
             s AS (SELECT scores.*, (f + m + 1) / 2 AS fm FROM scores),
             upserted AS (
@@ -177,7 +177,8 @@ def customer_value_report(
 ) -> ValueReport:
     """Share of the channel's revenue from its top ``top_percent`` % of customers.
 
-    Revenue = Σ charged over counted orders; customers are those with one at least.
+    Revenue = Σ charged over counted orders; customers are the counted customers (not
+    staff, as in segments and RFM) with one at least.
     ``top_customers`` lists the top customers, best first, at most ``limit``.
     """
     top_percent = Decimal(top_percent)
@@ -201,7 +202,8 @@ def customer_value_report(
             WITH per_customer AS (
               SELECT o.user_id, sum(o.total_charged_amount) AS revenue, count(*) AS n
               FROM {Order._meta.db_table} o
-              WHERE o.user_id IS NOT NULL AND o.channel_id = %s AND {scope.text}
+              JOIN {T_USER} cu ON cu.id = o.user_id AND {counted_customer("cu")}
+              WHERE o.channel_id = %s AND {scope.text}
               GROUP BY o.user_id
             ),
             ranked AS (

@@ -8,10 +8,9 @@ from celery.utils.log import get_task_logger
 from django.utils import timezone
 from saleor.celeryconf import app
 from saleor.core.db.connection import allow_writer
-from saleor.csv.models import ExportFile
-from saleor.csv.tasks import ExportTask
 
 from . import actions, export, refresh, rfm
+from .models import SegmentMembersExport
 
 task_logger = get_task_logger(__name__)
 
@@ -48,8 +47,19 @@ def rfm_daily_task():
         actions.rfm_segments_recompute(channel_id=channel_id)
 
 
-@app.task(name="export-customer-segment-members", base=ExportTask)
-def segment_members_export_task(export_file_id: int, segment_id: int):
-    with allow_writer():
-        export_file = ExportFile.objects.select_related("app", "user").get(pk=export_file_id)
-        export.segment_members_export(export_file=export_file, segment_id=segment_id)
+@app.task(name="export-customer-segment-members")
+@allow_writer()
+def segment_members_export_task(members_export_id: int):
+    """Write a members CSV; a failure marks the job failed and notifies the requester."""
+    members_export = (
+        SegmentMembersExport.objects.select_related("app", "user")
+        .filter(pk=members_export_id)
+        .first()
+    )
+    if members_export is None:
+        return
+    try:
+        export.segment_members_export(members_export=members_export)
+    except Exception as error:
+        export.segment_members_export_failed(members_export=members_export, message=str(error))
+        raise

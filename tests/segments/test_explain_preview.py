@@ -4,6 +4,7 @@ import csv
 import io
 from decimal import Decimal
 
+from saleor.core import private_storage
 from saleor.csv.models import ExportFile
 
 from saleor_crm_plugin.segments.actions import (
@@ -13,7 +14,7 @@ from saleor_crm_plugin.segments.actions import (
     customer_tags_add,
 )
 from saleor_crm_plugin.segments.explain import ConditionResult, customer_segments_explain
-from saleor_crm_plugin.segments.export import segment_members_csv
+from saleor_crm_plugin.segments.export import segment_members_csv, segment_members_export_create
 from saleor_crm_plugin.segments.models import (
     CustomerSegment,
     MembershipEventKind,
@@ -175,14 +176,19 @@ def test_members_csv_and_export_file(
         ]
     )
 
-    # when: through Saleor's export file
-    export_file = ExportFile.objects.create(user=staff_user)
-    segment_members_export_task.delay(export_file.pk, segment.pk)
+    # when: through the export job (run twice: the second run changes nothing)
+    members_export = segment_members_export_create(segment=segment, user=staff_user, app=None)
+    segment_members_export_task.delay(members_export.pk)
+    members_export.refresh_from_db()
+    first_file = members_export.content_file.name
+    segment_members_export_task.delay(members_export.pk)
 
-    # then
-    export_file.refresh_from_db()
-    assert export_file.status == "success"
-    assert export_file.content_file.path.startswith(str(tmp_path))
-    content = export_file.content_file.read().decode()
+    # then: in Saleor's private storage, never one of Saleor's export files
+    members_export.refresh_from_db()
+    assert members_export.status == "success"
+    assert members_export.content_file.name == first_file
+    assert members_export.content_file.storage is private_storage
+    assert ExportFile.objects.count() == 0
+    content = members_export.content_file.read().decode()
     assert content.splitlines()[0] == "id,email,first_name,last_name,joined_at,tags"
     assert len(content.splitlines()) == 3

@@ -198,3 +198,75 @@ def test_value_report_of_a_channel_without_orders(channel_PLN):
         report.top_share,
         report.top_customers,
     ) == (0, Decimal(0), 0, Decimal(0), Decimal(0), [])
+
+
+def test_a_lone_customer_who_ordered_today_is_a_recent_champion(order_generator, channel_USD):
+    # given: a new shop with one customer and one order placed now
+    user = User.objects.create(email="first@example.com")
+    _order(order_generator, user, channel_USD, timezone.now(), Decimal(20))
+
+    # when
+    rfm_compute(channel_id=channel_USD.pk)
+
+    # then: the most recent, most frequent and biggest customer of the shop
+    row = CustomerRfm.objects.get()
+    assert (row.user_id, row.recency, row.frequency, row.monetary, row.group) == (
+        user.pk,
+        5,
+        5,
+        5,
+        "champions",
+    )
+
+
+def test_small_shops_score_by_share_of_customers(order_generator, channel_USD):
+    # given: three customers; the last ordered most recently, twice, for the most
+    now = timezone.now()
+    users = [User.objects.create(email=f"small{i}@example.com") for i in range(3)]
+    _order(order_generator, users[0], channel_USD, now - 30 * DAY, Decimal(10))
+    _order(order_generator, users[1], channel_USD, now - 20 * DAY, Decimal(10))
+    _order(order_generator, users[2], channel_USD, now - 2 * DAY, Decimal(30))
+    _order(order_generator, users[2], channel_USD, now - DAY, Decimal(30))
+
+    # when
+    rfm_compute(channel_id=channel_USD.pk)
+
+    # then: ceil(5 × rank / 3), ties at their lowest rank (the two one-time buyers
+    # of 10.00 share F and M)
+    rows = {
+        row.user_id: (row.recency, row.frequency, row.monetary) for row in CustomerRfm.objects.all()
+    }
+    assert [rows[user.pk] for user in users] == [(2, 2, 2), (4, 2, 2), (5, 5, 5)]
+
+
+def test_staff_are_counted_nowhere_segments_rfm_and_value_report_agree(
+    order_generator, channel_USD
+):
+    # given: a customer and a staff member who both ordered
+    now = timezone.now()
+    customer = User.objects.create(email="buyer@example.com")
+    staff = User.objects.create(email="clerk@example.com", is_staff=True)
+    _order(order_generator, customer, channel_USD, now - DAY, Decimal(50))
+    _order(order_generator, staff, channel_USD, now, Decimal(900))
+
+    # when
+    scored = rfm_compute(channel_id=channel_USD.pk)
+    report = customer_value_report(channel_id=channel_USD.pk, top_percent=Decimal(100))
+    segment = customer_segment_create(
+        name="Buyers",
+        definition={"field": "order_count", "op": "gte", "value": 1},
+        channel_id=channel_USD.pk,
+    )
+
+    # then: the one counted customer everywhere
+    assert scored == 1
+    assert list(CustomerRfm.objects.values_list("user_id", "recency")) == [(customer.pk, 5)]
+    assert (report.customer_count, report.total_revenue, report.top_revenue) == (
+        1,
+        Decimal("50.000"),
+        Decimal("50.000"),
+    )
+    assert [c.user_id for c in report.top_customers] == [customer.pk]
+    assert list(
+        SegmentMembership.objects.filter(segment=segment).values_list("user_id", flat=True)
+    ) == [customer.pk]

@@ -21,6 +21,7 @@ from saleor.graphql.core.mutations import validation_error_to_error_type
 from ...segments import actions, explain, rfm
 from ...segments.exceptions import SegmentError
 from ...segments.models import CustomerSegment as CustomerSegmentModel
+from ...segments.models import SegmentMembersExport as SegmentMembersExportModel
 from ..utils import (
     channel_or_none,
     get_node_or_error,
@@ -34,13 +35,22 @@ from .dataloaders import (
     SegmentsByUserIdLoader,
 )
 from .mutations.utils import clean_definition, get_channel_or_error, to_validation_error
-from .types import CustomerSegment, CustomerSegmentError, CustomerSegmentPreview
+from .types import (
+    CustomerSegment,
+    CustomerSegmentError,
+    CustomerSegmentExportFile,
+    CustomerSegmentPreview,
+)
 
 PREVIEW_SAMPLE_SIZE = 10
 
 
 def segment_or_none(global_id: str, *, using: str) -> CustomerSegmentModel | None:
     return node_or_none(global_id, only_type=CustomerSegment, using=using)
+
+
+def export_file_or_none(global_id: str, *, using: str) -> SegmentMembersExportModel | None:
+    return node_or_none(global_id, only_type=CustomerSegmentExportFile, using=using)
 
 
 def _preview(info: ResolveInfo, definition, channel: str | None, id: str | None):

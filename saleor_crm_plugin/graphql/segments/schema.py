@@ -36,6 +36,7 @@ from .types import (
     CustomerSegment,
     CustomerSegmentCountableConnection,
     CustomerSegmentExplanation,
+    CustomerSegmentExportFile,
     CustomerSegmentPreview,
     CustomerValueReport,
 )
@@ -78,6 +79,14 @@ class SegmentQueries(graphene.ObjectType):
         permissions=MANAGE_USERS,
         doc_category=DOC_CATEGORY_SEGMENTS,
     )
+    customer_segment_export_file = PermissionsField(
+        CustomerSegmentExportFile,
+        id=graphene.Argument(graphene.ID, required=True, description="ID of the export."),
+        description="A segment members export (from `customerSegmentMembersExport`), with "
+        "its download link once ready.",
+        permissions=MANAGE_USERS,
+        doc_category=DOC_CATEGORY_SEGMENTS,
+    )
     customer_value_report = PermissionsField(
         CustomerValueReport,
         channel=graphene.Argument(
@@ -111,6 +120,10 @@ class SegmentQueries(graphene.ObjectType):
     @staticmethod
     def resolve_customer_segment(_root, info: ResolveInfo, *, id: str):
         return resolvers.segment_or_none(id, using=get_database_connection_name(info.context))
+
+    @staticmethod
+    def resolve_customer_segment_export_file(_root, info: ResolveInfo, *, id: str):
+        return resolvers.export_file_or_none(id, using=get_database_connection_name(info.context))
 
     @staticmethod
     def resolve_customer_segment_preview(

@@ -14,8 +14,10 @@ from saleor.graphql.account.types import User, UserCountableConnection
 from saleor.graphql.channel.dataloaders.by_self import ChannelByIdLoader
 from saleor.graphql.channel.types import Channel
 from saleor.graphql.core import ResolveInfo
+from saleor.core.utils import build_absolute_uri
 from saleor.graphql.core.connection import CountableConnection, create_connection_slice
 from saleor.graphql.core.context import get_database_connection_name
+from saleor.graphql.core.enums import JobStatusEnum
 from saleor.graphql.core.fields import ConnectionField, JSONString
 from saleor.graphql.core.scalars import DateTime
 from saleor.graphql.core.types import BaseObjectType, Error, ModelObjectType, Money, NonNullList
@@ -130,6 +132,46 @@ class CustomerSegment(ModelObjectType[models.CustomerSegment]):
         return create_connection_slice(
             events, info, kwargs, CustomerSegmentEventCountableConnection
         )
+
+
+class CustomerSegmentExportFile(ModelObjectType[models.SegmentMembersExport]):
+    id = graphene.GlobalID(required=True, description="ID of the export.")
+    status = JobStatusEnum(required=True, description="Pending, success or failed.")
+    message = graphene.String(description="Why the export failed, if it did.")
+    created_at = DateTime(required=True, description="When the export was asked for.")
+    updated_at = DateTime(required=True, description="When the export last changed.")
+    segment = graphene.Field(
+        CustomerSegment, description="The exported segment; null once it is deleted."
+    )
+    url = graphene.String(
+        description="Where to download the CSV once it is ready (a short-lived signed "
+        "link when Saleor's private storage is a cloud bucket)."
+    )
+
+    class Meta:
+        model = models.SegmentMembersExport
+        interfaces = [graphene.relay.Node]
+        description = (
+            "A CSV of a segment's members (id, email, first_name, last_name, joined_at, "
+            "tags). Kept out of Saleor's export files: only MANAGE_USERS can read it."
+        )
+        doc_category = DOC_CATEGORY_SEGMENTS
+
+    @staticmethod
+    def resolve_segment(root: models.SegmentMembersExport, info: ResolveInfo):
+        if root.segment_id is None:
+            return None
+        return (
+            models.CustomerSegment.objects.using(get_database_connection_name(info.context))
+            .filter(pk=root.segment_id)
+            .first()
+        )
+
+    @staticmethod
+    def resolve_url(root: models.SegmentMembersExport, _info: ResolveInfo):
+        if not root.content_file:
+            return None
+        return build_absolute_uri(root.content_file.url)
 
 
 class CustomerSegmentCountableConnection(CountableConnection):

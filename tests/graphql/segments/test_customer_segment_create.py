@@ -133,6 +133,31 @@ def nested(depth):
         ({"all": [{"field": "tags", "op": "has", "value": "no <b>"}]}, "INVALID_TAG", "all[0]"),
         ({"all": [VIP], "any": [VIP]}, "INVALID", None),
         ("[1, 2]", "INVALID", None),
+        (
+            {"all": [VIP, {"field": "days_since_last_order", "op": "gt", "value": 10**9}]},
+            "INVALID_VALUE",
+            "all[1]",
+        ),
+        (
+            {"any": [VIP, {"field": "date_joined_days", "op": "lt", "value": 10**9}]},
+            "INVALID_VALUE",
+            "any[1]",
+        ),
+        (
+            {"all": [{"field": "country", "op": "in", "value": ["PL", "D\u0000"]}]},
+            "INVALID_VALUE",
+            "all[0]",
+        ),
+        (
+            {"all": [{"field": "channel", "op": "ordered_in", "value": "x\u0000"}]},
+            "INVALID_VALUE",
+            "all[0]",
+        ),
+        (
+            {"all": [{"field": "tags", "op": "has", "value": "vip\u0000"}]},
+            "INVALID_VALUE",
+            "all[0]",
+        ),
     ],
 )
 def test_invalid_definitions_are_refused_with_the_node(
@@ -175,6 +200,8 @@ def test_malformed_json_is_refused_by_graphql(staff_manage_users):
         ({"channel": "no-such-channel"}, "channel", "NOT_FOUND"),
         ({"autoTag": "<script>"}, "autoTag", "INVALID_TAG"),
         ({"name": "  "}, "name", "REQUIRED"),
+        ({"name": "VIP\u0000"}, "name", "INVALID"),
+        ({"autoTag": "gold\u0000"}, "autoTag", "INVALID_TAG"),
     ],
 )
 def test_invalid_fields_are_refused(staff_manage_users, customer_user, fields, field, code):
@@ -192,6 +219,23 @@ def test_invalid_fields_are_refused(staff_manage_users, customer_user, fields, f
     assert written_rows() == rows
 
 
+def test_an_amount_postgresql_cannot_store_is_refused(staff_manage_users, channel_USD):
+    # given: a value that is a valid Decimal but not a PostgreSQL numeric
+    rows = written_rows()
+    definition = {"all": [{"field": "total_spent", "op": "gt", "value": "1e-20000"}]}
+
+    # when
+    response = create(staff_manage_users, definition, channel=channel_USD.slug)
+
+    # then
+    data = mutation_data(response, "customerSegmentCreate")
+    assert data["customerSegment"] is None
+    assert [(e["field"], e["code"], e["path"]) for e in data["errors"]] == [
+        ("definition", "INVALID_VALUE", "all[0]")
+    ]
+    assert written_rows() == rows
+
+
 def test_errors_of_the_api_are_in_the_schema(staff_manage_users):
     # given
     query = '{ __type(name: "CustomerSegmentErrorCode") { enumValues { name } } }'
@@ -204,3 +248,21 @@ def test_errors_of_the_api_are_in_the_schema(staff_manage_users):
         value["name"] for value in get_graphql_content(response)["data"]["__type"]["enumValues"]
     }
     assert {"UNKNOWN_FIELD", "INVALID_OPERATOR", "EMPTY_GROUP", "TOO_DEEP", "TOO_LARGE"} <= names
+
+
+def test_a_definition_reading_its_own_automatic_tag_is_refused(staff_manage_users, customer_user):
+    # given
+    tag(customer_user, "vip")
+    rows = written_rows()
+    definition = {"all": [VIP, {"not": {"field": "tags", "op": "has", "value": "Gold"}}]}
+
+    # when
+    response = create(staff_manage_users, definition, autoTag="gold")
+
+    # then
+    data = mutation_data(response, "customerSegmentCreate")
+    assert data["customerSegment"] is None
+    assert [(e["field"], e["code"], e["path"]) for e in data["errors"]] == [
+        ("definition", "TAG_CYCLE", "all[1].not")
+    ]
+    assert written_rows() == rows

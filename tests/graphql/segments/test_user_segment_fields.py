@@ -9,7 +9,7 @@ from saleor.graphql.tests.utils import get_graphql_content, get_graphql_content_
 from saleor.order.models import OrderLine
 
 from saleor_crm_plugin.segments import rfm
-from saleor_crm_plugin.segments.models import CustomerRfm
+from saleor_crm_plugin.segments.models import CustomerRfm, CustomerSegment
 
 from .utils import (
     CANNOT_SEE_CUSTOMER,
@@ -257,3 +257,20 @@ def test_rfm_of_unknown_channel_is_empty(staff_manage_users, spenders, channel_U
 
     # then
     assert get_graphql_content(response)["data"]["user"]["rfm"] == []
+
+
+def test_explanations_skip_a_segment_broken_in_the_database(staff_manage_users, customer_user):
+    # given: the first segment's row is corrupted outside the API
+    tag(customer_user, "vip")
+    broken = create_segment("Broken")
+    create_segment("VIPs")
+    CustomerSegment.objects.filter(pk=broken.pk).update(
+        definition={"field": "days_since_last_order", "op": "gt", "value": 10**9}
+    )
+
+    # when
+    response = staff_manage_users.post_graphql(EXPLANATIONS, {"id": user_id(customer_user)})
+
+    # then: the other segment is explained
+    explanations = get_graphql_content(response)["data"]["user"]["segmentExplanations"]
+    assert [(e["segment"]["name"], e["isMember"]) for e in explanations] == [("VIPs", True)]

@@ -1,22 +1,20 @@
 import graphene
 from django.db import transaction
-from saleor.csv.events import export_started_event
-from saleor.csv.models import ExportFile as ExportFileModel
 from saleor.graphql.app.dataloaders import get_app_promise
 from saleor.graphql.core import ResolveInfo
 from saleor.graphql.core.mutations import BaseMutation
-from saleor.graphql.csv.types import ExportFile
 from saleor.permission.enums import AccountPermissions
 
+from ....segments import export
 from ....segments.tasks import segment_members_export_task
 from ...utils import get_node_or_error
 from ..enums import DOC_CATEGORY_SEGMENTS
-from ..types import CustomerSegment, CustomerSegmentError
+from ..types import CustomerSegment, CustomerSegmentError, CustomerSegmentExportFile
 
 
 class CustomerSegmentMembersExport(BaseMutation):
     export_file = graphene.Field(
-        ExportFile,
+        CustomerSegmentExportFile,
         description="The export job; its `url` is set when the file is ready.",
     )
 
@@ -26,9 +24,10 @@ class CustomerSegmentMembersExport(BaseMutation):
     class Meta:
         description = (
             "Export a segment's members as a CSV file (id, email, first_name, "
-            "last_name, joined_at, tags) through Saleor's export files: the file is "
-            "written in the background and its link is sent as Saleor's "
-            "CSV_EXPORT_SUCCESS notification (NOTIFY_USER) to the staff user."
+            "last_name, joined_at, tags), written in the background. The link is read "
+            "from `customerSegmentExportFile(id)` (MANAGE_USERS) and sent as Saleor's "
+            "CSV_EXPORT_SUCCESS notification (NOTIFY_USER) to the staff user. The file "
+            "is not one of Saleor's `exportFiles`, which staff with MANAGE_PRODUCTS list."
         )
         doc_category = DOC_CATEGORY_SEGMENTS
         permissions = (AccountPermissions.MANAGE_USERS,)
@@ -40,7 +39,8 @@ class CustomerSegmentMembersExport(BaseMutation):
     ):
         segment = get_node_or_error(info, id, only_type=CustomerSegment)
         app = get_app_promise(info.context).get()
-        export_file = ExportFileModel.objects.create(app=app, user=info.context.user)
-        export_started_event(export_file=export_file, app=app, user=info.context.user)
-        transaction.on_commit(lambda: segment_members_export_task.delay(export_file.pk, segment.pk))
-        return cls(export_file=export_file, errors=[])
+        members_export = export.segment_members_export_create(
+            segment=segment, user=info.context.user, app=app
+        )
+        transaction.on_commit(lambda: segment_members_export_task.delay(members_export.pk))
+        return cls(export_file=members_export, errors=[])
