@@ -33,6 +33,7 @@ from saleor_crm_plugin.graphql.schema import (
     _class_members,
 )
 from saleor_crm_plugin.segments import actions
+from saleor_crm_plugin.segments.models import SegmentMembersExport
 
 from .conftest import with_permission
 
@@ -207,6 +208,11 @@ QUERIES = [
         (Argument("id", "CustomerSegment"),),
     ),
     Operation(
+        "customerSegmentExportFile",
+        """query($id: ID!) { customerSegmentExportFile(id: $id) { status } }""",
+        (Argument("id", "CustomerSegmentExportFile"),),
+    ),
+    Operation(
         "customerValueReport",
         """query($channel: String!) { customerValueReport(channel: $channel) { customerCount } }""",
         (Argument("channel", CHANNEL),),
@@ -377,12 +383,16 @@ def valid(customer_user, crm_usd, checkout_with_item):
         auto_tag="",
     )
     actions.customer_tags_add(user=customer_user, tags=["vip"])
+    export = SegmentMembersExport.objects.create(segment=segment)
     checkout_with_item.user = customer_user
     checkout_with_item.email = customer_user.email
     checkout_with_item.save(update_fields=["user", "email"])
     return {
         "User": graphene.Node.to_global_id("User", customer_user.pk),
         "CustomerSegment": graphene.Node.to_global_id("CustomerSegment", segment.pk),
+        "CustomerSegmentExportFile": graphene.Node.to_global_id(
+            "CustomerSegmentExportFile", export.pk
+        ),
         "Checkout": graphene.Node.to_global_id("Checkout", checkout_with_item.token),
         CHANNEL: crm_usd.slug,
     }
