@@ -12,11 +12,11 @@ Life of a redemption (``LoyaltyRedemption``), all under the account's row lock:
   them. Applying again settles the active redemption of the checkout first.
 * **settle**, exactly once (the redemption leaves ``active`` under the lock): the
   points worth what the gift card paid of an order are spent, the rest is released
-  (``release:<id>``, a new batch expiring when the earliest batch the reservation
-  consumed would have), and the card is deactivated and detached. Settling happens
-  when the order is created (``order_created``), when the shopper removes the points,
-  and for checkouts deleted, left beyond the channel's ``redemption_hold`` or whose
-  card the shopper removed (periodic task).
+  (``release:<id>``, ``ledger.release_debit``: each point back to the batch it was
+  reserved from, with that batch's expiry), and the card is deactivated and
+  detached. Settling happens when the order is created (``order_created``), when
+  the shopper removes the points, and for checkouts deleted, left beyond the
+  channel's ``redemption_hold`` or whose card the shopper removed (periodic task).
 * **refund**: an order paid partly with points gives back the refunded share of the
   points it spent (``return:order:<id>:<total>``, reconciled like earn reversals).
 """
@@ -49,7 +49,7 @@ from . import fetch, rules
 from .accounts import get_or_create_account
 from .error_codes import LoyaltyErrorCode
 from .exceptions import InsufficientPoints, InvalidPoints, LoyaltyError, ProgramInactive
-from .ledger import MAX_ENTRY_POINTS, EntrySource, post_entry
+from .ledger import MAX_ENTRY_POINTS, EntrySource, post_entry, release_debit
 from .lock_objects import loyalty_account_qs_select_for_update
 from .models import (
     EntryStatus,
@@ -443,17 +443,18 @@ def _settle(redemption: LoyaltyRedemption, *, now, order_id=None) -> None:
         )
     released = redemption.points - spent
     if released:
-        post_entry(
+        # Each point goes back to the batch it was reserved from, with its expiry.
+        release_debit(
             account=redemption.account,
+            debit=LoyaltyEntry.objects.get(idempotency_key=f"redeem:{redemption.pk}"),
             points=released,
-            entry_type=EntryType.RELEASE,
             idempotency_key=f"release:{redemption.pk}",
             source=EntrySource(
                 source_reference=f"checkout:{redemption.checkout_token}",
                 reason="redemption released",
             ),
-            expires_at=_earliest_consumed_expiry(redemption),
             occurred_at=now,
+            now=now,
         )
     if gift_card is not None:
         _retire_gift_card(gift_card, now=now)
@@ -463,22 +464,6 @@ def _settle(redemption: LoyaltyRedemption, *, now, order_id=None) -> None:
         order_id=order_id if spent else None,
         settled_at=now,
     )
-
-
-def _earliest_consumed_expiry(
-    redemption: LoyaltyRedemption,
-) -> datetime.datetime | None:
-    details = (
-        LoyaltyEntry.objects.filter(idempotency_key=f"redeem:{redemption.pk}")
-        .values_list("details", flat=True)
-        .first()
-    ) or {}
-    expiries = [
-        datetime.datetime.fromisoformat(item["expires_at"])
-        for item in details.get("consumed", [])
-        if item.get("expires_at")
-    ]
-    return min(expiries) if expiries else None
 
 
 def _retire_gift_card(gift_card: GiftCard, *, now) -> None:
