@@ -11,8 +11,19 @@ import saleor_crm_plugin.loyalty.models
 # 1. what each redemption took from each batch (its ``details["consumed"]``);
 # 2. what each pending reversal takes from its pending batch;
 # 3. whatever else each available credit lost so far (older debits, debt repaid),
-#    as the credit's own allocation.
+#    as the credit's own allocation;
+# and each redemption's release (``release:<id>``) names the debit it released
+# (``redeem:<id>``). Released points stay where the old code put them: a batch of
+# the release itself.
 BACKFILL_ALLOCATIONS = """
+UPDATE saleor_crm_loyaltyentry r
+SET restores_id = d.id
+FROM saleor_crm_loyaltyentry d
+WHERE r.type = 'release' AND r.restores_id IS NULL
+  AND r.idempotency_key LIKE 'release:%'
+  AND d.idempotency_key = 'redeem:' || substring(r.idempotency_key FROM 9)
+  AND d.account_id = r.account_id;
+
 INSERT INTO saleor_crm_loyaltyallocation (entry_id, batch_id, points)
 SELECT e.id, (part->>'batch')::bigint, (part->>'points')::bigint
 FROM saleor_crm_loyaltyentry e

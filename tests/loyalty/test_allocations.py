@@ -1,8 +1,10 @@
 """Allocations: which batches a debit took its points from, and releases giving them back."""
 
 import datetime
+import importlib
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from saleor_crm_plugin.loyalty.accounts import get_or_create_account
@@ -10,17 +12,19 @@ from saleor_crm_plugin.loyalty.exceptions import InvalidPoints
 from saleor_crm_plugin.loyalty.ledger import (
     EntrySource,
     audit_accounts,
+    mature_batch,
     post_entry,
     release_debit,
 )
 from saleor_crm_plugin.loyalty.models import (
+    EntryStatus,
     EntryType,
     LoyaltyAccount,
     LoyaltyAllocation,
     LoyaltyEntry,
 )
 from saleor_crm_plugin.loyalty.points_lifecycle import expire_due_points
-from tests.fixtures.loyalty import account_state, ledger_problems
+from tests.fixtures.loyalty import LoyaltyEntryFactory, account_state, ledger_problems
 from tests.graphql.loyalty.checkout_utils import (
     apply_points,
     customer_checkout,
@@ -249,3 +253,76 @@ def test_audit_finds_a_batch_whose_remaining_its_allocations_do_not_explain(
     assert [(audit.account_id, audit.problems) for audit in mismatches] == [
         (usd_account.pk, ["2 batch(es) with remaining != points - allocations"])
     ]
+
+
+def test_migration_backfills_the_allocations_of_a_ledger_written_before_them(
+    usd_account,
+):
+    # given: entries as the previous writer left them: a redemption of 1000 recording
+    # what it consumed, its release as a new batch (400, 50 of them spent since), and
+    # a pending earn with a pending reversal; no allocations
+    now = timezone.now()
+    soon, late = now + datetime.timedelta(days=10), now + datetime.timedelta(days=300)
+    raw = dict(account=usd_account, created_at=now, type=EntryType.ADJUST)
+    first = LoyaltyEntryFactory(**raw, points=300, expires_at=soon, idempotency_key="a")
+    second = LoyaltyEntryFactory(**raw, points=700, expires_at=late, idempotency_key="b")
+    redeem = LoyaltyEntryFactory(
+        **{**raw, "type": EntryType.REDEEM},
+        points=-1000,
+        idempotency_key="redeem:7",
+        details={
+            "consumed": [
+                {"batch": first.pk, "points": 300, "expires_at": soon.isoformat()},
+                {"batch": second.pk, "points": 700, "expires_at": late.isoformat()},
+            ]
+        },
+    )
+    release = LoyaltyEntryFactory(
+        **{**raw, "type": EntryType.RELEASE},
+        points=400,
+        remaining=350,
+        expires_at=soon,
+        idempotency_key="release:7",
+    )
+    LoyaltyEntryFactory(**raw, points=-50, idempotency_key="spent")
+    earn = LoyaltyEntryFactory(
+        **{**raw, "type": EntryType.EARN},
+        points=80,
+        status=EntryStatus.PENDING,
+        idempotency_key="earn",
+    )
+    LoyaltyEntryFactory(
+        **{**raw, "type": EntryType.REVERSE},
+        points=-30,
+        status=EntryStatus.PENDING,
+        batch=earn,
+        idempotency_key="reverse",
+    )
+    LoyaltyAccount.objects.filter(pk=usd_account.pk).update(balance=350, pending=50)
+    migration = importlib.import_module(
+        "saleor_crm_plugin.migrations.0009_loyalty_allocations"
+    )
+
+    # when
+    with connection.cursor() as cursor:
+        cursor.execute(migration.BACKFILL_ALLOCATIONS)
+
+    # then: every batch's remaining is explained, the release names its redemption
+    assert _allocations() == [
+        ("redeem:7", "a", 300),
+        ("redeem:7", "b", 700),
+        ("reverse", "earn", 30),
+        ("release:7", "release:7", 50),
+    ]
+    release.refresh_from_db()
+    assert release.restores_id == redeem.pk
+    assert ledger_problems() == []
+    # and the ledger goes on from there: maturing, then releasing what the redemption
+    # still holds (the 400 released before came from the earliest-expiring batch)
+    assert mature_batch(batch_id=earn.pk, now=now) is True
+    release_debit(
+        account=usd_account, debit=redeem, points=600, idempotency_key="rest", now=now
+    )
+    assert _remaining_and_expiry("a", "b") == [(0, soon), (600, late)]
+    assert account_state(usd_account) == (1000, 0, 0)
+    assert ledger_problems() == []
