@@ -110,20 +110,10 @@ def post_entry(
             return Posting(entry=existing, created=False)
 
         if points < 0 and batch is not None:
-            status = LoyaltyEntry.objects.values_list("status", flat=True).get(
-                pk=batch.pk
-            )
-        remaining = 0
-        if status == EntryStatus.PENDING:
-            if points < 0 and locked.pending + points < 0:
-                raise InsufficientPoints("Not enough pending points to reverse.")
-        elif points > 0:
-            remaining = _new_batch_remaining(points, locked.balance)
-        elif entry_type in _NO_OVERDRAFT_TYPES and locked.balance + points < 0:
-            raise InsufficientPoints(
-                f"The balance is {locked.balance} points; {-points} are needed."
-            )
-
+            status = LoyaltyEntry.objects.values_list("status", flat=True).get(pk=batch.pk)
+        remaining = _checked_remaining(
+            locked, points=points, entry_type=entry_type, status=status
+        )
         # The key is taken before any batch moves: losing it to another account's
         # posting of the same key leaves this account exactly as it was.
         entry, created = _insert_entry(
@@ -141,14 +131,7 @@ def post_entry(
         )
         if not created:
             return Posting(entry=entry, created=False)
-        if status == EntryStatus.PENDING:
-            if points < 0 and batch is not None:
-                _allocate_pending_debit(entry, batch)
-        elif points > 0:
-            if remaining < points:
-                _allocate(entry, [(entry.pk, points - remaining)])
-        else:
-            _allocate(entry, _consume_batches(locked, -points, first=batch))
+        _allocate(entry, _batch_moves(entry, locked, batch=batch))
         _move_totals(locked, points=points, entry_type=entry_type, status=status)
     return Posting(entry=entry, created=True)
 
@@ -192,14 +175,11 @@ def release_debit(
         existing = LoyaltyEntry.objects.filter(idempotency_key=idempotency_key).first()
         if existing is not None:
             return Posting(entry=existing, created=False)
-        shares, unallocated = _held_by_debit(debit, account_id=locked.pk)
-        held = sum(share for _batch, share in shares) + unallocated
-        if points < 0 or points > held:
-            raise InvalidPoints(
-                f"The debit holds {held} points; {points} cannot be released.",
-                field="points",
-            )
-        restored, own = _release_plan(shares, points=points, debt=max(-locked.balance, 0))
+        restored, own = _release_plan(
+            _held_by_debit(debit, account_id=locked.pk, points=points),
+            points=points,
+            debt=max(-locked.balance, 0),
+        )
         entry, created = _insert_entry(
             account=locked,
             points=points,
@@ -213,16 +193,7 @@ def release_debit(
         )
         if not created:
             return Posting(entry=entry, created=False)
-        for batch, share in restored:
-            LoyaltyEntry.objects.filter(pk=batch.pk).update(
-                remaining=F("remaining") + share
-            )
-        given = sum(share for _batch, share in restored)
-        _allocate(
-            entry,
-            [(batch.pk, -share) for batch, share in restored]
-            + ([(entry.pk, points - given - own)] if points - given - own else []),
-        )
+        _restore(entry, restored, own=own)
         _move_totals(
             locked, points=points, entry_type=EntryType.RELEASE, status=EntryStatus.AVAILABLE
         )
@@ -307,6 +278,51 @@ def _insert_entry(
     return entry, True
 
 
+def _checked_remaining(
+    account: LoyaltyAccount, *, points: int, entry_type: str, status: str
+) -> int:
+    """What a new entry holds to spend; raises if the account cannot afford it."""
+    if status == EntryStatus.PENDING:
+        if points < 0 and account.pending + points < 0:
+            raise InsufficientPoints("Not enough pending points to reverse.")
+        return 0
+    if points > 0:
+        return _new_batch_remaining(points, account.balance)
+    if entry_type in _NO_OVERDRAFT_TYPES and account.balance + points < 0:
+        raise InsufficientPoints(
+            f"The balance is {account.balance} points; {-points} are needed."
+        )
+    return 0
+
+
+def _batch_moves(
+    entry: LoyaltyEntry, account: LoyaltyAccount, *, batch: LoyaltyEntry | None
+) -> list[tuple[int, int]]:
+    """Move the batches a new entry changes; return (batch id, points) to allocate."""
+    if entry.status == EntryStatus.PENDING:
+        if entry.points < 0 and batch is not None:
+            return _pending_debit_share(entry, batch)
+        return []
+    if entry.points > 0:
+        repaid = entry.points - entry.remaining  # the debt the credit paid off
+        return [(entry.pk, repaid)] if repaid else []
+    return _consume_batches(account, -entry.points, first=batch)
+
+
+def _restore(
+    entry: LoyaltyEntry, restored: list[tuple[LoyaltyEntry, int]], *, own: int
+) -> None:
+    """Put a release's points back into their batches and allocate what went where."""
+    for batch, share in restored:
+        LoyaltyEntry.objects.filter(pk=batch.pk).update(remaining=F("remaining") + share)
+    repaid = entry.points - own - sum(share for _batch, share in restored)
+    _allocate(
+        entry,
+        [(batch.pk, -share) for batch, share in restored]
+        + ([(entry.pk, repaid)] if repaid else []),
+    )
+
+
 def _move_totals(account: LoyaltyAccount, *, points: int, entry_type: str, status: str):
     totals = {}
     if status == EntryStatus.PENDING:
@@ -327,21 +343,24 @@ def _allocate(entry: LoyaltyEntry, parts: list[tuple[int, int]]) -> None:
         )
 
 
-def _allocate_pending_debit(entry: LoyaltyEntry, batch: LoyaltyEntry) -> None:
+def _pending_debit_share(entry: LoyaltyEntry, batch: LoyaltyEntry) -> list:
     """A pending reversal takes from its pending batch (never more than is left)."""
     batch_points = LoyaltyEntry.objects.values_list("points", flat=True).get(pk=batch.pk)
     taken = LoyaltyAllocation.objects.filter(batch_id=batch.pk).aggregate(
         total=Coalesce(Sum("points"), 0)
     )["total"]
     share = min(-entry.points, batch_points - taken)
-    if share > 0:
-        _allocate(entry, [(batch.pk, share)])
+    return [(batch.pk, share)] if share > 0 else []
 
 
 def _held_by_debit(
-    debit: LoyaltyEntry, *, account_id: int
-) -> tuple[list[tuple[LoyaltyEntry, int]], int]:
-    """What ``debit`` still holds: per batch (latest-expiring first), and without one."""
+    debit: LoyaltyEntry, *, account_id: int, points: int
+) -> list[tuple[LoyaltyEntry, int]]:
+    """What ``debit`` still holds per batch, latest-expiring first.
+
+    Raises ``InvalidPoints`` unless it holds at least ``points`` (with what it took
+    without a batch).
+    """
     if debit.account_id != account_id or debit.points >= 0:
         raise InvalidPoints("Only a debit of the same account can be released.")
     released = LoyaltyEntry.objects.filter(restores=debit).aggregate(
@@ -372,7 +391,11 @@ def _held_by_debit(
         allocated -= cut
         if share > cut:
             shares.append((batch, share - cut))
-    return shares, held - allocated
+    if not 0 < points <= held:
+        raise InvalidPoints(
+            f"The debit holds {held} points; {points} cannot be released.", field="points"
+        )
+    return shares
 
 
 def _release_plan(
