@@ -240,3 +240,60 @@ def test_a_deleted_customers_account_is_left_out_of_lists_warnings_and_tier_revi
     assert LoyaltyTierChange.objects.filter(account=deleted).count() == 0
     assert expire_due_points(now=now + datetime.timedelta(days=6)) == 2
     assert audit_accounts() == (2, [])
+
+
+CUSTOMER_BULK_DELETE = """
+mutation CustomerBulkDelete($ids: [ID!]!) {
+  customerBulkDelete(ids: $ids) { count errors { field code message } }
+}
+"""
+
+
+def test_bulk_deletion_pseudonymises_every_deleted_customers_account(
+    staff_api_client, permission_manage_users, crm_usd, other_channel_USD, customer_users
+):
+    # given: three customers with histories, two of them in two channels
+    configure_crm(other_channel_USD, pending_period="0")
+    for customer in customer_users:
+        _history_with_reversal_and_expiry(customer, crm_usd)
+    for customer in customer_users[:2]:
+        account = get_or_create_account(
+            user_id=customer.pk, channel_id=other_channel_USD.pk
+        )
+        post_entry(
+            account=account,
+            points=5,
+            entry_type=EntryType.BONUS,
+            idempotency_key=f"other:{customer.pk}",
+        )
+    kept = customer_users[2]
+
+    # when: two of them are deleted in one bulk deletion
+    response = staff_api_client.post_graphql(
+        CUSTOMER_BULK_DELETE,
+        {
+            "ids": [
+                graphene.Node.to_global_id("User", customer.pk)
+                for customer in customer_users[:2]
+            ]
+        },
+        permissions=[permission_manage_users],
+    )
+
+    # then: their four accounts are kept without them; the third customer's is intact
+    data = get_graphql_content(response)["data"]["customerBulkDelete"]
+    assert (data["count"], data["errors"]) == (2, [])
+    rows = LoyaltyAccount.objects.order_by("channel_id", "pk").values_list(
+        "channel_id", "user_id", "anonymised_at", "balance"
+    )
+    assert [
+        (channel_id, user, anonymised_at is not None, balance)
+        for channel_id, user, anonymised_at, balance in rows
+    ] == [
+        (crm_usd.pk, None, True, 70),
+        (crm_usd.pk, None, True, 70),
+        (crm_usd.pk, kept.pk, False, 70),
+        (other_channel_USD.pk, None, True, 5),
+        (other_channel_USD.pk, None, True, 5),
+    ]
+    assert audit_accounts() == (5, [])
