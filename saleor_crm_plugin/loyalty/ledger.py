@@ -112,7 +112,7 @@ def post_entry(
         if points < 0 and batch is not None:
             status = LoyaltyEntry.objects.values_list("status", flat=True).get(pk=batch.pk)
         remaining = _checked_remaining(
-            locked, points=points, entry_type=entry_type, status=status
+            locked, points=points, entry_type=entry_type, status=status, batch=batch
         )
         # The key is taken before any batch moves: losing it to another account's
         # posting of the same key leaves this account exactly as it was.
@@ -279,11 +279,17 @@ def _insert_entry(
 
 
 def _checked_remaining(
-    account: LoyaltyAccount, *, points: int, entry_type: str, status: str
+    account: LoyaltyAccount,
+    *,
+    points: int,
+    entry_type: str,
+    status: str,
+    batch: LoyaltyEntry | None,
 ) -> int:
     """What a new entry holds to spend; raises if the account cannot afford it."""
     if status == EntryStatus.PENDING:
-        if points < 0 and account.pending + points < 0:
+        left = account.pending if batch is None else _pending_left(batch)
+        if points < 0 and points + left < 0:
             raise InsufficientPoints("Not enough pending points to reverse.")
         return 0
     if points > 0:
@@ -300,9 +306,8 @@ def _batch_moves(
 ) -> list[tuple[int, int]]:
     """Move the batches a new entry changes; return (batch id, points) to allocate."""
     if entry.status == EntryStatus.PENDING:
-        if entry.points < 0 and batch is not None:
-            return _pending_debit_share(entry, batch)
-        return []
+        # A pending reversal takes from its pending batch (never more than is left).
+        return [(batch.pk, -entry.points)] if entry.points < 0 and batch else []
     if entry.points > 0:
         repaid = entry.points - entry.remaining  # the debt the credit paid off
         return [(entry.pk, repaid)] if repaid else []
@@ -343,14 +348,13 @@ def _allocate(entry: LoyaltyEntry, parts: list[tuple[int, int]]) -> None:
         )
 
 
-def _pending_debit_share(entry: LoyaltyEntry, batch: LoyaltyEntry) -> list:
-    """A pending reversal takes from its pending batch (never more than is left)."""
+def _pending_left(batch: LoyaltyEntry) -> int:
+    """What is left of a pending batch after the pending reversals allocated to it."""
     batch_points = LoyaltyEntry.objects.values_list("points", flat=True).get(pk=batch.pk)
     taken = LoyaltyAllocation.objects.filter(batch_id=batch.pk).aggregate(
         total=Coalesce(Sum("points"), 0)
     )["total"]
-    share = min(-entry.points, batch_points - taken)
-    return [(batch.pk, share)] if share > 0 else []
+    return batch_points - taken
 
 
 def _held_by_debit(

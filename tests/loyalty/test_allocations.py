@@ -8,7 +8,7 @@ from django.db import connection
 from django.utils import timezone
 
 from saleor_crm_plugin.loyalty.accounts import get_or_create_account
-from saleor_crm_plugin.loyalty.exceptions import InvalidPoints
+from saleor_crm_plugin.loyalty.exceptions import InsufficientPoints, InvalidPoints
 from saleor_crm_plugin.loyalty.ledger import (
     EntrySource,
     audit_accounts,
@@ -325,4 +325,72 @@ def test_migration_backfills_the_allocations_of_a_ledger_written_before_them(
     )
     assert _remaining_and_expiry("a", "b") == [(0, soon), (600, late)]
     assert account_state(usd_account) == (1000, 0, 0)
+    assert ledger_problems() == []
+
+
+def test_pending_reversal_cannot_take_more_than_is_left_of_its_batch(usd_account):
+    # given: two pending earns of 10 points; 6 of the first already reversed
+    first, _second = (
+        post_entry(
+            account=usd_account,
+            points=10,
+            entry_type=EntryType.EARN,
+            idempotency_key=key,
+            status=EntryStatus.PENDING,
+        ).entry
+        for key in ("earn-1", "earn-2")
+    )
+    post_entry(
+        account=usd_account,
+        points=-6,
+        entry_type=EntryType.REVERSE,
+        idempotency_key="reverse-1",
+        batch=first,
+    )
+
+    # when: a reversal of more than the 4 left of the first batch (the account has 14)
+    with pytest.raises(InsufficientPoints):
+        post_entry(
+            account=usd_account,
+            points=-5,
+            entry_type=EntryType.REVERSE,
+            idempotency_key="reverse-2",
+            batch=first,
+        )
+
+    # then: nothing written; the batch matures with what is left of it
+    assert not LoyaltyEntry.objects.filter(idempotency_key="reverse-2").exists()
+    assert account_state(usd_account) == (0, 14, 14)
+    assert mature_batch(batch_id=first.pk, now=timezone.now()) is True
+    assert account_state(usd_account) == (4, 10, 14)
+    assert ledger_problems() == []
+
+
+def test_release_during_a_debt_repays_it_from_the_points_expiring_first(usd_account):
+    # given: 300 + 700 points reserved, then a staff debit of 200 makes a debt
+    now = timezone.now()
+    soon, late = now + datetime.timedelta(days=10), now + datetime.timedelta(days=300)
+    _batch(usd_account, 300, "soon", soon)
+    _batch(usd_account, 700, "late", late)
+    redeem = post_entry(
+        account=usd_account, points=-1000, entry_type=EntryType.REDEEM, idempotency_key="r"
+    ).entry
+    post_entry(
+        account=usd_account, points=-200, entry_type=EntryType.ADJUST, idempotency_key="adj"
+    )
+    assert account_state(usd_account) == (-200, 0, 1000)
+
+    # when: the reservation is released
+    release = release_debit(
+        account=usd_account, debit=redeem, points=1000, idempotency_key="rel", now=now
+    ).entry
+
+    # then: the debt took 200 of the points expiring first
+    assert _remaining_and_expiry("soon", "late") == [(100, soon), (700, late)]
+    assert list(release.allocations.values_list("batch__idempotency_key", "points")) == [
+        ("late", -700),
+        ("soon", -100),
+        ("rel", 200),
+    ]
+    assert account_state(usd_account) == (800, 0, 1000)
     assert ledger_problems() == []
