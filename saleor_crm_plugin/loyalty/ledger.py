@@ -17,8 +17,10 @@ Every move of a batch's ``remaining`` is recorded as a ``LoyaltyAllocation`` wit
 entry that made it (what a debit took from each batch, what a release gave back, what
 a credit repaid of a debt), so ``release_debit`` gives a reservation's points back to
 the very batches they came from, with their own expiry, and a batch's ``remaining``
-is derivable from entries alone. The key is taken (the entry inserted) before any
-batch moves: a posting that loses its key to a concurrent one changes nothing.
+is derivable from entries alone. Reserved points never outlive their batch: the
+share of a batch that expired while reserved comes back and expires at once. The
+key is taken (the entry inserted) before any batch moves: a posting that loses its
+key to a concurrent one changes nothing.
 
 ``audit_accounts`` recomputes every account's totals from its entries and returns the
 accounts whose stored totals or batches disagree (``manage.py crm_loyalty_audit``).
@@ -365,8 +367,13 @@ def _held_by_debit(
     Raises ``InvalidPoints`` unless it holds at least ``points`` (with what it took
     without a batch).
     """
-    if debit.account_id != account_id or debit.points >= 0:
-        raise InvalidPoints("Only a debit of the same account can be released.")
+    debit = LoyaltyEntry.objects.get(pk=debit.pk)  # as it is now, under the lock
+    if (
+        debit.account_id != account_id
+        or debit.points >= 0
+        or debit.status != EntryStatus.AVAILABLE
+    ):
+        raise InvalidPoints("Only an available debit of the account can be released.")
     released = LoyaltyEntry.objects.filter(restores=debit).aggregate(
         total=Coalesce(Sum("points"), 0)
     )["total"]
