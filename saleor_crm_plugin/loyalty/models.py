@@ -25,7 +25,7 @@ Design (after django-hordak and Saleor's ``TransactionEvent``):
   available credit's ``remaining`` equals its points, less what it gave to other
   batches, less what was allocated from it: derivable from entries alone.
 * A deleted customer's accounts stay, pseudonymised: ``user`` becomes null and
-  ``anonymised_at`` records when, in the same statement as Saleor's deletion, so the
+  ``anonymised_at`` records when, in the same transaction as Saleor's deletion, so the
   points liability and every report keep their sums. Entries are deleted only with
   their account, when its channel is deleted (the one purge path).
 * ``created_at`` is when the entry was written (the audit trail); ``occurred_at`` is
