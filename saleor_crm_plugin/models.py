@@ -13,6 +13,7 @@ from .loyalty.models import (  # noqa: F401
     LoyaltyAllocation,
     LoyaltyEntry,
     LoyaltyNotice,
+    LoyaltyOrderScan,
     LoyaltyRedemption,
     LoyaltyProgramStart,
     LoyaltyTierChange,

@@ -5,7 +5,8 @@ exceptions (ARCHITECTURE §2). So each hook checks ``self.active``, schedules on
 task with ids on commit, never raises, and returns ``previous_value`` untouched. The
 work itself (and its idempotency) lives in the domain packages. The one exception is
 ``preprocess_order_creation``: synchronous, before the order exists, it refuses an order
-by raising Saleor's ``ValidationError`` (a cart-recovery code used by another shopper).
+by raising Saleor's ``ValidationError`` (a cart-recovery code used in another checkout, a
+points card paying a checkout it was not issued for or beyond the cap).
 ``notify`` sends the CRM's own cart-reminder e-mail in place: only the cart-recovery
 sweep, itself a Celery task, emits that event.
 """
@@ -25,6 +26,8 @@ from .carts.messages import CART_REMINDER_EVENT
 from .carts.offers import recovery_offer_check_order
 from .carts.tasks import cart_order_created_task
 from .loyalty.accounts import record_program_start
+from .loyalty.exceptions import LoyaltyError
+from .loyalty.redemption import checkout_points_check_completion
 from .loyalty.tasks import (
     award_signup_bonus_task,
     settle_order_redemptions_task,
@@ -95,7 +98,8 @@ class CRMPlugin(BasePlugin):
 
     def preprocess_order_creation(self, checkout_info, lines, previous_value):
         # Synchronous, before the order exists: the one hook that may refuse it. A CRM
-        # recovery code used by another e-mail (or no longer live) stops the order with
+        # recovery code used in a checkout it was not issued for (neither that checkout
+        # nor its signed-in owner's), or no longer live, stops the order with
         # Saleor's own checkout error code, so checkoutComplete reports
         # `voucher_code: VOUCHER_NOT_APPLICABLE` and nothing is consumed.
         if not self.active:
@@ -107,6 +111,20 @@ class CRMPlugin(BasePlugin):
                 {
                     error.field: ValidationError(
                         error.message, code=CheckoutErrorCode.VOUCHER_NOT_APPLICABLE.value
+                    )
+                }
+            ) from error
+        # A points card paying a checkout it was not issued for, or beyond the
+        # channel's redemption cap: `gift_cards: GIFT_CARD_NOT_APPLICABLE`.
+        try:
+            checkout_points_check_completion(
+                checkout=checkout_info.checkout, now=timezone.now()
+            )
+        except LoyaltyError as error:
+            raise ValidationError(
+                {
+                    error.field: ValidationError(
+                        error.message, code=CheckoutErrorCode.GIFT_CARD_NOT_APPLICABLE.value
                     )
                 }
             ) from error
@@ -127,6 +145,11 @@ class CRMPlugin(BasePlugin):
 
     def order_fully_refunded(self, order, previous_value, webhooks=None):
         return self._sync_order(order, previous_value, "refunded")
+
+    def order_updated(self, order, previous_value, webhooks=None):
+        # Staff edited the order (orderLineDelete, orderLineUpdate, ... on an
+        # unconfirmed order fire only this): its points follow what it now sells.
+        return self._sync_order(order, previous_value, "updated")
 
     def order_cancelled(self, order, previous_value, webhooks=None):
         return self._sync_order(order, previous_value, "cancelled")

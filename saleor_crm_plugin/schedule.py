@@ -30,6 +30,13 @@ PERIODIC_TASKS = {
         "task": "saleor_crm_plugin.loyalty.tasks.release_abandoned_redemptions_task",
         "schedule": datetime.timedelta(minutes=15),
     },
+    # Saleor calls no hook of a deactivated plugin: refunds there are found by a scan.
+    "crm-reconcile-inactive-programme-orders": {
+        "task": (
+            "saleor_crm_plugin.loyalty.tasks.reconcile_inactive_programme_orders_task"
+        ),
+        "schedule": datetime.timedelta(hours=1),
+    },
     "crm-daily-loyalty": {
         "task": "saleor_crm_plugin.loyalty.tasks.daily_loyalty_task",
         "schedule": crontab(hour=3, minute=0),

@@ -29,14 +29,11 @@ case "$saleor_version" in
 esac
 
 deps_dir="$repo_root/.deps"
+# The `test` dependency group of pyproject.toml, resolved against the Saleor environment:
+# only what that environment lacks goes to .deps/ (see scripts/install_test_deps.py);
+# reinstalled when the group or the environment changes, otherwise a quick stamp check.
 ensure_test_deps() {
-  local stamp="$deps_dir/.requirements-test.txt"
-  if ! cmp -s "$repo_root/requirements-test.txt" "$stamp" 2>/dev/null; then
-    rm -rf "$deps_dir"
-    "$SALEOR_PYTHON" -m pip install --quiet --disable-pip-version-check --no-deps \
-      --target "$deps_dir" -r "$repo_root/requirements-test.txt"
-    cp "$repo_root/requirements-test.txt" "$stamp"
-  fi
+  "$SALEOR_PYTHON" -I "$repo_root/scripts/install_test_deps.py" "$deps_dir"
 }
 
 export PYTHONPATH="$repo_root:$deps_dir${PYTHONPATH:+:$PYTHONPATH}"

@@ -9,6 +9,9 @@ import pytest
 from django.conf import settings
 from saleor.tests.utils import prepare_test_db_connections
 
+from saleor_crm_plugin.loyalty.audit import redemption_audit
+from saleor_crm_plugin.loyalty.ledger import audit_accounts
+
 TEST_DATABASES = {
     settings.DATABASE_CONNECTION_DEFAULT_NAME,
     settings.DATABASE_CONNECTION_REPLICA_NAME,
@@ -51,3 +54,29 @@ pytest_plugins = [
 def _crm_plugin_enabled(settings):
     """Every test runs with the CRM plugin in Saleor's PLUGINS (fixtures may reset it)."""
     settings.PLUGINS = ["saleor_crm_plugin.plugin.CRMPlugin"]
+
+
+_DATABASE_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences"}
+
+
+@pytest.fixture(autouse=True)
+def _crm_loyalty_audit_after_test(request):
+    """After every test that used the database, ``crm_loyalty_audit`` finds nothing.
+
+    Whatever a test did through Saleor and the CRM, every account equals its entries
+    and every redemption spent the points its gift card paid. A test that corrupts
+    the ledger on purpose opts out with ``@pytest.mark.crm_audit_skip``.
+    """
+    uses_database = request.node.get_closest_marker("django_db") or (
+        _DATABASE_FIXTURES & set(request.fixturenames)
+    )
+    if not uses_database or request.node.get_closest_marker("crm_audit_skip"):
+        yield
+        return
+    # Set the database up before this fixture, so it is torn down after the check.
+    request.getfixturevalue("_django_db_helper")
+    yield
+    _checked, accounts = audit_accounts()
+    _checked, redemptions = redemption_audit()
+    assert [(audit.account_id, audit.problems) for audit in accounts] == []
+    assert [mismatch.problem for mismatch in redemptions] == []

@@ -1,10 +1,10 @@
 """The plugin as Saleor sees it: discovery, manager, Plugins API, configuration."""
 
-import configparser
 import importlib.metadata
 import pathlib
 import subprocess
 import sys
+import tomllib
 import zipfile
 
 import graphene
@@ -22,12 +22,11 @@ from saleor_crm_plugin.plugin import CRMPlugin
 REPO = pathlib.Path(__file__).resolve().parent.parent
 
 
-def test_entry_point_declared_in_setup_cfg_resolves_to_plugin():
+def test_entry_point_declared_in_pyproject_resolves_to_plugin():
     # given
-    parser = configparser.ConfigParser()
-    parser.read(REPO / "setup.cfg")
-    declared = parser["options.entry_points"]["saleor.plugins"].strip()
-    name, value = (part.strip() for part in declared.split("="))
+    project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
+    declared = project["entry-points"]["saleor.plugins"]
+    ((name, value),) = declared.items()
 
     # when
     entry_point = importlib.metadata.EntryPoint(name=name, value=value, group="saleor.plugins")

@@ -1,9 +1,14 @@
 """The scripts a new user and CI run fail fast, and helpfully, without Saleor."""
 
+import importlib.metadata
 import os
 import pathlib
 import subprocess
 import sys
+import tomllib
+
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 
 REPO = pathlib.Path(__file__).resolve().parent.parent
 
@@ -42,3 +47,38 @@ def test_test_script_with_python_lacking_saleor_fails_fast(tmp_path):
     # then
     assert result.returncode == 3
     assert "(import saleor failed)" in result.stderr
+
+
+SALEOR_DISTRIBUTIONS = """
+import importlib.metadata
+for dist in importlib.metadata.distributions():
+    print(dist.metadata["Name"])
+"""
+
+
+def distribution_names(names):
+    return {canonicalize_name(name) for name in names}
+
+
+def test_test_dependency_group_installed_beside_saleor_without_shadowing_it():
+    # given: scripts/test installed the group before starting this run
+    group = tomllib.loads((REPO / "pyproject.toml").read_text())["dependency-groups"]["test"]
+    requested = distribution_names(Requirement(spec).name for spec in group)
+
+    # when
+    in_deps = distribution_names(
+        dist.metadata["Name"]
+        for dist in importlib.metadata.distributions(path=[str(REPO / ".deps")])
+    )
+    saleor_environment = subprocess.run(
+        [sys.executable, "-I", "-c", SALEOR_DISTRIBUTIONS],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    in_saleor = distribution_names(saleor_environment.stdout.split())
+
+    # then: the group's own packages plus only what Saleor's environment lacks
+    assert requested == {"factory-boy", "hypothesis", "aiosmtpd"}
+    assert requested <= in_deps
+    assert in_deps.isdisjoint(in_saleor)

@@ -24,7 +24,7 @@ _LINES = """
 """
 
 _FOOTER = """
-<p><a href="{{checkout.url}}">Return to your checkout</a></p>
+<p><a href="{{checkout.restore_url}}">Return to your checkout</a></p>
 <p style="font-size:small">{{site_name}} &middot;
   <a href="{{unsubscribe_url}}">Unsubscribe from these e-mails</a></p>
 </body></html>

@@ -9,7 +9,10 @@ for good; Saleor then treats the checkout as unlocked, and so do we).
 Saleor keeps ``Checkout.last_change`` indexed, so detection is one ``INSERT … SELECT``
 per batch (keyset-paginated on ``(last_change, token)``) over a window of
 ``last_change`` values: the rows never travel through Python, memory stays constant,
-and a checkout already tracked (token unique) is skipped by the index. The window is
+and a checkout already tracked (token unique) is skipped by the index — unless it
+changed since its round ran out (every stage claimed, or the row closed as expired,
+suppressed or purchased elsewhere: refilled and left again): then the row starts a new
+round from the first stage (``ON CONFLICT … DO UPDATE``). The window is
 incremental: it starts where the channel's previous sweep stopped
 (``CartDetectionCursor``, less ``CURSOR_OVERLAP`` for transactions that committed after
 it looked) and ends at ``now - first delay``; never older than the last stage's delay
@@ -21,8 +24,10 @@ Saleor's checkout tables.
 Then, per channel, at most ``cart_messages_per_run`` due rows (``next_stage_at`` past,
 oldest first) are advanced one by one (``stages.abandoned_checkout_advance``); each
 claims its stage before sending, so a replayed or concurrent sweep sends nothing
-twice. A send that raises stops the channel's batch: the rest waits for the next
-sweep rather than failing the same way.
+twice. A send that fails for one message (a refused mailbox, a template that cannot
+render it) fails that reminder only; one that fails because of the SMTP server or the
+connection (``email.stops_the_batch``) stops the channel's batch: the rest waits for
+the next sweep rather than failing the same way.
 """
 
 import dataclasses
@@ -37,6 +42,7 @@ from saleor.plugins.manager import get_plugins_manager
 from saleor.plugins.models import PluginConfiguration
 
 from ..config import PLUGIN_ID, ChannelConfig, load_channel_program
+from .email import stops_the_batch
 from .models import AbandonedCheckout, AbandonedStatus, CartDetectionCursor, ReminderStatus
 from .stages import abandoned_checkout_advance
 
@@ -99,12 +105,14 @@ def _advance_all(due_ids: list[int], *, now, manager) -> SweepResult:
             reminder = abandoned_checkout_advance(
                 abandoned_id=abandoned_id, now=now, manager=manager
             )
-        except Exception:
+        except Exception as error:
             # The reminder is recorded as failed (never retried: it may have left).
             logger.exception("saleor-crm: cart reminder for %s failed", abandoned_id)
             result.failed += 1
-            result.untouched += len(due_ids) - position - 1
-            break
+            if stops_the_batch(error):  # the next one would fail the same way
+                result.untouched += len(due_ids) - position - 1
+                break
+            continue
         if reminder is None:
             continue
         if reminder.status == ReminderStatus.SENT:
@@ -125,15 +133,15 @@ def due_abandoned_ids(*, channel_id: int, now: datetime.datetime, limit: int) ->
 
 
 _DETECT_SQL = """
-INSERT INTO {abandoned} (
+INSERT INTO {abandoned} AS a (
     token, channel_id, user_id, email, currency, total_gross_amount, lines_count,
-    last_change_seen, detected_at, stage, next_stage_at, status, variant, created_at
+    last_change_seen, detected_at, round, stage, next_stage_at, status, variant, created_at
 )
 SELECT c.token, c.channel_id, c.user_id,
        lower(trim(coalesce(nullif(trim(c.email), ''), u.email))),
        c.currency, c.total_gross_amount,
        (SELECT count(*) FROM {line} l WHERE l.checkout_id = c.token),
-       c.last_change, %(now)s, 0, c.last_change + %(first_delay)s, %(open)s, '', %(now)s
+       c.last_change, %(now)s, 1, 0, c.last_change + %(first_delay)s, %(open)s, '', %(now)s
 FROM {checkout} c
 LEFT JOIN {user} u ON u.id = c.user_id
 WHERE c.last_change > %(after)s
@@ -145,10 +153,24 @@ WHERE c.last_change > %(after)s
   AND coalesce(nullif(trim(c.email), ''), u.email) IS NOT NULL
   AND c.total_gross_amount >= %(min_total)s
   AND EXISTS (SELECT 1 FROM {line} l WHERE l.checkout_id = c.token)
-  AND NOT EXISTS (SELECT 1 FROM {abandoned} a WHERE a.token = c.token)
+  AND NOT EXISTS (
+    SELECT 1 FROM {abandoned} t WHERE t.token = c.token
+    AND NOT (
+      (t.status = ANY(%(reopenable)s) OR (t.status = %(open)s AND t.stage >= %(last_stage)s))
+      AND t.last_change_seen < c.last_change
+    )
+  )
 ORDER BY c.last_change, c.token
 LIMIT %(limit)s
-ON CONFLICT (token) DO NOTHING
+ON CONFLICT (token) DO UPDATE SET
+    round = a.round + 1, stage = 0, status = EXCLUDED.status, closed_at = NULL,
+    user_id = EXCLUDED.user_id, email = EXCLUDED.email, currency = EXCLUDED.currency,
+    total_gross_amount = EXCLUDED.total_gross_amount, lines_count = EXCLUDED.lines_count,
+    last_change_seen = EXCLUDED.last_change_seen, detected_at = EXCLUDED.detected_at,
+    next_stage_at = EXCLUDED.next_stage_at, order_id = NULL, order_total_amount = NULL,
+    discount_amount = NULL
+  WHERE (a.status = ANY(%(reopenable)s) OR (a.status = %(open)s AND a.stage >= %(last_stage)s))
+    AND a.last_change_seen < EXCLUDED.last_change_seen
 RETURNING last_change_seen, token
 """
 
@@ -183,6 +205,8 @@ def abandoned_checkouts_detect(
         "now": now,
         "first_delay": first_delay,
         "open": AbandonedStatus.OPEN,
+        "reopenable": list(AbandonedStatus.REOPENABLE),
+        "last_stage": stages[-1].number,
         "after": after,
         "until": until,
         "cursor_change": datetime.datetime.min.replace(tzinfo=datetime.UTC),

@@ -9,9 +9,36 @@ records the reminder as failed.
 Templates are the channel's Handlebars fields (subject and HTML per stage kind);
 ``DEFAULT`` picks the built-in one, an empty body sends nothing. An offer stage
 without an offer (an experiment's holdout) uses the reminder templates.
+
+The body is HTML (Handlebars escapes the shopper's values); the subject is a plain-text
+header: rendered with the same helpers, un-escaped (``O'Brien``, not ``O&#x27;Brien``)
+and folded onto one line (a CR/LF in a shopper's name would otherwise make Django
+refuse the header, or inject one). Saleor's ``send_email`` renders the subject as
+HTML, so the message is put together here with its pieces (its SMTP backend, helpers
+and plain-text alternative).
+
+``stops_the_batch`` tells the sweep which sending errors are the server's or the
+connection's (the next message would fail the same way: the batch stops) rather than
+this message's (a refused mailbox, a template that cannot render it: the others go on).
 """
 
-from saleor.plugins.email_common import EmailConfig, send_email
+import html
+import smtplib
+from email.headerregistry import Address
+
+import pybars
+from django.core.mail import send_mail
+from django.core.mail.backends.smtp import EmailBackend
+from saleor.plugins.email_common import (
+    DEFAULT_EMAIL_TIMEOUT,
+    EmailConfig,
+    compare,
+    format_address,
+    format_datetime,
+    get_plain_text_message_for_email,
+    get_product_image_thumbnail,
+    price,
+)
 
 from ..config import (
     CART_STAGE_OFFER,
@@ -37,6 +64,28 @@ def email_config(config: ChannelConfig) -> EmailConfig:
     )
 
 
+HELPERS = {
+    "format_address": format_address,
+    "price": price,
+    "format_datetime": format_datetime,
+    "get_product_image_thumbnail": get_product_image_thumbnail,
+    "compare": compare,
+}
+
+
+def stops_the_batch(error: BaseException) -> bool:
+    """Whether a sending error is the SMTP server's or connection's, not one message's."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return False
+    return isinstance(error, smtplib.SMTPException | OSError)
+
+
+def subject_render(template: str, context: dict) -> str:
+    """The subject as plain text on one line (caller holds ``HANDLEBARS_LOCK``)."""
+    rendered = pybars.Compiler().compile(template)(context, helpers=HELPERS)
+    return " ".join(html.unescape(str(rendered)).split())
+
+
 def cart_reminder_templates(config: ChannelConfig, payload: dict) -> tuple[str, str]:
     """(subject, body) Handlebars sources for the payload's stage."""
     kind = payload["kind"]
@@ -56,13 +105,25 @@ def cart_reminder_email_send(*, payload: dict, configuration: list[dict]) -> boo
     subject, body = cart_reminder_templates(config, payload)
     if not body:
         return False
-    # send_email compiles the templates: sends from threads of one process take turns.
+    # Compiling templates: sends from threads of one process take turns.
     with HANDLEBARS_LOCK:
-        send_email(
-            config=email_config(config),
-            recipient_list=[payload["recipient_email"]],
-            context=payload,
-            subject=subject,
-            template_str=body,
-        )
+        subject_text = subject_render(subject, payload)
+        message = str(pybars.Compiler().compile(body)(payload, helpers=HELPERS))
+    smtp = email_config(config)
+    send_mail(
+        subject_text,
+        get_plain_text_message_for_email(message),
+        str(Address(smtp.sender_name or "", addr_spec=smtp.sender_address)),
+        [payload["recipient_email"]],
+        html_message=message,
+        connection=EmailBackend(
+            host=smtp.host,
+            port=smtp.port,
+            username=smtp.username,
+            password=smtp.password,
+            use_ssl=smtp.use_ssl,
+            use_tls=smtp.use_tls,
+            timeout=DEFAULT_EMAIL_TIMEOUT,
+        ),
+    )
     return True

@@ -12,6 +12,7 @@ checkout. Lines without a calculated price fall back to the variant's listed pri
 """
 
 from decimal import Decimal
+from urllib.parse import quote
 
 from django.db.models import Prefetch
 from saleor.checkout.models import Checkout, CheckoutLine
@@ -19,18 +20,15 @@ from saleor.core.notification.utils import get_site_context
 from saleor.core.prices import quantize_price
 from saleor.product.models import ProductVariantChannelListing
 
-from ..config import (
-    OFFER_FIXED,
-    OFFER_FREE_SHIPPING,
-    OFFER_SCOPE_ITEMS,
-    CartStage,
-    ChannelConfig,
-    load_channel_program,
-)
+from ..config import CartStage, ChannelConfig, load_channel_program
 from .models import AbandonedCheckout, CartRecoveryOffer, CartReminder
+from .offers import offer_description
+from .restore import cart_restore_token_make
 from .unsubscribe import unsubscribe_token_make
 
 CART_REMINDER_EVENT = "crm_cart_reminder"
+
+__all__ = ["CART_REMINDER_EVENT", "cart_message_payload", "offer_description", "offer_payload"]
 
 
 def _amount(value, currency: str) -> str:
@@ -70,16 +68,6 @@ def checkout_lines_payload(*, checkout: Checkout) -> list[dict]:
     return [_line_payload(line, checkout.currency) for line in lines]
 
 
-def offer_description(offer: CartRecoveryOffer, currency: str) -> str:
-    if offer.discount_type == OFFER_FREE_SHIPPING:
-        return "free shipping"
-    if offer.discount_type == OFFER_FIXED:
-        amount = f"{_amount(offer.value, currency)} {currency}"
-        return f"{amount} off each item" if offer.scope == OFFER_SCOPE_ITEMS else f"{amount} off"
-    percent = f"{offer.value.normalize():f} %"
-    return f"{percent} off your items" if offer.scope == OFFER_SCOPE_ITEMS else f"{percent} off"
-
-
 def offer_payload(offer: CartRecoveryOffer | None, currency: str) -> dict | None:
     if offer is None:
         return None
@@ -110,6 +98,11 @@ def cart_message_payload(
     total = checkout.total_gross_amount or subtotal
     user = checkout.user
     unsubscribe_token = unsubscribe_token_make(email=abandoned.email)
+    url = config.storefront_checkout_url.replace("{token}", str(checkout.token))
+    restore_token = cart_restore_token_make(
+        checkout_token=checkout.token, offer_id=offer.pk if offer else None
+    )
+    restore_url = f"{url}{'&' if '?' in url else '?'}crm={quote(restore_token, safe='')}"
     return {
         "event": CART_REMINDER_EVENT,
         "reminder_id": reminder.pk if reminder else None,
@@ -127,7 +120,10 @@ def cart_message_payload(
         },
         "checkout": {
             "token": str(checkout.token),
-            "url": config.storefront_checkout_url.replace("{token}", str(checkout.token)),
+            "url": url,
+            # The signed link (``restore``): resumes the cart and shows its offer.
+            "restore_token": restore_token,
+            "restore_url": restore_url,
             "currency": currency,
             "lines": lines,
             "lines_count": len(lines),

@@ -6,10 +6,14 @@ copies what reports need (channel, shopper, total) when the sweep looks at it. T
 CRM never writes to Saleor's checkout.
 
 ``CartReminder`` is one stage of the reminder sequence for one abandoned checkout.
-A stage is *claimed* by inserting its row (unique per checkout and stage) before any
-message leaves; a replayed sweep or a crash between the insert and the send therefore
+A stage is *claimed* by inserting its row (unique per checkout, round and stage) before
+any message leaves; a replayed sweep or a crash between the insert and the send therefore
 never sends the same stage twice. The row then records the outcome: sent, skipped
 (with the suppression reason) or failed.
+
+A *round* is one run of the stages. A checkout changed after its round ran out (all
+stages claimed, or the row closed as expired, suppressed or purchased elsewhere: the
+shopper refilled it and left it again) starts a new round from the first stage.
 
 ``CartDetectionCursor`` remembers, per channel, up to which ``last_change`` detection
 has looked, so that each sweep reads only the checkouts that crossed the first stage's
@@ -40,6 +44,8 @@ class AbandonedStatus:
         (EXPIRED, "Checkout gone or all stages done"),
     ]
     CLOSED = (RECOVERED, COMPLETED, PURCHASED_ELSEWHERE, SUPPRESSED, EXPIRED)
+    # Closed, but a later change of the checkout starts a new round (no order has its token).
+    REOPENABLE = (PURCHASED_ELSEWHERE, SUPPRESSED, EXPIRED)
 
 
 class ReminderKind:
@@ -104,7 +110,9 @@ class AbandonedCheckout(models.Model):
     # the shopper came back, and the stages start again.
     last_change_seen = models.DateTimeField()
     detected_at = models.DateTimeField()
-    # Last stage claimed (0: none yet).
+    # The current round of stages (1, 2, … : the checkout was left again after a round).
+    round = models.PositiveSmallIntegerField(default=1)
+    # Last stage claimed in the round (0: none yet).
     stage = models.PositiveSmallIntegerField(default=0)
     next_stage_at = models.DateTimeField(null=True, blank=True, db_index=True)
     status = models.CharField(
@@ -148,6 +156,7 @@ class CartReminder(models.Model):
     abandoned = models.ForeignKey(
         AbandonedCheckout, on_delete=models.CASCADE, related_name="reminders"
     )
+    round = models.PositiveSmallIntegerField(default=1)
     stage = models.PositiveSmallIntegerField()
     email = models.EmailField()
     kind = models.CharField(max_length=16, choices=ReminderKind.CHOICES)
@@ -161,7 +170,7 @@ class CartReminder(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["abandoned", "stage"], name="crm_cart_reminder_stage_once"
+                fields=["abandoned", "round", "stage"], name="crm_cart_reminder_stage_once"
             )
         ]
         indexes = [models.Index(fields=["email", "sent_at"], name="crm_reminder_email_sent")]

@@ -1,39 +1,46 @@
-"""The one-time recovery offer: a Saleor voucher code bound to the shopper's e-mail.
+"""The one-time recovery offer: a Saleor voucher code bound to one abandoned checkout.
 
 The discount itself is Saleor's (ARCHITECTURE §4): ``recovery_offer_issue`` creates a
-voucher with one code, ``single_use`` and a usage limit of 1, an end date
-``valid_seconds`` ahead (well before Saleor deletes the checkout), listed in the
-abandoned checkout's channel with the value in its currency. Its scope is either the
-products in the cart (a ``SPECIFIC_PRODUCT`` voucher on the checkout's products; a fixed
-value then comes off each unit, Saleor's rule), the whole order, or free shipping (a
-100 % shipping voucher). The shopper's normalised e-mail is kept in the voucher's
+voucher with one code, ``single_use`` and a usage limit of 1, listed in the abandoned
+checkout's channel with the value in its currency. Its scope is either the products in
+the cart (a ``SPECIFIC_PRODUCT`` voucher on the checkout's products; a fixed value then
+comes off each unit, Saleor's rule), the whole order, or free shipping (a 100 %
+shipping voucher). Its end date is ``valid_seconds`` ahead, but never later than the
+moment Saleor deletes the checkout it was issued for (``checkout_deleted_at``: a code
+must not outlive its cart). The shopper's normalised e-mail is kept in the voucher's
 private metadata (``saleor_crm.bound_email``) and on our ``CartRecoveryOffer`` row.
 
-Binding is enforced where Saleor lets a plugin refuse an order:
-``recovery_offer_check_order`` runs in ``preprocess_order_creation`` and raises
-``CartRecoveryError`` (``VOUCHER_NOT_ALLOWED``) when the checkout carries the code of an
-offer bound to another e-mail or no longer live. Saleor's payment flow has already
-counted the code as used at that point and does not give it back on a
-``ValidationError`` (it does for tax errors); the check gives it back itself before
-refusing, so a refused order consumes nothing in either flow. The shopper's e-mail is
-the account's (what Saleor counts voucher use by) or the checkout's (what detection
-records). A guest's e-mail is what they type: the binding stops a forwarded or leaked
-code from serving another shopper, it is not authentication.
+Who may use it (``offer_usable_in``): the checkout it was issued for (its token is the
+proof: it is in the reminder's link, and the signed cart link of ``restore`` names it),
+or any checkout of the signed-in customer who owned that checkout (same user id). An
+e-mail typed into a checkout proves nothing, so it never unlocks an offer.
+``recovery_offer_check_order`` enforces this where Saleor lets a plugin refuse an
+order: it runs in ``preprocess_order_creation`` and raises ``CartRecoveryError``
+(``VOUCHER_NOT_ALLOWED``) when the checkout carries the code of an offer issued for
+another checkout, or no longer live. Saleor's payment flow has already counted the code
+as used at that point and does not give it back on a ``ValidationError`` (it does for
+tax errors); the check gives it back itself before refusing, so a refused order
+consumes nothing in either flow.
 
-One live offer per shopper: the database keeps ``email`` unique among live offers; a
-second issue returns the live one, a concurrent issue loses the insert and returns the
-winner (its own voucher is rolled back with it). ``recovery_offers_settle`` runs when
-an order exists: the offer it used becomes ``used``; the shopper's other live offers
-are revoked and their codes deactivated (they bought otherwise).
-``recovery_offers_expire`` marks offers past their end date expired.
+One live offer per shopper: the database keeps ``email`` unique among live offers, and
+issues for one shopper take turns (``lock_objects.shopper_lock``). A second issue for
+the same checkout returns the live one; an issue for another cart of the shopper in the
+same channel supersedes it (the old one is revoked, its code deactivated, and the new
+one is made on the new cart's items: the latest cart has the offer).
+``recovery_offers_settle`` runs when an order exists: the offer it used becomes
+``used``; the shopper's other live offers are revoked and their codes deactivated (they
+bought otherwise). ``recovery_offers_expire`` marks offers past their end date expired.
 """
 
 import datetime
 import secrets
 import uuid
+from decimal import Decimal
 
-from django.db import IntegrityError, transaction
+from django.conf import settings
+from django.db import transaction
 from saleor.checkout.models import CheckoutLine
+from saleor.core.prices import quantize_price
 from saleor.discount import DiscountValueType, VoucherType
 from saleor.discount.models import Voucher, VoucherChannelListing, VoucherCode
 from saleor.discount.utils.voucher import (
@@ -42,10 +49,17 @@ from saleor.discount.utils.voucher import (
 )
 from saleor.order.models import Order
 
-from ..config import OFFER_FREE_SHIPPING, OFFER_PERCENTAGE, OFFER_SCOPE_ITEMS, OfferSpec
+from ..config import (
+    OFFER_FIXED,
+    OFFER_FREE_SHIPPING,
+    OFFER_PERCENTAGE,
+    OFFER_SCOPE_ITEMS,
+    OfferSpec,
+)
 from ..consent.actions import normalize_email
 from .error_codes import CartRecoveryErrorCode
 from .exceptions import CartRecoveryError
+from .lock_objects import shopper_lock
 from .models import AbandonedCheckout, CartRecoveryOffer, OfferStatus
 
 BOUND_EMAIL_KEY = "saleor_crm.bound_email"
@@ -56,6 +70,7 @@ CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 10
 
 REVOKED_PURCHASED_OTHERWISE = "purchased_otherwise"
+REVOKED_SUPERSEDED = "superseded"
 
 
 def offer_code_generate() -> str:
@@ -66,6 +81,47 @@ def live_offer_for(*, email: str) -> CartRecoveryOffer | None:
     return CartRecoveryOffer.objects.filter(
         email=normalize_email(email), status=OfferStatus.LIVE
     ).first()
+
+
+def checkout_deleted_at(*, last_change: datetime.datetime, has_customer: bool) -> datetime.datetime:
+    """The earliest moment Saleor may delete an abandoned checkout unchanged since then.
+
+    Saleor's ``delete_expired_checkouts`` removes a customer's checkout
+    ``USER_CHECKOUTS_TIMEDELTA`` (90 days) after its last change, and an "anonymous"
+    one ``ANONYMOUS_CHECKOUTS_TIMEDELTA`` (30 days) after it. Its query counts a guest
+    checkout with an e-mail as a user checkout, its documentation as anonymous: for a
+    guest's checkout the shorter of the two is taken, so that an offer never outlives
+    its checkout under either reading.
+    """
+    lifetime = settings.USER_CHECKOUTS_TIMEDELTA
+    if not has_customer:
+        lifetime = min(lifetime, settings.ANONYMOUS_CHECKOUTS_TIMEDELTA)
+    return last_change + lifetime
+
+
+def offer_usable_in(
+    offer: CartRecoveryOffer, *, checkout_token: uuid.UUID | str, user_id: int | None
+) -> bool:
+    """Whether ``offer`` may be shown and used in this checkout (see the module docstring)."""
+    abandoned = offer.abandoned
+    if str(abandoned.token) == str(checkout_token):
+        return True
+    return user_id is not None and abandoned.user_id == user_id
+
+
+def offer_description(offer: CartRecoveryOffer, currency: str) -> str:
+    """What the offer gives, as e-mails and ``Checkout.crmOffers`` both say it.
+
+    A phrase to fit in a sentence ("with 10 % off your items", "use … for 5.00 USD
+    off"); amounts with the currency's decimal places, as Saleor prices them.
+    """
+    if offer.discount_type == OFFER_FREE_SHIPPING:
+        return "free shipping"
+    if offer.discount_type == OFFER_FIXED:
+        amount = f"{quantize_price(Decimal(offer.value), currency)} {currency}"
+        return f"{amount} off each item" if offer.scope == OFFER_SCOPE_ITEMS else f"{amount} off"
+    percent = f"{offer.value.normalize():f} %"
+    return f"{percent} off your items" if offer.scope == OFFER_SCOPE_ITEMS else f"{percent} off"
 
 
 def _voucher_shape(discount_type: str, scope: str) -> tuple[str, str]:
@@ -96,7 +152,12 @@ def _offer_create(
 ) -> CartRecoveryOffer:
     voucher_type, value_type = _voucher_shape(spec.discount_type, spec.scope)
     value = 100 if spec.discount_type == OFFER_FREE_SHIPPING else spec.value
-    ends_at = now + datetime.timedelta(seconds=spec.valid_seconds)
+    ends_at = min(
+        now + datetime.timedelta(seconds=spec.valid_seconds),
+        checkout_deleted_at(
+            last_change=abandoned.last_change_seen, has_customer=abandoned.user_id is not None
+        ),
+    )
     voucher = Voucher(
         type=voucher_type,
         name=OFFER_VOUCHER_NAME,
@@ -143,36 +204,37 @@ def _in_channel(offer: CartRecoveryOffer, abandoned: AbandonedCheckout) -> CartR
 def recovery_offer_issue(
     *, abandoned: AbandonedCheckout, spec: OfferSpec, now: datetime.datetime
 ) -> CartRecoveryOffer | None:
-    """The shopper's live offer: the existing one, or a new voucher code per ``spec``.
+    """This checkout's live offer: the existing one, or a new voucher code per ``spec``.
 
-    None when the shopper's live offer belongs to another channel (its code does not
-    work in this one, and one shopper has one live offer): the stage goes out without
-    an offer. Raises ``CartRecoveryError`` (NOT_FOUND) when an offer on the cart's items
-    is asked for and the checkout is gone or empty.
+    The shopper's live offer for another of their carts in this channel is superseded
+    (revoked, code deactivated): the new offer is on this cart. None when the shopper's
+    live offer belongs to another channel (its code does not work in this one, and one
+    shopper has one live offer): the stage goes out without an offer. Raises
+    ``CartRecoveryError`` (NOT_FOUND) when an offer on the cart's items is asked for and
+    the checkout is gone or empty.
     """
     email = normalize_email(abandoned.email)
-    recovery_offers_expire(now=now, email=email)
-    existing = live_offer_for(email=email)
-    if existing is not None:
-        return _in_channel(existing, abandoned)
-    product_ids: list[int] = []
-    if spec.scope == OFFER_SCOPE_ITEMS and spec.discount_type != OFFER_FREE_SHIPPING:
-        product_ids = _cart_product_ids(abandoned.token)
-        if not product_ids:
-            raise CartRecoveryError(
-                "The checkout is gone or empty: no items to offer a discount on.",
-                code=CartRecoveryErrorCode.NOT_FOUND,
-                field="token",
-            )
-    try:
-        with transaction.atomic():
-            return _offer_create(abandoned=abandoned, spec=spec, product_ids=product_ids, now=now)
-    except IntegrityError:
-        # Another worker issued this shopper's offer first; ours is rolled back.
-        winner = live_offer_for(email=email)
-        if winner is None:
-            raise
-        return _in_channel(winner, abandoned)
+    with transaction.atomic():
+        shopper_lock(email=email)
+        recovery_offers_expire(now=now, email=email)
+        existing = live_offer_for(email=email)
+        if existing is not None:
+            if existing.abandoned_id == abandoned.pk:
+                return existing
+            if _in_channel(existing, abandoned) is None:
+                return None  # the shopper's one live offer is in another channel
+        product_ids: list[int] = []
+        if spec.scope == OFFER_SCOPE_ITEMS and spec.discount_type != OFFER_FREE_SHIPPING:
+            product_ids = _cart_product_ids(abandoned.token)
+            if not product_ids:
+                raise CartRecoveryError(
+                    "The checkout is gone or empty: no items to offer a discount on.",
+                    code=CartRecoveryErrorCode.NOT_FOUND,
+                    field="token",
+                )
+        if existing is not None:
+            _offers_revoke([existing], reason=REVOKED_SUPERSEDED)
+        return _offer_create(abandoned=abandoned, spec=spec, product_ids=product_ids, now=now)
 
 
 def _release_saleor_usage(checkout_info, email: str | None) -> None:
@@ -186,30 +248,24 @@ def _release_saleor_usage(checkout_info, email: str | None) -> None:
 
 
 def recovery_offer_check_order(*, checkout_info, now: datetime.datetime) -> None:
-    """Refuse an order carrying a CRM offer code of someone else or no longer live.
+    """Refuse an order carrying a CRM offer code issued for another checkout or not live.
 
     Codes that are not CRM offers are Saleor's business and pass untouched.
     """
-    code = checkout_info.checkout.voucher_code
+    checkout = checkout_info.checkout
+    code = checkout.voucher_code
     if not code:
         return
-    offer = CartRecoveryOffer.objects.filter(code=code).first()
+    offer = CartRecoveryOffer.objects.filter(code=code).select_related("abandoned").first()
     if offer is None:
         return
-    # Saleor counts voucher use by the account's e-mail, detection records the
-    # checkout's: either is the shopper's.
-    customer_email = get_customer_email_for_voucher_usage(checkout_info)
-    shopper_emails = {
-        normalize_email(customer_email),
-        normalize_email(checkout_info.checkout.email),
-    }
     if offer.status != OfferStatus.LIVE or offer.ends_at <= now:
         message = "This offer code is no longer valid."
-    elif offer.email not in shopper_emails:
-        message = "This offer code belongs to another e-mail address."
+    elif not offer_usable_in(offer, checkout_token=checkout.token, user_id=checkout.user_id):
+        message = "This offer code was issued for another checkout."
     else:
         return
-    _release_saleor_usage(checkout_info, customer_email)
+    _release_saleor_usage(checkout_info, get_customer_email_for_voucher_usage(checkout_info))
     raise CartRecoveryError(
         message, code=CartRecoveryErrorCode.VOUCHER_NOT_ALLOWED, field="voucher_code"
     )
@@ -219,6 +275,13 @@ def _codes_deactivate(offers) -> None:
     voucher_ids = [offer.voucher_id for offer in offers if offer.voucher_id]
     if voucher_ids:
         VoucherCode.objects.filter(voucher_id__in=voucher_ids).update(is_active=False)
+
+
+def _offers_revoke(offers: list[CartRecoveryOffer], *, reason: str) -> None:
+    CartRecoveryOffer.objects.filter(
+        pk__in=[offer.pk for offer in offers], status=OfferStatus.LIVE
+    ).update(status=OfferStatus.REVOKED, revoked_reason=reason)
+    _codes_deactivate(offers)
 
 
 def order_customer_email(order: Order) -> str:
@@ -252,10 +315,7 @@ def recovery_offers_settle(*, order_id: str) -> None:
         )
         if not others:
             return
-        CartRecoveryOffer.objects.filter(pk__in=[offer.pk for offer in others]).update(
-            status=OfferStatus.REVOKED, revoked_reason=REVOKED_PURCHASED_OTHERWISE
-        )
-        _codes_deactivate(others)
+        _offers_revoke(others, reason=REVOKED_PURCHASED_OTHERWISE)
 
 
 def recovery_offers_expire(*, now: datetime.datetime, email: str | None = None) -> int:

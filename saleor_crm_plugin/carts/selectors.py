@@ -4,6 +4,7 @@ Each takes the database alias to read from (``using``) so resolvers read from Sa
 replica; functions taking many keys answer in one query, for dataloaders.
 """
 
+import uuid
 from collections import defaultdict
 from collections.abc import Iterable
 from decimal import Decimal
@@ -11,7 +12,6 @@ from decimal import Decimal
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from ..consent.actions import normalize_email
 from .models import (
     AbandonedCheckout,
     CartRecoveryOffer,
@@ -19,6 +19,7 @@ from .models import (
     OfferStatus,
     ReminderStatus,
 )
+from .offers import offer_usable_in
 
 
 def channel_abandoned_checkouts(*, channel_slug: str, using: str) -> QuerySet[AbandonedCheckout]:
@@ -51,7 +52,7 @@ def reminders_by_abandoned_id(
     for reminder in (
         CartReminder.objects.using(using)
         .filter(abandoned_id__in=list(abandoned_ids))
-        .order_by("stage")
+        .order_by("round", "stage")
     ):
         found[reminder.abandoned_id].append(reminder)
     return found
@@ -70,12 +71,38 @@ def latest_offer_by_abandoned_id(
     return found
 
 
-def live_offer_by_email(emails: Iterable[str], *, using: str) -> dict[str, CartRecoveryOffer]:
-    """Each shopper's live offer still within its end date, with its channel."""
-    normalised = {normalize_email(email) for email in emails if email}
-    return {
-        offer.email: offer
-        for offer in CartRecoveryOffer.objects.using(using)
-        .filter(email__in=normalised, status=OfferStatus.LIVE, ends_at__gt=timezone.now())
+# A checkout as offers see it: (token, customer's user id or None, channel id).
+CheckoutKey = tuple[uuid.UUID, int | None, int]
+
+
+def live_offer_by_checkout(
+    keys: Iterable[CheckoutKey], *, using: str
+) -> dict[CheckoutKey, CartRecoveryOffer]:
+    """The live offer (within its end date) each checkout may show and use, in one query.
+
+    An offer issued for that checkout, else the newest one issued for another checkout
+    of the same customer; in the checkout's channel (``offers.offer_usable_in``).
+    """
+    keys = list(keys)
+    tokens = {token for token, _user_id, _channel_id in keys}
+    user_ids = {user_id for _token, user_id, _channel_id in keys if user_id is not None}
+    candidates = list(
+        CartRecoveryOffer.objects.using(using)
+        .filter(status=OfferStatus.LIVE, ends_at__gt=timezone.now())
+        .filter(Q(abandoned__token__in=tokens) | Q(abandoned__user_id__in=user_ids))
         .select_related("abandoned")
-    }
+        .order_by("-created_at", "-pk")
+    )
+    found = {}
+    for key in keys:
+        token, user_id, channel_id = key
+        usable = [
+            offer
+            for offer in candidates
+            if offer.abandoned.channel_id == channel_id
+            and offer_usable_in(offer, checkout_token=token, user_id=user_id)
+        ]
+        usable.sort(key=lambda offer: str(offer.abandoned.token) != str(token))
+        if usable:
+            found[key] = usable[0]
+    return found

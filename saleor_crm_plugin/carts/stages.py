@@ -8,14 +8,16 @@
    * gone → the order that completed it (if any) is attributed, else ``expired``;
    * changed since last seen (``last_change`` moved: the shopper came back) → the
      snapshot is refreshed and the clock restarts: the next stage is due its delay
-     after the new last change. Stages already claimed are never repeated;
+     after the new last change. Stages already claimed in a round are never repeated;
+     a change after the round ran out starts a new round (the cart was left again);
    * no longer abandoned (emptied, lost its e-mail) → ``expired``; completion under
      way (Saleor's checkout lock) → looked at again later;
    * otherwise the *latest* stage whose delay has passed is claimed (a sweep that fell
      behind jumps to it instead of sending the earlier ones in a burst): a
      ``CartReminder`` row is inserted — unique per checkout and stage — as ``claimed``,
-     or directly ``skipped`` with its suppression reason. The row's stage and next due
-     time move on in the same transaction. After the last stage the row stays open
+     or directly ``skipped`` with its suppression reason. The suppression check and the
+     claim hold the shopper's lock, so the frequency cap sees concurrent sweeps' claims.
+     The row's stage and next due time move on in the same transaction. After the last stage the row stays open
      (``CLOSE_AFTER``) so that a late order still counts as recovered, then expires.
 
 2. After that commit, a claimed stage is sent: the offer is issued for an offer stage
@@ -23,7 +25,8 @@
    offer), the payload is built and handed to ``manager.notify("crm_cart_reminder")``,
    which our plugin's ``notify`` (SMTP) and apps subscribed to NOTIFY_USER receive.
    Success marks the reminder ``sent``; an exception marks it ``failed`` and is raised
-   again (the sweep stops that channel's batch). A claimed reminder is never sent again,
+   again (the sweep goes on, or stops that channel's batch when the SMTP server or
+   connection failed). A claimed reminder is never sent again,
    whatever happens after the claim: at most once, never twice.
 """
 
@@ -40,6 +43,7 @@ from ..consent.actions import normalize_email
 from . import attribution, experiments, offers
 from .error_codes import CartRecoveryErrorCode
 from .exceptions import CartRecoveryError
+from .lock_objects import shopper_lock
 from .messages import CART_REMINDER_EVENT, cart_message_payload
 from .models import (
     AbandonedCheckout,
@@ -152,11 +156,14 @@ def _claim_due_stage(*, abandoned_id: int, now):
                 abandoned.save(update_fields=_SNAPSHOT_FIELDS)
             return None
         _assign_variant(abandoned, config=config)
+        # Until this claim commits, other sweeps' claims for the shopper wait (the cap).
+        shopper_lock(email=abandoned.email)
         reason = reminder_skip_reason(abandoned=abandoned, config=config, now=now)
         try:
             with transaction.atomic():
                 reminder = CartReminder.objects.create(
                     abandoned=abandoned,
+                    round=abandoned.round,
                     stage=stage.number,
                     email=abandoned.email,
                     kind=stage.kind,
@@ -170,7 +177,7 @@ def _claim_due_stage(*, abandoned_id: int, now):
         abandoned.next_stage_at = next_stage_at(
             config, after_stage=stage.number, last_change=checkout.last_change
         )
-        abandoned.save(update_fields=[*_SNAPSHOT_FIELDS, "stage", "variant"])
+        abandoned.save(update_fields=[*_SNAPSHOT_FIELDS, "variant"])
         if reason == SkipReason.CHECKOUT_COMPLETED:
             order_id = checkout_order_id(token=abandoned.token)
             attribution.abandoned_checkout_attribute(order_id=order_id)
@@ -180,6 +187,8 @@ def _claim_due_stage(*, abandoned_id: int, now):
 
 
 _SNAPSHOT_FIELDS = [
+    "round",
+    "stage",
     "user",
     "email",
     "currency",
@@ -191,7 +200,16 @@ _SNAPSHOT_FIELDS = [
 
 
 def _restart(abandoned: AbandonedCheckout, checkout: Checkout, *, config: ChannelConfig) -> None:
-    """The shopper came back: refresh the snapshot; the next stage waits its full delay."""
+    """The shopper came back: refresh the snapshot; the next stage waits its full delay.
+
+    If the round had run out (every stage claimed), the cart was left again: a new round
+    starts from the first stage.
+    """
+    if abandoned.stage and not any(
+        stage.number > abandoned.stage for stage in config.cart_recovery_stages
+    ):
+        abandoned.round += 1
+        abandoned.stage = 0
     abandoned.user_id = checkout.user_id
     abandoned.email = normalize_email(checkout.get_customer_email()) or abandoned.email
     abandoned.currency = checkout.currency

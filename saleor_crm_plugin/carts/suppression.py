@@ -10,9 +10,13 @@ Checked right before a stage is claimed, in this order:
 3. ``unsubscribed`` / ``no_consent``: the shopper's marketing consent
    (``consent.MarketingConsent``, by account then e-mail); a shopper who never answered
    gets the channel's ``marketing_consent_default``;
-4. ``frequency_cap``: the shopper was sent a cart reminder for *another* checkout within
-   ``message_frequency_cap`` (the stages of one checkout are already spaced by their
-   delays, so they do not cap each other).
+4. ``frequency_cap``: a cart reminder for *another* checkout of the shopper was claimed
+   within ``message_frequency_cap`` (the stages of one checkout are already spaced by
+   their delays, so they do not cap each other). Claimed counts, not only sent: a
+   reminder claimed by a concurrent sweep and not yet sent (or failed: it may have
+   left) is one the shopper gets. The caller holds the shopper's lock
+   (``lock_objects.shopper_lock``) from this check to its claim, so two sweeps on two
+   carts of one shopper take turns and the second sees the first's claim.
 
 The first two and the consent reasons close the abandoned checkout: no later stage is
 sent. A capped stage is skipped and the next one stays scheduled.
@@ -35,6 +39,10 @@ CLOSING_STATUS = {
     SkipReason.UNSUBSCRIBED: AbandonedStatus.SUPPRESSED,
     SkipReason.FREQUENCY_CAP: None,
 }
+
+
+# Reminders the shopper gets (or may have got): all but the skipped ones.
+COUNTED_BY_CAP = (ReminderStatus.CLAIMED, ReminderStatus.SENT, ReminderStatus.FAILED)
 
 
 def checkout_order_id(*, token) -> str | None:
@@ -73,7 +81,7 @@ def frequency_capped(
     since = now - datetime.timedelta(seconds=config.message_frequency_cap_seconds)
     return (
         CartReminder.objects.filter(
-            email=abandoned.email, status=ReminderStatus.SENT, sent_at__gt=since
+            email=abandoned.email, status__in=COUNTED_BY_CAP, claimed_at__gt=since
         )
         .exclude(abandoned_id=abandoned.pk)
         .exists()

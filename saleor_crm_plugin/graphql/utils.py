@@ -1,19 +1,132 @@
-"""Helpers shared by the CRM's GraphQL packages."""
+"""Helpers shared by the CRM's GraphQL packages.
+
+Every argument that names an object is resolved here, once, so that no input a client
+can send reaches the database as something it cannot compare (PostgreSQL refuses NUL
+bytes; an integer key column refuses a UUID) nor turns into ``None`` downstream:
+
+* a global ID goes through Saleor's ``from_global_id_or_error`` (so it is refused as
+  Saleor refuses it: empty, not base64, not ``Type:key``, a key that is neither an
+  integer nor a UUID, another type), then the key is checked against the model's own
+  key field (a UUID-shaped key for an integer key, or the reverse, is malformed too);
+* a channel slug must be 1 to 255 characters without NUL, as a ``Channel.slug`` can be.
+
+Mutations get Saleor's coded errors on the argument (``graphql_error`` for a malformed
+ID, ``not_found`` for one that names nothing, as ``BaseMutation.get_node_or_error``);
+queries get Saleor's ``GraphQLError`` for a malformed ID and null for one that names
+nothing or an object of another type, as Saleor's own ``user(id:)``.
+"""
 
 import graphene
 from django.core.exceptions import ValidationError
+from django.db.models import Model, QuerySet
+from graphql.error import GraphQLError
 from saleor.channel.models import Channel
 from saleor.graphql.account.types import User
+from saleor.graphql.core import ResolveInfo
+from saleor.graphql.core.context import get_database_connection_name
+from saleor.graphql.core.mutations import MISSING_NODE_ERROR_MESSAGE_PREFIX
+from saleor.graphql.core.utils import from_global_id_or_error
 from saleor.permission.enums import AccountPermissions
 from saleor.permission.utils import one_of_permissions_or_auth_filter_required
 
+# Codes every CRM error enum has (Saleor's own values for the same cases).
+GRAPHQL_ERROR = "graphql_error"
+INVALID = "invalid"
+NOT_FOUND = "not_found"
 
-def get_channel_or_error(slug: str, *, using: str, code: str) -> Channel:
-    """The channel with ``slug``, or a ``channel`` error with the API's ``code``."""
+MAX_SLUG_LENGTH = Channel._meta.get_field("slug").max_length
+
+
+def global_id_to_pk(global_id: str, only_type):
+    """The key of ``only_type``'s object named by ``global_id``.
+
+    Raises Saleor's ``GraphQLError`` for a malformed ID, an ID of another type, or a
+    key the model's key field cannot hold.
+    """
+    _type, pk = from_global_id_or_error(global_id, only_type, raise_error=True)
+    try:
+        return only_type._meta.model._meta.pk.to_python(pk)
+    except ValidationError as error:
+        raise GraphQLError(f"Invalid ID: {global_id}. Expected: {only_type}.") from error
+
+
+def clean_global_id(global_id: str | None, *, only_type, field: str = "id"):
+    """For mutations: the key named by ``global_id``, or a coded error on ``field``."""
+    try:
+        return global_id_to_pk(global_id or "", only_type)
+    except GraphQLError as error:
+        raise ValidationError({field: ValidationError(str(error), code=GRAPHQL_ERROR)}) from error
+
+
+def get_node_or_error(
+    info: ResolveInfo,
+    global_id: str | None,
+    *,
+    only_type,
+    field: str = "id",
+    qs: QuerySet | None = None,
+) -> Model:
+    """For mutations: the object named by ``global_id``, never None.
+
+    Unlike Saleor's ``BaseMutation.get_node_or_error``, an empty ID is an error (not
+    None), as is a key of the wrong shape (not an internal ``ValueError``).
+    """
+    pk = clean_global_id(global_id, only_type=only_type, field=field)
+    if qs is None:
+        qs = only_type._meta.model.objects.using(get_database_connection_name(info.context))
+    node = qs.filter(pk=pk).first()
+    if node is None:
+        raise ValidationError(
+            {
+                field: ValidationError(
+                    f"{MISSING_NODE_ERROR_MESSAGE_PREFIX} {global_id}", code=NOT_FOUND
+                )
+            }
+        )
+    return node
+
+
+def node_or_none(global_id: str, *, only_type, using: str) -> Model | None:
+    """For queries: the object, or None when the ID names nothing or another type.
+
+    A malformed ID raises Saleor's ``GraphQLError``.
+    """
+    type_, _pk = from_global_id_or_error(global_id, only_type)
+    if str(type_) != str(only_type):
+        return None
+    pk = global_id_to_pk(global_id, only_type)
+    return only_type._meta.model.objects.using(using).filter(pk=pk).first()
+
+
+def is_channel_slug(slug: str | None) -> bool:
+    """Whether ``slug`` could be a channel's slug (else it names no channel)."""
+    return bool(slug) and len(slug) <= MAX_SLUG_LENGTH and "\x00" not in slug
+
+
+def channel_or_none(slug: str | None, *, using: str) -> Channel | None:
+    """For queries: the channel with ``slug``; None for an unknown or impossible slug."""
+    if not is_channel_slug(slug):
+        return None
+    return Channel.objects.using(using).filter(slug=slug).first()
+
+
+def get_channel_or_error(
+    slug: str | None, *, using: str, code: str = NOT_FOUND, field: str = "channel"
+) -> Channel:
+    """For mutations: the channel with ``slug``, or an error on ``field``."""
+    if not is_channel_slug(slug):
+        raise ValidationError(
+            {
+                field: ValidationError(
+                    f"A channel slug has 1 to {MAX_SLUG_LENGTH} characters and no NUL.",
+                    code=INVALID,
+                )
+            }
+        )
     channel = Channel.objects.using(using).filter(slug=slug).first()
     if channel is None:
         raise ValidationError(
-            {"channel": ValidationError(f"Channel with '{slug}' slug does not exist.", code=code)}
+            {field: ValidationError(f"Channel with '{slug}' slug does not exist.", code=code)}
         )
     return channel
 
@@ -36,7 +149,7 @@ class CustomerOrStaffMutationMixin:
     def get_customer(cls, info, customer_id, *, required_code: str):
         """The named customer, or the requesting customer when none is named."""
         if customer_id is not None:
-            return cls.get_node_or_error(info, customer_id, only_type=User, field="customerId")
+            return get_node_or_error(info, customer_id, only_type=User, field="customerId")
         if info.context.user is None:
             raise ValidationError(
                 {

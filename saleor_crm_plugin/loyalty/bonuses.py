@@ -15,7 +15,14 @@ from saleor.account.models import User
 
 from ..config import ChannelProgram, load_channel_program
 from .accounts import expires_after, get_or_create_account, post_signup_bonus
-from .exceptions import InsufficientPoints, InvalidPoints, MissingValue, ProgramInactive
+from .exceptions import (
+    InsufficientPoints,
+    InvalidPoints,
+    MissingValue,
+    OwnAccountAdjustment,
+    ProgramInactive,
+    StaffAccountAdjustment,
+)
 from .ledger import EntrySource, Posting, post_entry
 from .lock_objects import loyalty_account_qs_select_for_update
 from .models import CustomerProfile, EntryType, LoyaltyAccount, LoyaltyEntry
@@ -110,10 +117,21 @@ def adjust_points(
 ) -> Posting:
     """A staff adjustment: any non-zero amount with a mandatory reason.
 
+    As Saleor's customer mutations refuse to edit a staff account or the requester's
+    own, nobody adjusts their own points (``actor_user_id``) and a staff account's
+    points are never adjusted by hand: points are money, and staff would otherwise
+    credit themselves or each other. The entry keeps the actor and the reason.
+
     With ``allow_negative_balance=False`` a deduction may not take the available
     balance below zero (checked under the account's row lock). Nothing is written
     when it raises, not even the account; a replayed key returns the first entry.
     """
+    if actor_user_id is not None and actor_user_id == user.pk:
+        raise OwnAccountAdjustment("You cannot adjust your own loyalty points.", field="customerId")
+    if user.is_staff:
+        raise StaffAccountAdjustment(
+            "The loyalty points of a staff account cannot be adjusted.", field="customerId"
+        )
     reason = (reason or "").strip()
     if not reason:
         raise MissingValue("A reason is required for an adjustment.", field="reason")

@@ -10,3 +10,5 @@ class LoyaltyErrorCode(Enum):
     INSUFFICIENT_POINTS = "insufficient_points"
     OUT_OF_RANGE = "out_of_range"
     ACCOUNT_REQUIRED = "account_required"
+    ADJUST_OWN_ACCOUNT = "adjust_own_account"
+    ADJUST_STAFF_ACCOUNT = "adjust_staff_account"

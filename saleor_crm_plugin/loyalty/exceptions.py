@@ -23,3 +23,11 @@ class InvalidPoints(LoyaltyError):
 
 class MissingValue(LoyaltyError):
     code = "required"
+
+
+class OwnAccountAdjustment(LoyaltyError):
+    code = "adjust_own_account"
+
+
+class StaffAccountAdjustment(LoyaltyError):
+    code = "adjust_staff_account"

@@ -15,7 +15,7 @@ import dataclasses
 import datetime
 from decimal import Decimal
 
-from django.db.models import Exists, F, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum
 from saleor.giftcard import GiftCardEvents
 from saleor.giftcard.const import GIFT_CARD_PAYMENT_GATEWAY_ID
 from saleor.giftcard.models import GiftCardEvent
@@ -38,7 +38,10 @@ from saleor.payment.models import (
 from saleor.plugins.models import PluginConfiguration
 
 from ..config import PLUGIN_ID, ChannelConfig
-from .models import EntryType, LoyaltyEntry
+from .models import EntryType, LoyaltyAccount, LoyaltyEntry, LoyaltyRedemption
+from .rules import OrderParts, TakenBack
+
+SHIPPING = "shipping"  # the order's shipping, as a part next to its lines
 
 _REFUNDED_FULFILLMENTS = (
     FulfillmentStatus.REFUNDED,
@@ -83,6 +86,18 @@ class OrderMoney:
         overpaid = max(self.captured - self.due, Decimal(0))
         unexplained = self.refunded - min(self.refunded_for_lines, self.refunded)
         return max(unexplained - overpaid, Decimal(0))
+
+    @property
+    def refunded_for_the_order(self) -> Decimal:
+        """Money refunded for what the order sold: all of it but an overpayment."""
+        return min(self.refunded_for_lines, self.refunded) + self.refunded_without_lines
+
+    def taken_back(self, remaining: dict[str, int] | None = None) -> TakenBack:
+        """What the refunds took back (and, given ``remaining``, the edits)."""
+        share = self.refunded_without_lines / self.due if self.due > 0 else Decimal(0)
+        return TakenBack(
+            quantities=self.refunded_quantities, money_share=share, remaining=remaining
+        )
 
 
 def gift_card_tender(order: Order) -> Decimal:
@@ -141,6 +156,37 @@ def eligible_amounts(order: Order, config: ChannelConfig) -> EligibleAmounts:
     return EligibleAmounts(total=total, by_line=by_line, quantities=quantities)
 
 
+def order_value_parts(order: Order) -> OrderParts:
+    """``order``'s value as its customer paid it: gross lines and shipping, and the
+    whole, gift-card tender (points included) added back to Saleor's total."""
+    values: dict[str, Decimal] = {}
+    quantities: dict[str, int] = {}
+    rows = OrderLine.objects.filter(order_id=order.pk).values_list(
+        "pk", "quantity", "total_price_gross_amount"
+    )
+    for line_id, quantity, total in rows:
+        values[str(line_id)] = Decimal(total)
+        quantities[str(line_id)] = quantity
+    if order.shipping_price_gross_amount:
+        values[SHIPPING] = Decimal(order.shipping_price_gross_amount)
+        quantities[SHIPPING] = 1
+    whole = order.total_gross_amount + gift_card_tender(order)
+    return OrderParts(values=values, quantities=quantities, whole=whole)
+
+
+def remaining_quantities(order: Order) -> dict[str, int]:
+    """The quantity of each of ``order``'s parts now (lines, shipping if charged)."""
+    quantities = {
+        str(line_id): quantity
+        for line_id, quantity in OrderLine.objects.filter(
+            order_id=order.pk
+        ).values_list("pk", "quantity")
+    }
+    if order.shipping_price_gross_amount:
+        quantities[SHIPPING] = 1
+    return quantities
+
+
 def order_money(order: Order) -> OrderMoney:
     """Money asked, captured and refunded on ``order`` through both payment flows."""
     by_gift_cards = Q(app_identifier=GIFT_CARD_PAYMENT_GATEWAY_ID)
@@ -174,12 +220,13 @@ def order_money(order: Order) -> OrderMoney:
 
 
 def _line_refunds(order: Order) -> tuple[dict[str, int], Decimal]:
-    """Refunded quantity per order line and the money those refunds returned.
+    """Refunded quantity per order line (and shipping) and the money those returned.
 
     Legacy payments record a refund of lines as a refunded fulfillment; the
     transactions API as a granted refund whose refund succeeded. The two are
     alternative records of the same refund, so a line counts the larger of the two,
-    never their sum.
+    never their sum. Shipping counts as refunded (quantity 1 of ``SHIPPING``) when a
+    refund included it.
     """
     from_fulfillments: dict[str, int] = {}
     rows = (
@@ -193,12 +240,21 @@ def _line_refunds(order: Order) -> tuple[dict[str, int], Decimal]:
     )
     for row in rows:
         from_fulfillments[str(row["order_line_id"])] = row["quantity"]
-    money = Fulfillment.objects.filter(
-        order_id=order.pk,
-        status__in=_REFUNDED_FULFILLMENTS,
-        total_refund_amount__isnull=False,
-        lines__isnull=False,
-    ).distinct().aggregate(total=Sum("total_refund_amount"))["total"] or Decimal(0)
+    refunds = (
+        Fulfillment.objects.filter(
+            order_id=order.pk,
+            status__in=_REFUNDED_FULFILLMENTS,
+            total_refund_amount__isnull=False,
+        )
+        .filter(Q(lines__isnull=False) | Q(shipping_refund_amount__gt=0))
+        .distinct()
+        .aggregate(
+            total=Sum("total_refund_amount"), shipping=Sum("shipping_refund_amount")
+        )
+    )
+    if refunds["shipping"]:
+        from_fulfillments[SHIPPING] = 1
+    money = refunds["total"] or Decimal(0)
 
     grant_ids = list(_refunded_grants(order).values_list("pk", flat=True))
     from_grants: dict[str, int] = {}
@@ -210,9 +266,18 @@ def _line_refunds(order: Order) -> tuple[dict[str, int], Decimal]:
     )
     for row in rows:
         from_grants[str(row["order_line_id"])] = row["quantity"]
-    money += OrderGrantedRefund.objects.filter(
-        pk__in=grant_ids, lines__isnull=False
-    ).distinct().aggregate(total=Sum("amount_value"))["total"] or Decimal(0)
+    grants = (
+        OrderGrantedRefund.objects.filter(pk__in=grant_ids)
+        .filter(Q(lines__isnull=False) | Q(shipping_costs_included=True))
+        .distinct()
+        .aggregate(
+            total=Sum("amount_value"),
+            shipping=Count("pk", filter=Q(shipping_costs_included=True)),
+        )
+    )
+    if grants["shipping"]:
+        from_grants[SHIPPING] = 1
+    money += grants["total"] or Decimal(0)
 
     keys = from_fulfillments.keys() | from_grants.keys()
     quantities = {
@@ -267,3 +332,26 @@ def active_program_channel_ids() -> list[int]:
         .order_by("channel_id")
         .values_list("channel_id", flat=True)
     )
+
+
+def inactive_program_channel_ids() -> list[int]:
+    """Channels with loyalty accounts whose CRM plugin configuration is not active."""
+    return list(
+        LoyaltyAccount.objects.exclude(channel_id__in=active_program_channel_ids())
+        .order_by("channel_id")
+        .values_list("channel_id", flat=True)
+        .distinct()
+    )
+
+
+def orders_with_points(*, channel_id: int, changed_since: datetime.datetime | None):
+    """A channel's orders that earned or spent points and changed since the given
+    time (all of them without one), in the order they changed."""
+    earned = LoyaltyEntry.objects.filter(order_id=OuterRef("pk"), type=EntryType.EARN)
+    spent = LoyaltyRedemption.objects.filter(order_id=OuterRef("pk"))
+    orders = Order.objects.filter(channel_id=channel_id).filter(
+        Exists(earned) | Exists(spent)
+    )
+    if changed_since is not None:
+        orders = orders.filter(updated_at__gte=changed_since)
+    return orders.order_by("updated_at", "pk")

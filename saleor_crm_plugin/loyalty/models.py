@@ -346,3 +346,20 @@ class LoyaltyRedemption(models.Model):
 
     def __str__(self):
         return f"LoyaltyRedemption({self.points} points, checkout {self.checkout_token})"
+
+
+class LoyaltyOrderScan(models.Model):
+    """How far the scan of a channel's orders has read, while its programme is off.
+
+    Saleor calls no hook of a plugin deactivated in a channel, so the refunds and
+    cancellations of orders that earned or spent points there are found by a periodic
+    scan of the orders changed since ``scanned_until``.
+    """
+
+    channel = models.OneToOneField(
+        "channel.Channel", on_delete=models.CASCADE, related_name="+"
+    )
+    scanned_until = models.DateTimeField()
+
+    def __str__(self):
+        return f"channel {self.channel_id}: {self.scanned_until.isoformat()}"

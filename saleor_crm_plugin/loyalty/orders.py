@@ -15,6 +15,10 @@ nothing. Semantics chosen where the programme rules are silent:
   lifts a customer into a tier earns at the previous tier's rate.
 * The return window runs from payment; expiry from when the points were credited.
 * Overpaid money refunded back (an order paid twice) takes back no points.
+* Staff editing a paid unconfirmed order (a line deleted, a quantity lowered) take
+  back the removed units' points, once: the earn keeps the quantities it was paid
+  for, and what is missing from the order now counts as taken back, whether or not
+  the overpayment was refunded yet (its refund is an overpayment, so it counts once).
 * A cancelled or expired order takes back everything it earned. A refund reversed by
   the payment provider does not give points back.
 """
@@ -159,18 +163,18 @@ def _earn_details(order: Order, eligible: fetch.EligibleAmounts, multiplier) -> 
 
 def _reversal_target(order: Order, money, *, points: int, details: dict) -> int:
     """How many of ``points`` the order's refunds or cancellation take back in all."""
-    eligible_total = Decimal(details.get("eligible", "0"))
     if order.status in VOID_ORDER_STATUSES:
         return points
-    refunded_value = rules.refunded_eligible_value(
-        by_line={key: Decimal(value) for key, value in details.get("lines", {}).items()},
+    eligible = rules.OrderParts(
+        values={key: Decimal(value) for key, value in details.get("lines", {}).items()},
         quantities=details.get("quantities", {}),
-        eligible_total=eligible_total,
-        refunded_quantities=money.refunded_quantities,
-        refunded_without_lines=money.refunded_without_lines,
-        money_due=money.due,
+        whole=Decimal(details.get("eligible", "0")),
     )
-    return rules.share_of_points(points, refunded_value, eligible_total)
+    # Lines staff removed from the order (or units they took off) since it earned
+    # count as taken back: the points follow what the order finally sold.
+    taken_back = money.taken_back(remaining=fetch.remaining_quantities(order))
+    refunded = rules.refunded_value(parts=eligible, taken_back=taken_back)
+    return rules.share_of_points(points, refunded, eligible.whole)
 
 
 def _reverse_order_points(order: Order, money, earn: LoyaltyEntry, *, now) -> int:

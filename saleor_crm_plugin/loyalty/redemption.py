@@ -11,12 +11,29 @@ Life of a redemption (``LoyaltyRedemption``), all under the account's row lock:
   refuses an overdraft, so two checkouts racing for the same points cannot both get
   them. Applying again settles the active redemption of the checkout first.
 * **settle**, exactly once (the redemption leaves ``active`` under the lock): the
-  points worth what the gift card paid of an order are spent, the rest is released
-  (``release:<id>``, ``ledger.release_debit``: each point back to the batch it was
-  reserved from, with that batch's expiry), and the card is deactivated and
-  detached. Settling happens when the order is created (``order_created``), when
-  the shopper removes the points, and for checkouts deleted, left beyond the
-  channel's ``redemption_hold`` or whose card the shopper removed (periodic task).
+  points worth what Saleor took or will take from the card are spent, the rest is
+  released (``release:<id>``, ``ledger.release_debit``: each point back to the batch
+  it was reserved from, with that batch's expiry, the latest-expiring points first,
+  so the spent points are those that expire first), and the card is deactivated and
+  detached. A batch that expired while its points were reserved gets its share back
+  and expires at once (``expire:<batch>``): expiry never takes reserved points, and
+  they never come back spendable after their expiry.
+  Settling happens when the order is created (``order_created``), when the shopper
+  removes the points, and for checkouts deleted, left beyond the channel's
+  ``redemption_hold`` or whose card the shopper removed (periodic task).
+* **the gift-card gateway**: whoever reads the card's code can authorise it with
+  ``transactionInitialize`` on Saleor's built-in gift-card gateway, on any checkout
+  of the customer, and Saleor charges an order's authorisation at confirmation
+  without looking at ``is_active`` (ARCHITECTURE §4). So what a card paid is
+  ``card_charged_values``: its balance drop (refunds to the card added back) plus
+  the authorisations already on an order, which Saleor will charge; settling first
+  voids the card's authorisations still on checkouts (Saleor's own
+  ``detach_gift_card_from_previous_checkout_transactions``), so a released point's
+  value can never be charged afterwards.
+* **completion**: ``checkout_points_check_completion`` (``preprocess_order_creation``)
+  refuses an order paid by a points card that is not its checkout's active
+  redemption (a code moved to another checkout, by promo code or by the gateway) or
+  that pays more than ``redemption_max_percent`` of what the order asks for then.
 * **refund**: an order paid partly with points gives back the refunded share of the
   points it spent (``return:order:<id>:<total>``, reconciled like earn reversals).
 """
@@ -26,7 +43,7 @@ import datetime
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
 from django.db import transaction
-from django.db.models import Min, Sum
+from django.db.models import Exists, Min, OuterRef, Sum
 from django.utils import timezone
 from saleor.account.models import User
 from saleor.app.models import App
@@ -35,13 +52,16 @@ from saleor.checkout.fetch import fetch_checkout_info, fetch_checkout_lines
 from saleor.checkout.models import Checkout
 from saleor.core.utils.promo_code import generate_promo_code
 from saleor.giftcard import events as gift_card_events
+from saleor.giftcard.const import GIFT_CARD_PAYMENT_GATEWAY_ID
 from saleor.giftcard.lock_objects import gift_card_qs_select_for_update
 from saleor.giftcard.models import GiftCard
 from saleor.giftcard.utils import (
     add_gift_card_code_to_checkout,
     assign_gift_card_to_user,
 )
-from saleor.order.models import Order, OrderLine
+from saleor.order.models import Order
+from saleor.payment import TransactionEventType
+from saleor.payment.models import TransactionEvent, TransactionItem
 from saleor.plugins.manager import PluginsManager
 
 from ..config import ChannelConfig, load_channel_program
@@ -49,6 +69,7 @@ from . import fetch, rules
 from .accounts import get_or_create_account
 from .error_codes import LoyaltyErrorCode
 from .exceptions import InsufficientPoints, InvalidPoints, LoyaltyError, ProgramInactive
+from .gift_card_gateway import detach_gift_card_from_previous_checkout_transactions
 from .ledger import MAX_ENTRY_POINTS, EntrySource, post_entry, release_debit
 from .lock_objects import loyalty_account_qs_select_for_update
 from .models import (
@@ -66,6 +87,12 @@ BATCH_SIZE = 500
 
 class CheckoutWithoutCustomer(LoyaltyError):
     code = LoyaltyErrorCode.ACCOUNT_REQUIRED.value
+
+
+class PointsCardNotApplicable(LoyaltyError):
+    """A points card pays a checkout it was not issued for, or beyond the cap."""
+
+    code = LoyaltyErrorCode.INVALID.value
 
 
 # --- arithmetic (pure) ----------------------------------------------------------------
@@ -231,6 +258,54 @@ def earliest_expiry_by_account_id(account_ids, *, using: str) -> dict:
         .annotate(first=Min("expires_at"))
     )
     return {row["account_id"]: row["first"] for row in rows}
+
+
+def _gateway_transactions(gift_card_ids):
+    """Saleor's gift-card-gateway transactions that name one of the cards."""
+    return TransactionItem.objects.filter(
+        app_identifier=GIFT_CARD_PAYMENT_GATEWAY_ID, gift_card_id__in=list(gift_card_ids)
+    )
+
+
+def card_charged_values(gift_card_ids) -> dict[int, Decimal]:
+    """What Saleor took, or will take, from each card in orders (by card id).
+
+    Taken: the balance drop, with what a gateway refund put back on the card added
+    back (the order still took it). Will take: the gift-card-gateway authorisations
+    already on an order and not charged yet (``charge_gift_card_transactions`` charges
+    them at confirmation, active card or not), up to the balance left. Checkout
+    authorisations are not counted: settling voids them.
+    """
+    gift_card_ids = list(gift_card_ids)
+    cards = GiftCard.objects.filter(pk__in=gift_card_ids).values_list(
+        "pk", "initial_balance_amount", "current_balance_amount"
+    )
+    values, balances = {}, {}
+    for pk, initial, current in cards:
+        values[pk] = initial - current
+        balances[pk] = current
+    transactions = _gateway_transactions(gift_card_ids).order_by()
+    refunded = transactions.values("gift_card_id").annotate(total=Sum("refunded_value"))
+    for row in refunded:
+        values[row["gift_card_id"]] += row["total"]
+    pending = (
+        transactions.filter(
+            ~Exists(
+                TransactionEvent.objects.filter(
+                    transaction=OuterRef("pk"), type=TransactionEventType.CHARGE_REQUEST
+                )
+            ),
+            order_id__isnull=False,
+            authorized_value__gt=0,
+            charged_value=0,
+        )
+        .values("gift_card_id")
+        .annotate(total=Sum("authorized_value"))
+    )
+    for row in pending:
+        card_id = row["gift_card_id"]
+        values[card_id] += min(row["total"], balances[card_id])
+    return values
 
 
 # --- apply and remove -----------------------------------------------------------------
@@ -400,6 +475,72 @@ def remove_checkout_points(*, checkout: Checkout) -> LoyaltyRedemption | None:
     return active
 
 
+# --- completion -----------------------------------------------------------------------
+
+
+def checkout_points_check_completion(
+    *, checkout: Checkout, now: datetime.datetime
+) -> None:
+    """Refuse an order of ``checkout`` that a points card would pay against the rules.
+
+    Run as the checkout completes (Saleor's ``preprocess_order_creation``, prices
+    just recalculated). A points card pays the checkout when it is attached to it
+    or authorised on it through the gift-card gateway; each such card must be the
+    card of this checkout's active redemption (a code moved to another checkout
+    keeps the cap and the points of the one it was issued for), and what it pays
+    must stay within ``redemption_max_percent`` of what the checkout asks for now.
+    Raises ``PointsCardNotApplicable``; reads only.
+    """
+    attached = {
+        card.pk: card
+        for card in usable_gift_cards(checkout.gift_cards.all(), today=now.date())
+    }
+    authorised = dict(
+        TransactionItem.objects.filter(
+            checkout_id=checkout.pk,
+            app_identifier=GIFT_CARD_PAYMENT_GATEWAY_ID,
+            gift_card_id__isnull=False,
+            authorized_value__gt=0,
+        )
+        .order_by()
+        .values("gift_card_id")
+        .annotate(total=Sum("authorized_value"))
+        .values_list("gift_card_id", "total")
+    )
+    cards = {pk: card for pk, card in attached.items() if is_loyalty_gift_card(card)}
+    for card in GiftCard.objects.filter(pk__in=set(authorised) - set(attached)):
+        if is_loyalty_gift_card(card):
+            cards[card.pk] = card
+    if not cards:
+        return
+    redemption = LoyaltyRedemption.objects.filter(
+        checkout_token=checkout.token, status=RedemptionStatus.ACTIVE
+    ).first()
+    if redemption is None or set(cards) != {redemption.gift_card_id}:
+        raise PointsCardNotApplicable(
+            "A points card can pay only the checkout its points were applied to.",
+            field="gift_cards",
+        )
+    card = cards[redemption.gift_card_id]
+    paying = card.current_balance_amount
+    if card.pk not in attached:
+        paying = min(authorised[card.pk], paying)
+    config = load_channel_program(checkout.channel_id).config
+    amounts = checkout_amounts(
+        checkout,
+        config=config,
+        gift_cards=[item for item in attached.values() if item.pk not in cards],
+    )
+    payable = max(amounts.total - amounts.other_gift_cards, Decimal(0))
+    cap = payable * config.redemption_max_percent / 100
+    if min(paying, payable) > cap:
+        raise PointsCardNotApplicable(
+            f"Points can pay at most {config.redemption_max_percent}% of this "
+            "checkout; apply them again.",
+            field="gift_cards",
+        )
+
+
 # --- settling -------------------------------------------------------------------------
 
 
@@ -423,24 +564,28 @@ def settle_redemption(
 
 
 def _settle(redemption: LoyaltyRedemption, *, now, order_id=None) -> None:
-    """Settle an active redemption; the caller holds the account's lock."""
+    """Settle an active redemption; the caller holds the account's lock.
+
+    Under the card's row lock (Saleor's gateway and checkout completion take it
+    before they authorise or charge the card) and its gateway transactions' locks,
+    the card's checkout authorisations are voided first; what is left charged or
+    authorised on orders is spent, the rest released.
+    """
     config = load_channel_program(redemption.account.channel_id).config
     gift_card = (
         gift_card_qs_select_for_update().filter(pk=redemption.gift_card_id).first()
     )
     used = Decimal(0)
     if gift_card is not None:
-        used = min(
-            max(redemption.value - gift_card.current_balance_amount, Decimal(0)),
-            redemption.value,
-        )
+        _lock_gateway_transactions(gift_card)
+        detach_gift_card_from_previous_checkout_transactions(gift_card)
+        charged = card_charged_values([gift_card.pk])[gift_card.pk]
+        used = min(max(charged, Decimal(0)), redemption.value)
     spent = points_for_value(
         used, points=redemption.points, full_value=redemption.value, config=config
     )
     if spent and order_id is None:
-        order_id = (
-            gift_card.orders.order_by("created_at").values_list("pk", flat=True).first()
-        )
+        order_id = _first_order_paid_by(gift_card)
     released = redemption.points - spent
     if released:
         # Each point goes back to the batch it was reserved from, with its expiry.
@@ -466,6 +611,40 @@ def _settle(redemption: LoyaltyRedemption, *, now, order_id=None) -> None:
     )
 
 
+def _lock_gateway_transactions(gift_card: GiftCard) -> None:
+    """Lock the card's gateway transactions (a completion moving one to its order
+    waits, or is waited for, before the card's authorisations are read)."""
+    list(
+        _gateway_transactions([gift_card.pk])
+        .select_for_update()
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def _first_order_paid_by(gift_card: GiftCard):
+    """The first order the card paid as checkout tender or through the gateway."""
+    tender = (
+        gift_card.orders.order_by("created_at")
+        .values_list("pk", "created_at")
+        .first()
+    )
+    gateway = (
+        Order.objects.filter(
+            pk__in=_gateway_transactions([gift_card.pk])
+            .filter(order_id__isnull=False)
+            .values("order_id")
+        )
+        .order_by("created_at")
+        .values_list("pk", "created_at")
+        .first()
+    )
+    first = min(
+        (item for item in (tender, gateway) if item), key=lambda item: item[1], default=None
+    )
+    return first[0] if first else None
+
+
 def _retire_gift_card(gift_card: GiftCard, *, now) -> None:
     """Deactivate the card and take it off any checkout (their prices change)."""
     if gift_card.is_active:
@@ -482,7 +661,13 @@ def settle_order_redemptions(*, order_id) -> int:
     order = Order.objects.filter(pk=order_id).only("pk", "checkout_token").first()
     if order is None:
         return 0
-    card_ids = list(order.gift_cards.values_list("pk", flat=True))
+    card_ids = list(order.gift_cards.values_list("pk", flat=True)) + list(
+        TransactionItem.objects.filter(
+            order_id=order.pk,
+            app_identifier=GIFT_CARD_PAYMENT_GATEWAY_ID,
+            gift_card_id__isnull=False,
+        ).values_list("gift_card_id", flat=True)
+    )
     redemptions = LoyaltyRedemption.objects.filter(
         status=RedemptionStatus.ACTIVE, gift_card_id__in=card_ids
     )
@@ -497,7 +682,8 @@ def settle_order_redemptions(*, order_id) -> int:
 def release_abandoned_redemptions(
     *, now: datetime.datetime, limit: int = BATCH_SIZE
 ) -> int:
-    """Settle redemptions whose checkout is gone, was left too long or lost the card.
+    """Settle redemptions whose checkout is gone, was left too long or lost the card
+    (neither attached to it nor authorised on it through the gift-card gateway).
 
     A checkout whose completion has started is left alone: its order settles it.
     """
@@ -524,10 +710,19 @@ def release_abandoned_redemptions(
                 token__in=tokens
             ).values_list("token", "last_change", "completing_started_at")
         }
+        # A card pays its checkout attached to it, or authorised on it through the
+        # gift-card gateway (the shopper may take the code off and pay with it there).
         attached = set(
             Checkout.gift_cards.through.objects.filter(
                 checkout_id__in=tokens
             ).values_list("checkout_id", "giftcard_id")
+        ) | set(
+            TransactionItem.objects.filter(
+                checkout_id__in=tokens,
+                app_identifier=GIFT_CARD_PAYMENT_GATEWAY_ID,
+                gift_card_id__isnull=False,
+                authorized_value__gt=0,
+            ).values_list("checkout_id", "gift_card_id")
         )
         for pk, token, card_id, channel_id in batch:
             if channel_id not in holds:
@@ -553,10 +748,12 @@ def release_abandoned_redemptions(
 def return_refunded_points(*, order_id, now: datetime.datetime | None = None) -> int:
     """Give back the refunded share of the points an order spent (the difference only).
 
-    The share is of the order's value: refunded lines count their gross share,
-    money refunded without lines counts as the same share of the whole order as of
-    the money it asked for; a cancelled or expired order gives everything back.
-    Returned points are a new batch that expires as newly earned points do.
+    The refunded part of the order's value (``rules.refunded_value``, the same rule
+    that reverses earned points) was paid by points and money in the proportion they
+    paid the order: the points' share of it comes back, less whatever money the
+    refunds paid beyond the money's share (``rules.points_to_return``). A cancelled or
+    expired order gives everything back. Returned points are a new batch that expires
+    as newly earned points do.
     """
     now = now or timezone.now()
     spent = (
@@ -571,18 +768,32 @@ def return_refunded_points(*, order_id, now: datetime.datetime | None = None) ->
     order = Order.objects.filter(pk=order_id).first()
     if not spent or order is None:
         return 0
-    refunded, whole = _refunded_share_of_value(order)
-    target = rules.share_of_points(spent["points"], refunded, whole)
+    config = load_channel_program(order.channel_id).config
     if order.status in VOID_ORDER_STATUSES:
         target = spent["points"]
+    else:
+        money = fetch.order_money(order)
+        parts = fetch.order_value_parts(order)
+        target = rules.points_to_return(
+            spent_points=spent["points"],
+            points_paid=points_value(
+                spent["points"], config=config, currency=order.currency
+            ),
+            whole=parts.whole,
+            refunded=rules.refunded_value(parts=parts, taken_back=money.taken_back()),
+            money_refunded=money.refunded_for_the_order,
+        )
     if target <= 0:
         return 0
-    config = load_channel_program(order.channel_id).config
     with transaction.atomic():
         account = loyalty_account_qs_select_for_update().get(pk=spent["account_id"])
+        # Only this function's own entries (a settlement's release may name the
+        # order too).
         done = (
             LoyaltyEntry.objects.filter(
-                account=account, order_id=order.pk, type=EntryType.RELEASE
+                account=account,
+                type=EntryType.RELEASE,
+                idempotency_key__startswith=f"return:order:{order.pk}:",
             ).aggregate(points=Sum("points"))["points"]
             or 0
         )
@@ -605,25 +816,3 @@ def return_refunded_points(*, order_id, now: datetime.datetime | None = None) ->
             occurred_at=now,
         )
     return delta if posting.created else 0
-
-
-def _refunded_share_of_value(order: Order) -> tuple[Decimal, Decimal]:
-    """(refunded value, whole value) of ``order``, gift-card tender included.
-
-    Saleor's order total is what remained after gift cards paid; the lines are worth
-    the whole order. Refunded lines count their gross value; money refunded without
-    lines counts the same share of the whole as of the money the order asked for.
-    """
-    money = fetch.order_money(order)
-    whole = order.total_gross_amount + fetch.gift_card_tender(order)
-    value = Decimal(0)
-    lines = OrderLine.objects.filter(order_id=order.pk).values_list(
-        "pk", "quantity", "total_price_gross_amount"
-    )
-    for line_id, quantity, total in lines:
-        refunded = money.refunded_quantities.get(str(line_id), 0)
-        if quantity and refunded:
-            value += total * min(refunded, quantity) / quantity
-    if money.refunded_without_lines > 0 and money.due > 0:
-        value += whole * min(money.refunded_without_lines / money.due, Decimal(1))
-    return min(value, whole), whole

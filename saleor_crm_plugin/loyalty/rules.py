@@ -10,6 +10,7 @@ happened inside the rolling window, less the reversals of those credits, wheneve
 reversal came.
 """
 
+import dataclasses
 import datetime
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
@@ -81,29 +82,84 @@ def share_of_points(points: int, part: Decimal, whole: Decimal) -> int:
     return int((Decimal(points) * part / whole).to_integral_value(ROUND_HALF_UP))
 
 
-def refunded_eligible_value(
-    *,
-    by_line: dict[str, Decimal],
-    quantities: dict[str, int],
-    eligible_total: Decimal,
-    refunded_quantities: dict[str, int],
-    refunded_without_lines: Decimal,
-    money_due: Decimal,
-) -> Decimal:
-    """The part of an order's eligible amount that its refunds took back.
+@dataclasses.dataclass(frozen=True)
+class OrderParts:
+    """An order's value in parts: its lines (by id) and ``"shipping"``.
 
-    A refund that names lines takes back those lines' share (a part of a line's
-    quantity, its part of the line). Money refunded without naming lines takes back
-    the same share of the eligible amount as of the money the order asked for.
+    ``whole`` is the value the parts make up; money refunded without naming parts
+    takes back its share of it.
+    """
+
+    values: dict[str, Decimal]
+    quantities: dict[str, int]
+    whole: Decimal
+
+
+@dataclasses.dataclass(frozen=True)
+class TakenBack:
+    """What an order's refunds and edits took back of it.
+
+    ``quantities``: units refunded per part. ``remaining``: each part's quantity now
+    (a part missing is gone; None: the order was not edited since ``OrderParts`` was
+    taken). ``money_share``: the share of the money the order asked for that was
+    refunded without naming parts (beyond any overpayment).
+    """
+
+    quantities: dict[str, int]
+    money_share: Decimal
+    remaining: dict[str, int] | None = None
+
+
+def refunded_value(*, parts: OrderParts, taken_back: TakenBack) -> Decimal:
+    """The part of an order's value that its refunds and edits took back.
+
+    The one rule for "the refunded share" of an order, for the points it earned and
+    for the points it spent. A part counts the share of its units refunded or
+    removed from the order since (a removed line: all of it); money refunded without
+    naming parts takes back the same share of the whole as of the money the order
+    asked for.
     """
     value = Decimal(0)
-    for line_id, quantity in refunded_quantities.items():
-        ordered = quantities.get(line_id) or 0
-        if ordered and line_id in by_line:
-            value += by_line[line_id] * min(quantity, ordered) / ordered
-    if refunded_without_lines > 0 and money_due > 0:
-        value += eligible_total * min(refunded_without_lines / money_due, Decimal(1))
-    return min(value, eligible_total)
+    for key, amount in parts.values.items():
+        ordered = parts.quantities.get(key) or 0
+        if not ordered:
+            continue
+        units = taken_back.quantities.get(key, 0)
+        if taken_back.remaining is not None:
+            units += max(ordered - taken_back.remaining.get(key, 0), 0)
+        value += amount * min(units, ordered) / ordered
+    if taken_back.money_share > 0:
+        value += parts.whole * min(taken_back.money_share, Decimal(1))
+    return min(value, parts.whole)
+
+
+def points_to_return(
+    *,
+    spent_points: int,
+    points_paid: Decimal,
+    whole: Decimal,
+    refunded: Decimal,
+    money_refunded: Decimal,
+) -> int:
+    """Of ``spent_points`` that paid ``points_paid`` of an order worth ``whole``, how
+    many its refunds give back.
+
+    The refunded part (worth ``refunded``) was paid by points and money in the
+    proportion they paid the whole order, so the points give back the points' share
+    of it, and less when the money refunded (``money_refunded``) already paid back
+    more than the money's share: money and points together never give back more than
+    the refunded part cost. Rounded down: never a point more than the value.
+    """
+    if min(spent_points, points_paid, whole, refunded) <= 0:
+        return 0
+    value = min(refunded * points_paid / whole, refunded - money_refunded)
+    if value <= 0:
+        return 0
+    if value >= points_paid:
+        return spent_points
+    return int(
+        (Decimal(spent_points) * value / points_paid).to_integral_value(ROUND_DOWN)
+    )
 
 
 def tier_basis_condition(

@@ -8,31 +8,48 @@ from django.utils import timezone
 from saleor.celeryconf import app
 from saleor.core.db.connection import allow_writer
 
-from . import bonuses, fetch, notifications, orders, points_lifecycle, redemption, tiers
+from . import bonuses, fetch, notifications, points_lifecycle, redemption, tiers
+from .reconcile import inactive_program_orders_reconcile, order_loyalty_reconcile
 
 task_logger = get_task_logger(__name__)
 
 
-@app.task
-@allow_writer()
-def sync_order_points_task(order_id: str):
-    result = orders.sync_order_points(order_id=order_id)
-    returned = redemption.return_refunded_points(order_id=order_id)
+def _reconcile_order(order_id: str) -> None:
+    result = order_loyalty_reconcile(order_id=order_id)
     task_logger.debug(
-        "Order %s: earned %s, reversed %s, returned %s redeemed",
+        "Order %s: settled %s redemptions, earned %s, reversed %s, returned %s",
         order_id,
+        result.settled,
         result.earned,
         result.reversed,
-        returned,
+        result.returned,
     )
 
 
 @app.task
 @allow_writer()
+def sync_order_points_task(order_id: str):
+    """An order was paid, refunded, cancelled or edited: reconcile its points."""
+    _reconcile_order(order_id)
+
+
+@app.task
+@allow_writer()
 def settle_order_redemptions_task(order_id: str):
-    """An order was created: spend the points its gift cards paid, release the rest."""
-    settled = redemption.settle_order_redemptions(order_id=order_id)
-    task_logger.debug("Order %s: settled %s redemptions", order_id, settled)
+    """An order was created: reconcile its points, starting with the points it spent.
+
+    The same action as ``sync_order_points_task``, so that whichever of the two runs
+    first, the order's ledger ends the same.
+    """
+    _reconcile_order(order_id)
+
+
+@app.task
+@allow_writer()
+def reconcile_inactive_programme_orders_task():
+    """Refunds and cancellations in channels whose programme is off (no hook hears)."""
+    reconciled = inactive_program_orders_reconcile(now=timezone.now())
+    task_logger.debug("Reconciled %s orders of inactive programmes", reconciled)
 
 
 @app.task

@@ -44,6 +44,7 @@ from saleor.order.models import Order, OrderLine
 from saleor.product.models import Product, ProductVariant
 
 from ..consent.models import MarketingConsent
+from ..consent.selectors import consent_granted_sql
 from ..loyalty.models import LoyaltyAccount
 from .conditions import Leaf, join_path, parse_leaf
 from .models import CustomerRfm, CustomerTag
@@ -226,13 +227,9 @@ class _Compiler:
         return CompiledLeaf(leaf, _compare_text(value, leaf.op, target), Sql(value, []))
 
     def marketing_consent(self, leaf: Leaf) -> CompiledLeaf:
-        # As consent.actions.has_marketing_consent: the user's own row first, then the
-        # e-mail's; no answer is no consent.
-        value = (
-            f"COALESCE((SELECT c.granted FROM {T_CONSENT} c WHERE c.user_id = u.id "
-            f"ORDER BY c.updated_at DESC LIMIT 1), (SELECT c.granted FROM {T_CONSENT} c "
-            "WHERE c.email = lower(u.email)), false)"
-        )
+        # As consent.actions.has_marketing_consent (the latest answer of the account or
+        # its e-mail: an unsubscribe wins); no answer is no consent.
+        value = f"COALESCE({consent_granted_sql(user_id='u.id', email='u.email')}, false)"
         return CompiledLeaf(leaf, Sql(f"({value} = %s)", [leaf.value]), Sql(f"{value}::text", []))
 
     def ordered_in(self, leaf: Leaf) -> CompiledLeaf:

@@ -380,6 +380,21 @@ def _string_list(value, path: str) -> list[str]:
     return [_string(item, path) for item in value]
 
 
+def _global_id_key(text: str, type_name: str) -> int | None:
+    """The key of a global ID of ``type_name`` (``Product:12``); None for anything else.
+
+    Keys are integers in ASCII digits: ``str.isdigit`` also accepts ``²``, which
+    ``int`` refuses, and a UUID-shaped key names no product or category.
+    """
+    try:
+        found_type, found_id = graphene.Node.from_global_id(text)
+    except Exception:
+        return None
+    if found_type != type_name or not (found_id.isascii() and found_id.isdigit()):
+        return None
+    return int(found_id)
+
+
 def _resolve_references(model, type_name: str, value, path: str, *, using: str) -> tuple[int, ...]:
     """Ids of ``model`` from global ids, slugs or numeric ids; all must exist."""
     if not isinstance(value, list) or not value or len(value) > MAX_LIST:
@@ -390,12 +405,9 @@ def _resolve_references(model, type_name: str, value, path: str, *, using: str) 
             ids.add(item)
             continue
         text = _string(item, path)
-        try:
-            found_type, found_id = graphene.Node.from_global_id(text)
-        except Exception:
-            found_type, found_id = None, None
-        if found_type == type_name and str(found_id).isdigit():
-            ids.add(int(found_id))
+        pk = _global_id_key(text, type_name)
+        if pk is not None:
+            ids.add(pk)
         else:
             slugs.add(text)
     by_slug = dict(model.objects.using(using).filter(slug__in=slugs).values_list("slug", "pk"))

@@ -10,7 +10,12 @@ from django.utils import timezone
 from saleor.checkout.models import Checkout
 
 from saleor_crm_plugin.carts.detection import abandoned_checkouts_sweep
-from saleor_crm_plugin.carts.models import AbandonedCheckout, CartReminder, ReminderStatus
+from saleor_crm_plugin.carts.models import (
+    AbandonedCheckout,
+    CartReminder,
+    ReminderStatus,
+    SkipReason,
+)
 
 SWEEPS = 4
 CARTS = 6
@@ -53,3 +58,46 @@ def test_concurrent_sweeps_send_each_stage_once(cart_recovery, shopper_checkout,
     )
     assert AbandonedCheckout.objects.filter(stage=1).count() == CARTS
     assert CartReminder.objects.filter(status=ReminderStatus.SENT).count() == CARTS
+
+
+SHOPPERS = 4
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_sweeps_keep_the_frequency_cap(cart_recovery, shopper_checkout, smtp_server):
+    # given: each shopper left two carts two hours ago; the cap (24 h) allows one reminder
+    for number in range(SHOPPERS):
+        for _cart in range(2):
+            shopper_checkout(cart_recovery, email=f"shopper{number}@example.com")
+    Checkout.objects.update(last_change=timezone.now() - datetime.timedelta(hours=2))
+    now = timezone.now()
+    start = threading.Barrier(SWEEPS)
+    results, errors = [], []
+
+    def run():
+        connections[settings.DATABASE_CONNECTION_REPLICA_NAME] = connection
+        try:
+            start.wait()
+            results.append(abandoned_checkouts_sweep(now=now))
+        except BaseException as error:  # reported below, in the test's thread
+            errors.append(error)
+        finally:
+            connection.close()
+
+    # when
+    threads = [threading.Thread(target=run) for _ in range(SWEEPS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    # then: one reminder per shopper; each other cart's stage is skipped by the cap
+    assert errors == []
+    assert sorted(message["to"][0] for message in smtp_server.messages) == sorted(
+        f"shopper{number}@example.com" for number in range(SHOPPERS)
+    )
+    assert sum(result.sent for result in results) == SHOPPERS
+    assert sorted(CartReminder.objects.values_list("status", "skip_reason")) == sorted(
+        [(ReminderStatus.SENT, "")] * SHOPPERS
+        + [(ReminderStatus.SKIPPED, SkipReason.FREQUENCY_CAP)] * SHOPPERS
+    )

@@ -14,6 +14,7 @@ import socket
 import subprocess
 import sys
 import time
+from urllib.parse import unquote
 
 import pytest
 import redis
@@ -22,6 +23,7 @@ from django.utils import timezone
 from saleor.checkout.models import Checkout
 
 from saleor_crm_plugin.carts.models import AbandonedCheckout, CartReminder, ReminderStatus
+from saleor_crm_plugin.carts.restore import cart_restore_token_read
 from saleor_crm_plugin.carts.unsubscribe import unsubscribe_token_read
 
 BROKER_URL = "redis://127.0.0.1:6379/9"
@@ -126,7 +128,11 @@ def test_worker_and_beat_send_the_first_reminder(
     [message] = smtp_server.messages
     assert message["to"] == ["e2e@example.com"]
     assert message["subject"] == "You left something in your cart"
-    assert f"https://shop.example.com/checkout/{checkout.token}" in message["html"]
+    link = re.search(
+        r"https://shop\.example\.com/checkout/([^\"?]+)\?crm=([^\"]+)\"", message["html"]
+    )
+    assert link[1] == str(checkout.token)
+    assert cart_restore_token_read(token=unquote(link[2]))[0] == checkout.token
     token = re.search(r"unsubscribe\?token=([^\"]+)\"", message["html"])[1]
     assert unsubscribe_token_read(token=token) == "e2e@example.com"
     assert "abandoned_checkouts_sweep_task" in logs

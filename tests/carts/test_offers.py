@@ -3,6 +3,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import IntegrityError, transaction
+from django.test import override_settings
 from saleor.discount import DiscountValueType, VoucherType
 from saleor.discount.models import Voucher, VoucherCode
 
@@ -11,6 +12,7 @@ from saleor_crm_plugin.carts.error_codes import CartRecoveryErrorCode
 from saleor_crm_plugin.carts.exceptions import CartRecoveryError
 from saleor_crm_plugin.carts.models import CartRecoveryOffer, OfferStatus
 from saleor_crm_plugin.config import OfferSpec
+from tests.carts.checkout_helpers import checkout_create
 from tests.fixtures.cart_offers import TEN_PERCENT_ITEMS
 
 NOW = datetime.datetime(2026, 11, 23, 12, 0, tzinfo=datetime.UTC)
@@ -98,23 +100,81 @@ def test_issue_whole_order_and_free_shipping_offers(
     assert voucher.end_date == NOW + datetime.timedelta(days=3)
 
 
-def test_issue_returns_the_shoppers_live_offer(
-    recovery_channel, checkout_with_item, abandoned_from_checkout, abandoned_row
+def test_issue_for_the_same_checkout_returns_its_live_offer(
+    recovery_channel, checkout_with_item, abandoned_from_checkout
 ):
-    # given: the same shopper abandoned another checkout that got an offer
-    other = abandoned_row(recovery_channel, email="user@email.com")
+    # given
     abandoned = abandoned_from_checkout(checkout_with_item, sent_stages=[1])
     first = offers.recovery_offer_issue(abandoned=abandoned, spec=TEN_PERCENT_ITEMS, now=NOW)
 
     # when
     again = offers.recovery_offer_issue(
-        abandoned=other, spec=TEN_PERCENT_ITEMS, now=NOW + datetime.timedelta(hours=1)
+        abandoned=abandoned, spec=TEN_PERCENT_ITEMS, now=NOW + datetime.timedelta(hours=1)
     )
 
     # then
     assert again.pk == first.pk
     assert CartRecoveryOffer.objects.count() == 1
     assert Voucher.objects.count() == 1
+
+
+def test_an_offer_for_a_second_cart_is_on_that_carts_items_and_supersedes_the_first(
+    recovery_channel, checkout_with_item, abandoned_from_checkout, product_list
+):
+    # given: user@email.com left a first cart with an offer, then a second of other items
+    first_abandoned = abandoned_from_checkout(checkout_with_item, sent_stages=[1, 2])
+    first = offers.recovery_offer_issue(abandoned=first_abandoned, spec=TEN_PERCENT_ITEMS, now=NOW)
+    second_cart = checkout_create(
+        recovery_channel, product_list[0].variants.first(), email="user@email.com"
+    )
+    second_abandoned = abandoned_from_checkout(second_cart, sent_stages=[1])
+
+    # when
+    second = offers.recovery_offer_issue(
+        abandoned=second_abandoned, spec=TEN_PERCENT_ITEMS, now=NOW + datetime.timedelta(days=1)
+    )
+
+    # then: the new code is bound to the second cart and discounts its items
+    first.refresh_from_db()
+    assert second.pk != first.pk
+    assert second.abandoned_id == second_abandoned.pk
+    assert list(second.voucher.products.values_list("pk", flat=True)) == [product_list[0].pk]
+    assert (first.status, first.revoked_reason) == (OfferStatus.REVOKED, "superseded")
+    assert VoucherCode.objects.get(code=first.code).is_active is False
+    assert VoucherCode.objects.get(code=second.code).is_active is True
+    assert CartRecoveryOffer.objects.filter(status=OfferStatus.LIVE).get() == second
+
+
+@override_settings(ANONYMOUS_CHECKOUTS_TIMEDELTA=datetime.timedelta(days=30))
+@pytest.mark.parametrize(
+    ("customer", "ends_after_last_change"),
+    [(False, datetime.timedelta(days=30)), (True, datetime.timedelta(days=65))],
+)
+def test_a_code_never_outlives_the_checkout_it_was_issued_for(
+    customer,
+    ends_after_last_change,
+    recovery_channel,
+    checkout_with_item,
+    customer_user,
+    abandoned_from_checkout,
+):
+    # given: a 20-day stage offering a code valid 45 days; Saleor deletes a guest's
+    # checkout 30 days after its last change, a customer's after 90
+    if customer:
+        checkout_with_item.user = customer_user
+        checkout_with_item.save(update_fields=["user"])
+    abandoned = abandoned_from_checkout(checkout_with_item, sent_stages=[1])
+    last_change = abandoned.last_change_seen
+    spec = OfferSpec("fixed", Decimal(5), "order", 45 * 86400)
+
+    # when
+    offer = offers.recovery_offer_issue(
+        abandoned=abandoned, spec=spec, now=last_change + datetime.timedelta(days=20)
+    )
+
+    # then
+    assert offer.ends_at == last_change + ends_after_last_change
+    assert offer.voucher.end_date == offer.ends_at
 
 
 def test_one_live_offer_per_shopper_is_kept_by_the_database(

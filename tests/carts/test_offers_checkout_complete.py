@@ -34,7 +34,7 @@ def _code_state(code: str) -> tuple[int, bool]:
     return voucher_code.used, voucher_code.is_active
 
 
-def test_another_email_cannot_complete_with_the_code_and_nothing_is_consumed(
+def test_another_checkout_cannot_complete_with_the_code_and_nothing_is_consumed(
     offer, recovery_channel, checkout_with_item, api_client, address, checkout_delivery
 ):
     # given: someone else's checkout with the same product and the code applied
@@ -53,7 +53,7 @@ def test_another_email_cannot_complete_with_the_code_and_nothing_is_consumed(
         {
             "field": "voucherCode",
             "code": "VOUCHER_NOT_APPLICABLE",
-            "message": "This offer code belongs to another e-mail address.",
+            "message": "This offer code was issued for another checkout.",
         }
     ]
     assert Order.objects.count() == 0

@@ -7,6 +7,7 @@ import threading
 
 import pytest
 from freezegun import freeze_time
+from saleor.account.models import User
 from saleor.webhook.event_types import WebhookEventAsyncType
 from saleor.webhook.models import Webhook
 
@@ -89,6 +90,60 @@ def test_message_that_arrived_but_was_reported_failed_is_never_sent_again(
         (1, ReminderStatus.FAILED),
         (2, ReminderStatus.SENT),
     ]
+
+
+def _customer_checkout(channel, shopper_checkout, *, email, first_name):
+    user = User.objects.create(email=email, first_name=first_name)
+    return shopper_checkout(channel, email=email, user=user)
+
+
+def test_a_shoppers_name_never_stalls_the_sweep_and_subjects_are_plain_text(
+    cart_recovery, shopper_checkout, smtp_server
+):
+    # given: personalised subjects; the first cart due belongs to a name with CR/LF
+    cart_recovery.configure(cart_reminder_subject="{{customer.first_name}}, your cart waits")
+    names = ["Ann\r\nBcc: evil@example.com", "O'Brien & <Co>", "Zoë"]
+    with freeze_time(START) as frozen:
+        for number, name in enumerate(names):
+            _customer_checkout(
+                cart_recovery, shopper_checkout, email=EMAILS[number], first_name=name
+            )
+            frozen.tick(datetime.timedelta(minutes=1))
+        frozen.move_to(at(1.2))
+
+        # when
+        result = sweep()
+
+    # then
+    assert (result.sent, result.failed, result.untouched) == (3, 0, 0)
+    assert sorted((message["to"], message["subject"]) for message in smtp_server.messages) == [
+        ([EMAILS[0]], "Ann Bcc: evil@example.com, your cart waits"),
+        ([EMAILS[1]], "O'Brien & <Co>, your cart waits"),
+        ([EMAILS[2]], "Zoë, your cart waits"),
+    ]
+    assert reminders_by_status() == {ReminderStatus.SENT: set(EMAILS[:3])}
+
+
+def test_a_refused_mailbox_fails_its_reminder_only(cart_recovery, shopper_checkout, smtp_server):
+    # given: four carts due; the server refuses the first one's mailbox
+    smtp_server.refuse_recipient(EMAILS[0])
+    with freeze_time(START) as frozen:
+        for email in EMAILS:
+            shopper_checkout(cart_recovery, email=email)
+            frozen.tick(datetime.timedelta(minutes=1))
+        frozen.move_to(at(1.2))
+
+        # when
+        result = sweep()
+
+    # then
+    assert (result.sent, result.failed, result.untouched) == (3, 1, 0)
+    assert sorted(message["to"][0] for message in smtp_server.messages) == EMAILS[1:]
+    assert reminders_by_status() == {
+        ReminderStatus.FAILED: {EMAILS[0]},
+        ReminderStatus.SENT: set(EMAILS[1:]),
+    }
+    assert CartReminder.objects.get(email=EMAILS[0]).skip_reason == "SMTPRecipientsRefused"
 
 
 class _Receiver(http.server.BaseHTTPRequestHandler):

@@ -3,6 +3,7 @@
 import datetime
 import re
 from decimal import Decimal
+from urllib.parse import unquote
 
 from freezegun import freeze_time
 from saleor.checkout.fetch import fetch_checkout_info
@@ -19,6 +20,7 @@ from saleor_crm_plugin.carts.models import (
     OfferStatus,
     ReminderStatus,
 )
+from saleor_crm_plugin.carts.restore import cart_restore_token_read
 from saleor_crm_plugin.carts.unsubscribe import unsubscribe_token_read
 from saleor_crm_plugin.config import load_channel_program
 from tests.fixtures.carts import SENDER, checkout_prices_calculate, sweep
@@ -79,7 +81,10 @@ def test_reminder_after_one_hour_carries_lines_totals_and_links(
     assert product.name in html
     assert '<td align="right">3</td>' in html
     assert "Test product 3 $30.00 Total $30.00" in message["text"]
-    assert f'href="https://shop.example.com/checkout/{checkout.token}"' in html
+    link = re.search(r'href="https://shop\.example\.com/checkout/([^"?]+)\?crm=([^"]+)"', html)
+    assert link.group(1) == str(checkout.token)
+    with freeze_time(at(1, 1)):  # the link is read when the e-mail arrives
+        assert cart_restore_token_read(token=unquote(link.group(2))) == (checkout.token, None)
     token = re.search(r'https://shop\.example\.com/unsubscribe\?token=([^"]+)"', html).group(1)
     assert unsubscribe_token_read(token=token) == "ann@example.com"
     assert "code" not in message["text"]

@@ -228,6 +228,38 @@ def test_unsubscribing_through_the_link_stops_further_messages(
     assert len(smtp_server.messages) == 1
 
 
+def test_unsubscribing_the_new_email_stops_reminders_despite_the_accounts_older_consent(
+    cart_recovery, shopper_checkout, smtp_server, customer_user
+):
+    # given: consent was given under the customer's old e-mail; they changed it since
+    cart_recovery.configure(marketing_consent_default=False)
+    with freeze_time(START) as frozen:
+        marketing_consent_set(
+            email=customer_user.email,
+            granted=True,
+            source=ConsentSource.CUSTOMER,
+            user_id=customer_user.pk,
+        )
+        customer_user.email = "renamed@example.com"
+        customer_user.save(update_fields=["email"])
+        shopper_checkout(cart_recovery, email="renamed@example.com", user=customer_user)
+        frozen.move_to(at(1.1))
+        sweep()
+        token = re.search(r"unsubscribe\?token=([^\"]+)\"", smtp_server.messages[0]["html"])[1]
+        frozen.move_to(at(2))
+        assert shopper_unsubscribe(token=token) == "renamed@example.com"
+        frozen.move_to(at(24.1))
+
+        # when
+        result = sweep()
+
+    # then
+    assert (result.sent, result.skipped) == (0, 1)
+    reminder = CartReminder.objects.get(stage=2)
+    assert (reminder.status, reminder.skip_reason) == ("skipped", SkipReason.UNSUBSCRIBED)
+    assert [message["to"] for message in smtp_server.messages] == [["renamed@example.com"]]
+
+
 def test_frequency_cap_skips_a_reminder_for_another_cart(
     cart_recovery, shopper_checkout, smtp_server
 ):

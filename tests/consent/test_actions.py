@@ -1,5 +1,13 @@
-from saleor_crm_plugin.consent.actions import has_marketing_consent, marketing_consent_set
+import pytest
+from freezegun import freeze_time
+
+from saleor_crm_plugin.consent.actions import (
+    has_marketing_consent,
+    marketing_consent_for,
+    marketing_consent_set,
+)
 from saleor_crm_plugin.consent.models import ConsentSource, MarketingConsent
+from saleor_crm_plugin.segments.actions import customer_segment_preview
 
 
 def test_no_answer_falls_back_to_the_default(db):
@@ -50,3 +58,66 @@ def test_granting_again_clears_the_unsubscribe_and_is_idempotent(db, customer_us
         customer_user.pk,
     )
     assert has_marketing_consent(email=None, user_id=customer_user.pk) is True
+
+
+@pytest.mark.parametrize("value", [True, False])
+def test_an_unsubscribe_wins_over_an_older_answer_of_the_account_in_reminders_and_segments(
+    value, customer_user
+):
+    # given: the customer consented under an old e-mail, changed it, then unsubscribed
+    # through a link naming the new one
+    with freeze_time("2026-03-01 10:00"):
+        marketing_consent_set(
+            email="old@example.com",
+            granted=True,
+            source=ConsentSource.CUSTOMER,
+            user_id=customer_user.pk,
+        )
+    customer_user.email = "new@example.com"
+    customer_user.save(update_fields=["email"])
+    with freeze_time("2026-03-02 10:00"):
+        marketing_consent_set(
+            email="New@Example.com", granted=False, source=ConsentSource.UNSUBSCRIBE_LINK
+        )
+
+    # when
+    consent = marketing_consent_for(email="new@example.com", user_id=customer_user.pk)
+    preview = customer_segment_preview(
+        definition={"field": "marketing_consent", "op": "eq", "value": value}, channel_id=None
+    )
+
+    # then
+    assert (consent.email, consent.granted) == ("new@example.com", False)
+    assert has_marketing_consent(email="new@example.com", user_id=customer_user.pk) is False
+    assert (customer_user.pk in preview.sample_user_ids) is (value is False)
+
+
+def test_granting_again_after_the_unsubscribe_wins(customer_user):
+    # given
+    with freeze_time("2026-03-01 10:00"):
+        marketing_consent_set(
+            email="old@example.com",
+            granted=True,
+            source=ConsentSource.CUSTOMER,
+            user_id=customer_user.pk,
+        )
+    with freeze_time("2026-03-02 10:00"):
+        marketing_consent_set(
+            email=customer_user.email, granted=False, source=ConsentSource.UNSUBSCRIBE_LINK
+        )
+
+    # when
+    with freeze_time("2026-03-03 10:00"):
+        marketing_consent_set(
+            email=customer_user.email,
+            granted=True,
+            source=ConsentSource.CUSTOMER,
+            user_id=customer_user.pk,
+        )
+
+    # then
+    assert has_marketing_consent(email=customer_user.email, user_id=customer_user.pk) is True
+    preview = customer_segment_preview(
+        definition={"field": "marketing_consent", "op": "eq", "value": True}, channel_id=None
+    )
+    assert customer_user.pk in preview.sample_user_ids

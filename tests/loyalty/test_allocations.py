@@ -225,6 +225,7 @@ def test_every_debit_records_the_batches_it_took_and_credits_the_debt_they_repai
     assert ledger_problems() == []
 
 
+@pytest.mark.crm_audit_skip
 def test_audit_finds_a_batch_whose_remaining_its_allocations_do_not_explain(
     usd_account, customer_user2, channel_USD
 ):

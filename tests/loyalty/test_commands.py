@@ -9,15 +9,19 @@ from django.core.management import CommandError, ManagementUtility, call_command
 from django.utils import timezone
 from freezegun import freeze_time
 
+from saleor.giftcard.models import GiftCard
+
 from saleor_crm_plugin.loyalty.ledger import post_entry
 from saleor_crm_plugin.loyalty.models import (
     EntryStatus,
     EntryType,
     LoyaltyAccount,
     LoyaltyEntry,
+    LoyaltyRedemption,
 )
 from tests.fixtures.loyalty import ledger_problems
 from tests.fixtures.plugin import configure_crm
+from tests.graphql.loyalty.checkout_utils import apply_points, customer_checkout
 
 
 def _run(*args) -> str:
@@ -51,6 +55,7 @@ def test_audit_passes_when_every_account_matches_its_entries(
     assert output == "2 loyalty accounts checked: all consistent.\n"
 
 
+@pytest.mark.crm_audit_skip
 def test_audit_lists_the_accounts_that_disagree_and_exits_non_zero(
     crm_usd, customer_user, customer_user2, usd_account, capsys
 ):
@@ -218,3 +223,36 @@ def test_backfill_refuses_an_unknown_or_inactive_channel(
     # then
     assert str(error.value) == message
     assert LoyaltyEntry.objects.count() == 0
+
+
+@pytest.mark.crm_audit_skip
+def test_audit_lists_redemptions_whose_points_differ_from_what_the_card_paid(
+    user_api_client, crm_usd, checkout_with_item, customer_user, paid_order, capsys
+):
+    # given: an order paid 5.00 with 500 points; later, the card's balance drops by
+    # 2.00 more behind the ledger's back (as a charge the settle never saw would)
+    checkout = customer_checkout(checkout_with_item, customer_user, points=1000)
+    assert apply_points(user_api_client, checkout, 500)["errors"] == []
+    paid_order(checkout)
+    redemption = LoyaltyRedemption.objects.get()
+    GiftCard.objects.filter(pk=redemption.gift_card_id).update(
+        initial_balance_amount=Decimal("7.00")
+    )
+
+    # when
+    with pytest.raises(SystemExit) as exit_info:
+        ManagementUtility(["manage.py", "crm_loyalty_audit"]).execute()
+
+    # then
+    captured = capsys.readouterr()
+    assert exit_info.value.code == 1
+    assert captured.out.splitlines() == [
+        f"redemption {redemption.pk} (account {redemption.account_id}, gift card "
+        f"{redemption.gift_card_id}): the card paid 7.000, the points spent for it "
+        "are 500 (worth 5.00)"
+    ]
+    # (the order's tasks logged above it: the command's error is the last line)
+    assert captured.err.splitlines()[-1] == (
+        "CommandError: 1 of 1 redemptions spent other points than their gift card "
+        "paid."
+    )

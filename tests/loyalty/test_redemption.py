@@ -181,9 +181,11 @@ def test_line_refund_gives_back_the_lines_share_of_the_whole_order(
     whole = order.total_gross_amount + Decimal("5.00")
     returned_before = LoyaltyEntry.objects.filter(type=EntryType.RELEASE).count()
 
-    # when: the line is refunded in full (a granted refund naming it), then replayed
+    # when: the line is refunded in full (a granted refund naming it, its money paying
+    # back the money's share of the line), then replayed
+    money_share = line.total_price_gross_amount * order.total_gross_amount / whole
     order_payments.refund_lines_with_grant(
-        order, transaction_item, [(line, line.quantity)]
+        order, transaction_item, [(line, line.quantity)], amount=money_share
     )
     sync_order_points_task(str(order.pk))
 

@@ -2,13 +2,13 @@
 
 ``abandonedCheckouts`` and ``cartRecoveryStats`` need MANAGE_CHECKOUTS, as Saleor's
 own ``checkouts`` query does (the shopper's user and order below them keep Saleor's
-MANAGE_USERS / MANAGE_ORDERS). ``crmUnsubscribe`` needs no login (a signed token);
+MANAGE_USERS / MANAGE_ORDERS). ``crmUnsubscribe`` and ``crmCartRestore`` need no login
+(a signed token);
 ``customerMarketingConsentSet`` is the customer's own or MANAGE_USERS. The live offer
 shows on ``Checkout.crmOffers`` (``..loyalty.checkout``).
 """
 
 import graphene
-from saleor.channel.models import Channel
 from saleor.graphql.core import ResolveInfo
 from saleor.graphql.core.connection import create_connection_slice, filter_connection_queryset
 from saleor.graphql.core.context import get_database_connection_name
@@ -19,9 +19,10 @@ from saleor.permission.enums import CheckoutPermissions
 from ...carts import selectors, stats
 from ...carts.experiments import holdout_variant
 from ...config import load_channel_program
+from ..utils import channel_or_none, is_channel_slug
 from .enums import DOC_CATEGORY_CART_RECOVERY
 from .filters import AbandonedCheckoutFilterInput
-from .mutations import CrmUnsubscribe, CustomerMarketingConsentSet
+from .mutations import CrmCartRestore, CrmUnsubscribe, CustomerMarketingConsentSet
 from .sorters import AbandonedCheckoutSortingInput
 from .types import AbandonedCheckoutCountableConnection, CartRecoveryStats, stats_to_graphql
 
@@ -60,6 +61,8 @@ class CartRecoveryQueries(graphene.ObjectType):
         checkouts = selectors.channel_abandoned_checkouts(
             channel_slug=kwargs["channel"], using=get_database_connection_name(info.context)
         )
+        if not is_channel_slug(kwargs["channel"]):
+            checkouts = checkouts.none()
         checkouts = filter_connection_queryset(
             checkouts, kwargs, allow_replica=info.context.allow_replica
         )
@@ -70,7 +73,7 @@ class CartRecoveryQueries(graphene.ObjectType):
     @staticmethod
     def resolve_cart_recovery_stats(_root, info: ResolveInfo, *, channel: str, period=None):
         database = get_database_connection_name(info.context)
-        channel_obj = Channel.objects.using(database).filter(slug=channel).first()
+        channel_obj = channel_or_none(channel, using=database)
         if channel_obj is None:
             return None
         config = load_channel_program(channel_obj.pk, using=database).config
@@ -87,5 +90,6 @@ class CartRecoveryQueries(graphene.ObjectType):
 
 
 class CartRecoveryMutations(graphene.ObjectType):
+    crm_cart_restore = CrmCartRestore.Field()
     crm_unsubscribe = CrmUnsubscribe.Field()
     customer_marketing_consent_set = CustomerMarketingConsentSet.Field()

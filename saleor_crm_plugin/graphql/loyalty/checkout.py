@@ -26,12 +26,13 @@ from saleor.graphql.core.types import BaseObjectType, Money, NonNullList
 from saleor.graphql.giftcard.dataloaders import GiftCardsByCheckoutIdLoader
 from saleor.graphql.utils import get_user_or_app_from_context
 from saleor.permission.auth_filters import AuthorizationFilters
-from saleor.permission.enums import AccountPermissions
+from saleor.permission.enums import AccountPermissions, GiftcardPermissions
 from saleor.permission.utils import has_one_of_permissions
 
 from ...config import OFFER_FIXED
 from ...loyalty import redemption, rules
-from ..carts.checkout_offers import cart_offer_description, load_live_cart_offer
+from ...carts.offers import offer_description
+from ..carts.checkout_offers import load_live_cart_offer
 from .dataloaders import (
     ChannelProgramByChannelIdLoader,
     LoyaltyAccountByUserAndChannelIdLoader,
@@ -43,6 +44,9 @@ READ_PERMISSIONS = [
     AccountPermissions.MANAGE_USERS,
     AccountPermissions.IMPERSONATE_USER,
 ]
+# Who may see the code of a customer's points card besides the customer (as Saleor's
+# ``GiftCard.code``).
+CODE_PERMISSIONS = [GiftcardPermissions.MANAGE_GIFT_CARD]
 
 
 class CrmOfferKindEnum(graphene.Enum):
@@ -94,7 +98,8 @@ class CrmOffer(BaseObjectType):
     kind = CrmOfferKindEnum(required=True, description="What kind of offer.")
     code = graphene.String(
         description="The code that carries the offer, once there is one (for points: "
-        "the gift card of the checkout after they are applied)."
+        "the gift card of the checkout after they are applied; like `GiftCard.code`, "
+        "that one requires the customer's own token or MANAGE_GIFT_CARD)."
     )
     description = graphene.String(required=True, description="What the shopper gets.")
     value = graphene.Field(Money, description="The most the offer takes off.")
@@ -126,6 +131,22 @@ class EarliestPointsExpiryByAccountIdLoader(DataLoader):
             keys, using=self.database_connection_name
         )
         return [found.get(key) for key in keys]
+
+
+def card_code_or_denied(requestor, card) -> str | PermissionDenied:
+    """The points card's code under Saleor's rule for ``GiftCard.code``.
+
+    A live card code is money: Saleor shows it only to the card's owner (the customer
+    it is assigned to or who used it) and to MANAGE_GIFT_CARD, and answers anyone else
+    with PermissionDenied on the field. MANAGE_USERS or IMPERSONATE_USER, which let
+    staff see the customer's points, do not show the code.
+    """
+    owners = {user_id for user_id in (card.used_by_id, card.assigned_to_id) if user_id}
+    if isinstance(requestor, UserModel) and requestor.pk in owners:
+        return card.code
+    if requestor and has_one_of_permissions(requestor, CODE_PERMISSIONS):
+        return card.code
+    return PermissionDenied(permissions=[AuthorizationFilters.OWNER, *CODE_PERMISSIONS])
 
 
 def can_see_customer_points(requestor, customer_id: int) -> bool:
@@ -224,11 +245,14 @@ def _loyalty_offers(root: SyncWebhookControlContext[CheckoutModel], info: Resolv
             points, config=program.config, currency=currency
         )
 
+        requestor = get_user_or_app_from_context(info.context)
+        code = card_code_or_denied(requestor, card) if card else None
+
         def offer(expires_at):
             return [
                 CrmOffer(
                     kind=CrmOfferKindEnum.LOYALTY_REDEMPTION,
-                    code=card.code if card else None,
+                    code=code,
                     description=f"Pay up to {value} {currency} with {points} loyalty points.",
                     value=Price(value, currency),
                     points=points,
@@ -245,22 +269,23 @@ def _loyalty_offers(root: SyncWebhookControlContext[CheckoutModel], info: Resolv
     return _load_quote(info, root).then(with_quote)
 
 
+def cart_recovery_crm_offer(offer, currency: str) -> CrmOffer:
+    """A ``CartRecoveryOffer`` as a ``CrmOffer`` (``crmOffers`` and ``crmCartRestore``)."""
+    return CrmOffer(
+        kind=CrmOfferKindEnum.CART_RECOVERY,
+        code=offer.code,
+        description=offer_description(offer, currency),
+        value=Price(offer.value, currency) if offer.discount_type == OFFER_FIXED else None,
+        points=None,
+        expires_at=offer.ends_at,
+    )
+
+
 def _cart_recovery_offers(checkout: CheckoutModel, info: ResolveInfo):
     currency = checkout.currency
 
     def build(offer):
-        if offer is None:
-            return []
-        return [
-            CrmOffer(
-                kind=CrmOfferKindEnum.CART_RECOVERY,
-                code=offer.code,
-                description=cart_offer_description(offer, currency),
-                value=Price(offer.value, currency) if offer.discount_type == OFFER_FIXED else None,
-                points=None,
-                expires_at=offer.ends_at,
-            )
-        ]
+        return [] if offer is None else [cart_recovery_crm_offer(offer, currency)]
 
     return load_live_cart_offer(info.context, checkout).then(build)
 
@@ -303,8 +328,8 @@ def checkout_type_extensions(checkout_type) -> list:
                 NonNullList(CrmOffer),
                 required=True,
                 description="Offers this shopper can use now: loyalty points (a "
-                "customer's checkout) and the live cart-recovery code (any checkout whose "
-                "shopper got one in this channel).",
+                "customer's checkout) and the live cart-recovery code (the checkout it was "
+                "issued for, or any checkout of the customer who owned that one).",
                 resolver=resolve_checkout_crm_offers,
                 doc_category=DOC_CATEGORY_LOYALTY,
             ),

@@ -1,6 +1,5 @@
 import graphene
 from saleor.account.models import User as UserModel
-from saleor.channel.models import Channel
 from saleor.graphql.account.types import User, is_newly_created_user
 from saleor.graphql.account.utils import check_is_owner_or_has_one_of_perms
 from saleor.graphql.channel.dataloaders.by_self import ChannelBySlugLoader
@@ -19,6 +18,7 @@ from saleor.permission.enums import AccountPermissions
 
 from ...config import load_channel_program
 from ...loyalty import selectors
+from ..utils import channel_or_none, is_channel_slug
 from .checkout import checkout_type_extensions
 from .dataloaders import (
     CustomerBirthdayByUserIdLoader,
@@ -61,7 +61,7 @@ class LoyaltyQueries(graphene.ObjectType):
     @staticmethod
     def resolve_loyalty_program(_root, info: ResolveInfo, *, channel: str):
         database = get_database_connection_name(info.context)
-        channel_obj = Channel.objects.using(database).filter(slug=channel).first()
+        channel_obj = channel_or_none(channel, using=database)
         if channel_obj is None:
             return None
         program = load_channel_program(channel_obj.pk, using=database)
@@ -73,6 +73,8 @@ class LoyaltyQueries(graphene.ObjectType):
             channel_slug=kwargs["channel"],
             using=get_database_connection_name(info.context),
         )
+        if not is_channel_slug(kwargs["channel"]):
+            accounts = accounts.none()
         accounts = filter_connection_queryset(
             accounts, kwargs, allow_replica=info.context.allow_replica
         )
@@ -100,6 +102,8 @@ def resolve_user_loyalty(root: UserModel, info: ResolveInfo, channel: str | None
             return None
         return LoyaltyAccountByUserAndChannelIdLoader(info.context).load((root.pk, channel_obj.pk))
 
+    if not is_channel_slug(slug):
+        return None
     return ChannelBySlugLoader(info.context).load(str(slug)).then(with_channel)
 
 

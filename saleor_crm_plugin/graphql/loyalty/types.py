@@ -1,5 +1,3 @@
-from decimal import Decimal
-
 import graphene
 from prices import Money as Price
 from promise import Promise
@@ -7,6 +5,9 @@ from saleor.account.models import User as UserModel
 from saleor.core.exceptions import PermissionDenied
 from saleor.graphql.account.dataloaders import UserByUserIdLoader
 from saleor.graphql.account.types import User
+from saleor.graphql.account.utils import check_is_owner_or_has_one_of_perms
+from saleor.graphql.app.dataloaders import AppByIdLoader
+from saleor.graphql.app.types import App
 from saleor.graphql.channel.dataloaders.by_self import ChannelByIdLoader
 from saleor.graphql.core import ResolveInfo
 from saleor.graphql.core.connection import CountableConnection, create_connection_slice
@@ -21,11 +22,11 @@ from saleor.graphql.order.dataloaders import OrderByIdLoader
 from saleor.graphql.order.types import Order
 from saleor.graphql.utils import get_user_or_app_from_context
 from saleor.permission.auth_filters import AuthorizationFilters
-from saleor.permission.enums import OrderPermissions
+from saleor.permission.enums import AccountPermissions, AppPermission, OrderPermissions
 from saleor.permission.utils import has_one_of_permissions
 
 from ...config import ChannelConfig
-from ...loyalty import models, selectors
+from ...loyalty import models, redemption, selectors
 from .dataloaders import ChannelProgramByChannelIdLoader, load_tier_basis_value
 from .enums import (
     DOC_CATEGORY_LOYALTY,
@@ -144,6 +145,16 @@ class LoyaltyEntry(ModelObjectType[models.LoyaltyEntry]):
         description="The order the points came from or went back to. Requires the "
         "customer's own token or MANAGE_ORDERS.",
     )
+    actor_user = graphene.Field(
+        User,
+        description="The staff member who posted the entry (an adjustment). Requires "
+        "MANAGE_USERS, MANAGE_STAFF or being that staff member.",
+    )
+    actor_app = graphene.Field(
+        App,
+        description="The app that posted the entry (an adjustment). Requires "
+        "MANAGE_APPS or being that app.",
+    )
 
     class Meta:
         model = models.LoyaltyEntry
@@ -157,6 +168,35 @@ class LoyaltyEntry(ModelObjectType[models.LoyaltyEntry]):
         requestor = get_user_or_app_from_context(info.context)
         check_can_see_customer_orders(requestor, root.account.user_id)
         return OrderByIdLoader(info.context).load(root.order_id).then(_order_without_sync_webhooks)
+
+    @staticmethod
+    def resolve_actor_user(root: models.LoyaltyEntry, info: ResolveInfo):
+        # As Saleor's GiftCardEvent.user.
+        def check(actor):
+            check_is_owner_or_has_one_of_perms(
+                get_user_or_app_from_context(info.context),
+                actor,
+                AccountPermissions.MANAGE_USERS,
+                AccountPermissions.MANAGE_STAFF,
+            )
+            return actor
+
+        if root.actor_user_id is None:
+            return None
+        return UserByUserIdLoader(info.context).load(root.actor_user_id).then(check)
+
+    @staticmethod
+    def resolve_actor_app(root: models.LoyaltyEntry, info: ResolveInfo):
+        # As Saleor's GiftCardEvent.app.
+        def check(actor):
+            check_is_owner_or_has_one_of_perms(
+                get_user_or_app_from_context(info.context), actor, AppPermission.MANAGE_APPS
+            )
+            return actor
+
+        if root.actor_app_id is None:
+            return None
+        return AppByIdLoader(info.context).load(root.actor_app_id).then(check)
 
 
 class LoyaltyEntryCountableConnection(CountableConnection):
@@ -199,7 +239,9 @@ class LoyaltyAccount(ModelObjectType[models.LoyaltyAccount]):
     points_value = graphene.Field(
         Money,
         required=True,
-        description="What the balance is worth at checkout, in the channel currency.",
+        description="What the balance is worth at checkout, in the channel currency: "
+        "rounded down to the currency's unit as redemption pays (whole yen for JPY); "
+        "zero for a balance below zero.",
     )
     created_at = DateTime(description="When the account was opened; null if it was not.")
     entries = ConnectionField(
@@ -242,12 +284,16 @@ class LoyaltyAccount(ModelObjectType[models.LoyaltyAccount]):
     def resolve_points_value(root: models.LoyaltyAccount, info: ResolveInfo):
         program = ChannelProgramByChannelIdLoader(info.context).load(root.channel_id)
         channel = ChannelByIdLoader(info.context).load(root.channel_id)
-        return Promise.all([program, channel]).then(
-            lambda loaded: Price(
-                Decimal(root.balance) * loaded[0].config.point_value,
-                loaded[1].currency_code,
-            )
-        )
+
+        def value(loaded):
+            # What a checkout could take for the balance, rounded as redemption rounds
+            # (down to the currency's unit: whole yen for JPY); a balance in debt is
+            # worth nothing, not a negative amount.
+            config, currency = loaded[0].config, loaded[1].currency_code
+            amount = redemption.points_value(max(root.balance, 0), config=config, currency=currency)
+            return Price(amount, currency)
+
+        return Promise.all([program, channel]).then(value)
 
     @staticmethod
     def resolve_entries(root: models.LoyaltyAccount, info: ResolveInfo, **kwargs):

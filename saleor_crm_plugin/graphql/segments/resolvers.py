@@ -13,17 +13,21 @@ from django.core.exceptions import ValidationError
 from graphql.error import GraphQLError
 from promise import Promise
 from saleor.account.models import User as UserModel
-from saleor.channel.models import Channel
 from saleor.graphql.channel.dataloaders.by_self import ChannelBySlugLoader
 from saleor.graphql.core import ResolveInfo
 from saleor.graphql.core.context import get_database_connection_name
 from saleor.graphql.core.mutations import validation_error_to_error_type
-from saleor.graphql.core.utils import from_global_id_or_error
 
 from ...segments import actions, explain, rfm
-from ...segments.error_codes import CustomerSegmentErrorCode
 from ...segments.exceptions import SegmentError
 from ...segments.models import CustomerSegment as CustomerSegmentModel
+from ..utils import (
+    channel_or_none,
+    get_node_or_error,
+    global_id_to_pk,
+    is_channel_slug,
+    node_or_none,
+)
 from .dataloaders import (
     CustomerRfmByUserAndChannelIdLoader,
     CustomerTagsByUserIdLoader,
@@ -36,8 +40,7 @@ PREVIEW_SAMPLE_SIZE = 10
 
 
 def segment_or_none(global_id: str, *, using: str) -> CustomerSegmentModel | None:
-    _, pk = from_global_id_or_error(global_id, CustomerSegment)
-    return CustomerSegmentModel.objects.using(using).filter(pk=pk).first()
+    return node_or_none(global_id, only_type=CustomerSegment, using=using)
 
 
 def _preview(info: ResolveInfo, definition, channel: str | None, id: str | None):
@@ -46,27 +49,9 @@ def _preview(info: ResolveInfo, definition, channel: str | None, id: str | None)
     definition = clean_definition(definition)
     segment = None
     if id is not None:
-        try:
-            segment = segment_or_none(id, using=database)
-        except GraphQLError as error:
-            raise ValidationError(
-                {
-                    "id": ValidationError(
-                        str(error), code=CustomerSegmentErrorCode.GRAPHQL_ERROR.value
-                    )
-                }
-            ) from error
-        if segment is None:
-            raise ValidationError(
-                {
-                    "id": ValidationError(
-                        f"Couldn't resolve to a segment: {id}",
-                        code=CustomerSegmentErrorCode.NOT_FOUND.value,
-                    )
-                }
-            )
+        segment = get_node_or_error(info, id, only_type=CustomerSegment, field="id")
     channel_id = segment.channel_id if segment else None
-    if channel:
+    if channel is not None:
         channel_id = get_channel_or_error(channel, using=database).pk
     try:
         return actions.customer_segment_preview(
@@ -104,7 +89,7 @@ def resolve_customer_value_report(info: ResolveInfo, *, channel: str, top_percen
     if not 0 <= first <= settings.GRAPHQL_PAGINATION_LIMIT:
         raise GraphQLError(f"first must be between 0 and {settings.GRAPHQL_PAGINATION_LIMIT}.")
     database = get_database_connection_name(info.context)
-    channel_obj = Channel.objects.using(database).filter(slug=channel).first()
+    channel_obj = channel_or_none(channel, using=database)
     if channel_obj is None:
         return None
     return rfm.customer_value_report(
@@ -120,19 +105,11 @@ def resolve_user_segments(root: UserModel, info: ResolveInfo):
     return SegmentsByUserIdLoader(info.context).load(root.pk)
 
 
-def _segment_pk(global_id: str) -> int:
-    """The primary key of a segment's global id; any other id is a GraphQLError."""
-    _, pk = from_global_id_or_error(global_id, CustomerSegment, raise_error=True)
-    if not str(pk).isdigit():  # a UUID passes Saleor's check; segment keys are integers
-        raise GraphQLError(f"Invalid ID: {global_id}. Expected: CustomerSegment.")
-    return int(pk)
-
-
 def resolve_user_segment_explanations(
     root: UserModel, info: ResolveInfo, ids: list[str] | None = None
 ):
     """One evaluation per customer: meant for a customer's page, not for lists."""
-    segment_ids = None if ids is None else [_segment_pk(id) for id in ids]
+    segment_ids = None if ids is None else [global_id_to_pk(id, CustomerSegment) for id in ids]
     return explain.customer_segments_explain(
         user=root, segment_ids=segment_ids, using=get_database_connection_name(info.context)
     )
@@ -142,6 +119,8 @@ def resolve_user_rfm(root: UserModel, info: ResolveInfo, channel: str | None = N
     loader = CustomerRfmByUserAndChannelIdLoader(info.context)
     if channel is None:
         return loader.load((root.pk, None))
+    if not is_channel_slug(channel):
+        return []
 
     def with_channel(channel_obj):
         if channel_obj is None:

@@ -102,7 +102,7 @@ def test_storefront_offers_example(
     assert (found["kind"], found["code"], found["description"]) == (
         "CART_RECOVERY",
         offer.code,
-        "10% off the items in your cart.",
+        "10 % off your items",
     )
 
 

@@ -142,3 +142,20 @@ def test_checkout_loyalty_query_count_does_not_grow_with_lines(
     # then
     assert many.lines.count() == 4
     assert count_one == count_many
+
+
+def test_points_in_yen_are_offered_for_whole_yen(
+    user_api_client, channel_JPY, checkout_JPY_with_item, customer_user
+):
+    # given: 1,499 points at 0.01 JPY are worth 14.99 JPY; a card holds whole yen
+    configure_crm(channel_JPY, pending_period="0", point_value="0.01")
+    checkout = customer_checkout(checkout_JPY_with_item, customer_user, points=1499)
+
+    # when
+    data = query_checkout(user_api_client, checkout)
+
+    # then: 1,400 points buy 14 JPY; the 99 others stay with the customer
+    assert data["loyalty"]["maxRedeemablePoints"] == 1400
+    [offer] = data["crmOffers"]
+    assert (offer["points"], offer["value"]) == (1400, {"amount": 14.0, "currency": "JPY"})
+    assert offer["description"] == "Pay up to 14 JPY with 1400 loyalty points."

@@ -21,6 +21,12 @@ from saleor_crm_plugin.loyalty.models import (
 from saleor_crm_plugin.loyalty.tasks import release_abandoned_redemptions_task
 from tests.fixtures.loyalty import ledger_entries, ledger_problems
 from tests.fixtures.plugin import configure_crm
+from tests.hostile.points import (
+    checkout_total,
+    complete,
+    pay_by_card,
+    prepare_delivery,
+)
 from tests.graphql.loyalty.checkout_utils import (
     ADD_PROMO_CODE,
     apply_points,
@@ -143,13 +149,14 @@ def test_another_customer_cannot_use_the_points_card(
     assert redemption_rows() == rows
 
 
-def test_points_card_moved_to_another_checkout_pays_only_once(
+def test_points_card_moved_to_another_checkout_cannot_pay_it(
     user_api_client,
     crm_usd,
     checkout_with_item,
     customer_user,
     product,
-    paid_order,
+    address,
+    checkout_delivery,
 ):
     # given: 1000 points (10.00) on the first checkout, its card added to a second
     first = customer_checkout(checkout_with_item, customer_user, points=1500)
@@ -159,33 +166,33 @@ def test_points_card_moved_to_another_checkout_pays_only_once(
     assert (
         _promo_code(user_api_client, ADD_PROMO_CODE, second, card.code)["errors"] == []
     )
+    prepare_delivery(second, address=address, delivery=checkout_delivery(second))
+    pay_by_card(second, checkout_total(second))
 
     # when: the second checkout is completed with the card
-    order = paid_order(second)
+    data = complete(user_api_client, second)
     release_abandoned_redemptions_task()
 
-    # then: the points paid that order once; the first checkout lost the card
+    # then: no order; the points and the card stay with the first checkout
+    assert data["order"] is None
+    assert [(error["field"], error["code"]) for error in data["errors"]] == [
+        ("giftCards", "GIFT_CARD_NOT_APPLICABLE")
+    ]
     card.refresh_from_db()
-    assert (card.current_balance_amount, card.is_active) == (Decimal("0.000"), False)
-    assert list(order.gift_cards.all()) == [card]
+    assert (card.current_balance_amount, card.is_active) == (Decimal("10.000"), True)
     assert list(
         LoyaltyRedemption.objects.values_list("status", "spent_points", "order_id")
-    ) == [("spent", 1000, order.pk)]
-    assert first.gift_cards.count() == 0
+    ) == [("active", 0, None)]
+    assert list(first.gift_cards.all()) == [card]
     loyalty = query_checkout(user_api_client, first)
-    assert loyalty["totalPrice"]["gross"]["amount"] == 30.0
+    assert loyalty["totalPrice"]["gross"]["amount"] == 20.0
     assert (
         loyalty["loyalty"]["appliedPoints"],
         loyalty["loyalty"]["availablePoints"],
-    ) == (
-        0,
-        500 + 10,
-    )
-    # 20.00 of lines + 10.00 shipping, 10.00 paid with points: 10 points earned
+    ) == (1000, 500)
     assert ledger_entries() == [
         (EntryType.ADJUST, 1500),
         (EntryType.REDEEM, -1000),
-        (EntryType.EARN, 10),
     ]
     assert ledger_problems() == []
 

@@ -47,6 +47,7 @@ SILVER = {"name": "Silver", "threshold": 100.0}
 GOLD = {"name": "Gold", "threshold": 500.0}
 
 
+@pytest.mark.crm_audit_skip
 @pytest.mark.parametrize(
     ("tier_name", "expected"),
     [
@@ -85,6 +86,7 @@ def test_tier_and_progress_on_spend(user_api_client, spend_account, tier_name, e
     assert written_rows() == rows
 
 
+@pytest.mark.crm_audit_skip
 def test_progress_below_first_tier(user_api_client, customer_user, channel_USD):
     # given
     configure_crm(channel_USD, pending_period="0", tiers=TIERS)

@@ -260,3 +260,116 @@ def test_without_a_key_each_request_adjusts(staff_manage_users, customer_user, c
     # then
     assert LoyaltyEntry.objects.count() == 2
     assert LoyaltyAccount.objects.get().balance == 200
+
+
+def test_staff_cannot_adjust_their_own_account(staff_manage_users, crm_usd):
+    # given: the staff member is also a shopper of the channel
+    rows = written_rows()
+
+    # when
+    data = adjust_through_api(
+        staff_manage_users, customer=staff_manage_users.user, channel=crm_usd, points=5000
+    )
+
+    # then
+    assert data == {
+        "account": None,
+        "entry": None,
+        "errors": [
+            {
+                "field": "customerId",
+                "code": "ADJUST_OWN_ACCOUNT",
+                "message": "You cannot adjust your own loyalty points.",
+            }
+        ],
+    }
+    assert written_rows() == rows
+
+
+@pytest.mark.parametrize("requester", ["staff_manage_users", "app_manage_users"], indirect=True)
+def test_a_staff_account_cannot_be_adjusted(requester, admin_user, crm_usd):
+    # given
+    rows = written_rows()
+
+    # when
+    data = adjust_through_api(requester, customer=admin_user, channel=crm_usd, points=5000)
+
+    # then
+    assert data == {
+        "account": None,
+        "entry": None,
+        "errors": [
+            {
+                "field": "customerId",
+                "code": "ADJUST_STAFF_ACCOUNT",
+                "message": "The loyalty points of a staff account cannot be adjusted.",
+            }
+        ],
+    }
+    assert written_rows() == rows
+
+
+ENTRY_ACTORS = """
+query($id: ID!, $channel: String) {
+  user(id: $id) {
+    loyalty(channel: $channel) {
+      entries(first: 5) { edges { node { points reason actorUser { email } actorApp { name } } } }
+    }
+  }
+}
+"""
+
+
+def test_an_adjustment_shows_who_made_it_and_why(
+    staff_manage_users, app_manage_users, permission_manage_apps, customer_user, crm_usd
+):
+    # given: one adjustment by staff, one by an app
+    adjust_through_api(staff_manage_users, customer=customer_user, channel=crm_usd, points=70)
+    adjust_through_api(
+        app_manage_users, customer=customer_user, channel=crm_usd, points=-20, reason="Typo"
+    )
+    staff_manage_users.user.user_permissions.add(permission_manage_apps)
+
+    # when
+    response = staff_manage_users.post_graphql(
+        ENTRY_ACTORS, {"id": user_id(customer_user), "channel": crm_usd.slug}
+    )
+
+    # then
+    entries = get_graphql_content(response)["data"]["user"]["loyalty"]["entries"]["edges"]
+    assert [edge["node"] for edge in entries] == [
+        {
+            "points": -20,
+            "reason": "Typo",
+            "actorUser": None,
+            "actorApp": {"name": "Sample app objects"},
+        },
+        {
+            "points": 70,
+            "reason": "Apology for a late parcel",
+            "actorUser": {"email": staff_manage_users.user.email},
+            "actorApp": None,
+        },
+    ]
+
+
+def test_the_customer_sees_the_reason_but_not_the_staff_member(
+    staff_manage_users, user_api_client, customer_user, crm_usd
+):
+    # given
+    adjust_through_api(staff_manage_users, customer=customer_user, channel=crm_usd, points=70)
+
+    # when
+    response = user_api_client.post_graphql(
+        "query($channel: String) { me { loyalty(channel: $channel) { entries(first: 5) "
+        "{ edges { node { reason actorUser { email } } } } } } }",
+        {"channel": crm_usd.slug},
+    )
+
+    # then
+    content = get_graphql_content(response, ignore_errors=True)
+    [edge] = content["data"]["me"]["loyalty"]["entries"]["edges"]
+    assert edge["node"] == {"reason": "Apology for a late parcel", "actorUser": None}
+    assert [error["extensions"]["exception"]["code"] for error in content["errors"]] == [
+        "PermissionDenied"
+    ]

@@ -199,3 +199,37 @@ def test_anonymous_has_no_me(api_client, crm_usd):
 
     # then
     assert get_graphql_content(response)["data"]["me"] is None
+
+
+POINTS_VALUE = """
+query($channel: String) {
+  me { loyalty(channel: $channel) { balance pointsValue { amount currency } } }
+}
+"""
+
+
+def test_points_value_in_yen_is_what_redemption_pays(user_api_client, customer_user, channel_JPY):
+    # given: a point is worth 0.01 JPY, so 1,499 points are worth 14.99 JPY, of which a
+    # checkout can take 14 JPY (redemption pays whole yen only)
+    configure_crm(channel_JPY, pending_period="0", point_value="0.01")
+    adjust(customer_user, channel_JPY, 1499, "test:1")
+
+    # when
+    response = user_api_client.post_graphql(POINTS_VALUE, {"channel": channel_JPY.slug})
+
+    # then
+    data = get_graphql_content(response)["data"]["me"]["loyalty"]
+    assert data == {"balance": 1499, "pointsValue": {"amount": 14.0, "currency": "JPY"}}
+
+
+def test_an_account_in_debt_is_worth_nothing(user_api_client, customer_user, crm_usd):
+    # given: 100 points earned, then 300 taken back (a refund after they were spent)
+    adjust(customer_user, crm_usd, 100, "test:1")
+    adjust(customer_user, crm_usd, -300, "test:2")
+
+    # when
+    response = user_api_client.post_graphql(POINTS_VALUE, {"channel": crm_usd.slug})
+
+    # then
+    data = get_graphql_content(response)["data"]["me"]["loyalty"]
+    assert data == {"balance": -200, "pointsValue": {"amount": 0.0, "currency": "USD"}}

@@ -1,4 +1,5 @@
+from .crm_cart_restore import CrmCartRestore
 from .crm_unsubscribe import CrmUnsubscribe
 from .customer_marketing_consent_set import CustomerMarketingConsentSet
 
-__all__ = ["CrmUnsubscribe", "CustomerMarketingConsentSet"]
+__all__ = ["CrmCartRestore", "CrmUnsubscribe", "CustomerMarketingConsentSet"]

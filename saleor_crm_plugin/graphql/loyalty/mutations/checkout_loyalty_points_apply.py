@@ -17,6 +17,7 @@ from saleor.webhook.event_types import WebhookEventAsyncType
 from ....loyalty import redemption
 from ....loyalty.error_codes import LoyaltyErrorCode
 from ....loyalty.exceptions import LoyaltyError as LoyaltyDomainError
+from ...utils import clean_global_id
 from ..enums import DOC_CATEGORY_LOYALTY
 from ..types import LoyaltyError
 from .utils import to_validation_error
@@ -37,6 +38,8 @@ class CheckoutLoyaltyPointsMutation(BaseMutation):
         As ``checkoutCustomerAttach`` decides for a customer: the customer themself,
         or staff and apps with IMPERSONATE_USER.
         """
+        # Saleor's lookup takes "" for no ID and a key of the wrong shape to the database.
+        clean_global_id(checkout_id, only_type=Checkout, field="id")
         checkout = get_checkout(cls, info, id=checkout_id)
         if checkout.user_id is None:
             raise ValidationError(

@@ -13,6 +13,7 @@ from ....loyalty import bonuses
 from ....loyalty.error_codes import LoyaltyErrorCode
 from ....loyalty.exceptions import LoyaltyError as LoyaltyDomainError
 from ....loyalty.models import LoyaltyAccount as LoyaltyAccountModel
+from ...utils import get_node_or_error
 from ..enums import DOC_CATEGORY_LOYALTY
 from ..types import LoyaltyAccount, LoyaltyEntry, LoyaltyError
 from .utils import get_channel_or_error, to_validation_error
@@ -48,7 +49,12 @@ class LoyaltyPointsAdjust(BaseMutation):
         )
 
     class Meta:
-        description = "Add or deduct a customer's loyalty points by hand."
+        description = (
+            "Add or deduct a customer's loyalty points by hand. As Saleor's customer "
+            "mutations, it refuses your own account (ADJUST_OWN_ACCOUNT) and staff "
+            "accounts (ADJUST_STAFF_ACCOUNT); the entry records who adjusted and why "
+            "(`LoyaltyEntry.actorUser`, `actorApp`, `reason`)."
+        )
         doc_category = DOC_CATEGORY_LOYALTY
         permissions = (AccountPermissions.MANAGE_USERS,)
         error_type_class = LoyaltyError
@@ -66,7 +72,7 @@ class LoyaltyPointsAdjust(BaseMutation):
         reason: str,
         idempotency_key: str | None = None,
     ):
-        customer = cls.get_node_or_error(info, customer_id, only_type=User, field="customerId")
+        customer = get_node_or_error(info, customer_id, only_type=User, field="customerId")
         channel_obj = get_channel_or_error(
             channel, using=get_database_connection_name(info.context)
         )

@@ -51,7 +51,7 @@ class CustomerSegmentCreate(BaseMutation):
     ):
         definition = clean_definition(input["definition"])
         channel_id = None
-        if input.get("channel"):
+        if input.get("channel") is not None:
             channel_id = get_channel_or_error(
                 input["channel"], using=get_database_connection_name(info.context)
             ).pk

@@ -4,6 +4,7 @@ from saleor.graphql.core.mutations import BaseMutation
 from saleor.permission.enums import AccountPermissions
 
 from ....segments import actions
+from ...utils import get_node_or_error
 from ..enums import DOC_CATEGORY_SEGMENTS
 from ..types import CustomerSegment, CustomerSegmentError
 
@@ -27,7 +28,7 @@ class CustomerSegmentDelete(BaseMutation):
     def perform_mutation(  # type: ignore[override]
         cls, _root, info: ResolveInfo, /, *, id: str
     ):
-        segment = cls.get_node_or_error(info, id, only_type=CustomerSegment)
+        segment = get_node_or_error(info, id, only_type=CustomerSegment)
         segment_id = segment.pk
         actions.customer_segment_delete(segment=segment)
         # As Saleor's delete mutations do: the payload keeps the deleted object's ID.

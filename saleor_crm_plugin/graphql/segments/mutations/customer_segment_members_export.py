@@ -9,6 +9,7 @@ from saleor.graphql.csv.types import ExportFile
 from saleor.permission.enums import AccountPermissions
 
 from ....segments.tasks import segment_members_export_task
+from ...utils import get_node_or_error
 from ..enums import DOC_CATEGORY_SEGMENTS
 from ..types import CustomerSegment, CustomerSegmentError
 
@@ -37,7 +38,7 @@ class CustomerSegmentMembersExport(BaseMutation):
     def perform_mutation(  # type: ignore[override]
         cls, _root, info: ResolveInfo, /, *, id: str
     ):
-        segment = cls.get_node_or_error(info, id, only_type=CustomerSegment)
+        segment = get_node_or_error(info, id, only_type=CustomerSegment)
         app = get_app_promise(info.context).get()
         export_file = ExportFileModel.objects.create(app=app, user=info.context.user)
         export_started_event(export_file=export_file, app=app, user=info.context.user)

@@ -7,6 +7,7 @@ from saleor.permission.enums import AccountPermissions
 
 from ....segments import actions
 from ....segments.exceptions import SegmentError
+from ...utils import get_node_or_error
 from ..enums import DOC_CATEGORY_SEGMENTS
 from ..types import CustomerSegment, CustomerSegmentError
 from .utils import clean_definition, to_validation_error
@@ -49,7 +50,7 @@ class CustomerSegmentUpdate(BaseMutation):
     def perform_mutation(  # type: ignore[override]
         cls, _root, info: ResolveInfo, /, *, id: str, input
     ):
-        segment = cls.get_node_or_error(info, id, only_type=CustomerSegment)
+        segment = get_node_or_error(info, id, only_type=CustomerSegment)
         definition = None
         if "definition" in input:
             definition = clean_definition(input["definition"])

@@ -7,6 +7,7 @@ from saleor.permission.enums import AccountPermissions
 
 from ....segments import actions
 from ....segments.exceptions import SegmentError
+from ...utils import get_node_or_error
 from ..enums import DOC_CATEGORY_SEGMENTS
 from ..types import CustomerSegmentError
 from .utils import to_validation_error
@@ -25,7 +26,7 @@ class CustomerTagsMutation(BaseMutation):
 
     @classmethod
     def change_tags(cls, info: ResolveInfo, customer_id: str, tags: list[str], change):
-        customer = cls.get_node_or_error(info, customer_id, only_type=User, field="customerId")
+        customer = get_node_or_error(info, customer_id, only_type=User, field="customerId")
         try:
             tags_after = change(user=customer, tags=tags)
         except SegmentError as error:

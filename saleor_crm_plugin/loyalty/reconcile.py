@@ -1,0 +1,100 @@
+"""One reconciliation of an order's points, whatever event or task asked for it.
+
+Saleor's events about one order (created, paid, refunded, cancelled, edited) schedule
+Celery tasks that workers may run in any order. Each of them runs this same action, in
+the same steps, so any order of the same events gives the same ledger:
+
+1. settle the points the order spent (its active redemptions: spend what the card
+   paid, release the rest),
+2. earn once paid, reverse what refunds, cancellation and edits took back,
+3. give back the refunded share of the points it spent.
+
+Every step is idempotent, so running it again changes nothing.
+
+A programme deactivated in a channel still takes back what its orders earned (and
+gives back what they spent) when they are refunded or cancelled, and earns nothing
+new. Saleor calls no hook of a plugin deactivated in the order's channel, so
+``inactive_program_orders_reconcile`` (a periodic task) runs this same action for the
+orders of such channels that earned or spent points and changed since its last scan.
+"""
+
+import dataclasses
+import datetime
+
+from django.db.models import Q
+from django.utils import timezone
+
+from . import fetch, orders, redemption
+from .models import LoyaltyOrderScan
+
+# A scan re-reads this much before where the last one stopped: an order saved just
+# before a scan may be committed just after it.
+SCAN_OVERLAP = datetime.timedelta(minutes=10)
+SCAN_BATCH = 500
+
+
+@dataclasses.dataclass(frozen=True)
+class OrderLoyaltyResult:
+    settled: int  # redemptions settled now
+    earned: int  # points the order earned (now or before)
+    reversed: int  # earned points taken back now
+    returned: int  # spent points given back now
+
+
+def order_loyalty_reconcile(
+    *, order_id, now: datetime.datetime | None = None
+) -> OrderLoyaltyResult:
+    """Bring the order's points in line with its state: settle, earn/reverse, return."""
+    now = now or timezone.now()
+    settled = redemption.settle_order_redemptions(order_id=order_id)
+    points = orders.sync_order_points(order_id=order_id, now=now)
+    returned = redemption.return_refunded_points(order_id=order_id, now=now)
+    return OrderLoyaltyResult(
+        settled=settled,
+        earned=points.earned,
+        reversed=points.reversed,
+        returned=returned,
+    )
+
+
+def inactive_program_orders_reconcile(
+    *, now: datetime.datetime | None = None, batch: int = SCAN_BATCH
+) -> int:
+    """Reconcile the changed orders with points of channels whose programme is off.
+
+    Each channel's scan remembers where it stopped (``LoyaltyOrderScan``); the first
+    one reads every order of the channel that earned or spent points.
+    Returns how many orders were reconciled.
+    """
+    now = now or timezone.now()
+    return sum(
+        _scan_channel(channel_id, now=now, batch=batch)
+        for channel_id in fetch.inactive_program_channel_ids()
+    )
+
+
+def _scan_channel(channel_id: int, *, now, batch: int) -> int:
+    scan = LoyaltyOrderScan.objects.filter(channel_id=channel_id).first()
+    orders_changed = fetch.orders_with_points(
+        channel_id=channel_id,
+        changed_since=scan.scanned_until - SCAN_OVERLAP if scan else None,
+    ).filter(updated_at__lte=now)
+    reconciled = 0
+    after = None
+    while True:
+        page = orders_changed
+        if after is not None:
+            page = page.filter(
+                Q(updated_at__gt=after[0]) | Q(updated_at=after[0], pk__gt=after[1])
+            )
+        rows = list(page.values_list("updated_at", "pk")[:batch])
+        for _updated_at, order_id in rows:
+            order_loyalty_reconcile(order_id=order_id, now=now)
+        reconciled += len(rows)
+        if len(rows) < batch:
+            break
+        after = rows[-1]
+    LoyaltyOrderScan.objects.update_or_create(
+        channel_id=channel_id, defaults={"scanned_until": now}
+    )
+    return reconciled
