@@ -10,6 +10,7 @@ from .consent.models import MarketingConsent  # noqa: F401
 from .loyalty.models import (  # noqa: F401
     CustomerProfile,
     LoyaltyAccount,
+    LoyaltyAllocation,
     LoyaltyEntry,
     LoyaltyNotice,
     LoyaltyOrderScan,

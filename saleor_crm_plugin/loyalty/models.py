@@ -18,6 +18,16 @@ Design (after django-hordak and Saleor's ``TransactionEvent``):
 * Credits (earn, bonus, positive adjust) are batches: ``remaining`` is what is left of
   the batch after spending took the oldest first (FIFO); expiry takes what remains.
   The sum of ``remaining`` over available batches equals ``max(balance, 0)``.
+* Every move of a batch's ``remaining`` is a ``LoyaltyAllocation`` of the entry that
+  made it: a debit taking points from a batch (positive), a release giving them back
+  to the batch they came from (negative, the release's ``restores`` names its debit),
+  a credit's own points repaying debt (the credit allocated to itself). So every
+  available credit's ``remaining`` equals its points, less what it gave to other
+  batches, less what was allocated from it: derivable from entries alone.
+* A deleted customer's accounts stay, pseudonymised: ``user`` becomes null and
+  ``anonymised_at`` records when, in the same transaction as Saleor's deletion, so the
+  points liability and every report keep their sums. Entries are deleted only with
+  their account, when its channel is deleted (the one purge path).
 * ``created_at`` is when the entry was written (the audit trail); ``occurred_at`` is
   when what it records happened (an order's payment, even when a backfill writes it
   years later). Rolling tier windows count by ``occurred_at``.
@@ -26,6 +36,7 @@ Design (after django-hordak and Saleor's ``TransactionEvent``):
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Now
 from django.utils import timezone
 
 
@@ -56,9 +67,30 @@ class EntryStatus:
     CHOICES = [(PENDING, "Pending"), (AVAILABLE, "Available")]
 
 
+def anonymise_on_user_delete(collector, field, sub_objs, using):
+    """``on_delete`` of an account's user: keep the account, without the customer.
+
+    Like ``SET_NULL``, and stamps ``anonymised_at`` in the same deletion. The stamp is
+    queued first (its queryset still finds the accounts by user) and with one constant
+    value (``Now()``), so every batch of a bulk deletion keeps that order.
+    """
+    collector.add_field_update(
+        sub_objs.model._meta.get_field("anonymised_at"), Now(), sub_objs
+    )
+    collector.add_field_update(field, None, sub_objs)
+
+
+anonymise_on_user_delete.lazy_sub_objs = True
+
+
 class LoyaltyAccount(models.Model):
+    # Null once the customer was deleted (``anonymised_at`` says when).
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=anonymise_on_user_delete,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     channel = models.ForeignKey(
         "channel.Channel", on_delete=models.CASCADE, related_name="+"
@@ -68,6 +100,7 @@ class LoyaltyAccount(models.Model):
     lifetime_points = models.BigIntegerField(default=0)
     tier_name = models.CharField(max_length=64, blank=True, default="")
     tier_changed_at = models.DateTimeField(null=True, blank=True)
+    anonymised_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -109,8 +142,14 @@ class LoyaltyEntry(models.Model):
     # Earn entries keep how the eligible amount split over order lines (line id ->
     # eligible amount as a string) so a refund of some lines reverses their share.
     details = models.JSONField(default=dict, blank=True)
+    # The batch a debit targets first (a reversal's earn, an expiry's batch). Entries
+    # of an account are deleted only all together (the channel's purge): CASCADE.
     batch = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    # A release: the debit whose points it gives back to their batches.
+    restores = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
     remaining = models.BigIntegerField(default=0)
     available_at = models.DateTimeField(null=True, blank=True)
@@ -168,6 +207,36 @@ class LoyaltyEntry(models.Model):
 
     def __str__(self):
         return f"LoyaltyEntry({self.type} {self.points:+d}, {self.idempotency_key})"
+
+
+class LoyaltyAllocation(models.Model):
+    """Points an entry moved out of (positive) or back into (negative) one batch.
+
+    Written by the ledger writer with the entry, never changed: a debit's share of
+    each batch it consumed, a release's share given back to each batch its debit
+    consumed, or the points of a credit that repaid debt (``entry`` is ``batch``).
+    """
+
+    # Found by entry through the unique constraint's index, by batch through its own.
+    entry = models.ForeignKey(
+        LoyaltyEntry, on_delete=models.CASCADE, related_name="allocations", db_index=False
+    )
+    batch = models.ForeignKey(LoyaltyEntry, on_delete=models.CASCADE, related_name="+")
+    points = models.BigIntegerField()
+
+    class Meta:
+        ordering = ("pk",)
+        constraints = [
+            models.UniqueConstraint(
+                fields=["entry", "batch"], name="crm_loyalty_allocation_entry_batch"
+            ),
+            models.CheckConstraint(
+                condition=~Q(points=0), name="crm_loyalty_allocation_points_not_zero"
+            ),
+        ]
+
+    def __str__(self):
+        return f"LoyaltyAllocation({self.entry_id} -> {self.batch_id}: {self.points:+d})"
 
 
 class LoyaltyTierChange(models.Model):

@@ -82,6 +82,7 @@ def _unwarned_expiries(channel_id: int, now, window: datetime.timedelta):
     rows = list(
         LoyaltyEntry.objects.filter(
             account__channel_id=channel_id,
+            account__user__isnull=False,  # a deleted customer is not warned
             remaining__gt=0,
             status=EntryStatus.AVAILABLE,
             expires_at__gt=now,

@@ -1,18 +1,16 @@
 """Points over time: pending batches mature after the return window, credited points expire.
 
 Both run on a schedule and are safe to run twice or concurrently: maturing goes through
-``ledger.mature_batch``, and expiring a batch posts ``expire:<batch id>`` for what remains
-of it, read under the account's row lock because spending may have taken some meanwhile.
+``ledger.mature_batch``, and expiring a batch through ``ledger.expire_batch``, which
+posts ``expire:<batch id>`` for what remains of it, read under the account's row lock
+because spending may have taken some meanwhile.
 The return window runs from payment; expiry from when the points were credited.
 """
 
 import datetime
 
-from django.db import transaction
-
-from .ledger import EntrySource, mature_batch, post_entry
-from .lock_objects import loyalty_account_qs_select_for_update
-from .models import EntryStatus, EntryType, LoyaltyEntry
+from .ledger import expire_batch, mature_batch
+from .models import EntryStatus, LoyaltyEntry
 
 BATCH_SIZE = 500
 
@@ -42,28 +40,9 @@ def expire_due_points(*, now: datetime.datetime, limit: int = BATCH_SIZE) -> int
                 remaining__gt=0, status=EntryStatus.AVAILABLE, expires_at__lte=now
             )
             .order_by("expires_at", "pk")
-            .values_list("pk", "account_id")[:limit]
+            .values_list("pk", flat=True)[:limit]
         )
-        for batch_id, account_id in due:
-            expired += _expire_batch(batch_id=batch_id, account_id=account_id)
+        for batch_id in due:
+            expired += expire_batch(batch_id=batch_id)
         if len(due) < limit:
             return expired
-
-
-def _expire_batch(*, batch_id: int, account_id: int) -> bool:
-    with transaction.atomic():
-        # Read what remains under the account's lock: spending may have taken some.
-        account = loyalty_account_qs_select_for_update().get(pk=account_id)
-        batch = LoyaltyEntry.objects.get(pk=batch_id)
-        if batch.remaining <= 0:
-            return False
-        posting = post_entry(
-            account=account,
-            points=-batch.remaining,
-            entry_type=EntryType.EXPIRE,
-            idempotency_key=f"expire:{batch_id}",
-            batch=batch,
-            source=EntrySource(reason="points expired"),
-            occurred_at=batch.expires_at,
-        )
-    return posting.created

@@ -12,10 +12,11 @@ Life of a redemption (``LoyaltyRedemption``), all under the account's row lock:
   them. Applying again settles the active redemption of the checkout first.
 * **settle**, exactly once (the redemption leaves ``active`` under the lock): the
   points worth what Saleor took or will take from the card are spent, the rest is
-  released (``release:<id>``, a new batch expiring when the earliest unexpired batch
-  the released points came from would have), and the card is deactivated and
-  detached. Released points whose batch expired while they were reserved expire at
-  the release (``release:<id>:expired``): expiry never takes reserved points, and
+  released (``release:<id>``, ``ledger.release_debit``: each point back to the batch
+  it was reserved from, with that batch's expiry, the latest-expiring points first,
+  so the spent points are those that expire first), and the card is deactivated and
+  detached. A batch that expired while its points were reserved gets its share back
+  and expires at once (``expire:<batch>``): expiry never takes reserved points, and
   they never come back spendable after their expiry.
   Settling happens when the order is created (``order_created``), when the shopper
   removes the points, and for checkouts deleted, left beyond the channel's
@@ -69,12 +70,11 @@ from .accounts import get_or_create_account
 from .error_codes import LoyaltyErrorCode
 from .exceptions import InsufficientPoints, InvalidPoints, LoyaltyError, ProgramInactive
 from .gift_card_gateway import detach_gift_card_from_previous_checkout_transactions
-from .ledger import MAX_ENTRY_POINTS, EntrySource, post_entry
+from .ledger import MAX_ENTRY_POINTS, EntrySource, post_entry, release_debit
 from .lock_objects import loyalty_account_qs_select_for_update
 from .models import (
     EntryStatus,
     EntryType,
-    LoyaltyAccount,
     LoyaltyEntry,
     LoyaltyRedemption,
     RedemptionStatus,
@@ -588,23 +588,19 @@ def _settle(redemption: LoyaltyRedemption, *, now, order_id=None) -> None:
         order_id = _first_order_paid_by(gift_card)
     released = redemption.points - spent
     if released:
-        batches = _released_batches(redemption, released=released)
-        release = post_entry(
+        # Each point goes back to the batch it was reserved from, with its expiry.
+        release_debit(
             account=redemption.account,
+            debit=LoyaltyEntry.objects.get(idempotency_key=f"redeem:{redemption.pk}"),
             points=released,
-            entry_type=EntryType.RELEASE,
             idempotency_key=f"release:{redemption.pk}",
             source=EntrySource(
                 source_reference=f"checkout:{redemption.checkout_token}",
                 reason="redemption released",
             ),
-            expires_at=min(
-                (expiry for _points, expiry in batches if expiry and expiry > now),
-                default=None,
-            ),
             occurred_at=now,
+            now=now,
         )
-        _expire_lapsed(redemption, release=release.entry, batches=batches, now=now)
     if gift_card is not None:
         _retire_gift_card(gift_card, now=now)
     LoyaltyRedemption.objects.filter(pk=redemption.pk).update(
@@ -647,64 +643,6 @@ def _first_order_paid_by(gift_card: GiftCard):
         (item for item in (tender, gateway) if item), key=lambda item: item[1], default=None
     )
     return first[0] if first else None
-
-
-def _released_batches(
-    redemption: LoyaltyRedemption, *, released: int
-) -> list[tuple[int, datetime.datetime | None]]:
-    """(points, expiry) of the batches the released points were reserved from.
-
-    Spending takes the batches that expire first, so of what the reservation took
-    (its ``redeem`` entry's ``consumed``, in that order) the points spent are the
-    first and the points released the last.
-    """
-    details = (
-        LoyaltyEntry.objects.filter(idempotency_key=f"redeem:{redemption.pk}")
-        .values_list("details", flat=True)
-        .first()
-    ) or {}
-    batches = []
-    left = released
-    for item in reversed(details.get("consumed", [])):
-        if left <= 0:
-            break
-        points = min(item["points"], left)
-        expiry = item.get("expires_at")
-        batches.append(
-            (points, datetime.datetime.fromisoformat(expiry) if expiry else None)
-        )
-        left -= points
-    return batches
-
-
-def _expire_lapsed(
-    redemption: LoyaltyRedemption, *, release: LoyaltyEntry, batches, now
-) -> None:
-    """Expire the released points whose batch expired while they were reserved.
-
-    Expiry never takes reserved points (they left their batch); released after
-    their batch's expiry, they expire now instead of coming back spendable. Points
-    released into a debt repaid it: only what the release left to spend can expire.
-    """
-    lapsed = sum(points for points, expiry in batches if expiry and expiry <= now)
-    balance = LoyaltyAccount.objects.values_list("balance", flat=True).get(
-        pk=redemption.account_id
-    )
-    lapsed = min(lapsed, max(balance, 0))
-    if lapsed <= 0:
-        return
-    post_entry(
-        account=redemption.account,
-        points=-lapsed,
-        entry_type=EntryType.EXPIRE,
-        idempotency_key=f"release:{redemption.pk}:expired",
-        batch=release,
-        source=EntrySource(
-            source_reference=f"checkout:{redemption.checkout_token}",
-            reason="points expired while reserved",
-        ),
-        occurred_at=now,
-    )
 
 
 def _retire_gift_card(gift_card: GiftCard, *, now) -> None:

@@ -40,8 +40,13 @@ def accounts_by_user_and_channel(
 
 
 def channel_accounts(*, channel_slug: str, using: str) -> QuerySet[LoyaltyAccount]:
-    """The accounts of a channel (none for an unknown slug)."""
-    return LoyaltyAccount.objects.using(using).filter(channel__slug=channel_slug)
+    """The customers' accounts of a channel (none for an unknown slug).
+
+    A deleted customer's account (no user) counts in the programme's totals, not here.
+    """
+    return LoyaltyAccount.objects.using(using).filter(
+        channel__slug=channel_slug, user__isnull=False
+    )
 
 
 def accounts_with_customer_email(

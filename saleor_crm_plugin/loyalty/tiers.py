@@ -67,7 +67,7 @@ def reevaluate_tiers(*, now: datetime.datetime) -> int:
         if not load_channel_program(channel_id).config.tiers:
             continue
         account_ids = (
-            LoyaltyAccount.objects.filter(channel_id=channel_id)
+            LoyaltyAccount.objects.filter(channel_id=channel_id, user__isnull=False)
             .order_by("pk")
             .values_list("pk", flat=True)
         )

@@ -5,7 +5,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("channel", "0027_channel_allow_legacy_gift_card_use"),
-        ("saleor_crm", "0008_cart_detection_cursor"),
+        ("saleor_crm", "0009_loyalty_allocations"),
     ]
 
     operations = [

@@ -3,8 +3,9 @@
 Decision: a reservation holds the points it took, so expiry (which takes what is left
 of a batch) never takes them while reserved. If the reservation is then spent, they
 were spent in time: nothing expires. If it is released after their batch's expiry,
-those points expire at the release (an ``expire`` entry next to the ``release``),
-and never come back spendable; the other released points keep their own expiry.
+those points expire at the release (an ``expire`` entry of their batch right after
+the ``release``), and never come back spendable; the other released points go back
+to their own batch, with its expiry.
 """
 
 import datetime
@@ -126,17 +127,23 @@ def test_points_spent_in_part_take_the_expired_batch_first(
         data = complete(shopper, checkout)
         expire_points_task()
 
-    # then: the 1000 points spent took the expiring 300 first; the 300 released came
-    # from the shopper's later batch and keep its expiry, so nothing expired
+    # then: the 1000 points spent took the expiring 300 first; the 300 released went
+    # back to the shopper's later batch and keep its expiry, so nothing expired
     assert data["errors"] == []
     assert list(LoyaltyRedemption.objects.values_list("status", "spent_points")) == [
         ("spent", 1000)
     ]
     assert ledger_entries()[-1] == (EntryType.RELEASE, 300)
-    assert (
-        LoyaltyEntry.objects.get(type=EntryType.RELEASE).expires_at
-        == LoyaltyEntry.objects.get(type=EntryType.ADJUST).expires_at
-    )
+    release = LoyaltyEntry.objects.get(type=EntryType.RELEASE)
+    adjust = LoyaltyEntry.objects.get(type=EntryType.ADJUST)
+    assert list(release.allocations.values_list("batch", "points")) == [
+        (adjust.pk, -300)
+    ]
+    assert release.remaining == 0
+    assert LoyaltyEntry.objects.values_list("remaining", "expires_at").get(
+        pk=adjust.pk
+    ) == (300, adjust.expires_at)
+    assert LoyaltyEntry.objects.get(type=EntryType.BONUS).remaining == 0
     assert LoyaltyEntry.objects.filter(type=EntryType.EXPIRE).count() == 0
     assert balance_of(customer_user, crm_usd) == 300
     assert_ledger_agrees_with_cards()

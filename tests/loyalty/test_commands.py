@@ -81,7 +81,8 @@ def test_audit_lists_the_accounts_that_disagree_and_exits_non_zero(
         f"account {usd_account.pk} (user {customer_user.pk}, channel {crm_usd.pk}): "
         "balance 45 != Σ available 40; pending 3 != Σ pending 0",
         f"account {other.pk} (user {customer_user2.pk}, channel {crm_usd.pk}): "
-        "Σ remaining 20 != max(Σ available, 0) 30",
+        "Σ remaining 20 != max(Σ available, 0) 30; "
+        "1 batch(es) with remaining != points - allocations",
     ]
     assert (
         captured.err

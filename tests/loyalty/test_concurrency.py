@@ -1,9 +1,10 @@
 """The ledger under real concurrency: 16 threads, each with its own PostgreSQL connection."""
 
 import threading
+import time
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from saleor.account.models import User
 
 from saleor_crm_plugin.loyalty.accounts import get_or_create_account
@@ -92,3 +93,82 @@ def test_concurrent_postings_lose_nothing_and_keep_keys_unique(channel_USD):
         LoyaltyEntry.objects.filter(idempotency_key__startswith="shared:").count()
         == SHARED_KEYS
     )
+
+
+def _wait_for_a_blocked_backend() -> None:
+    """Return once another connection waits on a row or key lock (up to 60 s)."""
+    with connection.cursor() as cursor:
+        for _attempt in range(600):
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND wait_event_type = 'Lock'"
+            )
+            if cursor.fetchone()[0]:
+                return
+            time.sleep(0.1)
+    raise AssertionError("no connection ever waited for the key")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_debit_losing_a_key_race_to_another_account_leaves_its_batches_alone(
+    channel_USD,
+):
+    # given: two accounts; the second holds a batch of 50
+    configure_crm(channel_USD, pending_period="0")
+    first, second = (
+        get_or_create_account(
+            user_id=User.objects.create(email=f"racer{index}@example.com").pk,
+            channel_id=channel_USD.pk,
+        )
+        for index in range(2)
+    )
+    post_entry(
+        account=second, points=50, entry_type=EntryType.BONUS, idempotency_key="batch"
+    )
+    winner_posted, loser_blocked = threading.Event(), threading.Event()
+    errors: list[BaseException] = []
+    results = {}
+
+    def winner():
+        try:
+            with transaction.atomic():
+                results["winner"] = post_entry(
+                    account=first, points=5, entry_type=EntryType.BONUS, idempotency_key="k"
+                )
+                winner_posted.set()
+                loser_blocked.wait(timeout=60)
+        except BaseException as error:  # collected and asserted below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    def loser():
+        try:
+            winner_posted.wait(timeout=60)
+            results["loser"] = post_entry(
+                account=second, points=-10, entry_type=EntryType.ADJUST, idempotency_key="k"
+            )
+        except BaseException as error:  # collected and asserted below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    # when: the loser writes the same key while the winner's insert is uncommitted
+    threads = [threading.Thread(target=winner), threading.Thread(target=loser)]
+    for thread in threads:
+        thread.start()
+    winner_posted.wait(timeout=60)
+    _wait_for_a_blocked_backend()
+    loser_blocked.set()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    # then: the loser got the winner's entry and changed nothing
+    assert errors == []
+    assert results["loser"].created is False
+    assert results["loser"].entry.pk == results["winner"].entry.pk
+    assert ledger_problems() == []
+    assert list(
+        LoyaltyEntry.objects.filter(account=second).values_list("idempotency_key", "remaining")
+    ) == [("batch", 50)]
+    assert LoyaltyAccount.objects.get(pk=second.pk).balance == 50

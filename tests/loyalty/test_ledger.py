@@ -18,6 +18,7 @@ from saleor_crm_plugin.loyalty.models import (
     EntryStatus,
     EntryType,
     LoyaltyAccount,
+    LoyaltyAllocation,
     LoyaltyEntry,
 )
 from tests.fixtures.loyalty import LoyaltyEntryFactory, account_state, ledger_problems
@@ -304,5 +305,7 @@ def test_redemption_larger_than_one_read_takes_batches_oldest_first(usd_account)
     assert remaining == [0] * 110 + [1] * 10
     assert account_state(usd_account) == (10, 0, 120)
     redeem = LoyaltyEntry.objects.get(idempotency_key="redeem")
-    assert [part["points"] for part in redeem.details["consumed"]] == [1] * 110
+    assert list(
+        LoyaltyAllocation.objects.filter(entry=redeem).values_list("batch", "points")
+    ) == [(LoyaltyEntry.objects.get(idempotency_key=f"batch-{n}").pk, 1) for n in range(110)]
     assert ledger_problems() == []

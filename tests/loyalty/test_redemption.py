@@ -138,10 +138,13 @@ def test_release_keeps_the_expiry_of_the_points_it_gives_back(
     # then
     release = LoyaltyEntry.objects.get(type=EntryType.RELEASE)
     redeem = LoyaltyEntry.objects.get(type=EntryType.REDEEM)
-    assert redeem.details["consumed"] == [
-        {"batch": credit.pk, "points": 600, "expires_at": credit.expires_at.isoformat()}
-    ]
-    assert (release.points, release.expires_at) == (600, credit.expires_at)
+    assert list(redeem.allocations.values_list("batch", "points")) == [(credit.pk, 600)]
+    assert list(release.allocations.values_list("batch", "points")) == [(credit.pk, -600)]
+    # the points are back in the batch they came from, which keeps its expiry
+    assert (release.points, release.remaining, release.restores_id) == (600, 0, redeem.pk)
+    assert LoyaltyEntry.objects.values_list("remaining", "expires_at").get(
+        pk=credit.pk
+    ) == (1000, credit.expires_at)
 
 
 def test_refund_gives_back_the_refunded_share_of_the_points(
