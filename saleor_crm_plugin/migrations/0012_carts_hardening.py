@@ -3,7 +3,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("saleor_crm", "0012_segments_hardening"),
+        ("saleor_crm", "0011_segments_hardening"),
     ]
 
     operations = [

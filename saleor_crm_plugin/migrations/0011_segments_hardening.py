@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("app", "0001_initial"),
         ("order", "0001_initial"),
-        ("saleor_crm", "0011_loyalty_orders_hardening"),
+        ("saleor_crm", "0010_loyalty_orders_hardening"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
