@@ -3,6 +3,7 @@
 import pathlib
 import re
 
+import pytest
 from graphql import parse, validate
 from saleor.graphql.api import schema
 
@@ -23,8 +24,8 @@ def test_configuration_reference_documents_every_field():
     assert documented == set(CONFIG_STRUCTURE)
 
 
-def _readme_operations() -> list[str]:
-    blocks = re.findall(r"```graphql\n(.*?)```", (ROOT / "README.md").read_text(), re.S)
+def _graphql_operations(path: pathlib.Path) -> list[str]:
+    blocks = re.findall(r"```graphql\n(.*?)```", path.read_text(), re.S)
     # A block may hold several operations separated by a blank line.
     return [
         operation
@@ -36,11 +37,24 @@ def _readme_operations() -> list[str]:
 
 def test_readme_graphql_examples_are_valid_against_the_schema():
     # given
-    operations = _readme_operations()
+    operations = _graphql_operations(ROOT / "README.md")
 
     # when
     errors = {operation[:60]: validate(schema, parse(operation)) for operation in operations}
 
     # then
     assert len(operations) >= 8
+    assert {name: problems for name, problems in errors.items() if problems} == {}
+
+
+@pytest.mark.parametrize("guide", ["graphql-storefront.md", "graphql-staff.md"])
+def test_graphql_guide_examples_are_valid_against_the_schema(guide):
+    # given
+    operations = _graphql_operations(DOCS / guide)
+
+    # when
+    errors = {operation[:60]: validate(schema, parse(operation)) for operation in operations}
+
+    # then
+    assert len(operations) >= 5
     assert {name: problems for name, problems in errors.items() if problems} == {}
