@@ -13,6 +13,7 @@ sweep, itself a Celery task, emits that event.
 
 import logging
 
+from celery import chain
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -74,12 +75,20 @@ class CRMPlugin(BasePlugin):
     # Orders: every event reconciles the order's points with its state (paid, refunded,
     # cancelled); the task is idempotent, so replays and duplicates change nothing.
     def _sync_order(self, order, previous_value, event: str = "changed"):
-        if self.active:
+        if not self.active:
+            return previous_value
+        if not order.user_id:
             _enqueue(sync_order_points_task, str(order.pk))
-            # Segments: re-evaluate only this customer (spend, counts, dates moved).
-            if order.user_id:
-                reason = f"order #{order.number} {event}"
-                _enqueue(customer_segments_refresh_task, order.user_id, reason)
+            return previous_value
+        # Segments: re-evaluate only this customer (spend, counts, dates moved), after
+        # the loyalty sync, so that a tier the order moved is read current.
+        reason = f"order #{order.number} {event}"
+        _enqueue(
+            chain(
+                sync_order_points_task.si(str(order.pk)),
+                customer_segments_refresh_task.si(order.user_id, reason),
+            )
+        )
         return previous_value
 
     def _refresh_customer(self, customer, previous_value, event: str):

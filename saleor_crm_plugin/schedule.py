@@ -38,7 +38,7 @@ PERIODIC_TASKS = {
         "schedule": datetime.timedelta(hours=1),
     },
     "crm-daily-loyalty": {
-        "task": "saleor_crm_plugin.loyalty.tasks.daily_loyalty_task",
+        "task": "saleor_crm_plugin.tasks.daily_loyalty_task",
         "schedule": crontab(hour=3, minute=0),
     },
     # Only customers whose orders or join date crossed a segment's time boundary.

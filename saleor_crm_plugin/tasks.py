@@ -1,13 +1,24 @@
-"""Celery discovers tasks in ``<app>.tasks``; each domain keeps its own module."""
+"""Celery discovers tasks in ``<app>.tasks``; each domain keeps its own module.
+
+Tasks whose work spans domains live here, above them: a domain reports what it changed
+(a loyalty action returns the tier changes it recorded) and this layer tells the other
+domain (segments re-evaluate those customers). Domains never import each other for that.
+"""
+
+from celery.utils.log import get_task_logger
+from django.utils import timezone
+from saleor.celeryconf import app
+from saleor.core.db.connection import allow_writer
 
 from .carts.tasks import (  # noqa: F401
     abandoned_checkouts_sweep_task,
     cart_order_created_task,
     expire_recovery_offers_task,
 )
+from .loyalty import bonuses, fetch, tiers
+from .loyalty.models import LoyaltyTierChange
 from .loyalty.tasks import (  # noqa: F401
     award_signup_bonus_task,
-    daily_loyalty_task,
     expire_points_task,
     mature_pending_points_task,
     release_abandoned_redemptions_task,
@@ -15,9 +26,34 @@ from .loyalty.tasks import (  # noqa: F401
     sync_order_points_task,
 )
 from .segments.tasks import (  # noqa: F401
+    customer_segments_refresh_later,
     customer_segments_refresh_task,
     rfm_daily_task,
     segment_members_export_task,
     segment_recompute_task,
     segments_time_refresh_task,
 )
+
+task_logger = get_task_logger(__name__)
+
+
+def tier_changes_announce(changes: list[LoyaltyTierChange]) -> None:
+    """Segments reading the tier re-evaluate each customer whose tier changed."""
+    for change in changes:
+        if change.account.user_id is not None:
+            customer_segments_refresh_later(
+                user_id=change.account.user_id,
+                reason=f"loyalty tier {change.to_tier or 'none'} ({change.reason})",
+            )
+
+
+@app.task
+@allow_writer()
+def daily_loyalty_task():
+    """Birthdays and tier review (spend leaving the rolling window), then segments."""
+    now = timezone.now()
+    for channel_id in fetch.active_program_channel_ids():
+        bonuses.award_birthday_bonuses(channel_id=channel_id, today=now.date())
+    changes = tiers.tiers_review(now=now)
+    tier_changes_announce(changes)
+    task_logger.debug("Daily loyalty: %s tier change(s)", len(changes))

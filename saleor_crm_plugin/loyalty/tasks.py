@@ -8,7 +8,7 @@ from django.utils import timezone
 from saleor.celeryconf import app
 from saleor.core.db.connection import allow_writer
 
-from . import bonuses, fetch, notifications, points_lifecycle, redemption, tiers
+from . import bonuses, notifications, points_lifecycle, redemption
 from .reconcile import inactive_program_orders_reconcile, order_loyalty_reconcile
 
 task_logger = get_task_logger(__name__)
@@ -79,13 +79,3 @@ def expire_points_task():
     expired = points_lifecycle.expire_due_points(now=now)
     warned = notifications.send_expiry_warnings(now=now)
     task_logger.debug("Expired %s batches, sent %s warnings", expired, warned)
-
-
-@app.task
-@allow_writer()
-def daily_loyalty_task():
-    """Birthdays and tier re-evaluation (spend leaving the rolling window)."""
-    now = timezone.now()
-    for channel_id in fetch.active_program_channel_ids():
-        bonuses.award_birthday_bonuses(channel_id=channel_id, today=now.date())
-    tiers.reevaluate_tiers(now=now)

@@ -4,6 +4,9 @@ A tier is evaluated when an order earns or is refunded, and every account of a p
 with tiers is reviewed daily because spend ages out of the window. Each change is
 recorded (``LoyaltyTierChange``) with its reason, under the account's row lock; the tier
 an order earns at is the customer's tier when it is paid.
+
+Loyalty tells no other domain: ``evaluate_tier`` and ``tiers_review`` return the changes
+they recorded, and the caller above both domains passes them on (docs/architecture.md §2).
 """
 
 import datetime
@@ -14,7 +17,6 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from ..config import ChannelProgram, load_channel_program
-from ..segments.actions import customer_segments_refresh_later
 from . import fetch, rules
 from .lock_objects import loyalty_account_qs_select_for_update
 from .models import LoyaltyAccount, LoyaltyEntry, LoyaltyTierChange
@@ -50,19 +52,24 @@ def evaluate_tier(*, account_id: int, reason: str, now=None) -> LoyaltyTierChang
             reason=reason[:255],
             created_at=now,
         )
+        # ``updated_at`` too: segments' periodic refresh reads it to catch tier changes.
         LoyaltyAccount.objects.filter(pk=account.pk).update(
-            tier_name=new_name, tier_changed_at=now
-        )
-        # Segments reading the tier re-evaluate this customer once the change commits.
-        customer_segments_refresh_later(
-            user_id=account.user_id, reason=f"loyalty tier {new_name or 'none'} ({reason})"
+            tier_name=new_name, tier_changed_at=now, updated_at=now
         )
     return change
 
 
 def reevaluate_tiers(*, now: datetime.datetime) -> int:
-    """Re-evaluate every account of a programme with tiers (daily: spend ages out)."""
-    changed = 0
+    """Re-evaluate every account of a programme with tiers; the number of changes."""
+    return len(tiers_review(now=now))
+
+
+def tiers_review(*, now: datetime.datetime) -> list[LoyaltyTierChange]:
+    """Re-evaluate every account of a programme with tiers (daily: spend ages out).
+
+    Returns the changes recorded, each with its ``account`` loaded.
+    """
+    changes = []
     for channel_id in fetch.active_program_channel_ids():
         if not load_channel_program(channel_id).config.tiers:
             continue
@@ -73,5 +80,6 @@ def reevaluate_tiers(*, now: datetime.datetime) -> int:
         )
         for account_id in account_ids.iterator(chunk_size=BATCH_SIZE):
             change = evaluate_tier(account_id=account_id, reason="daily review", now=now)
-            changed += change is not None
-    return changed
+            if change is not None:
+                changes.append(change)
+    return changes

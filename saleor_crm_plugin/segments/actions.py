@@ -8,7 +8,8 @@
   and log a segment that fails (``membership.membership_apply_isolated``).
 * ``customer_segments_refresh`` re-evaluates one customer against every segment, with
   the same compiled queries restricted to their id; order, customer, tag and tier
-  events call it (through ``tasks.customer_segments_refresh_task``).
+  events call it (through ``tasks.customer_segments_refresh_task``, or
+  ``tasks.customer_segments_refresh_later`` from inside a transaction).
 * An automatic tag is membership of its segment made visible; when it moves, segments
   whose rules read that tag are brought up to date too (``tag_readers_refresh``). A
   segment may not read its own automatic tag, directly or through other segments'
@@ -51,7 +52,6 @@ __all__ = [
     "customer_segment_preview",
     "customer_segment_update",
     "customer_segments_refresh",
-    "customer_segments_refresh_later",
     "customer_tags_add",
     "customer_tags_remove",
     "rfm_segments_recompute",
@@ -351,17 +351,6 @@ def _customer_segments_apply(*, user_id: int, reason: str, now) -> list[SegmentC
         if not tags_moved:
             break
     return list(changes.values())
-
-
-def customer_segments_refresh_later(*, user_id: int, reason: str) -> None:
-    """Refresh the customer's segments once the current transaction commits.
-
-    For sibling domains (a loyalty tier change) that must not wait for the refresh.
-    """
-    # Imported here because tasks import this module (a task calls one action).
-    from .tasks import customer_segments_refresh_task
-
-    transaction.on_commit(lambda: customer_segments_refresh_task.delay(user_id, reason[:255]))
 
 
 def rfm_segments_recompute(*, channel_id: int) -> list[SegmentChange]:

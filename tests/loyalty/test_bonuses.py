@@ -23,7 +23,7 @@ from saleor_crm_plugin.loyalty.models import (
     LoyaltyEntry,
     LoyaltyProgramStart,
 )
-from saleor_crm_plugin.loyalty.tasks import daily_loyalty_task
+from saleor_crm_plugin.tasks import daily_loyalty_task
 from tests.fixtures.loyalty import CustomerProfileFactory, account_state
 from tests.fixtures.plugin import configure_crm
 

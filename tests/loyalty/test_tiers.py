@@ -15,7 +15,7 @@ from saleor_crm_plugin.loyalty.models import (
     LoyaltyEntry,
     LoyaltyTierChange,
 )
-from saleor_crm_plugin.loyalty.tasks import daily_loyalty_task
+from saleor_crm_plugin.tasks import daily_loyalty_task
 from tests.fixtures.plugin import configure_crm
 
 TIERS = "Silver | 50 | 1.5\nGold | 150 | 2"

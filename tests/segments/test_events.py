@@ -8,7 +8,6 @@ from freezegun import freeze_time
 from saleor.account.models import Address
 from saleor.plugins.manager import get_plugins_manager
 
-from saleor_crm_plugin.loyalty.tasks import daily_loyalty_task
 from saleor_crm_plugin.segments.actions import customer_segment_create, customer_tags_add
 from saleor_crm_plugin.segments.models import (
     CustomerSegment,
@@ -16,6 +15,7 @@ from saleor_crm_plugin.segments.models import (
     SegmentMembership,
     SegmentMembershipEvent,
 )
+from saleor_crm_plugin.tasks import daily_loyalty_task
 from tests.fixtures.orders import THREE_LINES
 from tests.fixtures.plugin import configure_crm
 
@@ -213,3 +213,26 @@ def test_loyalty_tier_change_refreshes_the_customer(
         MembershipEventKind.LEFT,
         "loyalty tier none (daily review)",
     )
+
+
+def test_order_that_moves_the_tier_refreshes_after_the_loyalty_sync(
+    channel_USD, crm_order, order_payments, customer_user
+):
+    # given: a tier segment with no member yet; the order will make the customer Silver
+    configure_crm(channel_USD, pending_period="0", tiers="Silver | 50 | 1.5", tier_window="365d")
+    segment = customer_segment_create(
+        name="Silver customers",
+        definition={"field": "loyalty_tier", "op": "eq", "value": "silver"},
+        channel_id=channel_USD.pk,
+    )
+    order = crm_order(channel_USD, [(Decimal("60.00"), 1)])
+    assert _members(segment) == []
+
+    # when: the payment app charges it in full
+    order_payments.charge(order)
+
+    # then: the order's own refresh ran after the loyalty sync and read the new tier
+    assert _members(segment) == [customer_user.pk]
+    assert _history(segment) == [
+        (customer_user.pk, MembershipEventKind.JOINED, f"order #{order.number} paid")
+    ]

@@ -16,14 +16,11 @@ from saleor.order.models import Order
 
 from saleor_crm_plugin.loyalty.bonuses import adjust_points
 from saleor_crm_plugin.loyalty.models import LoyaltyAccount
-from saleor_crm_plugin.loyalty.tasks import (
-    daily_loyalty_task,
-    expire_points_task,
-    mature_pending_points_task,
-)
+from saleor_crm_plugin.loyalty.tasks import expire_points_task, mature_pending_points_task
 from saleor_crm_plugin.segments.actions import customer_segment_create, customer_segments_refresh
 from saleor_crm_plugin.segments.models import SegmentMembership, SegmentMembershipEvent
 from saleor_crm_plugin.segments.refresh import segments_time_refresh
+from saleor_crm_plugin.tasks import daily_loyalty_task
 from tests.fixtures.loyalty import CustomerProfileFactory
 from tests.fixtures.orders import THREE_LINES
 from tests.fixtures.plugin import configure_crm
