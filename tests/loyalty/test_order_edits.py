@@ -133,11 +133,8 @@ def test_refund_after_an_edit_counts_the_edited_line_once(
     transaction_item = order_payments.charge(order)
     line = order.lines.get()
     _lower_quantity_and_refund(order_payments, transaction_item, line, quantity=2)
-    payment_app = order_payments.app_client.app
     transaction_item.refresh_from_db()
-    transaction_item.app = payment_app
-    transaction_item.app_identifier = payment_app.identifier
-    transaction_item.save(update_fields=["app", "app_identifier"])
+    order_payments.own_transaction(transaction_item)
 
     # when: one of the two remaining units is refunded
     order_payments.refund_lines_with_grant(order, transaction_item, [(line, 1)])

@@ -43,11 +43,7 @@ def points_checkout(user_api_client, crm_usd, checkout_with_item, customer_user)
 def refundable_points_order(points_checkout, paid_order, order_payments):
     """The points order paid through a transaction of the app that handles refunds."""
     order = paid_order(points_checkout)
-    transaction_item = order.payment_transactions.get()
-    payment_app = order_payments.app_client.app
-    transaction_item.app = payment_app
-    transaction_item.app_identifier = payment_app.identifier
-    transaction_item.save(update_fields=["app", "app_identifier"])
+    transaction_item = order_payments.own_transaction(order.payment_transactions.get())
     assert order.total_gross_amount == Decimal("35.00")
     return order, transaction_item
 
