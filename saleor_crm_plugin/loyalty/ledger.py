@@ -101,15 +101,13 @@ def post_entry(
     _validate(points=points, entry_type=entry_type, status=status, key=idempotency_key)
     source = source or EntrySource()
 
-    existing = LoyaltyEntry.objects.filter(idempotency_key=idempotency_key).first()
-    if existing is not None:
-        return Posting(entry=existing, created=False)
+    if (earlier := _earlier_posting(idempotency_key)) is not None:
+        return earlier
 
     with transaction.atomic():
         locked = loyalty_account_qs_select_for_update().get(pk=account.pk)
-        existing = LoyaltyEntry.objects.filter(idempotency_key=idempotency_key).first()
-        if existing is not None:
-            return Posting(entry=existing, created=False)
+        if (earlier := _earlier_posting(idempotency_key)) is not None:
+            return earlier
 
         if points < 0 and batch is not None:
             status = LoyaltyEntry.objects.values_list("status", flat=True).get(pk=batch.pk)
@@ -168,15 +166,13 @@ def release_debit(
     )
     source = source or EntrySource()
     now = now or timezone.now()
-    existing = LoyaltyEntry.objects.filter(idempotency_key=idempotency_key).first()
-    if existing is not None:
-        return Posting(entry=existing, created=False)
+    if (earlier := _earlier_posting(idempotency_key)) is not None:
+        return earlier
 
     with transaction.atomic():
         locked = loyalty_account_qs_select_for_update().get(pk=account.pk)
-        existing = LoyaltyEntry.objects.filter(idempotency_key=idempotency_key).first()
-        if existing is not None:
-            return Posting(entry=existing, created=False)
+        if (earlier := _earlier_posting(idempotency_key)) is not None:
+            return earlier
         restored, own = _release_plan(
             _held_by_debit(debit, account_id=locked.pk, points=points),
             points=points,
@@ -250,6 +246,14 @@ def _validate(*, points, entry_type: str, status: str, key: str) -> None:
         raise InvalidPoints(f"Unknown entry status {status!r}.", field="status")
     if not key or len(key) > 255:
         raise InvalidPoints("An idempotency key of 1 to 255 characters is required.")
+
+
+def _earlier_posting(idempotency_key: str) -> Posting | None:
+    """The posting that holds ``idempotency_key`` already, or ``None``."""
+    existing = LoyaltyEntry.objects.filter(idempotency_key=idempotency_key).first()
+    if existing is None:
+        return None
+    return Posting(entry=existing, created=False)
 
 
 def _insert_entry(

@@ -9,13 +9,12 @@ from django.utils import timezone
 from saleor.checkout import calculations
 from saleor.checkout.fetch import fetch_checkout_info, fetch_checkout_lines
 from saleor.checkout.models import Checkout, CheckoutMetadata
-from saleor.checkout.payment_utils import update_checkout_payment_statuses
 from saleor.checkout.tests.utils import add_variant_to_checkout
 from saleor.graphql.core.utils import to_global_id_or_none
 from saleor.graphql.tests.utils import get_graphql_content
 from saleor.plugins.manager import get_plugins_manager
 
-from tests.fixtures.orders import CHECKOUT_COMPLETE
+from tests.fixtures.orders import CHECKOUT_COMPLETE, checkout_charge
 
 ADD_PROMO_CODE = """
 mutation AddPromoCode($id: ID!, $promoCode: String!) {
@@ -58,22 +57,7 @@ def checkout_pay_and_complete(api_client, checkout, *, address, delivery) -> dic
     checkout.billing_address = address
     checkout.assigned_delivery = delivery
     checkout.save()
-    manager = get_plugins_manager(allow_replica=False)
-    lines, _ = fetch_checkout_lines(checkout)
-    checkout_info = fetch_checkout_info(checkout, lines, manager)
-    total = calculations.calculate_checkout_total_with_gift_cards(manager, checkout_info, lines)
-    checkout.payment_transactions.create(
-        name="Credit card",
-        psp_reference=f"PSP-{checkout.token}",
-        currency=total.gross.currency,
-        charged_value=total.gross.amount,
-        available_actions=["refund"],
-    )
-    update_checkout_payment_statuses(
-        checkout=checkout_info.checkout,
-        checkout_total_gross=total.gross,
-        checkout_has_lines=bool(lines),
-    )
+    checkout_charge(checkout, psp_reference=f"PSP-{checkout.token}")
     response = api_client.post_graphql(CHECKOUT_COMPLETE, {"id": to_global_id_or_none(checkout)})
     return get_graphql_content(response)["data"]["checkoutComplete"]
 

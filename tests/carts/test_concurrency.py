@@ -21,13 +21,8 @@ SWEEPS = 4
 CARTS = 6
 
 
-@pytest.mark.django_db(transaction=True)
-def test_concurrent_sweeps_send_each_stage_once(cart_recovery, shopper_checkout, smtp_server):
-    # given: six carts left two hours ago (committed: each sweep has its own connection)
-    for number in range(CARTS):
-        shopper_checkout(cart_recovery, email=f"shopper{number}@example.com")
-    Checkout.objects.update(last_change=timezone.now() - datetime.timedelta(hours=2))
-    now = timezone.now()
+def sweep_concurrently(*, now):
+    """Run SWEEPS sweeps at once, each in its own connection: (results, errors)."""
     start = threading.Barrier(SWEEPS)
     results, errors = [], []
 
@@ -42,12 +37,23 @@ def test_concurrent_sweeps_send_each_stage_once(cart_recovery, shopper_checkout,
         finally:
             connection.close()
 
-    # when
     threads = [threading.Thread(target=run) for _ in range(SWEEPS)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
+    return results, errors
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_sweeps_send_each_stage_once(cart_recovery, shopper_checkout, smtp_server):
+    # given: six carts left two hours ago (committed: each sweep has its own connection)
+    for number in range(CARTS):
+        shopper_checkout(cart_recovery, email=f"shopper{number}@example.com")
+    Checkout.objects.update(last_change=timezone.now() - datetime.timedelta(hours=2))
+
+    # when
+    results, errors = sweep_concurrently(now=timezone.now())
 
     # then
     assert errors == []
@@ -70,26 +76,9 @@ def test_concurrent_sweeps_keep_the_frequency_cap(cart_recovery, shopper_checkou
         for _cart in range(2):
             shopper_checkout(cart_recovery, email=f"shopper{number}@example.com")
     Checkout.objects.update(last_change=timezone.now() - datetime.timedelta(hours=2))
-    now = timezone.now()
-    start = threading.Barrier(SWEEPS)
-    results, errors = [], []
-
-    def run():
-        connections[settings.DATABASE_CONNECTION_REPLICA_NAME] = connection
-        try:
-            start.wait()
-            results.append(abandoned_checkouts_sweep(now=now))
-        except BaseException as error:  # reported below, in the test's thread
-            errors.append(error)
-        finally:
-            connection.close()
 
     # when
-    threads = [threading.Thread(target=run) for _ in range(SWEEPS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    results, errors = sweep_concurrently(now=timezone.now())
 
     # then: one reminder per shopper; each other cart's stage is skipped by the cap
     assert errors == []

@@ -10,6 +10,14 @@ from saleor_crm_plugin.consent.models import ConsentSource, MarketingConsent
 from saleor_crm_plugin.segments.actions import customer_segment_preview
 
 
+def _consented_on_march_1st(customer, *, email):
+    """``customer`` consented under ``email`` on 2026-03-01."""
+    with freeze_time("2026-03-01 10:00"):
+        marketing_consent_set(
+            email=email, granted=True, source=ConsentSource.CUSTOMER, user_id=customer.pk
+        )
+
+
 def test_no_answer_falls_back_to_the_default(db):
     # when / then
     assert has_marketing_consent(email="guest@example.com", default=False) is False
@@ -66,13 +74,7 @@ def test_an_unsubscribe_wins_over_an_older_answer_of_the_account_in_reminders_an
 ):
     # given: the customer consented under an old e-mail, changed it, then unsubscribed
     # through a link naming the new one
-    with freeze_time("2026-03-01 10:00"):
-        marketing_consent_set(
-            email="old@example.com",
-            granted=True,
-            source=ConsentSource.CUSTOMER,
-            user_id=customer_user.pk,
-        )
+    _consented_on_march_1st(customer_user, email="old@example.com")
     customer_user.email = "new@example.com"
     customer_user.save(update_fields=["email"])
     with freeze_time("2026-03-02 10:00"):
@@ -94,13 +96,7 @@ def test_an_unsubscribe_wins_over_an_older_answer_of_the_account_in_reminders_an
 
 def test_granting_again_after_the_unsubscribe_wins(customer_user):
     # given
-    with freeze_time("2026-03-01 10:00"):
-        marketing_consent_set(
-            email="old@example.com",
-            granted=True,
-            source=ConsentSource.CUSTOMER,
-            user_id=customer_user.pk,
-        )
+    _consented_on_march_1st(customer_user, email="old@example.com")
     with freeze_time("2026-03-02 10:00"):
         marketing_consent_set(
             email=customer_user.email, granted=False, source=ConsentSource.UNSUBSCRIBE_LINK

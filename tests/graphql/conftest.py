@@ -45,6 +45,36 @@ def app_manage_checkouts(app_api_client, permission_manage_checkouts):
 
 
 @pytest.fixture
+def staff_manage_gift_card(staff_api_client, permission_manage_gift_card):
+    return with_permission(staff_api_client, permission_manage_gift_card)
+
+
+@pytest.fixture
+def app_manage_gift_card(app_api_client, permission_manage_gift_card):
+    return with_permission(app_api_client, permission_manage_gift_card)
+
+
+@pytest.fixture
+def staff_manage_users_and_gift_card(staff_manage_users, permission_manage_gift_card):
+    return with_permission(staff_manage_users, permission_manage_gift_card)
+
+
+@pytest.fixture
+def app_manage_users_and_gift_card(app_manage_users, permission_manage_gift_card):
+    return with_permission(app_manage_users, permission_manage_gift_card)
+
+
+@pytest.fixture
+def staff_impersonate_user(staff_api_client, permission_impersonate_user):
+    return with_permission(staff_api_client, permission_impersonate_user)
+
+
+@pytest.fixture
+def app_impersonate_user(app_api_client, permission_impersonate_user):
+    return with_permission(app_api_client, permission_impersonate_user)
+
+
+@pytest.fixture
 def requester(request):
     """The API client named by the test's ``requester`` parameter."""
     return request.getfixturevalue(request.param)

@@ -11,7 +11,6 @@ from decimal import Decimal
 import graphene
 from saleor.checkout import calculations
 from saleor.checkout.fetch import fetch_checkout_info, fetch_checkout_lines
-from saleor.checkout.payment_utils import update_checkout_payment_statuses
 from saleor.giftcard import GiftCardEvents
 from saleor.giftcard.const import GIFT_CARD_PAYMENT_GATEWAY_ID
 from saleor.giftcard.models import GiftCardEvent
@@ -24,6 +23,7 @@ from saleor_crm_plugin.loyalty.audit import redemption_audit
 from saleor_crm_plugin.loyalty.models import LoyaltyRedemption, RedemptionStatus
 from saleor_crm_plugin.loyalty.redemption import GIFT_CARD_METADATA_KEY, points_value
 from tests.fixtures.loyalty import ledger_problems
+from tests.fixtures.orders import checkout_charge
 from tests.graphql.loyalty.checkout_utils import checkout_id
 
 CHECKOUT_GIFT_CARDS = """
@@ -132,23 +132,11 @@ def checkout_total(checkout) -> Decimal:
 def pay_by_card(checkout, amount, *, app=None) -> None:
     """The payment app (``app``) records ``amount`` charged by the shopper's card."""
     checkout.refresh_from_db()
-    manager = get_plugins_manager(allow_replica=False)
-    lines, _ = fetch_checkout_lines(checkout)
-    checkout_info = fetch_checkout_info(checkout, lines, manager)
-    total = calculations.calculate_checkout_total_with_gift_cards(manager, checkout_info, lines)
-    checkout.payment_transactions.create(
-        name="Credit card",
+    checkout_charge(
+        checkout,
         psp_reference=f"PSP-{checkout.payment_transactions.count()}",
-        currency=checkout.currency,
-        charged_value=Decimal(amount),
-        available_actions=["refund"],
+        amount=Decimal(amount),
         app=app,
-        app_identifier=app.identifier if app else None,
-    )
-    update_checkout_payment_statuses(
-        checkout=checkout_info.checkout,
-        checkout_total_gross=total.gross,
-        checkout_has_lines=bool(lines),
     )
 
 

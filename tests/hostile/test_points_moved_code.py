@@ -9,19 +9,17 @@ issued for, within ``redemption_max_percent`` of what that order asks for.
 
 from decimal import Decimal
 
-import graphene
 from saleor.checkout.fetch import fetch_checkout_info
 from saleor.checkout.models import Checkout
 from saleor.checkout.tests.utils import add_variant_to_checkout
 from saleor.giftcard.models import GiftCard
-from saleor.graphql.tests.utils import get_graphql_content
 from saleor.order.models import Order
 from saleor.plugins.manager import get_plugins_manager
 
 from saleor_crm_plugin.loyalty.models import LoyaltyEntry, LoyaltyRedemption
 from tests.fixtures.loyalty import balance_of
 from tests.fixtures.plugin import configure_crm
-from tests.graphql.loyalty.checkout_utils import apply_points
+from tests.graphql.loyalty.checkout_utils import apply_points, set_line_quantity
 from tests.hostile.points import (
     add_promo_code,
     assert_ledger_agrees_with_cards,
@@ -32,12 +30,6 @@ from tests.hostile.points import (
     pay_by_card,
     prepare_delivery,
 )
-
-LINES_UPDATE = """
-mutation LinesUpdate($id: ID!, $lines: [CheckoutLineUpdateInput!]!) {
-  checkoutLinesUpdate(id: $id, lines: $lines) { errors { field code message } }
-}
-"""
 
 
 def _second_checkout(customer, channel, product, *, address, delivery) -> Checkout:
@@ -139,19 +131,7 @@ def test_lines_removed_under_the_points_card_cannot_exceed_the_cap(
     checkout = shopper_checkout
     assert apply_points(user_api_client, checkout, 1000)["errors"] == []
     line = checkout.lines.get()
-    response = user_api_client.post_graphql(
-        LINES_UPDATE,
-        {
-            "id": graphene.Node.to_global_id("Checkout", checkout.token),
-            "lines": [
-                {
-                    "lineId": graphene.Node.to_global_id("CheckoutLine", line.pk),
-                    "quantity": 1,
-                }
-            ],
-        },
-    )
-    assert get_graphql_content(response)["data"]["checkoutLinesUpdate"]["errors"] == []
+    assert set_line_quantity(user_api_client, checkout, line, 1)["errors"] == []
     pay_by_card(checkout, checkout_total(checkout))
 
     # when

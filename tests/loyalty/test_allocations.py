@@ -42,6 +42,20 @@ def _batch(account, points, key, expires_at):
     ).entry
 
 
+def _soon_and_late(now):
+    """Expiry dates 10 and 300 days after ``now``."""
+    return now + datetime.timedelta(days=10), now + datetime.timedelta(days=300)
+
+
+def _reserve_two_batches(account, *, soon, late):
+    """300 points expiring ``soon`` and 700 ``late``, all reserved by one redemption."""
+    _batch(account, 300, "soon", soon)
+    _batch(account, 700, "late", late)
+    return post_entry(
+        account=account, points=-1000, entry_type=EntryType.REDEEM, idempotency_key="r"
+    ).entry
+
+
 def _remaining_and_expiry(*keys):
     rows = {
         key: (remaining, expires_at)
@@ -66,7 +80,7 @@ def test_removed_points_go_back_to_their_batches_with_their_own_expiry(
 ):
     # given: 300 points expiring in 10 days and 700 in 300 days, all applied
     now = timezone.now()
-    soon, late = now + datetime.timedelta(days=10), now + datetime.timedelta(days=300)
+    soon, late = _soon_and_late(now)
     checkout = customer_checkout(checkout_with_item, customer_user)
     account = get_or_create_account(user_id=customer_user.pk, channel_id=crm_usd.pk)
     _batch(account, 300, "soon", soon)
@@ -94,12 +108,8 @@ def test_removed_points_go_back_to_their_batches_with_their_own_expiry(
 def test_partly_spent_redemption_gives_back_the_latest_expiring_points(usd_account):
     # given: 1000 points reserved from two batches
     now = timezone.now()
-    soon, late = now + datetime.timedelta(days=10), now + datetime.timedelta(days=300)
-    _batch(usd_account, 300, "soon", soon)
-    _batch(usd_account, 700, "late", late)
-    redeem = post_entry(
-        account=usd_account, points=-1000, entry_type=EntryType.REDEEM, idempotency_key="r"
-    ).entry
+    soon, late = _soon_and_late(now)
+    redeem = _reserve_two_batches(usd_account, soon=soon, late=late)
 
     # when: 200 were spent, 800 are released (twice: a replay)
     first = release_debit(
@@ -263,7 +273,7 @@ def test_migration_backfills_the_allocations_of_a_ledger_written_before_them(
     # what it consumed, its release as a new batch (400, 50 of them spent since), and
     # a pending earn with a pending reversal; no allocations
     now = timezone.now()
-    soon, late = now + datetime.timedelta(days=10), now + datetime.timedelta(days=300)
+    soon, late = _soon_and_late(now)
     raw = dict(account=usd_account, created_at=now, type=EntryType.ADJUST)
     first = LoyaltyEntryFactory(**raw, points=300, expires_at=soon, idempotency_key="a")
     second = LoyaltyEntryFactory(**raw, points=700, expires_at=late, idempotency_key="b")
@@ -370,12 +380,8 @@ def test_pending_reversal_cannot_take_more_than_is_left_of_its_batch(usd_account
 def test_release_during_a_debt_repays_it_from_the_points_expiring_first(usd_account):
     # given: 300 + 700 points reserved, then a staff debit of 200 makes a debt
     now = timezone.now()
-    soon, late = now + datetime.timedelta(days=10), now + datetime.timedelta(days=300)
-    _batch(usd_account, 300, "soon", soon)
-    _batch(usd_account, 700, "late", late)
-    redeem = post_entry(
-        account=usd_account, points=-1000, entry_type=EntryType.REDEEM, idempotency_key="r"
-    ).entry
+    soon, late = _soon_and_late(now)
+    redeem = _reserve_two_batches(usd_account, soon=soon, late=late)
     post_entry(
         account=usd_account, points=-200, entry_type=EntryType.ADJUST, idempotency_key="adj"
     )

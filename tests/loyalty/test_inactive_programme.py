@@ -28,15 +28,6 @@ def _order_points(order) -> list[tuple[str, int]]:
     )
 
 
-def _refundable(transaction_item, order_payments):
-    """The transaction now belongs to the app that handles refund requests."""
-    payment_app = order_payments.app_client.app
-    transaction_item.app = payment_app
-    transaction_item.app_identifier = payment_app.identifier
-    transaction_item.save(update_fields=["app", "app_identifier"])
-    return transaction_item
-
-
 def test_refunds_after_deactivation_are_reversed_and_nothing_new_is_earned(
     crm_usd, crm_order, order_payments, customer_user
 ):
@@ -45,7 +36,9 @@ def test_refunds_after_deactivation_are_reversed_and_nothing_new_is_earned(
     cancelled = crm_order(crm_usd, THREE_LINES)
     order_payments.charge(cancelled, psp="charge-1")
     refunded = crm_order(crm_usd, THREE_LINES)
-    refunded_payment = _refundable(order_payments.charge(refunded, psp="charge-2"), order_payments)
+    refunded_payment = order_payments.own_transaction(
+        order_payments.charge(refunded, psp="charge-2")
+    )
     assert balance_of(customer_user, crm_usd) == 120
     configure_crm(crm_usd, active=False, pending_period="0")
 

@@ -59,6 +59,22 @@ def _edit(staff_client, query, name, variables) -> Decimal:
     return Decimal(str(data["order"]["total"]["gross"]["amount"]))
 
 
+def _lower_quantity_and_refund(order_payments, transaction_item, line, *, quantity):
+    """Staff lower ``line`` to ``quantity``; the payment app refunds the overpayment."""
+    total = _edit(
+        order_payments.staff_client,
+        ORDER_LINE_UPDATE,
+        "orderLineUpdate",
+        {"id": graphene.Node.to_global_id("OrderLine", line.pk), "quantity": quantity},
+    )
+    order_payments.report(
+        transaction_item,
+        "REFUND_SUCCESS",
+        transaction_item.charged_value - total,
+        psp="over-1",
+    )
+
+
 def test_deleted_line_of_a_paid_order_takes_back_its_points_once(
     crm_usd, crm_order, order_payments, customer_user
 ):
@@ -101,18 +117,7 @@ def test_lower_quantity_of_a_paid_order_takes_back_the_removed_units(
     line = order.lines.get()
 
     # when: staff lower the quantity to 1 and the overpayment is refunded
-    total = _edit(
-        order_payments.staff_client,
-        ORDER_LINE_UPDATE,
-        "orderLineUpdate",
-        {"id": graphene.Node.to_global_id("OrderLine", line.pk), "quantity": 1},
-    )
-    order_payments.report(
-        transaction_item,
-        "REFUND_SUCCESS",
-        transaction_item.charged_value - total,
-        psp="over-1",
-    )
+    _lower_quantity_and_refund(order_payments, transaction_item, line, quantity=1)
 
     # then: two of the three units' points go
     assert _order_points(order) == [(EntryType.EARN, 30), (EntryType.REVERSE, -20)]
@@ -127,23 +132,9 @@ def test_refund_after_an_edit_counts_the_edited_line_once(
     order = _unconfirmed(crm_order(crm_usd, [(Decimal("10.00"), 3)]))
     transaction_item = order_payments.charge(order)
     line = order.lines.get()
-    total = _edit(
-        order_payments.staff_client,
-        ORDER_LINE_UPDATE,
-        "orderLineUpdate",
-        {"id": graphene.Node.to_global_id("OrderLine", line.pk), "quantity": 2},
-    )
-    order_payments.report(
-        transaction_item,
-        "REFUND_SUCCESS",
-        transaction_item.charged_value - total,
-        psp="over-1",
-    )
-    payment_app = order_payments.app_client.app
+    _lower_quantity_and_refund(order_payments, transaction_item, line, quantity=2)
     transaction_item.refresh_from_db()
-    transaction_item.app = payment_app
-    transaction_item.app_identifier = payment_app.identifier
-    transaction_item.save(update_fields=["app", "app_identifier"])
+    order_payments.own_transaction(transaction_item)
 
     # when: one of the two remaining units is refunded
     order_payments.refund_lines_with_grant(order, transaction_item, [(line, 1)])

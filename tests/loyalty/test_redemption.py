@@ -172,11 +172,7 @@ def test_line_refund_gives_back_the_lines_share_of_the_whole_order(
     # given: an order paid 5.00 with points and the rest with a transaction; Saleor's
     # order total is what remained after the points' gift card
     order = points_order()
-    transaction_item = order.payment_transactions.get()
-    payment_app = order_payments.app_client.app  # the app that handles refunds
-    transaction_item.app = payment_app
-    transaction_item.app_identifier = payment_app.identifier
-    transaction_item.save(update_fields=["app", "app_identifier"])
+    transaction_item = order_payments.own_transaction(order.payment_transactions.get())
     line = order.lines.get()
     whole = order.total_gross_amount + Decimal("5.00")
     returned_before = LoyaltyEntry.objects.filter(type=EntryType.RELEASE).count()

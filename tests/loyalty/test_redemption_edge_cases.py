@@ -7,12 +7,10 @@ Every case goes through Saleor's real checkout, mutations and our real tasks.
 import datetime
 from decimal import Decimal
 
-import graphene
 import pytest
 from django.utils import timezone
 from saleor.checkout.models import Checkout
 from saleor.giftcard.models import GiftCard
-from saleor.graphql.tests.utils import get_graphql_content
 from saleor.order.models import Order
 from saleor.plugins.manager import get_plugins_manager
 
@@ -31,17 +29,12 @@ from saleor_crm_plugin.loyalty.tasks import (
 from tests.fixtures.loyalty import balance_of, ledger_entries, ledger_problems
 from tests.fixtures.orders import complete_checkout
 from tests.fixtures.plugin import configure_crm
-from tests.graphql.loyalty.checkout_utils import apply_points, customer_checkout
+from tests.graphql.loyalty.checkout_utils import (
+    apply_points,
+    customer_checkout,
+    set_line_quantity,
+)
 from tests.graphql.loyalty.utils import adjust
-
-LINES_UPDATE = """
-mutation LinesUpdate($id: ID!, $lines: [CheckoutLineUpdateInput!]!) {
-  checkoutLinesUpdate(id: $id, lines: $lines) {
-    checkout { totalPrice { gross { amount } } }
-    errors { field code message }
-  }
-}
-"""
 
 
 def _manager():
@@ -65,19 +58,7 @@ def test_lines_removed_below_the_card_value_spend_only_what_was_paid(
     checkout = customer_checkout(checkout_with_item, customer_user, points=3000)
     assert apply_points(user_api_client, checkout, 2500)["errors"] == []
     line = checkout.lines.get()
-    response = user_api_client.post_graphql(
-        LINES_UPDATE,
-        {
-            "id": graphene.Node.to_global_id("Checkout", checkout.token),
-            "lines": [
-                {
-                    "lineId": graphene.Node.to_global_id("CheckoutLine", line.pk),
-                    "quantity": 1,
-                }
-            ],
-        },
-    )
-    updated = get_graphql_content(response)["data"]["checkoutLinesUpdate"]
+    updated = set_line_quantity(user_api_client, checkout, line, 1)
     assert updated["errors"] == []
 
     # when: completed (the card pays all of 10.00 + shipping), tasks replayed

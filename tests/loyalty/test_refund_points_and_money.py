@@ -43,13 +43,34 @@ def points_checkout(user_api_client, crm_usd, checkout_with_item, customer_user)
 def refundable_points_order(points_checkout, paid_order, order_payments):
     """The points order paid through a transaction of the app that handles refunds."""
     order = paid_order(points_checkout)
-    transaction_item = order.payment_transactions.get()
-    payment_app = order_payments.app_client.app
-    transaction_item.app = payment_app
-    transaction_item.app_identifier = payment_app.identifier
-    transaction_item.save(update_fields=["app", "app_identifier"])
+    transaction_item = order_payments.own_transaction(order.payment_transactions.get())
     assert order.total_gross_amount == Decimal("35.00")
     return order, transaction_item
+
+
+@pytest.fixture
+def legacy_points_order(
+    user_api_client,
+    points_checkout,
+    address,
+    checkout_delivery,
+    customer_user,
+    crm_usd,
+    order_payments,
+):
+    """The points order, the rest marked as paid by staff (a legacy payment)."""
+    crm_usd.allow_unpaid_orders = True
+    crm_usd.save(update_fields=["allow_unpaid_orders"])
+    order = complete_checkout(
+        user_api_client,
+        points_checkout,
+        address=address,
+        delivery=checkout_delivery(points_checkout),
+        user=customer_user,
+        pay=False,
+    )
+    order_payments.mark_as_paid(order)
+    return order
 
 
 @pytest.mark.parametrize("quantity", [3, 1])
@@ -121,27 +142,11 @@ def test_shipping_refund_returns_its_points_share_and_keeps_the_lines_points(
 
 
 def test_legacy_line_refund_paid_at_full_price_returns_no_points(
-    user_api_client,
-    points_checkout,
-    address,
-    checkout_delivery,
-    customer_user,
-    crm_usd,
-    order_payments,
+    legacy_points_order, order_payments
 ):
     # given: an order paid 5.00 with points, the rest marked as paid by staff (a
     # legacy payment)
-    crm_usd.allow_unpaid_orders = True
-    crm_usd.save(update_fields=["allow_unpaid_orders"])
-    order = complete_checkout(
-        user_api_client,
-        points_checkout,
-        address=address,
-        delivery=checkout_delivery(points_checkout),
-        user=customer_user,
-        pay=False,
-    )
-    order_payments.mark_as_paid(order)
+    order = legacy_points_order
     assert Payment.objects.get(order=order).captured_amount == Decimal("35.00")
     line = order.lines.get()
 
@@ -162,26 +167,10 @@ def test_legacy_line_refund_paid_at_full_price_returns_no_points(
 
 
 def test_legacy_refund_of_an_amount_returns_the_same_share_of_the_points(
-    user_api_client,
-    points_checkout,
-    address,
-    checkout_delivery,
-    customer_user,
-    crm_usd,
-    order_payments,
+    legacy_points_order, order_payments
 ):
     # given
-    crm_usd.allow_unpaid_orders = True
-    crm_usd.save(update_fields=["allow_unpaid_orders"])
-    order = complete_checkout(
-        user_api_client,
-        points_checkout,
-        address=address,
-        delivery=checkout_delivery(points_checkout),
-        user=customer_user,
-        pay=False,
-    )
-    order_payments.mark_as_paid(order)
+    order = legacy_points_order
 
     # when: staff refund 14.00 of the 35.00 paid in money (2/5 of it)
     order_payments.refund_amount(order, Decimal("14.00"))

@@ -27,23 +27,13 @@ from saleor_crm_plugin.segments.error_codes import CustomerSegmentErrorCode
 from saleor_crm_plugin.segments.exceptions import SegmentError
 from saleor_crm_plugin.segments.models import (
     CustomerSegment,
-    CustomerTag,
     SegmentMembership,
-    SegmentMembershipEvent,
 )
 from saleor_crm_plugin.segments.refresh import segments_time_refresh
+from tests.graphql.segments.utils import written_rows
 
 Code = CustomerSegmentErrorCode
 VIP = {"field": "tags", "op": "has", "value": "vip"}
-
-
-def _written() -> tuple[int, int, int, int]:
-    return (
-        CustomerSegment.objects.count(),
-        SegmentMembership.objects.count(),
-        SegmentMembershipEvent.objects.count(),
-        CustomerTag.objects.count(),
-    )
 
 
 def _members(segment) -> list[int]:
@@ -76,7 +66,7 @@ def test_values_python_or_postgresql_cannot_take_are_refused_and_nothing_saved(
 ):
     # given
     customer_tags_add(user=customer_user, tags=["vip"])
-    before = _written()
+    before = written_rows()
     definition = {"all": [VIP, leaf]}
 
     # when
@@ -86,7 +76,7 @@ def test_values_python_or_postgresql_cannot_take_are_refused_and_nothing_saved(
     # then
     assert error.value.code in (Code.INVALID_VALUE, Code.INVALID_TAG)
     assert (error.value.field, error.value.path) == ("definition", "all[1]")
-    assert _written() == before
+    assert written_rows() == before
 
 
 def test_largest_accepted_values_compute(channel_USD, customer_user):
@@ -116,14 +106,14 @@ def test_name_with_a_nul_character_is_refused(channel_USD):
 
     # then
     assert (error.value.code, error.value.field) == (Code.INVALID, "name")
-    assert _written() == (0, 0, 0, 0)
+    assert written_rows() == (0, 0, 0, 0)
 
 
 def test_update_with_an_unbounded_value_changes_nothing(channel_USD, customer_user):
     # given
     customer_tags_add(user=customer_user, tags=["vip"])
     segment = customer_segment_create(name="VIP", definition=VIP, channel_id=channel_USD.pk)
-    before = _written()
+    before = written_rows()
 
     # when
     with pytest.raises(SegmentError) as error:
@@ -137,7 +127,7 @@ def test_update_with_an_unbounded_value_changes_nothing(channel_USD, customer_us
     assert (error.value.code, error.value.path) == (Code.INVALID_VALUE, None)
     segment.refresh_from_db()
     assert (segment.name, segment.definition) == ("VIP", VIP)
-    assert _written() == before
+    assert written_rows() == before
 
 
 def _lock_members_table():
@@ -173,7 +163,7 @@ def test_a_recompute_over_the_statement_timeout_saves_nothing(settings, channel_
 
     # then: a coded error, and the segment row went with the failed computation
     assert (error.value.code, error.value.field) == (Code.TIMEOUT, "definition")
-    assert _written() == (0, 0, 0, 1)
+    assert written_rows() == (0, 0, 0, 1)
 
 
 def test_statement_timeout_is_local_to_the_computation(settings, channel_USD, customer_user):

@@ -15,24 +15,13 @@ from saleor_crm_plugin.segments.actions import (
 from saleor_crm_plugin.segments.error_codes import CustomerSegmentErrorCode
 from saleor_crm_plugin.segments.exceptions import SegmentError
 from saleor_crm_plugin.segments.models import (
-    CustomerSegment,
-    CustomerTag,
     SegmentMembership,
-    SegmentMembershipEvent,
 )
+from tests.graphql.segments.utils import written_rows
 
 
 def _has(tag: str) -> dict:
     return {"field": "tags", "op": "has", "value": tag}
-
-
-def _written() -> tuple[int, int, int, int]:
-    return (
-        CustomerSegment.objects.count(),
-        SegmentMembership.objects.count(),
-        SegmentMembershipEvent.objects.count(),
-        CustomerTag.objects.count(),
-    )
 
 
 @pytest.mark.parametrize(
@@ -45,7 +34,7 @@ def _written() -> tuple[int, int, int, int]:
 def test_a_segment_reading_its_own_automatic_tag_is_refused(customer_user, definition):
     # given
     customer_tags_add(user=customer_user, tags=["vip"])
-    before = _written()
+    before = written_rows()
 
     # when
     with pytest.raises(SegmentError) as error:
@@ -60,7 +49,7 @@ def test_a_segment_reading_its_own_automatic_tag_is_refused(customer_user, defin
         "definition",
         path,
     )
-    assert _written() == before
+    assert written_rows() == before
 
 
 def test_a_cycle_through_other_segments_is_refused_on_create_and_update(customer_user):
@@ -72,7 +61,7 @@ def test_a_cycle_through_other_segments_is_refused_on_create_and_update(customer
     second = customer_segment_create(
         name="B", definition=_has("vip"), channel_id=None, auto_tag="b"
     )
-    before = _written()
+    before = written_rows()
 
     # when: B would read "a" (B -> A -> B)
     with pytest.raises(SegmentError) as on_update:
@@ -92,7 +81,7 @@ def test_a_cycle_through_other_segments_is_refused_on_create_and_update(customer
         CustomerSegmentErrorCode.TAG_CYCLE,
         "all[0]",
     )
-    assert _written() == before
+    assert written_rows() == before
     second.refresh_from_db()
     assert second.definition == _has("vip")
     assert first.auto_tag == "a"
@@ -103,7 +92,7 @@ def test_changing_only_the_automatic_tag_can_close_a_cycle(customer_user):
     segment = customer_segment_create(
         name="Club", definition={"not": _has("club")}, channel_id=None
     )
-    before = _written()
+    before = written_rows()
 
     # when
     with pytest.raises(SegmentError) as error:
@@ -117,7 +106,7 @@ def test_changing_only_the_automatic_tag_can_close_a_cycle(customer_user):
     )
     segment.refresh_from_db()
     assert segment.auto_tag == ""
-    assert _written() == before
+    assert written_rows() == before
 
 
 def test_chains_without_a_cycle_are_accepted(customer_user):

@@ -40,6 +40,15 @@ mutation AddPromoCode($id: ID!, $promoCode: String!) {
 }
 """
 
+LINES_UPDATE = """
+mutation LinesUpdate($id: ID!, $lines: [CheckoutLineUpdateInput!]!) {
+  checkoutLinesUpdate(id: $id, lines: $lines) {
+    checkout { totalPrice { gross { amount } } }
+    errors { field code message }
+  }
+}
+"""
+
 CHECKOUT_LOYALTY = """
 query Checkout($id: ID!) {
   checkout(id: $id) {
@@ -76,6 +85,23 @@ def apply_points(client, checkout, points) -> dict:
 def remove_points(client, checkout) -> dict:
     response = client.post_graphql(REMOVE, {"id": checkout_id(checkout)})
     return get_graphql_content(response)["data"]["checkoutLoyaltyPointsRemove"]
+
+
+def set_line_quantity(client, checkout, line, quantity) -> dict:
+    """The shopper changes ``line``'s quantity with Saleor's ``checkoutLinesUpdate``."""
+    response = client.post_graphql(
+        LINES_UPDATE,
+        {
+            "id": checkout_id(checkout),
+            "lines": [
+                {
+                    "lineId": graphene.Node.to_global_id("CheckoutLine", line.pk),
+                    "quantity": quantity,
+                }
+            ],
+        },
+    )
+    return get_graphql_content(response)["data"]["checkoutLinesUpdate"]
 
 
 def query_checkout(client, checkout) -> dict:

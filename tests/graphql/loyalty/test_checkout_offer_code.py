@@ -4,42 +4,11 @@ Saleor shows `GiftCard.code`, only to the card's owner and to MANAGE_GIFT_CARD."
 import pytest
 from saleor.graphql.tests.utils import get_graphql_content
 
-from ..conftest import with_permission
 from .checkout_utils import apply_points, checkout_id, customer_checkout
 
 CRM_OFFERS = """
 query($id: ID!) { checkout(id: $id) { crmOffers { kind code points } } }
 """
-
-
-@pytest.fixture
-def staff_manage_gift_card(staff_api_client, permission_manage_gift_card):
-    return with_permission(staff_api_client, permission_manage_gift_card)
-
-
-@pytest.fixture
-def app_manage_gift_card(app_api_client, permission_manage_gift_card):
-    return with_permission(app_api_client, permission_manage_gift_card)
-
-
-@pytest.fixture
-def staff_manage_users_and_gift_card(staff_manage_users, permission_manage_gift_card):
-    return with_permission(staff_manage_users, permission_manage_gift_card)
-
-
-@pytest.fixture
-def app_manage_users_and_gift_card(app_manage_users, permission_manage_gift_card):
-    return with_permission(app_manage_users, permission_manage_gift_card)
-
-
-@pytest.fixture
-def staff_impersonate_user(staff_api_client, permission_impersonate_user):
-    return with_permission(staff_api_client, permission_impersonate_user)
-
-
-@pytest.fixture
-def app_impersonate_user(app_api_client, permission_impersonate_user):
-    return with_permission(app_api_client, permission_impersonate_user)
 
 
 @pytest.fixture
