@@ -203,6 +203,10 @@ class CartRecoveryOffer(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     used_order_id = models.UUIDField(null=True, blank=True)
     revoked_reason = models.CharField(max_length=255, blank=True, default="")
+    # The checkout whose completion holds the code (``offers.recovery_offer_check_order``):
+    # Saleor's own single-use check does not stop two completions racing with one code.
+    claimed_checkout_token = models.UUIDField(null=True, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [

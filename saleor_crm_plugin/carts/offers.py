@@ -39,6 +39,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from saleor.checkout.models import CheckoutLine
 from saleor.core.prices import quantize_price
 from saleor.discount import DiscountValueType, VoucherType
@@ -247,6 +248,27 @@ def _release_saleor_usage(checkout_info, email: str | None) -> None:
     checkout.save(update_fields=["is_voucher_usage_increased"])
 
 
+def _offer_claim(offer: CartRecoveryOffer, *, checkout_token, now: datetime.datetime) -> bool:
+    """Let one checkout's completion hold the code; False while another one holds it.
+
+    Saleor's single-use check reads the code as active without a lock, so two checkouts
+    of the owner completing at once would both use it. One conditional UPDATE of the
+    offer row serialises them: the first completion claims the code, a second one is
+    refused until the first has made its order (the offer is then used) or has been
+    given up for longer than Saleor's own completion lock.
+    """
+    stale = now - datetime.timedelta(seconds=settings.CHECKOUT_COMPLETION_LOCK_TIME)
+    return bool(
+        CartRecoveryOffer.objects.filter(pk=offer.pk, status=OfferStatus.LIVE)
+        .filter(
+            Q(claimed_checkout_token__isnull=True)
+            | Q(claimed_checkout_token=checkout_token)
+            | Q(claimed_at__lte=stale)
+        )
+        .update(claimed_checkout_token=checkout_token, claimed_at=now)
+    )
+
+
 def recovery_offer_check_order(*, checkout_info, now: datetime.datetime) -> None:
     """Refuse an order carrying a CRM offer code issued for another checkout or not live.
 
@@ -263,6 +285,8 @@ def recovery_offer_check_order(*, checkout_info, now: datetime.datetime) -> None
         message = "This offer code is no longer valid."
     elif not offer_usable_in(offer, checkout_token=checkout.token, user_id=checkout.user_id):
         message = "This offer code was issued for another checkout."
+    elif not _offer_claim(offer, checkout_token=checkout.token, now=now):
+        message = "This offer code is being used by another checkout; try again shortly."
     else:
         return
     _release_saleor_usage(checkout_info, get_customer_email_for_voucher_usage(checkout_info))

@@ -4,8 +4,11 @@ from decimal import Decimal
 import pytest
 from django.db import IntegrityError, transaction
 from django.test import override_settings
+from django.utils import timezone
+from saleor.checkout.fetch import fetch_checkout_info
 from saleor.discount import DiscountValueType, VoucherType
 from saleor.discount.models import Voucher, VoucherCode
+from saleor.plugins.manager import get_plugins_manager
 
 from saleor_crm_plugin.carts import offers
 from saleor_crm_plugin.carts.error_codes import CartRecoveryErrorCode
@@ -280,3 +283,42 @@ def test_a_live_offer_in_another_channel_means_no_offer_here(
         (elsewhere.pk, OfferStatus.LIVE)
     ]
     assert Voucher.objects.count() == 1
+
+
+def test_one_checkout_at_a_time_may_complete_with_the_owners_code(
+    customer_offer, checkout_with_item, customer_user, recovery_channel, settings
+):
+    # given: the owner's abandoned checkout and a second checkout of theirs carry the code
+    variant = checkout_with_item.lines.get().variant
+    second = checkout_create(
+        recovery_channel, variant, email=customer_user.email, user=customer_user
+    )
+    for checkout in (checkout_with_item, second):
+        checkout.voucher_code = customer_offer.code
+        checkout.save(update_fields=["voucher_code"])
+    manager = get_plugins_manager(allow_replica=False)
+    first_info = fetch_checkout_info(checkout_with_item, [], manager)
+    second_info = fetch_checkout_info(second, [], manager)
+    now = timezone.now()
+    lock_time = datetime.timedelta(seconds=settings.CHECKOUT_COMPLETION_LOCK_TIME)
+
+    # when: the first completion has passed the check and is making its order
+    offers.recovery_offer_check_order(checkout_info=first_info, now=now)
+    with pytest.raises(CartRecoveryError) as refused:
+        offers.recovery_offer_check_order(checkout_info=second_info, now=now + lock_time / 2)
+    offers.recovery_offer_check_order(checkout_info=first_info, now=now + lock_time / 2)
+
+    # then: the second is refused while the first holds the code, and may try once the
+    # first completion has been given up for longer than Saleor's completion lock
+    assert refused.value.code == CartRecoveryErrorCode.VOUCHER_NOT_ALLOWED
+    assert refused.value.field == "voucher_code"
+    customer_offer.refresh_from_db()
+    assert customer_offer.claimed_checkout_token == checkout_with_item.token
+    later = now + lock_time / 2 + lock_time + datetime.timedelta(seconds=1)
+    offers.recovery_offer_check_order(checkout_info=second_info, now=later)
+    customer_offer.refresh_from_db()
+    assert (customer_offer.claimed_checkout_token, customer_offer.claimed_at) == (
+        second.token,
+        later,
+    )
+    assert customer_offer.status == OfferStatus.LIVE
