@@ -57,9 +57,7 @@ def segment_calls(channel_id: int) -> SegmentCalls:
         label="segments domain: segment_recompute / customer_segments_refresh",
         segment_create=_segment_create_fresh,
         recompute=lambda segment_id: segment_recompute(segment_id=segment_id, reason="bench"),
-        refresh_customer=lambda user_id: customer_segments_refresh(
-            user_id=user_id, reason="bench"
-        ),
+        refresh_customer=lambda user_id: customer_segments_refresh(user_id=user_id, reason="bench"),
         member_count=lambda segment_id: CustomerSegment.objects.get(pk=segment_id).member_count,
         is_domain=True,
     )
@@ -105,9 +103,7 @@ def cart_calls() -> CartCalls:
 
 def _cart_detect(now) -> int:
     return sum(
-        abandoned_checkouts_detect(
-            channel_id=channel_id, config=config, now=now, batch_size=1000
-        )
+        abandoned_checkouts_detect(channel_id=channel_id, config=config, now=now, batch_size=1000)
         for channel_id, config in cart_recovery_channels()
     )
 

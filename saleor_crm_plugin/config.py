@@ -237,8 +237,7 @@ _FIELDS: dict[str, tuple[object, str, str, str]] = {
         "",
         ConfigurationTypeField.MULTILINE,
         "Tiers",
-        "One tier a line: name | threshold | earning multiplier, "
-        "e.g. 'Silver | 500 | 1.25'.",
+        "One tier a line: name | threshold | earning multiplier, e.g. 'Silver | 500 | 1.25'.",
     ),
     "signup_bonus": (
         "0",
@@ -417,19 +416,17 @@ CONFIG_STRUCTURE = {
     for name, (_default, field_type, label, help_text) in _FIELDS.items()
 }
 
-_TIER_LINE = re.compile(r"^\s*(?P<name>[^|]+?)\s*\|\s*(?P<threshold>[^|]+?)\s*\|\s*(?P<multiplier>[^|]+?)\s*$")
+_TIER_LINE = re.compile(
+    r"^\s*(?P<name>[^|]+?)\s*\|\s*(?P<threshold>[^|]+?)\s*\|\s*(?P<multiplier>[^|]+?)\s*$"
+)
 
 
 def _invalid(field: str, message: str) -> ValidationError:
-    return ValidationError(
-        {field: ValidationError(message, code=PluginErrorCode.INVALID.value)}
-    )
+    return ValidationError({field: ValidationError(message, code=PluginErrorCode.INVALID.value)})
 
 
 def _required(field: str, message: str) -> ValidationError:
-    return ValidationError(
-        {field: ValidationError(message, code=PluginErrorCode.REQUIRED.value)}
-    )
+    return ValidationError({field: ValidationError(message, code=PluginErrorCode.REQUIRED.value)})
 
 
 def _decimal(field: str, raw, *, minimum: Decimal, maximum: Decimal, positive=False):
@@ -492,9 +489,7 @@ def parse_tiers(raw: str) -> tuple[TierRule, ...]:
             continue
         match = _TIER_LINE.match(line)
         if not match:
-            raise _invalid(
-                "tiers", f"Line {number}: expected 'name | threshold | multiplier'."
-            )
+            raise _invalid("tiers", f"Line {number}: expected 'name | threshold | multiplier'.")
         name = match["name"]
         if len(name) > 64:
             raise _invalid("tiers", f"Line {number}: name is longer than 64 characters.")
@@ -708,18 +703,28 @@ def parse_configuration(configuration: list[dict]) -> ChannelConfig:
     return ChannelConfig(
         earn_points=_integer("earn_points", values["earn_points"]),
         earn_amount=_decimal(
-            "earn_amount", values["earn_amount"], minimum=Decimal(0), maximum=MAX_AMOUNT, positive=True
+            "earn_amount",
+            values["earn_amount"],
+            minimum=Decimal(0),
+            maximum=MAX_AMOUNT,
+            positive=True,
         ),
         earn_rounding=_choice("earn_rounding", values["earn_rounding"], ROUNDING_RULES),
         eligible_include_shipping=_boolean(values["eligible_include_shipping"]),
         eligible_include_tax=_boolean(values["eligible_include_tax"]),
         pending_seconds=_duration("pending_period", values["pending_period"], optional=False),
-        expire_seconds=_duration("points_expire_after", values["points_expire_after"], optional=True),
+        expire_seconds=_duration(
+            "points_expire_after", values["points_expire_after"], optional=True
+        ),
         expiry_warning_seconds=_duration(
             "expiry_warning_before", values["expiry_warning_before"], optional=True
         ),
         point_value=_decimal(
-            "point_value", values["point_value"], minimum=Decimal(0), maximum=MAX_AMOUNT, positive=True
+            "point_value",
+            values["point_value"],
+            minimum=Decimal(0),
+            maximum=MAX_AMOUNT,
+            positive=True,
         ),
         tier_basis=_choice("tier_basis", values["tier_basis"], TIER_BASES),
         tier_window_seconds=_duration("tier_window", values["tier_window"], optional=False),

@@ -126,9 +126,7 @@ class CRMPlugin(BasePlugin):
         # A points card paying a checkout it was not issued for, or beyond the
         # channel's redemption cap: `gift_cards: GIFT_CARD_NOT_APPLICABLE`.
         try:
-            checkout_points_check_completion(
-                checkout=checkout_info.checkout, now=timezone.now()
-            )
+            checkout_points_check_completion(checkout=checkout_info.checkout, now=timezone.now())
         except LoyaltyError as error:
             raise ValidationError(
                 {
@@ -185,4 +183,3 @@ class CRMPlugin(BasePlugin):
     def customer_deleted(self, customer, previous_value, webhooks=None):
         # Memberships went with the customer; the refresh recounts the segments.
         return self._refresh_customer(customer, previous_value, "deleted")
-

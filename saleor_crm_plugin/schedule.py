@@ -32,9 +32,7 @@ PERIODIC_TASKS = {
     },
     # Saleor calls no hook of a deactivated plugin: refunds there are found by a scan.
     "crm-reconcile-inactive-programme-orders": {
-        "task": (
-            "saleor_crm_plugin.loyalty.tasks.reconcile_inactive_programme_orders_task"
-        ),
+        "task": ("saleor_crm_plugin.loyalty.tasks.reconcile_inactive_programme_orders_task"),
         "schedule": datetime.timedelta(hours=1),
     },
     "crm-daily-loyalty": {

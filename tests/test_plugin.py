@@ -39,8 +39,18 @@ def test_entry_point_declared_in_pyproject_resolves_to_plugin():
 def test_built_wheel_registers_saleor_plugins_entry_point(tmp_path):
     # given: the distribution as pip would install it
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
-         "--quiet", "--wheel-dir", str(tmp_path), str(REPO)],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "--quiet",
+            "--wheel-dir",
+            str(tmp_path),
+            str(REPO),
+        ],
         check=True,
         cwd=tmp_path,
     )
@@ -170,7 +180,11 @@ def test_plugin_update_activates_and_configures_one_channel(
         ("pending_period", "two weeks", "'two weeks' is not a duration; use e.g. 14d, 36h or 90m."),
         ("point_value", "abc", "'abc' is not a number."),
         ("tiers", "Silver 500", "Line 1: expected 'name | threshold | multiplier'."),
-        ("tiers", "Gold | 900 | 2\nSilver | 500 | 1.5", "Tiers must be listed by strictly increasing threshold."),
+        (
+            "tiers",
+            "Gold | 900 | 2\nSilver | 500 | 1.5",
+            "Tiers must be listed by strictly increasing threshold.",
+        ),
     ],
 )
 def test_plugin_update_rejects_bad_configuration_and_saves_nothing(

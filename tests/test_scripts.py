@@ -38,7 +38,7 @@ def test_test_script_with_python_lacking_saleor_fails_fast(tmp_path):
     # given: a real interpreter in which `import saleor` fails
     interpreter = tmp_path / "bin" / "python"
     interpreter.parent.mkdir()
-    interpreter.write_text(f"#!/bin/sh\nexec {sys.executable} -I -S \"$@\"\n")
+    interpreter.write_text(f'#!/bin/sh\nexec {sys.executable} -I -S "$@"\n')
     interpreter.chmod(0o755)
 
     # when

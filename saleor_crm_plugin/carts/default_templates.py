@@ -33,9 +33,7 @@ _FOOTER = """
 REMINDER = (
     "<html><body>\n"
     "<p>Hello{{#if customer.first_name}} {{customer.first_name}}{{/if}},</p>\n"
-    "<p>You left these items in your cart at {{site_name}}:</p>\n"
-    + _LINES
-    + _FOOTER
+    "<p>You left these items in your cart at {{site_name}}:</p>\n" + _LINES + _FOOTER
 )
 
 OFFER = (
@@ -44,17 +42,13 @@ OFFER = (
     "<p>Your cart at {{site_name}} is still waiting.</p>\n"
     "{{#if offer}}<p>Use the code <strong>{{offer.code}}</strong> for {{offer.description}}"
     " (valid until {{format_datetime offer.ends_at '%d %B %Y'}}, once, with this e-mail"
-    " address).</p>{{/if}}\n"
-    + _LINES
-    + _FOOTER
+    " address).</p>{{/if}}\n" + _LINES + _FOOTER
 )
 
 LAST_CALL = (
     "<html><body>\n"
     "<p>Hello{{#if customer.first_name}} {{customer.first_name}}{{/if}},</p>\n"
-    "<p>This is our last reminder: the items below are still in your cart.</p>\n"
-    + _LINES
-    + _FOOTER
+    "<p>This is our last reminder: the items below are still in your cart.</p>\n" + _LINES + _FOOTER
 )
 
 BY_KIND = {"reminder": REMINDER, "offer": OFFER, "last_call": LAST_CALL}

@@ -91,9 +91,7 @@ class OfferStatus:
 
 class AbandonedCheckout(models.Model):
     token = models.UUIDField(unique=True)
-    channel = models.ForeignKey(
-        "channel.Channel", on_delete=models.CASCADE, related_name="+"
-    )
+    channel = models.ForeignKey("channel.Channel", on_delete=models.CASCADE, related_name="+")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -120,20 +118,14 @@ class AbandonedCheckout(models.Model):
     )
     variant = models.CharField(max_length=64, blank=True, default="")
     order_id = models.UUIDField(null=True, blank=True)
-    order_total_amount = models.DecimalField(
-        max_digits=20, decimal_places=3, null=True, blank=True
-    )
-    discount_amount = models.DecimalField(
-        max_digits=20, decimal_places=3, null=True, blank=True
-    )
+    order_total_amount = models.DecimalField(max_digits=20, decimal_places=3, null=True, blank=True)
+    discount_amount = models.DecimalField(max_digits=20, decimal_places=3, null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         indexes = [
-            models.Index(
-                fields=["channel", "status", "next_stage_at"], name="crm_abandoned_due"
-            ),
+            models.Index(fields=["channel", "status", "next_stage_at"], name="crm_abandoned_due"),
             models.Index(fields=["email"], name="crm_abandoned_email"),
         ]
 
@@ -142,9 +134,7 @@ class AbandonedCheckout(models.Model):
 
 
 class CartDetectionCursor(models.Model):
-    channel = models.OneToOneField(
-        "channel.Channel", on_delete=models.CASCADE, related_name="+"
-    )
+    channel = models.OneToOneField("channel.Channel", on_delete=models.CASCADE, related_name="+")
     # Checkouts last changed at or before this were examined by detection.
     scanned_until = models.DateTimeField()
 
@@ -196,9 +186,7 @@ class CartRecoveryOffer(models.Model):
     discount_type = models.CharField(max_length=32)
     value = models.DecimalField(max_digits=20, decimal_places=3)
     scope = models.CharField(max_length=16)
-    status = models.CharField(
-        max_length=16, choices=OfferStatus.CHOICES, default=OfferStatus.LIVE
-    )
+    status = models.CharField(max_length=16, choices=OfferStatus.CHOICES, default=OfferStatus.LIVE)
     ends_at = models.DateTimeField()
     created_at = models.DateTimeField(auto_now_add=True)
     used_order_id = models.UUIDField(null=True, blank=True)

@@ -266,9 +266,7 @@ def _send(*, abandoned, checkout, stage, config, reminder, now, manager) -> Cart
             config=config,
             reminder=reminder,
         )
-        manager.notify(
-            CART_REMINDER_EVENT, lambda: payload, channel_slug=abandoned.channel.slug
-        )
+        manager.notify(CART_REMINDER_EVENT, lambda: payload, channel_slug=abandoned.channel.slug)
     except _CheckoutGone:
         reminder.status, reminder.skip_reason = ReminderStatus.SKIPPED, SkipReason.CHECKOUT_GONE
         reminder.save(update_fields=["status", "skip_reason"])

@@ -45,7 +45,5 @@ def shopper_unsubscribe(*, token: str) -> str:
     email = unsubscribe_token_read(token=token)
     current = marketing_consent_for(email=email)
     if current is None or current.granted or current.unsubscribed_at is None:
-        marketing_consent_set(
-            email=email, granted=False, source=ConsentSource.UNSUBSCRIBE_LINK
-        )
+        marketing_consent_set(email=email, granted=False, source=ConsentSource.UNSUBSCRIBE_LINK)
     return email

@@ -17,7 +17,11 @@ from graphene.types.unmountedtype import UnmountedType
 from saleor.graphql.core.schema import CoreMutations, CoreQueries
 
 from .carts.schema import CartRecoveryMutations, CartRecoveryQueries
-from .loyalty.schema import LoyaltyMutations, LoyaltyQueries, TYPE_EXTENSIONS as LOYALTY_TYPE_EXTENSIONS
+from .loyalty.schema import (
+    LoyaltyMutations,
+    LoyaltyQueries,
+    TYPE_EXTENSIONS as LOYALTY_TYPE_EXTENSIONS,
+)
 from .segments.schema import TYPE_EXTENSIONS as SEGMENT_TYPE_EXTENSIONS
 from .segments.schema import SegmentMutations, SegmentQueries
 
@@ -43,9 +47,7 @@ def _class_members(root: type) -> dict[str, object]:
         if not klass.__module__.startswith("saleor_crm_plugin."):
             continue
         for name, value in vars(klass).items():
-            if name.startswith("resolve_") or isinstance(
-                value, graphene.Field | UnmountedType
-            ):
+            if name.startswith("resolve_") or isinstance(value, graphene.Field | UnmountedType):
                 members[name] = value
     return members
 

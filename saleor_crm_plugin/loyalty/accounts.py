@@ -66,11 +66,7 @@ def _award_signup_bonus_on_joining(account: LoyaltyAccount, now) -> None:
     started_at = record_program_start(channel_id=account.channel_id, started_at=now)
     if program.config.signup_bonus <= 0:
         return
-    joined = (
-        User.objects.filter(pk=account.user_id)
-        .values_list("date_joined", flat=True)
-        .first()
-    )
+    joined = User.objects.filter(pk=account.user_id).values_list("date_joined", flat=True).first()
     if joined is not None and joined >= started_at:
         post_signup_bonus(account, program, now)
 

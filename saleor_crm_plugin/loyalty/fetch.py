@@ -127,15 +127,11 @@ def eligible_amounts(order: Order, config: ChannelConfig) -> EligibleAmounts:
     in full, so points never earn points; each line keeps its share of what is left.
     """
     price_field = (
-        "total_price_gross_amount"
-        if config.eligible_include_tax
-        else "total_price_net_amount"
+        "total_price_gross_amount" if config.eligible_include_tax else "total_price_net_amount"
     )
     by_line: dict[str, Decimal] = {}
     quantities: dict[str, int] = {}
-    rows = OrderLine.objects.filter(order_id=order.pk).values_list(
-        "pk", price_field, "quantity"
-    )
+    rows = OrderLine.objects.filter(order_id=order.pk).values_list("pk", price_field, "quantity")
     for line_id, amount, quantity in rows:
         by_line[str(line_id)] = Decimal(amount)
         quantities[str(line_id)] = quantity
@@ -178,9 +174,9 @@ def remaining_quantities(order: Order) -> dict[str, int]:
     """The quantity of each of ``order``'s parts now (lines, shipping if charged)."""
     quantities = {
         str(line_id): quantity
-        for line_id, quantity in OrderLine.objects.filter(
-            order_id=order.pk
-        ).values_list("pk", "quantity")
+        for line_id, quantity in OrderLine.objects.filter(order_id=order.pk).values_list(
+            "pk", "quantity"
+        )
     }
     if order.shipping_price_gross_amount:
         quantities[SHIPPING] = 1
@@ -193,17 +189,11 @@ def order_money(order: Order) -> OrderMoney:
     transactions = TransactionItem.objects.filter(order_id=order.pk).aggregate(
         charged=Sum("charged_value", filter=~by_gift_cards, default=0),
         refunded=Sum("refunded_value", filter=~by_gift_cards, default=0),
-        gift_cards=Sum(
-            F("charged_value") + F("refunded_value"), filter=by_gift_cards, default=0
-        ),
+        gift_cards=Sum(F("charged_value") + F("refunded_value"), filter=by_gift_cards, default=0),
     )
-    payments = Transaction.objects.filter(
-        payment__order_id=order.pk, is_success=True
-    ).aggregate(
+    payments = Transaction.objects.filter(payment__order_id=order.pk, is_success=True).aggregate(
         refunded=Sum("amount", filter=Q(kind=TransactionKind.REFUND), default=0),
-        reversed=Sum(
-            "amount", filter=Q(kind=TransactionKind.REFUND_REVERSED), default=0
-        ),
+        reversed=Sum("amount", filter=Q(kind=TransactionKind.REFUND_REVERSED), default=0),
     )
     captured_by_payments = Payment.objects.filter(order_id=order.pk).aggregate(
         total=Sum("captured_amount", default=0)
@@ -248,9 +238,7 @@ def _line_refunds(order: Order) -> tuple[dict[str, int], Decimal]:
         )
         .filter(Q(lines__isnull=False) | Q(shipping_refund_amount__gt=0))
         .distinct()
-        .aggregate(
-            total=Sum("total_refund_amount"), shipping=Sum("shipping_refund_amount")
-        )
+        .aggregate(total=Sum("total_refund_amount"), shipping=Sum("shipping_refund_amount"))
     )
     if refunds["shipping"]:
         from_fulfillments[SHIPPING] = 1
@@ -280,9 +268,7 @@ def _line_refunds(order: Order) -> tuple[dict[str, int], Decimal]:
     money += grants["total"] or Decimal(0)
 
     keys = from_fulfillments.keys() | from_grants.keys()
-    quantities = {
-        key: max(from_fulfillments.get(key, 0), from_grants.get(key, 0)) for key in keys
-    }
+    quantities = {key: max(from_fulfillments.get(key, 0), from_grants.get(key, 0)) for key in keys}
     return quantities, Decimal(money)
 
 
@@ -326,9 +312,7 @@ def orders_to_backfill(*, channel_id: int, since: datetime.datetime | None = Non
 def active_program_channel_ids() -> list[int]:
     """Channels whose CRM plugin configuration is active."""
     return list(
-        PluginConfiguration.objects.filter(
-            identifier=PLUGIN_ID, active=True, channel__isnull=False
-        )
+        PluginConfiguration.objects.filter(identifier=PLUGIN_ID, active=True, channel__isnull=False)
         .order_by("channel_id")
         .values_list("channel_id", flat=True)
     )
@@ -349,9 +333,7 @@ def orders_with_points(*, channel_id: int, changed_since: datetime.datetime | No
     time (all of them without one), in the order they changed."""
     earned = LoyaltyEntry.objects.filter(order_id=OuterRef("pk"), type=EntryType.EARN)
     spent = LoyaltyRedemption.objects.filter(order_id=OuterRef("pk"))
-    orders = Order.objects.filter(channel_id=channel_id).filter(
-        Exists(earned) | Exists(spent)
-    )
+    orders = Order.objects.filter(channel_id=channel_id).filter(Exists(earned) | Exists(spent))
     if changed_since is not None:
         orders = orders.filter(updated_at__gte=changed_since)
     return orders.order_by("updated_at", "pk")

@@ -301,9 +301,7 @@ def _checked_remaining(
     if points > 0:
         return _new_batch_remaining(points, account.balance)
     if entry_type in _NO_OVERDRAFT_TYPES and account.balance + points < 0:
-        raise InsufficientPoints(
-            f"The balance is {account.balance} points; {-points} are needed."
-        )
+        raise InsufficientPoints(f"The balance is {account.balance} points; {-points} are needed.")
     return 0
 
 
@@ -320,9 +318,7 @@ def _batch_moves(
     return _consume_batches(account, -entry.points, first=batch)
 
 
-def _restore(
-    entry: LoyaltyEntry, restored: list[tuple[LoyaltyEntry, int]], *, own: int
-) -> None:
+def _restore(entry: LoyaltyEntry, restored: list[tuple[LoyaltyEntry, int]], *, own: int) -> None:
     """Put a release's points back into their batches and allocate what went where."""
     for batch, share in restored:
         LoyaltyEntry.objects.filter(pk=batch.pk).update(remaining=F("remaining") + share)
@@ -372,18 +368,12 @@ def _held_by_debit(
     without a batch).
     """
     debit = LoyaltyEntry.objects.get(pk=debit.pk)  # as it is now, under the lock
-    if (
-        debit.account_id != account_id
-        or debit.points >= 0
-        or debit.status != EntryStatus.AVAILABLE
-    ):
+    if debit.account_id != account_id or debit.points >= 0 or debit.status != EntryStatus.AVAILABLE:
         raise InvalidPoints("Only an available debit of the account can be released.")
     released = LoyaltyEntry.objects.filter(restores=debit).aggregate(
         total=Coalesce(Sum("points"), 0)
     )["total"]
-    taken = dict(
-        LoyaltyAllocation.objects.filter(entry=debit).values_list("batch_id", "points")
-    )
+    taken = dict(LoyaltyAllocation.objects.filter(entry=debit).values_list("batch_id", "points"))
     given = dict(
         LoyaltyAllocation.objects.filter(entry__restores=debit, batch_id__in=list(taken))
         .values("batch_id")
@@ -499,9 +489,7 @@ def _consume_batches(
                 break
             for entry in chunk:
                 taken = min(entry.remaining, left)
-                LoyaltyEntry.objects.filter(pk=entry.pk).update(
-                    remaining=F("remaining") - taken
-                )
+                LoyaltyEntry.objects.filter(pk=entry.pk).update(remaining=F("remaining") - taken)
                 left -= taken
                 consumed.append((entry.pk, taken))
                 if left == 0:
@@ -541,8 +529,7 @@ class AccountAudit:
             )
         if self.unexplained_batches:
             found.append(
-                f"{self.unexplained_batches} batch(es) with remaining != points - "
-                "allocations"
+                f"{self.unexplained_batches} batch(es) with remaining != points - allocations"
             )
         return found
 
@@ -613,9 +600,7 @@ def _unexplained_batches_by_account_id(account_ids) -> dict[int, int]:
     if account_ids is not None:
         credits = credits.filter(account_id__in=list(account_ids))
     return dict(
-        credits.annotate(
-            taken=Coalesce(Subquery(taken), 0), given=Coalesce(Subquery(given), 0)
-        )
+        credits.annotate(taken=Coalesce(Subquery(taken), 0), given=Coalesce(Subquery(given), 0))
         .exclude(remaining=F("points") + F("given") - F("taken"))
         .order_by()
         .values("account_id")

@@ -74,9 +74,7 @@ def anonymise_on_user_delete(collector, field, sub_objs, using):
     queued first (its queryset still finds the accounts by user) and with one constant
     value (``Now()``), so every batch of a bulk deletion keeps that order.
     """
-    collector.add_field_update(
-        sub_objs.model._meta.get_field("anonymised_at"), Now(), sub_objs
-    )
+    collector.add_field_update(sub_objs.model._meta.get_field("anonymised_at"), Now(), sub_objs)
     collector.add_field_update(field, None, sub_objs)
 
 
@@ -92,9 +90,7 @@ class LoyaltyAccount(models.Model):
         blank=True,
         related_name="+",
     )
-    channel = models.ForeignKey(
-        "channel.Channel", on_delete=models.CASCADE, related_name="+"
-    )
+    channel = models.ForeignKey("channel.Channel", on_delete=models.CASCADE, related_name="+")
     balance = models.BigIntegerField(default=0)
     pending = models.BigIntegerField(default=0)
     lifetime_points = models.BigIntegerField(default=0)
@@ -115,9 +111,7 @@ class LoyaltyAccount(models.Model):
         ]
         indexes = [
             models.Index(fields=["channel", "balance"], name="crm_loyalty_acc_ch_bal"),
-            models.Index(
-                fields=["channel", "lifetime_points"], name="crm_loyalty_acc_ch_life"
-            ),
+            models.Index(fields=["channel", "lifetime_points"], name="crm_loyalty_acc_ch_life"),
         ]
 
     def __str__(self):
@@ -125,9 +119,7 @@ class LoyaltyAccount(models.Model):
 
 
 class LoyaltyEntry(models.Model):
-    account = models.ForeignKey(
-        LoyaltyAccount, on_delete=models.CASCADE, related_name="entries"
-    )
+    account = models.ForeignKey(LoyaltyAccount, on_delete=models.CASCADE, related_name="entries")
     points = models.BigIntegerField()
     type = models.CharField(max_length=16, choices=EntryType.CHOICES)
     status = models.CharField(max_length=16, choices=EntryStatus.CHOICES)
@@ -190,9 +182,7 @@ class LoyaltyEntry(models.Model):
                 name="crm_loyalty_ent_open",
                 condition=Q(remaining__gt=0, status=EntryStatus.AVAILABLE),
             ),
-            models.Index(
-                fields=["account", "occurred_at"], name="crm_loyalty_ent_acc_occ"
-            ),
+            models.Index(fields=["account", "occurred_at"], name="crm_loyalty_ent_acc_occ"),
             models.Index(
                 fields=["available_at"],
                 name="crm_loyalty_ent_maturing",
@@ -279,9 +269,7 @@ class LoyaltyProgramStart(models.Model):
 class LoyaltyNotice(models.Model):
     """A notification sent once (expiry warnings); the key makes it once."""
 
-    account = models.ForeignKey(
-        LoyaltyAccount, on_delete=models.CASCADE, related_name="+"
-    )
+    account = models.ForeignKey(LoyaltyAccount, on_delete=models.CASCADE, related_name="+")
     key = models.CharField(max_length=255, unique=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
@@ -356,9 +344,7 @@ class LoyaltyOrderScan(models.Model):
     scan of the orders changed since ``scanned_until``.
     """
 
-    channel = models.OneToOneField(
-        "channel.Channel", on_delete=models.CASCADE, related_name="+"
-    )
+    channel = models.OneToOneField("channel.Channel", on_delete=models.CASCADE, related_name="+")
     scanned_until = models.DateTimeField()
 
     def __str__(self):

@@ -51,14 +51,10 @@ def send_expiry_warnings(*, now: datetime.datetime) -> int:
         if not warning:
             continue
         window = datetime.timedelta(seconds=warning)
-        for account, points, expires_at, key in _unwarned_expiries(
-            channel_id, now, window
-        ):
+        for account, points, expires_at, key in _unwarned_expiries(channel_id, now, window):
             try:
                 with transaction.atomic():
-                    notice = LoyaltyNotice.objects.create(
-                        account=account, key=key, created_at=now
-                    )
+                    notice = LoyaltyNotice.objects.create(account=account, key=key, created_at=now)
             except IntegrityError:
                 continue  # another run recorded it first
             manager = manager or get_plugins_manager(allow_replica=False)

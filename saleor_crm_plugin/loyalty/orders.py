@@ -96,9 +96,7 @@ def sync_order_points(
             return OrderPointsResult(earned=0, reversed=0)
     reversed_now = _reverse_order_points(order, money, earn, now=now)
     if reversed_now:
-        evaluate_tier(
-            account_id=earn.account_id, reason=f"order {order.number} refunded", now=now
-        )
+        evaluate_tier(account_id=earn.account_id, reason=f"order {order.number} refunded", now=now)
     return OrderPointsResult(earned=earn.points, reversed=reversed_now)
 
 
@@ -181,9 +179,7 @@ def _reverse_order_points(order: Order, money, earn: LoyaltyEntry, *, now) -> in
     target = _reversal_target(order, money, points=earn.points, details=earn.details)
     if target <= 0:
         return 0
-    spend_target = (Decimal(earn.spend_amount) * target / earn.points).quantize(
-        Decimal("0.001")
-    )
+    spend_target = (Decimal(earn.spend_amount) * target / earn.points).quantize(Decimal("0.001"))
     with transaction.atomic():
         # Under the account's lock: two workers cannot both reverse the same share.
         loyalty_account_qs_select_for_update().get(pk=earn.account_id)
@@ -203,9 +199,7 @@ def _reverse_order_points(order: Order, money, earn: LoyaltyEntry, *, now) -> in
                 source_reference=f"order:{order.number}",
                 spend_amount=-(spend_target + (done["spend"] or 0)),
                 reason=(
-                    f"order {order.status}"
-                    if order.status in VOID_ORDER_STATUSES
-                    else "refund"
+                    f"order {order.status}" if order.status in VOID_ORDER_STATUSES else "refund"
                 ),
             ),
             batch=earn,

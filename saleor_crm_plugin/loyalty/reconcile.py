@@ -84,9 +84,7 @@ def _scan_channel(channel_id: int, *, now, batch: int) -> int:
     while True:
         page = orders_changed
         if after is not None:
-            page = page.filter(
-                Q(updated_at__gt=after[0]) | Q(updated_at=after[0], pk__gt=after[1])
-            )
+            page = page.filter(Q(updated_at__gt=after[0]) | Q(updated_at=after[0], pk__gt=after[1]))
         rows = list(page.values_list("updated_at", "pk")[:batch])
         for _updated_at, order_id in rows:
             order_loyalty_reconcile(order_id=order_id, now=now)

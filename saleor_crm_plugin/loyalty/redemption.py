@@ -143,14 +143,10 @@ def points_for_value(
         return 0
     if value >= full_value:
         return points
-    return min(
-        points, int((value / config.point_value).to_integral_value(ROUND_CEILING))
-    )
+    return min(points, int((value / config.point_value).to_integral_value(ROUND_CEILING)))
 
 
-def max_redeemable_points(
-    *, config: ChannelConfig, amounts: CheckoutAmounts, balance: int
-) -> int:
+def max_redeemable_points(*, config: ChannelConfig, amounts: CheckoutAmounts, balance: int) -> int:
     """The most points a checkout takes: balance, percentage cap; 0 below the minimum."""
     payable = max(amounts.total - amounts.other_gift_cards, Decimal(0))
     cap_value = payable * config.redemption_max_percent / 100
@@ -203,26 +199,16 @@ def usable_gift_cards(gift_cards, *, today: datetime.date) -> list[GiftCard]:
     ]
 
 
-def checkout_amounts(
-    checkout: Checkout, *, config: ChannelConfig, gift_cards
-) -> CheckoutAmounts:
+def checkout_amounts(checkout: Checkout, *, config: ChannelConfig, gift_cards) -> CheckoutAmounts:
     """``checkout``'s amounts from the prices Saleor stored on it last."""
     include_tax = config.eligible_include_tax
     subtotal = checkout.subtotal.gross if include_tax else checkout.subtotal.net
     base = subtotal.amount
     if config.eligible_include_shipping:
-        shipping = (
-            checkout.shipping_price.gross
-            if include_tax
-            else checkout.shipping_price.net
-        )
+        shipping = checkout.shipping_price.gross if include_tax else checkout.shipping_price.net
         base += shipping.amount
     others = sum(
-        (
-            card.current_balance_amount
-            for card in gift_cards
-            if not is_loyalty_gift_card(card)
-        ),
+        (card.current_balance_amount for card in gift_cards if not is_loyalty_gift_card(card)),
         Decimal(0),
     )
     return CheckoutAmounts(
@@ -352,9 +338,7 @@ def apply_checkout_points(
     """
     program = load_channel_program(checkout.channel_id)
     if not program.active:
-        raise ProgramInactive(
-            "The loyalty programme is not active in this channel.", field="id"
-        )
+        raise ProgramInactive("The loyalty programme is not active in this channel.", field="id")
     if checkout.user_id is None:
         raise CheckoutWithoutCustomer(
             "Points can be redeemed only on a checkout of a signed-in customer.",
@@ -363,14 +347,10 @@ def apply_checkout_points(
     config = program.config
     lines, _ = fetch_checkout_lines(checkout)
     checkout_info = fetch_checkout_info(checkout, lines, manager)
-    calculations.calculate_checkout_total(
-        manager=manager, checkout_info=checkout_info, lines=lines
-    )
+    calculations.calculate_checkout_total(manager=manager, checkout_info=checkout_info, lines=lines)
     now = timezone.now()
     with transaction.atomic():
-        account = get_or_create_account(
-            user_id=checkout.user_id, channel_id=checkout.channel_id
-        )
+        account = get_or_create_account(user_id=checkout.user_id, channel_id=checkout.channel_id)
         locked = loyalty_account_qs_select_for_update().get(pk=account.pk)
         current = _active_redemption(checkout.token)
         gift_cards = [
@@ -378,9 +358,7 @@ def apply_checkout_points(
             for card in usable_gift_cards(checkout.gift_cards.all(), today=now.date())
             if current is None or card.pk != current.gift_card_id
         ]
-        amounts = checkout_amounts(
-            checkout_info.checkout, config=config, gift_cards=gift_cards
-        )
+        amounts = checkout_amounts(checkout_info.checkout, config=config, gift_cards=gift_cards)
         balance = locked.balance + (current.points if current else 0)
         maximum = max_redeemable_points(config=config, amounts=amounts, balance=balance)
         _check_points(points, maximum=maximum, balance=balance, config=config)
@@ -417,9 +395,7 @@ def apply_checkout_points(
         gift_card = _issue_gift_card(
             checkout, value=value, actor_user=actor_user, actor_app=actor_app
         )
-        LoyaltyRedemption.objects.filter(pk=redemption.pk).update(
-            gift_card_id=gift_card.pk
-        )
+        LoyaltyRedemption.objects.filter(pk=redemption.pk).update(gift_card_id=gift_card.pk)
         redemption.gift_card_id = gift_card.pk
         add_gift_card_code_to_checkout(
             checkout,
@@ -431,9 +407,7 @@ def apply_checkout_points(
     return redemption
 
 
-def _issue_gift_card(
-    checkout: Checkout, *, value: Decimal, actor_user, actor_app
-) -> GiftCard:
+def _issue_gift_card(checkout: Checkout, *, value: Decimal, actor_user, actor_app) -> GiftCard:
     customer = checkout.user
     gift_card = GiftCard.objects.create(
         code=generate_promo_code(),
@@ -478,9 +452,7 @@ def remove_checkout_points(*, checkout: Checkout) -> LoyaltyRedemption | None:
 # --- completion -----------------------------------------------------------------------
 
 
-def checkout_points_check_completion(
-    *, checkout: Checkout, now: datetime.datetime
-) -> None:
+def checkout_points_check_completion(*, checkout: Checkout, now: datetime.datetime) -> None:
     """Refuse an order of ``checkout`` that a points card would pay against the rules.
 
     Run as the checkout completes (Saleor's ``preprocess_order_creation``, prices
@@ -492,8 +464,7 @@ def checkout_points_check_completion(
     Raises ``PointsCardNotApplicable``; reads only.
     """
     attached = {
-        card.pk: card
-        for card in usable_gift_cards(checkout.gift_cards.all(), today=now.date())
+        card.pk: card for card in usable_gift_cards(checkout.gift_cards.all(), today=now.date())
     }
     authorised = dict(
         TransactionItem.objects.filter(
@@ -572,9 +543,7 @@ def _settle(redemption: LoyaltyRedemption, *, now, order_id=None) -> None:
     authorised on orders is spent, the rest released.
     """
     config = load_channel_program(redemption.account.channel_id).config
-    gift_card = (
-        gift_card_qs_select_for_update().filter(pk=redemption.gift_card_id).first()
-    )
+    gift_card = gift_card_qs_select_for_update().filter(pk=redemption.gift_card_id).first()
     used = Decimal(0)
     if gift_card is not None:
         _lock_gateway_transactions(gift_card)
@@ -624,11 +593,7 @@ def _lock_gateway_transactions(gift_card: GiftCard) -> None:
 
 def _first_order_paid_by(gift_card: GiftCard):
     """The first order the card paid as checkout tender or through the gateway."""
-    tender = (
-        gift_card.orders.order_by("created_at")
-        .values_list("pk", "created_at")
-        .first()
-    )
+    tender = gift_card.orders.order_by("created_at").values_list("pk", "created_at").first()
     gateway = (
         Order.objects.filter(
             pk__in=_gateway_transactions([gift_card.pk])
@@ -679,9 +644,7 @@ def settle_order_redemptions(*, order_id) -> int:
     return sum(settle_redemption(redemption_id=pk, order_id=order.pk) for pk in ids)
 
 
-def release_abandoned_redemptions(
-    *, now: datetime.datetime, limit: int = BATCH_SIZE
-) -> int:
+def release_abandoned_redemptions(*, now: datetime.datetime, limit: int = BATCH_SIZE) -> int:
     """Settle redemptions whose checkout is gone, was left too long or lost the card
     (neither attached to it nor authorised on it through the gift-card gateway).
 
@@ -692,13 +655,9 @@ def release_abandoned_redemptions(
     last_pk = 0
     while True:
         batch = list(
-            LoyaltyRedemption.objects.filter(
-                status=RedemptionStatus.ACTIVE, pk__gt=last_pk
-            )
+            LoyaltyRedemption.objects.filter(status=RedemptionStatus.ACTIVE, pk__gt=last_pk)
             .order_by("pk")
-            .values_list("pk", "checkout_token", "gift_card_id", "account__channel_id")[
-                :limit
-            ]
+            .values_list("pk", "checkout_token", "gift_card_id", "account__channel_id")[:limit]
         )
         if not batch:
             return settled
@@ -713,9 +672,9 @@ def release_abandoned_redemptions(
         # A card pays its checkout attached to it, or authorised on it through the
         # gift-card gateway (the shopper may take the code off and pay with it there).
         attached = set(
-            Checkout.gift_cards.through.objects.filter(
-                checkout_id__in=tokens
-            ).values_list("checkout_id", "giftcard_id")
+            Checkout.gift_cards.through.objects.filter(checkout_id__in=tokens).values_list(
+                "checkout_id", "giftcard_id"
+            )
         ) | set(
             TransactionItem.objects.filter(
                 checkout_id__in=tokens,
@@ -726,9 +685,7 @@ def release_abandoned_redemptions(
         )
         for pk, token, card_id, channel_id in batch:
             if channel_id not in holds:
-                holds[channel_id] = load_channel_program(
-                    channel_id
-                ).config.redemption_hold_seconds
+                holds[channel_id] = load_channel_program(channel_id).config.redemption_hold_seconds
             state = checkouts.get(token)
             abandoned = (
                 state is None
@@ -757,9 +714,7 @@ def return_refunded_points(*, order_id, now: datetime.datetime | None = None) ->
     """
     now = now or timezone.now()
     spent = (
-        LoyaltyRedemption.objects.filter(
-            order_id=order_id, status=RedemptionStatus.SPENT
-        )
+        LoyaltyRedemption.objects.filter(order_id=order_id, status=RedemptionStatus.SPENT)
         .values("account_id")
         .annotate(points=Sum("spent_points"))
         .order_by("account_id")
@@ -776,9 +731,7 @@ def return_refunded_points(*, order_id, now: datetime.datetime | None = None) ->
         parts = fetch.order_value_parts(order)
         target = rules.points_to_return(
             spent_points=spent["points"],
-            points_paid=points_value(
-                spent["points"], config=config, currency=order.currency
-            ),
+            points_paid=points_value(spent["points"], config=config, currency=order.currency),
             whole=parts.whole,
             refunded=rules.refunded_value(parts=parts, taken_back=money.taken_back()),
             money_refunded=money.refunded_for_the_order,

@@ -31,9 +31,7 @@ from .models import EntryType
 def to_minor_units(amount: Decimal, currency: str) -> int:
     """An amount in the currency's minor units, rounded down (never a cent too many)."""
     precision = get_currency_precision(currency)
-    return int(
-        (Decimal(amount) * (Decimal(10) ** precision)).to_integral_value(ROUND_DOWN)
-    )
+    return int((Decimal(amount) * (Decimal(10) ** precision)).to_integral_value(ROUND_DOWN))
 
 
 def from_minor_units(minor: int, currency: str) -> Decimal:
@@ -62,9 +60,7 @@ def points_for_amount(
         return 0
     # Scale both amounts to the finer of the currency's and the rate's decimals, so
     # that a rate of 0.001 per point in a 2-decimal currency stays exact.
-    exponent = max(
-        get_currency_precision(currency), -config.earn_amount.as_tuple().exponent, 0
-    )
+    exponent = max(get_currency_precision(currency), -config.earn_amount.as_tuple().exponent, 0)
     scale = Decimal(10) ** exponent
     eligible = int((Decimal(amount) * scale).to_integral_value(ROUND_DOWN))
     per_unit = int(config.earn_amount * scale)
@@ -157,14 +153,10 @@ def points_to_return(
         return 0
     if value >= points_paid:
         return spent_points
-    return int(
-        (Decimal(spent_points) * value / points_paid).to_integral_value(ROUND_DOWN)
-    )
+    return int((Decimal(spent_points) * value / points_paid).to_integral_value(ROUND_DOWN))
 
 
-def tier_basis_condition(
-    config: ChannelConfig, now: datetime.datetime
-) -> tuple[Q, str]:
+def tier_basis_condition(config: ChannelConfig, now: datetime.datetime) -> tuple[Q, str]:
     """Which entries count towards a tier at ``now``, and which column to sum.
 
     Spend: the eligible amount of orders paid within the window. Points: points earned

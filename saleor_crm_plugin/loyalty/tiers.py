@@ -27,9 +27,9 @@ BATCH_SIZE = 500
 def tier_basis_value(account: LoyaltyAccount, program: ChannelProgram, now) -> Decimal:
     """Spend (or points) of ``account`` within the programme's rolling tier window."""
     condition, column = rules.tier_basis_condition(program.config, now)
-    value = LoyaltyEntry.objects.filter(condition, account=account).aggregate(
-        total=Sum(column)
-    )["total"]
+    value = LoyaltyEntry.objects.filter(condition, account=account).aggregate(total=Sum(column))[
+        "total"
+    ]
     return Decimal(value or 0)
 
 

@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -18,113 +17,257 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='CustomerProfile',
+            name="CustomerProfile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('birthday', models.DateField(blank=True, null=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("birthday", models.DateField(blank=True, null=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='LoyaltyAccount',
+            name="LoyaltyAccount",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('balance', models.BigIntegerField(default=0)),
-                ('pending', models.BigIntegerField(default=0)),
-                ('lifetime_points', models.BigIntegerField(default=0)),
-                ('tier_name', models.CharField(blank=True, default='', max_length=64)),
-                ('tier_changed_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('channel', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='channel.channel')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("balance", models.BigIntegerField(default=0)),
+                ("pending", models.BigIntegerField(default=0)),
+                ("lifetime_points", models.BigIntegerField(default=0)),
+                ("tier_name", models.CharField(blank=True, default="", max_length=64)),
+                ("tier_changed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "channel",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="channel.channel",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='LoyaltyEntry',
+            name="LoyaltyEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('points', models.BigIntegerField()),
-                ('type', models.CharField(choices=[('earn', 'Earned on a paid order'), ('reverse', 'Reversed on a refund or cancellation'), ('redeem', 'Redeemed at checkout'), ('release', 'Reservation released'), ('expire', 'Expired'), ('adjust', 'Adjusted by staff'), ('bonus', 'Bonus')], max_length=16)),
-                ('status', models.CharField(choices=[('pending', 'Pending'), ('available', 'Available')], max_length=16)),
-                ('idempotency_key', models.CharField(max_length=255, unique=True)),
-                ('order_id', models.UUIDField(blank=True, db_index=True, null=True)),
-                ('source_reference', models.CharField(blank=True, default='', max_length=255)),
-                ('spend_amount', models.DecimalField(decimal_places=3, default=0, max_digits=20)),
-                ('details', models.JSONField(blank=True, default=dict)),
-                ('remaining', models.BigIntegerField(default=0)),
-                ('available_at', models.DateTimeField(blank=True, null=True)),
-                ('expires_at', models.DateTimeField(blank=True, null=True)),
-                ('reason', models.TextField(blank=True, default='')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('account', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='entries', to='saleor_crm.loyaltyaccount')),
-                ('actor_app', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='app.app')),
-                ('actor_user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('batch', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='saleor_crm.loyaltyentry')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("points", models.BigIntegerField()),
+                (
+                    "type",
+                    models.CharField(
+                        choices=[
+                            ("earn", "Earned on a paid order"),
+                            ("reverse", "Reversed on a refund or cancellation"),
+                            ("redeem", "Redeemed at checkout"),
+                            ("release", "Reservation released"),
+                            ("expire", "Expired"),
+                            ("adjust", "Adjusted by staff"),
+                            ("bonus", "Bonus"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("pending", "Pending"), ("available", "Available")], max_length=16
+                    ),
+                ),
+                ("idempotency_key", models.CharField(max_length=255, unique=True)),
+                ("order_id", models.UUIDField(blank=True, db_index=True, null=True)),
+                ("source_reference", models.CharField(blank=True, default="", max_length=255)),
+                ("spend_amount", models.DecimalField(decimal_places=3, default=0, max_digits=20)),
+                ("details", models.JSONField(blank=True, default=dict)),
+                ("remaining", models.BigIntegerField(default=0)),
+                ("available_at", models.DateTimeField(blank=True, null=True)),
+                ("expires_at", models.DateTimeField(blank=True, null=True)),
+                ("reason", models.TextField(blank=True, default="")),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
+                ),
+                (
+                    "account",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="entries",
+                        to="saleor_crm.loyaltyaccount",
+                    ),
+                ),
+                (
+                    "actor_app",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="app.app",
+                    ),
+                ),
+                (
+                    "actor_user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "batch",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="saleor_crm.loyaltyentry",
+                    ),
+                ),
             ],
             options={
-                'ordering': ('-created_at', '-pk'),
+                "ordering": ("-created_at", "-pk"),
             },
         ),
         migrations.CreateModel(
-            name='LoyaltyNotice',
+            name="LoyaltyNotice",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=255, unique=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('account', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='saleor_crm.loyaltyaccount')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.CharField(max_length=255, unique=True)),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
+                ),
+                (
+                    "account",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="saleor_crm.loyaltyaccount",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='LoyaltyTierChange',
+            name="LoyaltyTierChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('from_tier', models.CharField(blank=True, default='', max_length=64)),
-                ('to_tier', models.CharField(blank=True, default='', max_length=64)),
-                ('basis_value', models.DecimalField(decimal_places=3, max_digits=20)),
-                ('reason', models.CharField(max_length=255)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('account', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tier_changes', to='saleor_crm.loyaltyaccount')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("from_tier", models.CharField(blank=True, default="", max_length=64)),
+                ("to_tier", models.CharField(blank=True, default="", max_length=64)),
+                ("basis_value", models.DecimalField(decimal_places=3, max_digits=20)),
+                ("reason", models.CharField(max_length=255)),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
+                ),
+                (
+                    "account",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="tier_changes",
+                        to="saleor_crm.loyaltyaccount",
+                    ),
+                ),
             ],
             options={
-                'ordering': ('-created_at', '-pk'),
+                "ordering": ("-created_at", "-pk"),
             },
         ),
         migrations.AddIndex(
-            model_name='loyaltyaccount',
-            index=models.Index(fields=['channel', 'balance'], name='crm_loyalty_acc_ch_bal'),
+            model_name="loyaltyaccount",
+            index=models.Index(fields=["channel", "balance"], name="crm_loyalty_acc_ch_bal"),
         ),
         migrations.AddIndex(
-            model_name='loyaltyaccount',
-            index=models.Index(fields=['channel', 'lifetime_points'], name='crm_loyalty_acc_ch_life'),
+            model_name="loyaltyaccount",
+            index=models.Index(
+                fields=["channel", "lifetime_points"], name="crm_loyalty_acc_ch_life"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='loyaltyaccount',
-            constraint=models.UniqueConstraint(fields=('user', 'channel'), name='crm_loyalty_account_user_channel'),
+            model_name="loyaltyaccount",
+            constraint=models.UniqueConstraint(
+                fields=("user", "channel"), name="crm_loyalty_account_user_channel"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='loyaltyaccount',
-            constraint=models.CheckConstraint(condition=models.Q(('pending__gte', 0)), name='crm_loyalty_account_pending_gte_0'),
+            model_name="loyaltyaccount",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("pending__gte", 0)), name="crm_loyalty_account_pending_gte_0"
+            ),
         ),
         migrations.AddIndex(
-            model_name='loyaltyentry',
-            index=models.Index(fields=['account', '-created_at'], name='crm_loyalty_ent_acc'),
+            model_name="loyaltyentry",
+            index=models.Index(fields=["account", "-created_at"], name="crm_loyalty_ent_acc"),
         ),
         migrations.AddIndex(
-            model_name='loyaltyentry',
-            index=models.Index(condition=models.Q(('status', 'pending')), fields=['available_at'], name='crm_loyalty_ent_maturing'),
+            model_name="loyaltyentry",
+            index=models.Index(
+                condition=models.Q(("status", "pending")),
+                fields=["available_at"],
+                name="crm_loyalty_ent_maturing",
+            ),
         ),
         migrations.AddIndex(
-            model_name='loyaltyentry',
-            index=models.Index(condition=models.Q(('remaining__gt', 0)), fields=['expires_at'], name='crm_loyalty_ent_expiring'),
+            model_name="loyaltyentry",
+            index=models.Index(
+                condition=models.Q(("remaining__gt", 0)),
+                fields=["expires_at"],
+                name="crm_loyalty_ent_expiring",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='loyaltyentry',
-            constraint=models.CheckConstraint(condition=models.Q(('points', 0), _negated=True), name='crm_loyalty_entry_points_not_zero'),
+            model_name="loyaltyentry",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("points", 0), _negated=True),
+                name="crm_loyalty_entry_points_not_zero",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='loyaltyentry',
-            constraint=models.CheckConstraint(condition=models.Q(('remaining__gte', 0)), name='crm_loyalty_entry_remaining_gte_0'),
+            model_name="loyaltyentry",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("remaining__gte", 0)), name="crm_loyalty_entry_remaining_gte_0"
+            ),
         ),
     ]

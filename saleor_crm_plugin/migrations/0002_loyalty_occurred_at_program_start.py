@@ -6,23 +6,31 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('channel', '0001_initial'),
-        ('saleor_crm', '0001_initial'),
+        ("channel", "0001_initial"),
+        ("saleor_crm", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='LoyaltyProgramStart',
+            name="LoyaltyProgramStart",
             fields=[
-                ('channel', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='+', serialize=False, to='channel.channel')),
-                ('started_at', models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "channel",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="+",
+                        serialize=False,
+                        to="channel.channel",
+                    ),
+                ),
+                ("started_at", models.DateTimeField(default=django.utils.timezone.now)),
             ],
         ),
         migrations.AddField(
-            model_name='loyaltyentry',
-            name='occurred_at',
+            model_name="loyaltyentry",
+            name="occurred_at",
             field=models.DateTimeField(default=django.utils.timezone.now),
         ),
         # Entries written before this field existed happened when they were written.
@@ -31,11 +39,16 @@ class Migration(migrations.Migration):
             reverse_sql=migrations.RunSQL.noop,
         ),
         migrations.AddIndex(
-            model_name='loyaltyentry',
-            index=models.Index(fields=['account', 'occurred_at'], name='crm_loyalty_ent_acc_occ'),
+            model_name="loyaltyentry",
+            index=models.Index(fields=["account", "occurred_at"], name="crm_loyalty_ent_acc_occ"),
         ),
         migrations.AddConstraint(
-            model_name='loyaltyentry',
-            constraint=models.CheckConstraint(condition=models.Q(('remaining', 0), ('remaining__lte', models.F('points')), _connector='OR'), name='crm_loyalty_entry_remaining_lte_points'),
+            model_name="loyaltyentry",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("remaining", 0), ("remaining__lte", models.F("points")), _connector="OR"
+                ),
+                name="crm_loyalty_entry_remaining_lte_points",
+            ),
         ),
     ]

@@ -6,32 +6,79 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('saleor_crm', '0002_loyalty_occurred_at_program_start'),
+        ("saleor_crm", "0002_loyalty_occurred_at_program_start"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='LoyaltyRedemption',
+            name="LoyaltyRedemption",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('checkout_token', models.UUIDField(db_index=True)),
-                ('points', models.BigIntegerField()),
-                ('value', models.DecimalField(decimal_places=3, max_digits=20)),
-                ('currency', models.CharField(max_length=3)),
-                ('gift_card_id', models.IntegerField(blank=True, db_index=True, null=True)),
-                ('status', models.CharField(choices=[('active', 'Reserved'), ('spent', 'Spent on an order'), ('released', 'Released')], default='active', max_length=16)),
-                ('spent_points', models.BigIntegerField(default=0)),
-                ('order_id', models.UUIDField(blank=True, db_index=True, null=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('settled_at', models.DateTimeField(blank=True, null=True)),
-                ('account', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='redemptions', to='saleor_crm.loyaltyaccount')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("checkout_token", models.UUIDField(db_index=True)),
+                ("points", models.BigIntegerField()),
+                ("value", models.DecimalField(decimal_places=3, max_digits=20)),
+                ("currency", models.CharField(max_length=3)),
+                ("gift_card_id", models.IntegerField(blank=True, db_index=True, null=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("active", "Reserved"),
+                            ("spent", "Spent on an order"),
+                            ("released", "Released"),
+                        ],
+                        default="active",
+                        max_length=16,
+                    ),
+                ),
+                ("spent_points", models.BigIntegerField(default=0)),
+                ("order_id", models.UUIDField(blank=True, db_index=True, null=True)),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
+                ),
+                ("settled_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "account",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="redemptions",
+                        to="saleor_crm.loyaltyaccount",
+                    ),
+                ),
             ],
             options={
-                'ordering': ('-created_at', '-pk'),
-                'indexes': [models.Index(condition=models.Q(('status', 'active')), fields=['created_at'], name='crm_loyalty_red_active')],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('status', 'active')), fields=('checkout_token',), name='crm_loyalty_redemption_one_active'), models.CheckConstraint(condition=models.Q(('points__gt', 0)), name='crm_loyalty_redemption_points_gt_0'), models.CheckConstraint(condition=models.Q(('spent_points__gte', 0), ('spent_points__lte', models.F('points'))), name='crm_loyalty_redemption_spent_lte_points')],
+                "ordering": ("-created_at", "-pk"),
+                "indexes": [
+                    models.Index(
+                        condition=models.Q(("status", "active")),
+                        fields=["created_at"],
+                        name="crm_loyalty_red_active",
+                    )
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("status", "active")),
+                        fields=("checkout_token",),
+                        name="crm_loyalty_redemption_one_active",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("points__gt", 0)),
+                        name="crm_loyalty_redemption_points_gt_0",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("spent_points__gte", 0), ("spent_points__lte", models.F("points"))
+                        ),
+                        name="crm_loyalty_redemption_spent_lte_points",
+                    ),
+                ],
             },
         ),
     ]

@@ -4,14 +4,17 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('saleor_crm', '0003_loyalty_redemption'),
+        ("saleor_crm", "0003_loyalty_redemption"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='loyaltyentry',
-            index=models.Index(condition=models.Q(('remaining__gt', 0), ('status', 'available')), fields=['account', 'expires_at', 'created_at'], name='crm_loyalty_ent_open'),
+            model_name="loyaltyentry",
+            index=models.Index(
+                condition=models.Q(("remaining__gt", 0), ("status", "available")),
+                fields=["account", "expires_at", "created_at"],
+                name="crm_loyalty_ent_open",
+            ),
         ),
     ]

@@ -5,26 +5,50 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('account', '0105_add_manage_customer_types_and_attributes_perm'),
-        ('saleor_crm', '0004_loyalty_open_batches_index'),
+        ("account", "0105_add_manage_customer_types_and_attributes_perm"),
+        ("saleor_crm", "0004_loyalty_open_batches_index"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='MarketingConsent',
+            name="MarketingConsent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('email', models.EmailField(max_length=254, unique=True)),
-                ('granted', models.BooleanField()),
-                ('source', models.CharField(choices=[('customer', 'Given or withdrawn by the customer'), ('staff', 'Set by staff'), ('unsubscribe_link', 'Unsubscribe link in a CRM message'), ('import', 'Imported')], max_length=32)),
-                ('unsubscribed_at', models.DateTimeField(blank=True, null=True)),
-                ('updated_at', models.DateTimeField()),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='account.user')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("email", models.EmailField(max_length=254, unique=True)),
+                ("granted", models.BooleanField()),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("customer", "Given or withdrawn by the customer"),
+                            ("staff", "Set by staff"),
+                            ("unsubscribe_link", "Unsubscribe link in a CRM message"),
+                            ("import", "Imported"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                ("unsubscribed_at", models.DateTimeField(blank=True, null=True)),
+                ("updated_at", models.DateTimeField()),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="account.user",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['user'], name='crm_consent_user')],
+                "indexes": [models.Index(fields=["user"], name="crm_consent_user")],
             },
         ),
     ]

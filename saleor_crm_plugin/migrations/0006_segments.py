@@ -6,116 +6,255 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('account', '0105_add_manage_customer_types_and_attributes_perm'),
-        ('channel', '0027_channel_allow_legacy_gift_card_use'),
-        ('saleor_crm', '0005_consent'),
+        ("account", "0105_add_manage_customer_types_and_attributes_perm"),
+        ("channel", "0027_channel_allow_legacy_gift_card_use"),
+        ("saleor_crm", "0005_consent"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CustomerSegment',
+            name="CustomerSegment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=255)),
-                ('definition', models.JSONField()),
-                ('auto_tag', models.CharField(blank=True, default='', max_length=50)),
-                ('member_count', models.IntegerField(default=0)),
-                ('computed_at', models.DateTimeField(blank=True, null=True)),
-                ('boundaries_checked_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('channel', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='channel.channel')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=255)),
+                ("definition", models.JSONField()),
+                ("auto_tag", models.CharField(blank=True, default="", max_length=50)),
+                ("member_count", models.IntegerField(default=0)),
+                ("computed_at", models.DateTimeField(blank=True, null=True)),
+                ("boundaries_checked_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "channel",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="channel.channel",
+                    ),
+                ),
             ],
             options={
-                'ordering': ('name', 'pk'),
+                "ordering": ("name", "pk"),
             },
         ),
         migrations.CreateModel(
-            name='CustomerTag',
+            name="CustomerTag",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('tag', models.CharField(max_length=50)),
-                ('source', models.CharField(choices=[('manual', 'Set by staff'), ('automatic', 'Set by a segment rule')], default='manual', max_length=16)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('segment', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='saleor_crm.customersegment')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='account.user')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("tag", models.CharField(max_length=50)),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("manual", "Set by staff"),
+                            ("automatic", "Set by a segment rule"),
+                        ],
+                        default="manual",
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
+                ),
+                (
+                    "segment",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="saleor_crm.customersegment",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="account.user",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='SegmentMembership',
+            name="SegmentMembership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('joined_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('segment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='saleor_crm.customersegment')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='account.user')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("joined_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "segment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to="saleor_crm.customersegment",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="account.user",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='SegmentMembershipEvent',
+            name="SegmentMembershipEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('joined', 'Joined'), ('left', 'Left')], max_length=16)),
-                ('reason', models.CharField(max_length=255)),
-                ('occurred_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('segment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='saleor_crm.customersegment')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='account.user')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("joined", "Joined"), ("left", "Left")], max_length=16
+                    ),
+                ),
+                ("reason", models.CharField(max_length=255)),
+                ("occurred_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "segment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="saleor_crm.customersegment",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="account.user",
+                    ),
+                ),
             ],
             options={
-                'ordering': ('-occurred_at', '-pk'),
+                "ordering": ("-occurred_at", "-pk"),
             },
         ),
         migrations.CreateModel(
-            name='CustomerRfm',
+            name="CustomerRfm",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('recency', models.SmallIntegerField()),
-                ('frequency', models.SmallIntegerField()),
-                ('monetary', models.SmallIntegerField()),
-                ('group', models.CharField(max_length=32)),
-                ('last_order_at', models.DateTimeField()),
-                ('order_count', models.IntegerField()),
-                ('total_spent', models.DecimalField(decimal_places=3, max_digits=20)),
-                ('computed_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('channel', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='channel.channel')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='account.user')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("recency", models.SmallIntegerField()),
+                ("frequency", models.SmallIntegerField()),
+                ("monetary", models.SmallIntegerField()),
+                ("group", models.CharField(max_length=32)),
+                ("last_order_at", models.DateTimeField()),
+                ("order_count", models.IntegerField()),
+                ("total_spent", models.DecimalField(decimal_places=3, max_digits=20)),
+                ("computed_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "channel",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="channel.channel",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="account.user",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['channel', 'group'], name='crm_rfm_ch_group')],
-                'constraints': [models.UniqueConstraint(fields=('user', 'channel'), name='crm_rfm_user_channel'), models.CheckConstraint(condition=models.Q(('recency__gte', 1), ('recency__lte', 5), ('frequency__gte', 1), ('frequency__lte', 5), ('monetary__gte', 1), ('monetary__lte', 5)), name='crm_rfm_scores_1_5')],
+                "indexes": [models.Index(fields=["channel", "group"], name="crm_rfm_ch_group")],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("user", "channel"), name="crm_rfm_user_channel"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("recency__gte", 1),
+                            ("recency__lte", 5),
+                            ("frequency__gte", 1),
+                            ("frequency__lte", 5),
+                            ("monetary__gte", 1),
+                            ("monetary__lte", 5),
+                        ),
+                        name="crm_rfm_scores_1_5",
+                    ),
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='customersegment',
-            constraint=models.UniqueConstraint(condition=models.Q(('auto_tag', ''), _negated=True), fields=('auto_tag',), name='crm_segment_auto_tag_unique'),
+            model_name="customersegment",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("auto_tag", ""), _negated=True),
+                fields=("auto_tag",),
+                name="crm_segment_auto_tag_unique",
+            ),
         ),
         migrations.AddIndex(
-            model_name='customertag',
-            index=models.Index(fields=['tag'], name='crm_tag_tag'),
+            model_name="customertag",
+            index=models.Index(fields=["tag"], name="crm_tag_tag"),
         ),
         migrations.AddIndex(
-            model_name='customertag',
-            index=models.Index(condition=models.Q(('segment__isnull', False)), fields=['segment'], name='crm_tag_segment'),
+            model_name="customertag",
+            index=models.Index(
+                condition=models.Q(("segment__isnull", False)),
+                fields=["segment"],
+                name="crm_tag_segment",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='customertag',
-            constraint=models.UniqueConstraint(fields=('user', 'tag', 'source'), name='crm_tag_user_tag_source'),
+            model_name="customertag",
+            constraint=models.UniqueConstraint(
+                fields=("user", "tag", "source"), name="crm_tag_user_tag_source"
+            ),
         ),
         migrations.AddIndex(
-            model_name='segmentmembership',
-            index=models.Index(fields=['user'], name='crm_segment_member_user'),
+            model_name="segmentmembership",
+            index=models.Index(fields=["user"], name="crm_segment_member_user"),
         ),
         migrations.AddConstraint(
-            model_name='segmentmembership',
-            constraint=models.UniqueConstraint(fields=('segment', 'user'), name='crm_segment_member_unique'),
+            model_name="segmentmembership",
+            constraint=models.UniqueConstraint(
+                fields=("segment", "user"), name="crm_segment_member_unique"
+            ),
         ),
         migrations.AddIndex(
-            model_name='segmentmembershipevent',
-            index=models.Index(fields=['segment', '-occurred_at'], name='crm_segment_event_seg'),
+            model_name="segmentmembershipevent",
+            index=models.Index(fields=["segment", "-occurred_at"], name="crm_segment_event_seg"),
         ),
         migrations.AddIndex(
-            model_name='segmentmembershipevent',
-            index=models.Index(fields=['user', '-occurred_at'], name='crm_segment_event_user'),
+            model_name="segmentmembershipevent",
+            index=models.Index(fields=["user", "-occurred_at"], name="crm_segment_event_user"),
         ),
     ]

@@ -5,89 +5,204 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('account', '0105_add_manage_customer_types_and_attributes_perm'),
-        ('channel', '0027_channel_allow_legacy_gift_card_use'),
-        ('discount', '0087_merge_20250630_1332'),
-        ('saleor_crm', '0006_segments'),
+        ("account", "0105_add_manage_customer_types_and_attributes_perm"),
+        ("channel", "0027_channel_allow_legacy_gift_card_use"),
+        ("discount", "0087_merge_20250630_1332"),
+        ("saleor_crm", "0006_segments"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AbandonedCheckout',
+            name="AbandonedCheckout",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('token', models.UUIDField(unique=True)),
-                ('email', models.EmailField(max_length=254)),
-                ('currency', models.CharField(max_length=3)),
-                ('total_gross_amount', models.DecimalField(decimal_places=3, max_digits=20)),
-                ('lines_count', models.PositiveIntegerField(default=0)),
-                ('last_change_seen', models.DateTimeField()),
-                ('detected_at', models.DateTimeField()),
-                ('stage', models.PositiveSmallIntegerField(default=0)),
-                ('next_stage_at', models.DateTimeField(blank=True, db_index=True, null=True)),
-                ('status', models.CharField(choices=[('open', 'Open: reminders may follow'), ('recovered', 'Completed after at least one reminder'), ('completed', 'Completed before any reminder'), ('purchased_elsewhere', 'The shopper ordered otherwise'), ('suppressed', 'No consent or unsubscribed'), ('expired', 'Checkout gone or all stages done')], default='open', max_length=32)),
-                ('variant', models.CharField(blank=True, default='', max_length=64)),
-                ('order_id', models.UUIDField(blank=True, null=True)),
-                ('order_total_amount', models.DecimalField(blank=True, decimal_places=3, max_digits=20, null=True)),
-                ('discount_amount', models.DecimalField(blank=True, decimal_places=3, max_digits=20, null=True)),
-                ('closed_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('channel', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='channel.channel')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='account.user')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("token", models.UUIDField(unique=True)),
+                ("email", models.EmailField(max_length=254)),
+                ("currency", models.CharField(max_length=3)),
+                ("total_gross_amount", models.DecimalField(decimal_places=3, max_digits=20)),
+                ("lines_count", models.PositiveIntegerField(default=0)),
+                ("last_change_seen", models.DateTimeField()),
+                ("detected_at", models.DateTimeField()),
+                ("stage", models.PositiveSmallIntegerField(default=0)),
+                ("next_stage_at", models.DateTimeField(blank=True, db_index=True, null=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "Open: reminders may follow"),
+                            ("recovered", "Completed after at least one reminder"),
+                            ("completed", "Completed before any reminder"),
+                            ("purchased_elsewhere", "The shopper ordered otherwise"),
+                            ("suppressed", "No consent or unsubscribed"),
+                            ("expired", "Checkout gone or all stages done"),
+                        ],
+                        default="open",
+                        max_length=32,
+                    ),
+                ),
+                ("variant", models.CharField(blank=True, default="", max_length=64)),
+                ("order_id", models.UUIDField(blank=True, null=True)),
+                (
+                    "order_total_amount",
+                    models.DecimalField(blank=True, decimal_places=3, max_digits=20, null=True),
+                ),
+                (
+                    "discount_amount",
+                    models.DecimalField(blank=True, decimal_places=3, max_digits=20, null=True),
+                ),
+                ("closed_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "channel",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="channel.channel",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="account.user",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='CartRecoveryOffer',
+            name="CartRecoveryOffer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('email', models.EmailField(max_length=254)),
-                ('code', models.CharField(max_length=255, unique=True)),
-                ('discount_type', models.CharField(max_length=32)),
-                ('value', models.DecimalField(decimal_places=3, max_digits=20)),
-                ('scope', models.CharField(max_length=16)),
-                ('status', models.CharField(choices=[('live', 'Live'), ('used', 'Used'), ('revoked', 'Revoked'), ('expired', 'Expired')], default='live', max_length=16)),
-                ('ends_at', models.DateTimeField()),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('used_order_id', models.UUIDField(blank=True, null=True)),
-                ('revoked_reason', models.CharField(blank=True, default='', max_length=255)),
-                ('abandoned', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='offers', to='saleor_crm.abandonedcheckout')),
-                ('voucher', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='discount.voucher')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("email", models.EmailField(max_length=254)),
+                ("code", models.CharField(max_length=255, unique=True)),
+                ("discount_type", models.CharField(max_length=32)),
+                ("value", models.DecimalField(decimal_places=3, max_digits=20)),
+                ("scope", models.CharField(max_length=16)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("live", "Live"),
+                            ("used", "Used"),
+                            ("revoked", "Revoked"),
+                            ("expired", "Expired"),
+                        ],
+                        default="live",
+                        max_length=16,
+                    ),
+                ),
+                ("ends_at", models.DateTimeField()),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("used_order_id", models.UUIDField(blank=True, null=True)),
+                ("revoked_reason", models.CharField(blank=True, default="", max_length=255)),
+                (
+                    "abandoned",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="offers",
+                        to="saleor_crm.abandonedcheckout",
+                    ),
+                ),
+                (
+                    "voucher",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="discount.voucher",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='CartReminder',
+            name="CartReminder",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('stage', models.PositiveSmallIntegerField()),
-                ('email', models.EmailField(max_length=254)),
-                ('kind', models.CharField(choices=[('reminder', 'Reminder'), ('offer', 'Reminder with offer'), ('last_call', 'Last call')], max_length=16)),
-                ('status', models.CharField(choices=[('claimed', 'Claimed, not yet sent'), ('sent', 'Sent'), ('skipped', 'Skipped (suppressed)'), ('failed', 'Sending failed')], default='claimed', max_length=16)),
-                ('skip_reason', models.CharField(blank=True, default='', max_length=32)),
-                ('claimed_at', models.DateTimeField()),
-                ('sent_at', models.DateTimeField(blank=True, null=True)),
-                ('abandoned', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reminders', to='saleor_crm.abandonedcheckout')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("stage", models.PositiveSmallIntegerField()),
+                ("email", models.EmailField(max_length=254)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("reminder", "Reminder"),
+                            ("offer", "Reminder with offer"),
+                            ("last_call", "Last call"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("claimed", "Claimed, not yet sent"),
+                            ("sent", "Sent"),
+                            ("skipped", "Skipped (suppressed)"),
+                            ("failed", "Sending failed"),
+                        ],
+                        default="claimed",
+                        max_length=16,
+                    ),
+                ),
+                ("skip_reason", models.CharField(blank=True, default="", max_length=32)),
+                ("claimed_at", models.DateTimeField()),
+                ("sent_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "abandoned",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reminders",
+                        to="saleor_crm.abandonedcheckout",
+                    ),
+                ),
             ],
         ),
         migrations.AddIndex(
-            model_name='abandonedcheckout',
-            index=models.Index(fields=['channel', 'status', 'next_stage_at'], name='crm_abandoned_due'),
+            model_name="abandonedcheckout",
+            index=models.Index(
+                fields=["channel", "status", "next_stage_at"], name="crm_abandoned_due"
+            ),
         ),
         migrations.AddIndex(
-            model_name='abandonedcheckout',
-            index=models.Index(fields=['email'], name='crm_abandoned_email'),
+            model_name="abandonedcheckout",
+            index=models.Index(fields=["email"], name="crm_abandoned_email"),
         ),
         migrations.AddConstraint(
-            model_name='cartrecoveryoffer',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'live')), fields=('email',), name='crm_offer_one_live_per_email'),
+            model_name="cartrecoveryoffer",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status", "live")),
+                fields=("email",),
+                name="crm_offer_one_live_per_email",
+            ),
         ),
         migrations.AddIndex(
-            model_name='cartreminder',
-            index=models.Index(fields=['email', 'sent_at'], name='crm_reminder_email_sent'),
+            model_name="cartreminder",
+            index=models.Index(fields=["email", "sent_at"], name="crm_reminder_email_sent"),
         ),
         migrations.AddConstraint(
-            model_name='cartreminder',
-            constraint=models.UniqueConstraint(fields=('abandoned', 'stage'), name='crm_cart_reminder_stage_once'),
+            model_name="cartreminder",
+            constraint=models.UniqueConstraint(
+                fields=("abandoned", "stage"), name="crm_cart_reminder_stage_once"
+            ),
         ),
     ]

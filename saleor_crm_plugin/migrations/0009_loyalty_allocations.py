@@ -60,44 +60,89 @@ ON CONFLICT DO NOTHING;
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
-        ('saleor_crm', '0008_cart_detection_cursor'),
+        ("saleor_crm", "0008_cart_detection_cursor"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='loyaltyaccount',
-            name='anonymised_at',
+            model_name="loyaltyaccount",
+            name="anonymised_at",
             field=models.DateTimeField(blank=True, editable=False, null=True),
         ),
         migrations.AddField(
-            model_name='loyaltyentry',
-            name='restores',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='saleor_crm.loyaltyentry'),
+            model_name="loyaltyentry",
+            name="restores",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to="saleor_crm.loyaltyentry",
+            ),
         ),
         migrations.AlterField(
-            model_name='loyaltyaccount',
-            name='user',
-            field=models.ForeignKey(blank=True, null=True, on_delete=saleor_crm_plugin.loyalty.models.anonymise_on_user_delete, related_name='+', to='account.user'),
+            model_name="loyaltyaccount",
+            name="user",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=saleor_crm_plugin.loyalty.models.anonymise_on_user_delete,
+                related_name="+",
+                to="account.user",
+            ),
         ),
         migrations.AlterField(
-            model_name='loyaltyentry',
-            name='batch',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='saleor_crm.loyaltyentry'),
+            model_name="loyaltyentry",
+            name="batch",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to="saleor_crm.loyaltyentry",
+            ),
         ),
         migrations.CreateModel(
-            name='LoyaltyAllocation',
+            name="LoyaltyAllocation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('points', models.BigIntegerField()),
-                ('batch', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='saleor_crm.loyaltyentry')),
-                ('entry', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='allocations', to='saleor_crm.loyaltyentry')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("points", models.BigIntegerField()),
+                (
+                    "batch",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="saleor_crm.loyaltyentry",
+                    ),
+                ),
+                (
+                    "entry",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="allocations",
+                        to="saleor_crm.loyaltyentry",
+                    ),
+                ),
             ],
             options={
-                'ordering': ('pk',),
-                'constraints': [models.UniqueConstraint(fields=('entry', 'batch'), name='crm_loyalty_allocation_entry_batch'), models.CheckConstraint(condition=models.Q(('points', 0), _negated=True), name='crm_loyalty_allocation_points_not_zero')],
+                "ordering": ("pk",),
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("entry", "batch"), name="crm_loyalty_allocation_entry_batch"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("points", 0), _negated=True),
+                        name="crm_loyalty_allocation_points_not_zero",
+                    ),
+                ],
             },
         ),
         migrations.RunSQL(BACKFILL_ALLOCATIONS, migrations.RunSQL.noop),

@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('saleor_crm', '0012_carts_hardening'),
+        ("saleor_crm", "0012_carts_hardening"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='cartrecoveryoffer',
-            name='claimed_at',
+            model_name="cartrecoveryoffer",
+            name="claimed_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='cartrecoveryoffer',
-            name='claimed_checkout_token',
+            model_name="cartrecoveryoffer",
+            name="claimed_checkout_token",
             field=models.UUIDField(blank=True, null=True),
         ),
     ]

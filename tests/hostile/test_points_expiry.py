@@ -136,13 +136,12 @@ def test_points_spent_in_part_take_the_expired_batch_first(
     assert ledger_entries()[-1] == (EntryType.RELEASE, 300)
     release = LoyaltyEntry.objects.get(type=EntryType.RELEASE)
     adjust = LoyaltyEntry.objects.get(type=EntryType.ADJUST)
-    assert list(release.allocations.values_list("batch", "points")) == [
-        (adjust.pk, -300)
-    ]
+    assert list(release.allocations.values_list("batch", "points")) == [(adjust.pk, -300)]
     assert release.remaining == 0
-    assert LoyaltyEntry.objects.values_list("remaining", "expires_at").get(
-        pk=adjust.pk
-    ) == (300, adjust.expires_at)
+    assert LoyaltyEntry.objects.values_list("remaining", "expires_at").get(pk=adjust.pk) == (
+        300,
+        adjust.expires_at,
+    )
     assert LoyaltyEntry.objects.get(type=EntryType.BONUS).remaining == 0
     assert LoyaltyEntry.objects.filter(type=EntryType.EXPIRE).count() == 0
     assert balance_of(customer_user, crm_usd) == 300

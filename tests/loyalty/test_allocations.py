@@ -139,9 +139,7 @@ def test_share_of_a_batch_that_expired_meanwhile_expires_on_release(usd_account)
     assert expire_due_points(now=now) == 0  # nothing left in it to expire
 
     # when
-    release_debit(
-        account=usd_account, debit=redeem, points=1000, idempotency_key="rel", now=now
-    )
+    release_debit(account=usd_account, debit=redeem, points=1000, idempotency_key="rel", now=now)
 
     # then: the expired batch's share comes back and expires at once, never spendable
     assert _remaining_and_expiry("expired", "late") == [(0, past), (700, late)]
@@ -168,9 +166,7 @@ def test_batch_expired_twice_gets_a_key_per_expiry(usd_account):
     assert expire_due_points(now=now) == 1
 
     # when: the reservation is released after the expiry
-    release_debit(
-        account=usd_account, debit=redeem, points=200, idempotency_key="rel", now=now
-    )
+    release_debit(account=usd_account, debit=redeem, points=200, idempotency_key="rel", now=now)
 
     # then
     batch_pk = LoyaltyEntry.objects.get(idempotency_key="batch").pk
@@ -193,9 +189,7 @@ def test_release_of_more_than_the_debit_holds_raises_and_writes_nothing(usd_acco
 
     # when / then
     with pytest.raises(InvalidPoints) as error:
-        release_debit(
-            account=usd_account, debit=redeem, points=11, idempotency_key="rel-2"
-        )
+        release_debit(account=usd_account, debit=redeem, points=11, idempotency_key="rel-2")
     assert (error.value.field, error.value.code) == ("points", "out_of_range")
     assert not LoyaltyEntry.objects.filter(idempotency_key="rel-2").exists()
     assert account_state(usd_account) == (90, 0, 100)
@@ -208,9 +202,7 @@ def test_every_debit_records_the_batches_it_took_and_credits_the_debt_they_repai
     earn = post_entry(
         account=usd_account, points=100, entry_type=EntryType.EARN, idempotency_key="earn"
     ).entry
-    post_entry(
-        account=usd_account, points=-70, entry_type=EntryType.ADJUST, idempotency_key="adj"
-    )
+    post_entry(account=usd_account, points=-70, entry_type=EntryType.ADJUST, idempotency_key="adj")
 
     # when: the earn is reversed (30 left in it, 70 become debt), then a credit repays
     post_entry(
@@ -220,9 +212,7 @@ def test_every_debit_records_the_batches_it_took_and_credits_the_debt_they_repai
         idempotency_key="rev",
         batch=earn,
     )
-    post_entry(
-        account=usd_account, points=90, entry_type=EntryType.BONUS, idempotency_key="bonus"
-    )
+    post_entry(account=usd_account, points=90, entry_type=EntryType.BONUS, idempotency_key="bonus")
 
     # then
     assert _allocations() == [
@@ -310,9 +300,7 @@ def test_migration_backfills_the_allocations_of_a_ledger_written_before_them(
         idempotency_key="reverse",
     )
     LoyaltyAccount.objects.filter(pk=usd_account.pk).update(balance=350, pending=50)
-    migration = importlib.import_module(
-        "saleor_crm_plugin.migrations.0009_loyalty_allocations"
-    )
+    migration = importlib.import_module("saleor_crm_plugin.migrations.0009_loyalty_allocations")
 
     # when
     with connection.cursor() as cursor:
@@ -331,9 +319,7 @@ def test_migration_backfills_the_allocations_of_a_ledger_written_before_them(
     # and the ledger goes on from there: maturing, then releasing what the redemption
     # still holds (the 400 released before came from the earliest-expiring batch)
     assert mature_batch(batch_id=earn.pk, now=now) is True
-    release_debit(
-        account=usd_account, debit=redeem, points=600, idempotency_key="rest", now=now
-    )
+    release_debit(account=usd_account, debit=redeem, points=600, idempotency_key="rest", now=now)
     assert _remaining_and_expiry("a", "b") == [(0, soon), (600, late)]
     assert account_state(usd_account) == (1000, 0, 0)
     assert ledger_problems() == []
@@ -382,9 +368,7 @@ def test_release_during_a_debt_repays_it_from_the_points_expiring_first(usd_acco
     now = timezone.now()
     soon, late = _soon_and_late(now)
     redeem = _reserve_two_batches(usd_account, soon=soon, late=late)
-    post_entry(
-        account=usd_account, points=-200, entry_type=EntryType.ADJUST, idempotency_key="adj"
-    )
+    post_entry(account=usd_account, points=-200, entry_type=EntryType.ADJUST, idempotency_key="adj")
     assert account_state(usd_account) == (-200, 0, 1000)
 
     # when: the reservation is released

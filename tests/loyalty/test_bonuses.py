@@ -91,9 +91,7 @@ def test_new_customer_gets_the_signup_bonus_when_joining_the_programme(
 
     # when: two paid orders
     for psp in ("first", "second"):
-        order_payments.charge(
-            crm_order(channel_USD, [(Decimal("10.00"), 1)], user=user), psp=psp
-        )
+        order_payments.charge(crm_order(channel_USD, [(Decimal("10.00"), 1)], user=user), psp=psp)
 
     # then: the bonus came once, when the account opened
     assert _bonuses() == [(user.pk, 100, "sign-up bonus")]
@@ -127,26 +125,16 @@ def birthday_member(channel_USD, customer_user):
     return LoyaltyAccount.objects.create(user=customer_user, channel=channel_USD)
 
 
-def test_birthday_bonus_once_a_year(
-    birthday_member, channel_USD, customer_user, customer_user2
-):
+def test_birthday_bonus_once_a_year(birthday_member, channel_USD, customer_user, customer_user2):
     # given: another customer born the same day who never joined the programme
     CustomerProfileFactory(user=customer_user2, birthday=datetime.date(1985, 6, 15))
 
     # when
     awarded = [
-        award_birthday_bonuses(
-            channel_id=channel_USD.pk, today=datetime.date(2026, 6, 14)
-        ),
-        award_birthday_bonuses(
-            channel_id=channel_USD.pk, today=datetime.date(2026, 6, 15)
-        ),
-        award_birthday_bonuses(
-            channel_id=channel_USD.pk, today=datetime.date(2026, 6, 15)
-        ),
-        award_birthday_bonuses(
-            channel_id=channel_USD.pk, today=datetime.date(2027, 6, 15)
-        ),
+        award_birthday_bonuses(channel_id=channel_USD.pk, today=datetime.date(2026, 6, 14)),
+        award_birthday_bonuses(channel_id=channel_USD.pk, today=datetime.date(2026, 6, 15)),
+        award_birthday_bonuses(channel_id=channel_USD.pk, today=datetime.date(2026, 6, 15)),
+        award_birthday_bonuses(channel_id=channel_USD.pk, today=datetime.date(2027, 6, 15)),
     ]
 
     # then
@@ -167,13 +155,9 @@ def test_birthday_bonus_once_a_year(
         (datetime.date(2028, 2, 29), 1),
     ],
 )
-def test_february_29_birthdays(
-    birthday_member, channel_USD, customer_user, today, awarded
-):
+def test_february_29_birthdays(birthday_member, channel_USD, customer_user, today, awarded):
     # given
-    CustomerProfile.objects.filter(user=customer_user).update(
-        birthday=datetime.date(2000, 2, 29)
-    )
+    CustomerProfile.objects.filter(user=customer_user).update(birthday=datetime.date(2000, 2, 29))
 
     # when / then
     assert award_birthday_bonuses(channel_id=channel_USD.pk, today=today) == awarded
@@ -197,9 +181,7 @@ def test_daily_task_gives_birthday_bonuses_in_active_programmes(
     ]
 
 
-def test_staff_adjustment_keeps_its_reason_and_actor(
-    crm_usd, customer_user, staff_user
-):
+def test_staff_adjustment_keeps_its_reason_and_actor(crm_usd, customer_user, staff_user):
     # when
     posting = adjust_points(
         user=customer_user,

@@ -35,18 +35,14 @@ def test_audit_passes_when_every_account_matches_its_entries(
 ):
     # given
     other = LoyaltyAccount.objects.create(user=customer_user2, channel=crm_usd)
-    post_entry(
-        account=usd_account, points=40, entry_type=EntryType.BONUS, idempotency_key="a"
-    )
+    post_entry(account=usd_account, points=40, entry_type=EntryType.BONUS, idempotency_key="a")
     post_entry(
         account=usd_account,
         points=-10,
         entry_type=EntryType.REDEEM,
         idempotency_key="b",
     )
-    post_entry(
-        account=other, points=-5, entry_type=EntryType.ADJUST, idempotency_key="c"
-    )
+    post_entry(account=other, points=-5, entry_type=EntryType.ADJUST, idempotency_key="c")
 
     # when
     output = _run("crm_loyalty_audit")
@@ -61,12 +57,8 @@ def test_audit_lists_the_accounts_that_disagree_and_exits_non_zero(
 ):
     # given: two accounts whose rows were edited behind the ledger's back
     other = LoyaltyAccount.objects.create(user=customer_user2, channel=crm_usd)
-    post_entry(
-        account=usd_account, points=40, entry_type=EntryType.BONUS, idempotency_key="a"
-    )
-    post_entry(
-        account=other, points=30, entry_type=EntryType.BONUS, idempotency_key="b"
-    )
+    post_entry(account=usd_account, points=40, entry_type=EntryType.BONUS, idempotency_key="a")
+    post_entry(account=other, points=30, entry_type=EntryType.BONUS, idempotency_key="b")
     LoyaltyAccount.objects.filter(pk=usd_account.pk).update(balance=45, pending=3)
     LoyaltyEntry.objects.filter(idempotency_key="b").update(remaining=20)
 
@@ -84,16 +76,11 @@ def test_audit_lists_the_accounts_that_disagree_and_exits_non_zero(
         "Σ remaining 20 != max(Σ available, 0) 30; "
         "1 batch(es) with remaining != points - allocations",
     ]
-    assert (
-        captured.err
-        == "CommandError: 2 of 2 loyalty accounts disagree with their entries.\n"
-    )
+    assert captured.err == "CommandError: 2 of 2 loyalty accounts disagree with their entries.\n"
 
 
 @pytest.fixture
-def historical_orders(
-    channel_USD, crm_order, order_payments, customer_user, customer_user2
-):
+def historical_orders(channel_USD, crm_order, order_payments, customer_user, customer_user2):
     """Orders paid before the programme was switched on.
 
     10.00 and 20.00 of customer_user 30 days ago, 30.00 of customer_user2 2 days ago
@@ -152,9 +139,7 @@ def test_backfill_awards_historical_orders_once(
     }
     assert totals == {customer_user.pk: (30, 0), customer_user2.pk: (0, 20)}
     assert list(
-        LoyaltyEntry.objects.order_by("type", "points").values_list(
-            "type", "points", "status"
-        )
+        LoyaltyEntry.objects.order_by("type", "points").values_list("type", "points", "status")
     ) == [
         (EntryType.EARN, 10, EntryStatus.AVAILABLE),
         (EntryType.EARN, 20, EntryStatus.AVAILABLE),
@@ -166,9 +151,7 @@ def test_backfill_awards_historical_orders_once(
     assert ledger_problems() == []
 
 
-def test_backfill_resumes_with_the_orders_not_yet_done(
-    historical_orders, customer_user
-):
+def test_backfill_resumes_with_the_orders_not_yet_done(historical_orders, customer_user):
     # given: a first run limited to the last week (as if it stopped there)
     since = (timezone.now() - datetime.timedelta(days=7)).date().isoformat()
     partial = _run("crm_loyalty_backfill", "--since", since)
@@ -188,9 +171,7 @@ def test_backfill_resumes_with_the_orders_not_yet_done(
     assert LoyaltyEntry.objects.filter(type=EntryType.EARN).count() == 3
 
 
-def test_backfill_shows_progress_every_hundred_orders(
-    crm_usd, customer_user, order_generator
-):
+def test_backfill_shows_progress_every_hundred_orders(crm_usd, customer_user, order_generator):
     # given: 150 unpaid orders to look at
     for _ in range(150):
         order_generator(channel=crm_usd)
@@ -213,9 +194,7 @@ def test_backfill_shows_progress_every_hundred_orders(
         ("c-pln", "The loyalty programme is not active in channel 'c-pln'."),
     ],
 )
-def test_backfill_refuses_an_unknown_or_inactive_channel(
-    crm_usd, channel_PLN, slug, message
-):
+def test_backfill_refuses_an_unknown_or_inactive_channel(crm_usd, channel_PLN, slug, message):
     # when
     with pytest.raises(CommandError) as error:
         _run("crm_loyalty_backfill", "--channel", slug)
@@ -253,6 +232,5 @@ def test_audit_lists_redemptions_whose_points_differ_from_what_the_card_paid(
     ]
     # (the order's tasks logged above it: the command's error is the last line)
     assert captured.err.splitlines()[-1] == (
-        "CommandError: 1 of 1 redemptions spent other points than their gift card "
-        "paid."
+        "CommandError: 1 of 1 redemptions spent other points than their gift card paid."
     )

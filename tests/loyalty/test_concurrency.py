@@ -14,9 +14,7 @@ from tests.fixtures.loyalty import ledger_problems
 from tests.fixtures.plugin import configure_crm
 
 THREADS = 16
-CREDITS = (
-    10  # +5 each to the thread's own account (4 threads share one), +3 to the hot one
-)
+CREDITS = 10  # +5 each to the thread's own account (4 threads share one), +3 to the hot one
 HOT_DEBITS = 5  # -2 each to the hot account, the one every thread writes to
 SHARED_KEYS = 5  # +7 each, the same keys in every thread: one entry per key
 CROSS_KEYS = 2  # +11 each, the same keys posted to different accounts
@@ -77,22 +75,14 @@ def test_concurrent_postings_lose_nothing_and_keep_keys_unique(channel_USD):
     assert errors == []
     assert ledger_problems() == []
     balances = dict(LoyaltyAccount.objects.values_list("pk", "balance"))
-    assert (
-        balances[accounts[0].pk]
-        == THREADS * (CREDITS * 3 - HOT_DEBITS * 2) + SHARED_KEYS * 7
-    )
+    assert balances[accounts[0].pk] == THREADS * (CREDITS * 3 - HOT_DEBITS * 2) + SHARED_KEYS * 7
     own_totals = [balances[account.pk] for account in accounts[1:]]
     assert sum(own_totals) == THREADS * CREDITS * 5 + CROSS_KEYS * 11
-    assert (
-        sorted(own_totals)[:2] == [4 * CREDITS * 5] * 2
-    )  # cross keys went to at most two
+    assert sorted(own_totals)[:2] == [4 * CREDITS * 5] * 2  # cross keys went to at most two
     assert LoyaltyEntry.objects.count() == (
         THREADS * (2 * CREDITS + HOT_DEBITS) + SHARED_KEYS + CROSS_KEYS
     )
-    assert (
-        LoyaltyEntry.objects.filter(idempotency_key__startswith="shared:").count()
-        == SHARED_KEYS
-    )
+    assert LoyaltyEntry.objects.filter(idempotency_key__startswith="shared:").count() == SHARED_KEYS
 
 
 def _wait_for_a_blocked_backend() -> None:
@@ -122,9 +112,7 @@ def test_debit_losing_a_key_race_to_another_account_leaves_its_batches_alone(
         )
         for index in range(2)
     )
-    post_entry(
-        account=second, points=50, entry_type=EntryType.BONUS, idempotency_key="batch"
-    )
+    post_entry(account=second, points=50, entry_type=EntryType.BONUS, idempotency_key="batch")
     winner_posted, loser_blocked = threading.Event(), threading.Event()
     errors: list[BaseException] = []
     results = {}

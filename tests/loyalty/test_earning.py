@@ -34,9 +34,7 @@ def _earn_entries(order):
     )
 
 
-def test_checkout_completion_paid_in_full_earns_points(
-    paid_order, crm_usd, customer_user
-):
+def test_checkout_completion_paid_in_full_earns_points(paid_order, crm_usd, customer_user):
     # when
     order = paid_order()
 
@@ -106,9 +104,7 @@ def test_legacy_payment_flow_earns_once(
     assert balance_of(customer_user, crm_usd) == 60
 
 
-def test_partly_paid_order_earns_nothing_until_paid_in_full(
-    crm_usd, crm_order, order_payments
-):
+def test_partly_paid_order_earns_nothing_until_paid_in_full(crm_usd, crm_order, order_payments):
     # given
     order = crm_order(crm_usd, THREE_LINES)
 
@@ -121,9 +117,7 @@ def test_partly_paid_order_earns_nothing_until_paid_in_full(
     assert _earn_entries(order) == []
 
     # when
-    order_payments.charge(
-        order, order.total_gross_amount - Decimal("50.00"), psp="part-2"
-    )
+    order_payments.charge(order, order.total_gross_amount - Decimal("50.00"), psp="part-2")
 
     # then
     assert _earn_entries(order) == [(60, EntryStatus.AVAILABLE)]
@@ -218,9 +212,7 @@ def test_part_paid_through_the_gift_card_gateway_earns_nothing(
             },
         },
     )
-    assert (
-        get_graphql_content(response)["data"]["transactionInitialize"]["errors"] == []
-    )
+    assert get_graphql_content(response)["data"]["transactionInitialize"]["errors"] == []
     manager = get_plugins_manager(allow_replica=False)
     lines, _ = fetch_checkout_lines(checkout_with_item)
     total = calculations.calculate_checkout_total(
@@ -248,9 +240,7 @@ def test_part_paid_through_the_gift_card_gateway_earns_nothing(
     assert entry.points == int(lines_net - Decimal(10))
 
 
-def test_rate_of_5_points_per_2_50_earns_5_on_3_00_not_6(
-    channel_USD, crm_order, order_payments
-):
+def test_rate_of_5_points_per_2_50_earns_5_on_3_00_not_6(channel_USD, crm_order, order_payments):
     # given
     configure_crm(channel_USD, pending_period="0", earn_points="5", earn_amount="2.50")
     order = crm_order(channel_USD, [(Decimal("3.00"), 1)], shipping=Decimal("4.00"))
@@ -290,9 +280,7 @@ def test_channels_earn_in_their_currency_minor_units(
 ):
     # given
     channel = request.getfixturevalue(channel_fixture)
-    configure_crm(
-        channel, pending_period="0", earn_points=earn_points, earn_amount=earn_amount
-    )
+    configure_crm(channel, pending_period="0", earn_points=earn_points, earn_amount=earn_amount)
     order = crm_order(channel, lines, shipping=Decimal(700))
 
     # when
@@ -340,9 +328,7 @@ def test_replaying_a_synced_order_reads_and_writes_no_more(
 
 
 def _config(**values):
-    return parse_configuration(
-        [{"name": name, "value": value} for name, value in values.items()]
-    )
+    return parse_configuration([{"name": name, "value": value} for name, value in values.items()])
 
 
 FLOOR, HALF_UP, CEIL = "floor", "half_up", "ceil"
@@ -351,9 +337,7 @@ FLOOR, HALF_UP, CEIL = "floor", "half_up", "ceil"
 @pytest.mark.parametrize(
     ("amount", "currency", "rate", "rounding", "multiplier", "expected"),
     [
-        pytest.param(
-            "3.00", "USD", ("5", "2.50"), FLOOR, "1", 5, id="5-per-2.50-on-3.00"
-        ),
+        pytest.param("3.00", "USD", ("5", "2.50"), FLOOR, "1", 5, id="5-per-2.50-on-3.00"),
         pytest.param("4.99", "USD", ("5", "2.50"), FLOOR, "1", 5, id="floor"),
         pytest.param("5.00", "USD", ("5", "2.50"), FLOOR, "1", 10, id="two-units"),
         pytest.param("3.75", "USD", ("5", "2.50"), HALF_UP, "1", 10, id="half-up"),
@@ -373,14 +357,10 @@ FLOOR, HALF_UP, CEIL = "floor", "half_up", "ceil"
 def test_points_for_amount(amount, currency, rate, rounding, multiplier, expected):
     # given
     earn_points, earn_amount = rate
-    config = _config(
-        earn_points=earn_points, earn_amount=earn_amount, earn_rounding=rounding
-    )
+    config = _config(earn_points=earn_points, earn_amount=earn_amount, earn_rounding=rounding)
 
     # when
-    points = rules.points_for_amount(
-        Decimal(amount), currency, config, Decimal(multiplier)
-    )
+    points = rules.points_for_amount(Decimal(amount), currency, config, Decimal(multiplier))
 
     # then
     assert points == expected

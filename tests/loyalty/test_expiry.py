@@ -78,9 +78,7 @@ def test_expiry_takes_what_is_left_of_the_oldest_batch_first(
 ):
     # given: 100 points earned on day 0 and 100 on day 100; 50 spent on day 200,
     # taken from the oldest batch
-    older = _earn_in_the_past(
-        channel_USD, crm_order, order_payments, "100.00", when=T0, psp="a"
-    )
+    older = _earn_in_the_past(channel_USD, crm_order, order_payments, "100.00", when=T0, psp="a")
     newer = _earn_in_the_past(
         channel_USD, crm_order, order_payments, "100.00", when=_days(100), psp="b"
     )

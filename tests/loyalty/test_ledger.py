@@ -58,9 +58,7 @@ def test_scripted_sequence_keeps_balances_equal_to_entries(usd_account):
     assert account_state(account) == (30, 0, 150)
     assert _remaining("earn-1", "bonus-1") == [0, 30]
 
-    post(
-        40, EntryType.EARN, "earn-2", status=EntryStatus.PENDING, available_at=_days(14)
-    )
+    post(40, EntryType.EARN, "earn-2", status=EntryStatus.PENDING, available_at=_days(14))
     assert account_state(account) == (30, 40, 190)
 
     earn_1 = LoyaltyEntry.objects.get(idempotency_key="earn-1")
@@ -150,9 +148,7 @@ def test_debit_against_a_pending_batch_is_pending_whatever_the_caller_says(usd_a
     assert ledger_problems() == []
 
 
-@pytest.mark.parametrize(
-    "points", [0, True, 1.5, MAX_ENTRY_POINTS + 1, -MAX_ENTRY_POINTS - 1]
-)
+@pytest.mark.parametrize("points", [0, True, 1.5, MAX_ENTRY_POINTS + 1, -MAX_ENTRY_POINTS - 1])
 def test_invalid_points_raise_and_write_nothing(usd_account, points):
     # when
     with pytest.raises(InvalidPoints) as error:
@@ -200,9 +196,7 @@ def test_invalid_type_status_or_key_raise_and_write_nothing(
 
 def test_redeeming_more_than_the_balance_raises_and_writes_nothing(usd_account):
     # given
-    post_entry(
-        account=usd_account, points=30, entry_type=EntryType.BONUS, idempotency_key="b"
-    )
+    post_entry(account=usd_account, points=30, entry_type=EntryType.BONUS, idempotency_key="b")
 
     # when
     with pytest.raises(InsufficientPoints) as error:
@@ -246,9 +240,7 @@ def test_entry_keeps_its_source_and_when_it_happened(usd_account, staff_user):
 def test_database_refuses_a_batch_holding_more_than_it_brought(usd_account):
     # when / then: the constraint is the backstop behind the writer
     with pytest.raises(IntegrityError):
-        LoyaltyEntryFactory(
-            account=usd_account, points=10, remaining=11, created_at=timezone.now()
-        )
+        LoyaltyEntryFactory(account=usd_account, points=10, remaining=11, created_at=timezone.now())
 
 
 def _credit_batches(account, count: int, prefix: str) -> None:
@@ -305,7 +297,7 @@ def test_redemption_larger_than_one_read_takes_batches_oldest_first(usd_account)
     assert remaining == [0] * 110 + [1] * 10
     assert account_state(usd_account) == (10, 0, 120)
     redeem = LoyaltyEntry.objects.get(idempotency_key="redeem")
-    assert list(
-        LoyaltyAllocation.objects.filter(entry=redeem).values_list("batch", "points")
-    ) == [(LoyaltyEntry.objects.get(idempotency_key=f"batch-{n}").pk, 1) for n in range(110)]
+    assert list(LoyaltyAllocation.objects.filter(entry=redeem).values_list("batch", "points")) == [
+        (LoyaltyEntry.objects.get(idempotency_key=f"batch-{n}").pk, 1) for n in range(110)
+    ]
     assert ledger_problems() == []

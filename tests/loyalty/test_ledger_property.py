@@ -50,9 +50,7 @@ class _Rollback(Exception):
 
 
 def _held(redeem: LoyaltyEntry) -> int:
-    released = sum(
-        LoyaltyEntry.objects.filter(restores=redeem).values_list("points", flat=True)
-    )
+    released = sum(LoyaltyEntry.objects.filter(restores=redeem).values_list("points", flat=True))
     return -redeem.points - released
 
 
@@ -119,9 +117,7 @@ def _apply(step, account, now, counter):
                 assert earn.status == EntryStatus.PENDING
                 assert not LoyaltyEntry.objects.filter(idempotency_key=key).exists()
     elif kind == "debit":
-        post_entry(
-            account=account, points=-first, entry_type=EntryType.ADJUST, idempotency_key=key
-        )
+        post_entry(account=account, points=-first, entry_type=EntryType.ADJUST, idempotency_key=key)
     else:
         expire_due_points(now=now)
 

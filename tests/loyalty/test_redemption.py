@@ -37,9 +37,7 @@ def points_order(user_api_client, crm_usd, checkout_with_item, customer_user, pa
     return create
 
 
-def test_completing_the_checkout_spends_the_points_once(
-    points_order, crm_usd, customer_user
-):
+def test_completing_the_checkout_spends_the_points_once(points_order, crm_usd, customer_user):
     # when: the order is created (order_created -> task), and Saleor replays events
     order = points_order()
     settle_order_redemptions_task(str(order.pk))
@@ -51,9 +49,9 @@ def test_completing_the_checkout_spends_the_points_once(
     assert (card.current_balance_amount, card.is_active) == (Decimal("0.000"), False)
     event = GiftCardEvent.objects.get(type=GiftCardEvents.USED_IN_ORDER)
     assert event.order_id == order.pk
-    assert list(
-        LoyaltyRedemption.objects.values_list("status", "spent_points", "order_id")
-    ) == [("spent", 500, order.pk)]
+    assert list(LoyaltyRedemption.objects.values_list("status", "spent_points", "order_id")) == [
+        ("spent", 500, order.pk)
+    ]
     # 30.00 + shipping, 5.00 paid with points: only the 25.00 of lines earns
     assert ledger_entries() == [
         (EntryType.ADJUST, 1000),
@@ -93,9 +91,7 @@ def test_abandoned_checkout_is_released_after_the_hold(
 
     # when: before and after the hold
     early = redemption.release_abandoned_redemptions(now=now)
-    Checkout.objects.filter(pk=checkout.pk).update(
-        last_change=now - datetime.timedelta(hours=2)
-    )
+    Checkout.objects.filter(pk=checkout.pk).update(last_change=now - datetime.timedelta(hours=2))
     late = redemption.release_abandoned_redemptions(now=now)
     replay = redemption.release_abandoned_redemptions(now=now)
 
@@ -142,9 +138,10 @@ def test_release_keeps_the_expiry_of_the_points_it_gives_back(
     assert list(release.allocations.values_list("batch", "points")) == [(credit.pk, -600)]
     # the points are back in the batch they came from, which keeps its expiry
     assert (release.points, release.remaining, release.restores_id) == (600, 0, redeem.pk)
-    assert LoyaltyEntry.objects.values_list("remaining", "expires_at").get(
-        pk=credit.pk
-    ) == (1000, credit.expires_at)
+    assert LoyaltyEntry.objects.values_list("remaining", "expires_at").get(pk=credit.pk) == (
+        1000,
+        credit.expires_at,
+    )
 
 
 def test_refund_gives_back_the_refunded_share_of_the_points(
@@ -187,9 +184,7 @@ def test_line_refund_gives_back_the_lines_share_of_the_whole_order(
 
     # then: the line's share of the whole order's value, not of what money paid
     expected = int(
-        (Decimal(500) * line.total_price_gross_amount / whole).to_integral_value(
-            ROUND_HALF_UP
-        )
+        (Decimal(500) * line.total_price_gross_amount / whole).to_integral_value(ROUND_HALF_UP)
     )
     returned = LoyaltyEntry.objects.filter(type=EntryType.RELEASE).order_by("pk")
     assert returned.count() == returned_before + 1

@@ -41,9 +41,7 @@ def test_two_checkouts_applying_the_whole_balance_concurrently(
         user=customer_user, email=customer_user.email, channel=channel_USD, currency="USD"
     )
     manager = get_plugins_manager(allow_replica=False)
-    add_variant_to_checkout(
-        fetch_checkout_info(second, [], manager), product.variants.get(), 3
-    )
+    add_variant_to_checkout(fetch_checkout_info(second, [], manager), product.variants.get(), 3)
     start = threading.Barrier(2)
     outcomes: dict[str, str] = {}
 

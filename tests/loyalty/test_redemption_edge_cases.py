@@ -70,9 +70,9 @@ def test_lines_removed_below_the_card_value_spend_only_what_was_paid(
     assert order.total_gross_amount == Decimal("0.00")
     card = GiftCard.objects.get()
     assert (card.current_balance_amount, card.is_active) == (Decimal("5.000"), False)
-    assert list(
-        LoyaltyRedemption.objects.values_list("status", "spent_points", "order_id")
-    ) == [("spent", 2000, order.pk)]
+    assert list(LoyaltyRedemption.objects.values_list("status", "spent_points", "order_id")) == [
+        ("spent", 2000, order.pk)
+    ]
     assert entries_after_order == [
         (EntryType.ADJUST, 3000),
         (EntryType.REDEEM, -2500),
@@ -95,9 +95,7 @@ def test_completing_after_the_abandonment_release_does_not_charge_the_card(
     checkout = customer_checkout(checkout_with_item, customer_user, points=1000)
     apply_points(user_api_client, checkout, 500)
     now = timezone.now()
-    Checkout.objects.filter(pk=checkout.pk).update(
-        last_change=now - datetime.timedelta(hours=2)
-    )
+    Checkout.objects.filter(pk=checkout.pk).update(last_change=now - datetime.timedelta(hours=2))
     assert redemption.release_abandoned_redemptions(now=now) == 1
     checkout.refresh_from_db()
 
@@ -109,9 +107,9 @@ def test_completing_after_the_abandonment_release_does_not_charge_the_card(
     card = GiftCard.objects.get()
     assert (card.current_balance_amount, card.is_active) == (Decimal("5.000"), False)
     assert list(order.gift_cards.all()) == []
-    assert list(
-        LoyaltyRedemption.objects.values_list("status", "spent_points", "order_id")
-    ) == [("released", 0, None)]
+    assert list(LoyaltyRedemption.objects.values_list("status", "spent_points", "order_id")) == [
+        ("released", 0, None)
+    ]
     assert ledger_entries() == [
         (EntryType.ADJUST, 1000),
         (EntryType.REDEEM, -500),
@@ -167,9 +165,7 @@ def test_apply_while_in_debt_is_refused_and_writes_nothing(
 
     # when
     with pytest.raises(InsufficientPoints) as error:
-        redemption.apply_checkout_points(
-            checkout=checkout, points=10, manager=_manager()
-        )
+        redemption.apply_checkout_points(checkout=checkout, points=10, manager=_manager())
 
     # then
     assert (error.value.field, error.value.message) == (
@@ -191,9 +187,7 @@ def test_debt_after_applying_limits_a_new_apply_to_what_is_left(
 
     # when: 1000 again is too many (400 are really the customer's), 400 fit
     with pytest.raises(InsufficientPoints):
-        redemption.apply_checkout_points(
-            checkout=checkout, points=1000, manager=_manager()
-        )
+        redemption.apply_checkout_points(checkout=checkout, points=1000, manager=_manager())
     redemption.apply_checkout_points(checkout=checkout, points=400, manager=_manager())
 
     # then
@@ -205,9 +199,7 @@ def test_debt_after_applying_limits_a_new_apply_to_what_is_left(
         (EntryType.REDEEM, -400),
     ]
     assert balance_of(customer_user, crm_usd) == 0
-    assert [card.current_balance_amount for card in checkout.gift_cards.all()] == [
-        Decimal("4.000")
-    ]
+    assert [card.current_balance_amount for card in checkout.gift_cards.all()] == [Decimal("4.000")]
     assert ledger_problems() == []
 
 
@@ -223,9 +215,7 @@ def test_points_in_jpy_reserve_only_what_whole_yen_can_pay(
     checkout = customer_checkout(checkout_JPY_with_item, customer_user, points=1000)
 
     # when: the shopper applies 150 points and the order uses the 1 JPY card
-    applied = redemption.apply_checkout_points(
-        checkout=checkout, points=150, manager=_manager()
-    )
+    applied = redemption.apply_checkout_points(checkout=checkout, points=150, manager=_manager())
     card = GiftCard.objects.get()
     order = paid_order(checkout)
     _replay_every_task(order)
@@ -233,9 +223,7 @@ def test_points_in_jpy_reserve_only_what_whole_yen_can_pay(
     # then: 100 points pay the 1 JPY card; the 50 that would buy nothing were never taken
     assert applied.points == 100
     assert (card.currency, card.initial_balance_amount) == ("JPY", Decimal("1.000"))
-    assert list(LoyaltyRedemption.objects.values_list("points", "spent_points")) == [
-        (100, 100)
-    ]
+    assert list(LoyaltyRedemption.objects.values_list("points", "spent_points")) == [(100, 100)]
     assert LoyaltyEntry.objects.filter(type=EntryType.REDEEM).get().points == -100
     assert not LoyaltyEntry.objects.filter(type=EntryType.RELEASE).exists()
     assert ledger_problems() == []

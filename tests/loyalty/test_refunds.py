@@ -44,9 +44,7 @@ def test_refund_of_one_line_of_three_reverses_exactly_its_share(
     transaction = order_payments.charge(order)
 
     # when: staff grant a refund of the 20.00 line, the payment app refunds it
-    grant = order_payments.refund_lines_with_grant(
-        order, transaction, [(_line(order, "20.00"), 1)]
-    )
+    grant = order_payments.refund_lines_with_grant(order, transaction, [(_line(order, "20.00"), 1)])
 
     # then
     assert grant.status == OrderGrantedRefundStatus.SUCCESS
@@ -66,12 +64,8 @@ def test_refund_of_part_of_a_line_reverses_that_part(
 
     # when: two of the three 7.00 items come back, one at a time
     line = _line(order, "7.00")
-    order_payments.refund_lines_with_grant(
-        order, transaction, [(line, 1)], psp="refund-1"
-    )
-    order_payments.refund_lines_with_grant(
-        order, transaction, [(line, 1)], psp="refund-2"
-    )
+    order_payments.refund_lines_with_grant(order, transaction, [(line, 1)], psp="refund-1")
+    order_payments.refund_lines_with_grant(order, transaction, [(line, 1)], psp="refund-2")
 
     # then
     assert _reversals(order) == [-7, -7]
@@ -101,9 +95,7 @@ def test_refund_of_an_amount_reverses_the_same_share_of_the_points(
     transaction = order_payments.charge(order)
 
     # when: the payment app refunds a third of the money without naming lines
-    order_payments.report(
-        transaction, "REFUND_SUCCESS", Decimal("26.65"), psp="refund-1"
-    )
+    order_payments.report(transaction, "REFUND_SUCCESS", Decimal("26.65"), psp="refund-1")
 
     # then
     assert _reversals(order) == [-20]
@@ -135,9 +127,7 @@ def test_replayed_refund_events_reverse_once(
     # given
     order = crm_order(crm_usd, THREE_LINES)
     transaction = order_payments.charge(order)
-    order_payments.refund_lines_with_grant(
-        order, transaction, [(_line(order, "10.00"), 1)]
-    )
+    order_payments.refund_lines_with_grant(order, transaction, [(_line(order, "10.00"), 1)])
 
     # when: the payment app reports the same refund again, Saleor's events are
     # replayed and the task runs again, three times
@@ -154,9 +144,7 @@ def test_replayed_refund_events_reverse_once(
     # then
     assert reply["alreadyProcessed"] is True
     assert _reversals(order) == [-10]
-    assert (
-        LoyaltyEntry.objects.filter(order_id=order.pk, type=EntryType.EARN).count() == 1
-    )
+    assert LoyaltyEntry.objects.filter(order_id=order.pk, type=EntryType.EARN).count() == 1
     assert _account(customer_user, crm_usd).balance == 50
 
 
@@ -169,9 +157,7 @@ def test_refund_of_an_overpayment_takes_back_nothing(
     second = order_payments.charge(order, psp="charge-2")
 
     # when: the second payment is refunded in full, then 7.38 more (10 %)
-    order_payments.report(
-        second, "REFUND_SUCCESS", order.total_gross_amount, psp="refund-1"
-    )
+    order_payments.report(second, "REFUND_SUCCESS", order.total_gross_amount, psp="refund-1")
     balance_after_overpayment_refund = _account(customer_user, crm_usd).balance
     order_payments.report(second, "REFUND_SUCCESS", Decimal("7.38"), psp="refund-2")
 
@@ -213,9 +199,7 @@ def test_refund_of_spent_points_leaves_a_debt_that_the_next_earn_repays(
     )
 
     # when: the whole order is refunded
-    order_payments.report(
-        transaction, "REFUND_SUCCESS", order.total_gross_amount, psp="refund-1"
-    )
+    order_payments.report(transaction, "REFUND_SUCCESS", order.total_gross_amount, psp="refund-1")
 
     # then: a debt of 50
     account.refresh_from_db()
@@ -243,9 +227,7 @@ def test_refund_inside_the_return_window_reduces_pending_points(
     transaction = order_payments.charge(order)
 
     # when
-    order_payments.refund_lines_with_grant(
-        order, transaction, [(_line(order, "30.00"), 1)]
-    )
+    order_payments.refund_lines_with_grant(order, transaction, [(_line(order, "30.00"), 1)])
 
     # then
     account = _account(customer_user, channel_USD)
@@ -264,9 +246,7 @@ def test_granted_refund_counts_before_saleor_saves_its_status(
     grant = order_payments.refund_lines_with_grant(
         order, transaction, [(_line(order, "20.00"), 1)], commit=False
     )
-    OrderGrantedRefund.objects.filter(pk=grant.pk).update(
-        status=OrderGrantedRefundStatus.NONE
-    )
+    OrderGrantedRefund.objects.filter(pk=grant.pk).update(status=OrderGrantedRefundStatus.NONE)
     assert _reversals(order) == []
 
     # when

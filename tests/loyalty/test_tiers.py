@@ -124,9 +124,7 @@ def test_points_basis_counts_points_earned_in_the_window(
     # then
     account.refresh_from_db()
     assert (tier_after_60_points, account.tier_name) == ("", "Silver")
-    assert _changes(account) == [
-        ("", "Silver", Decimal("100.000"), f"order {second.number} paid")
-    ]
+    assert _changes(account) == [("", "Silver", Decimal("100.000"), f"order {second.number} paid")]
 
 
 def test_tiers_belong_to_each_channel(
@@ -142,9 +140,7 @@ def test_tiers_belong_to_each_channel(
 
     # then
     tiers = dict(
-        LoyaltyAccount.objects.filter(user=customer_user).values_list(
-            "channel__slug", "tier_name"
-        )
+        LoyaltyAccount.objects.filter(user=customer_user).values_list("channel__slug", "tier_name")
     )
     assert tiers == {channel_USD.slug: "Gold", channel_JPY.slug: ""}
 
@@ -153,9 +149,7 @@ def test_refund_of_an_order_older_than_the_window_keeps_the_window_spend(
     channel_USD, crm_order, order_payments, customer_user
 ):
     # given: an order paid 400 days ago (earned then) and one paid now
-    configure_crm(
-        channel_USD, pending_period="0", tiers=TIERS, tier_window="365d", active=False
-    )
+    configure_crm(channel_USD, pending_period="0", tiers=TIERS, tier_window="365d", active=False)
     old = crm_order(channel_USD, [(Decimal("100.00"), 1)])
     old_payment = order_payments.charge(old, psp="old")
     configure_crm(channel_USD, pending_period="0", tiers=TIERS, tier_window="365d")
@@ -164,9 +158,7 @@ def test_refund_of_an_order_older_than_the_window_keeps_the_window_spend(
     order_payments.charge(crm_order(channel_USD, [(Decimal("60.00"), 1)]), psp="new")
 
     # when: the old order is refunded in full today
-    order_payments.report(
-        old_payment, "REFUND_SUCCESS", old.total_gross_amount, psp="refund-old"
-    )
+    order_payments.report(old_payment, "REFUND_SUCCESS", old.total_gross_amount, psp="refund-old")
 
     # then: the reversal leaves the window with its order; the customer stays Silver
     account = LoyaltyAccount.objects.get(user=customer_user, channel=channel_USD)

@@ -85,9 +85,7 @@ class CheckoutLoyalty(BaseObjectType):
         description="Points this checkout earns at the customer's tier once paid; the "
         "part paid with points or gift cards earns none.",
     )
-    point_value = graphene.Field(
-        Money, required=True, description="What one point is worth."
-    )
+    point_value = graphene.Field(Money, required=True, description="What one point is worth.")
 
     class Meta:
         description = "The customer's loyalty points on a checkout."
@@ -104,9 +102,7 @@ class CrmOffer(BaseObjectType):
     description = graphene.String(required=True, description="What the shopper gets.")
     value = graphene.Field(Money, description="The most the offer takes off.")
     points = graphene.Int(description="Points the offer uses, for point redemptions.")
-    expires_at = DateTime(
-        description="When the offer (or the earliest points) expires."
-    )
+    expires_at = DateTime(description="When the offer (or the earliest points) expires.")
 
     class Meta:
         description = "An offer the shopper can use on this checkout now."
@@ -127,9 +123,7 @@ class EarliestPointsExpiryByAccountIdLoader(DataLoader):
     context_key = "crm_earliest_points_expiry_by_account_id"
 
     def batch_load(self, keys):
-        found = redemption.earliest_expiry_by_account_id(
-            keys, using=self.database_connection_name
-        )
+        found = redemption.earliest_expiry_by_account_id(keys, using=self.database_connection_name)
         return [found.get(key) for key in keys]
 
 
@@ -168,9 +162,9 @@ def _load_quote(info: ResolveInfo, root: SyncWebhookControlContext[CheckoutModel
     )
     loads = [
         ChannelProgramByChannelIdLoader(context).load(checkout.channel_id),
-        CheckoutPriceCalculationByCheckoutIdAndWebhookSyncAndForceStatusUpdateLoader(
-            context
-        ).load((checkout.token, root.allow_sync_webhooks, False)),
+        CheckoutPriceCalculationByCheckoutIdAndWebhookSyncAndForceStatusUpdateLoader(context).load(
+            (checkout.token, root.allow_sync_webhooks, False)
+        ),
         GiftCardsByCheckoutIdLoader(context).load(checkout.token),
         ActiveRedemptionByCheckoutTokenLoader(context).load(checkout.token),
         account,
@@ -193,25 +187,19 @@ def _load_quote(info: ResolveInfo, root: SyncWebhookControlContext[CheckoutModel
             balance=account.balance if account else None,
             applied_points=applied_points,
             applied_value=applied_value,
-            multiplier=rules.tier_multiplier(
-                config.tiers, account.tier_name if account else ""
-            ),
+            multiplier=rules.tier_multiplier(config.tiers, account.tier_name if account else ""),
         )
         return program, quote, card, account
 
     return Promise.all(loads).then(compute)
 
 
-def resolve_checkout_loyalty(
-    root: SyncWebhookControlContext[CheckoutModel], info: ResolveInfo
-):
+def resolve_checkout_loyalty(root: SyncWebhookControlContext[CheckoutModel], info: ResolveInfo):
     checkout = root.node
     if checkout.user_id and not can_see_customer_points(
         get_user_or_app_from_context(info.context), checkout.user_id
     ):
-        raise PermissionDenied(
-            permissions=[AuthorizationFilters.OWNER, *READ_PERMISSIONS]
-        )
+        raise PermissionDenied(permissions=[AuthorizationFilters.OWNER, *READ_PERMISSIONS])
     currency = checkout.currency
 
     def build(loaded):
@@ -241,9 +229,7 @@ def _loyalty_offers(root: SyncWebhookControlContext[CheckoutModel], info: Resolv
         points = max(quote.max_redeemable_points, quote.applied_points)
         if points <= 0 or account.pk is None:
             return []
-        value = redemption.points_value(
-            points, config=program.config, currency=currency
-        )
+        value = redemption.points_value(points, config=program.config, currency=currency)
 
         requestor = get_user_or_app_from_context(info.context)
         code = card_code_or_denied(requestor, card) if card else None
@@ -260,11 +246,7 @@ def _loyalty_offers(root: SyncWebhookControlContext[CheckoutModel], info: Resolv
                 )
             ]
 
-        return (
-            EarliestPointsExpiryByAccountIdLoader(info.context)
-            .load(account.pk)
-            .then(offer)
-        )
+        return EarliestPointsExpiryByAccountIdLoader(info.context).load(account.pk).then(offer)
 
     return _load_quote(info, root).then(with_quote)
 
@@ -290,9 +272,7 @@ def _cart_recovery_offers(checkout: CheckoutModel, info: ResolveInfo):
     return load_live_cart_offer(info.context, checkout).then(build)
 
 
-def resolve_checkout_crm_offers(
-    root: SyncWebhookControlContext[CheckoutModel], info: ResolveInfo
-):
+def resolve_checkout_crm_offers(root: SyncWebhookControlContext[CheckoutModel], info: ResolveInfo):
     # A customer's checkout shows offers to the customer (and staff who may see their
     # points); a guest's shows the recovery offer to whoever holds the checkout token.
     checkout = root.node

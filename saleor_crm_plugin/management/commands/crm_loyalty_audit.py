@@ -33,8 +33,7 @@ class Command(BaseCommand):
         failures = []
         if mismatches:
             failures.append(
-                f"{len(mismatches)} of {checked} loyalty accounts disagree with their "
-                "entries"
+                f"{len(mismatches)} of {checked} loyalty accounts disagree with their entries"
             )
         if redemption_mismatches:
             failures.append(

@@ -27,9 +27,7 @@ class Command(BaseCommand):
     help = "Award loyalty points for historical paid orders (idempotent, resumable)."
 
     def add_arguments(self, parser):
-        parser.add_argument(
-            "--channel", help="Slug of one channel (default: every active one)."
-        )
+        parser.add_argument("--channel", help="Slug of one channel (default: every active one).")
         parser.add_argument(
             "--since",
             type=datetime.date.fromisoformat,
@@ -51,17 +49,13 @@ class Command(BaseCommand):
     def _channels(self, slug: str | None) -> list[Channel]:
         if slug is None:
             return list(
-                Channel.objects.filter(
-                    pk__in=fetch.active_program_channel_ids()
-                ).order_by("slug")
+                Channel.objects.filter(pk__in=fetch.active_program_channel_ids()).order_by("slug")
             )
         channel = Channel.objects.filter(slug=slug).first()
         if channel is None:
             raise CommandError(f"No channel with slug {slug!r}.")
         if not load_channel_program(channel.pk).active:
-            raise CommandError(
-                f"The loyalty programme is not active in channel {slug!r}."
-            )
+            raise CommandError(f"The loyalty programme is not active in channel {slug!r}.")
         return [channel]
 
     def _backfill_channel(self, channel: Channel, *, since_at, dry_run: bool):
@@ -95,7 +89,5 @@ class Command(BaseCommand):
             order = Order.objects.filter(pk=order_id).first()
             plan = plan_order_points(order=order) if order else None
             return plan.earn - plan.reverse if plan and plan.earn else None
-        result = sync_order_points(
-            order_id=order_id, now=timezone.now(), paid_at=created_at
-        )
+        result = sync_order_points(order_id=order_id, now=timezone.now(), paid_at=created_at)
         return result.earned - result.reversed if result.earned else None

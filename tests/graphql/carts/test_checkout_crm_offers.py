@@ -87,9 +87,7 @@ def test_a_guest_checkout_shows_the_offer_to_the_token_holder(
     found = crm_offers(requester, checkout_with_item)
 
     # then
-    assert found == [
-        expected(offer, "5.00 USD off", value={"amount": 5.0, "currency": "USD"})
-    ]
+    assert found == [expected(offer, "5.00 USD off", value={"amount": 5.0, "currency": "USD"})]
 
 
 def test_free_shipping_offer(
@@ -102,9 +100,7 @@ def test_free_shipping_offer(
     )
 
     # when / then
-    assert crm_offers(api_client, checkout_with_item) == [
-        expected(offer, "free shipping")
-    ]
+    assert crm_offers(api_client, checkout_with_item) == [expected(offer, "free shipping")]
 
 
 @pytest.mark.parametrize("state", ["used", "past_end", "other_channel"])

@@ -75,12 +75,8 @@ def test_apply_again_replaces_the_previous_amount(
     first_card.refresh_from_db()
     assert first_card.is_active is False
     assert first_card.checkouts.count() == 0
-    assert [card.current_balance_amount for card in checkout.gift_cards.all()] == [
-        Decimal("8.000")
-    ]
-    assert list(
-        LoyaltyEntry.objects.order_by("pk").values_list("type", "points")
-    ) == [
+    assert [card.current_balance_amount for card in checkout.gift_cards.all()] == [Decimal("8.000")]
+    assert list(LoyaltyEntry.objects.order_by("pk").values_list("type", "points")) == [
         (EntryType.ADJUST, 1000),
         (EntryType.REDEEM, -500),
         (EntryType.RELEASE, 500),
@@ -177,9 +173,7 @@ def test_apply_bad_points_writes_nothing(
     data = apply_points(user_api_client, checkout, points)
 
     # then
-    assert [(error["field"], error["code"]) for error in data["errors"]] == [
-        ("points", code)
-    ]
+    assert [(error["field"], error["code"]) for error in data["errors"]] == [("points", code)]
     assert redemption_rows() == rows
     assert checkout.gift_cards.count() == 0
 
@@ -217,15 +211,11 @@ def test_apply_to_an_unknown_checkout(user_api_client, crm_usd, customer_user):
 
     # then
     data = get_graphql_content(response)["data"]["checkoutLoyaltyPointsApply"]
-    assert [(error["field"], error["code"]) for error in data["errors"]] == [
-        ("id", "NOT_FOUND")
-    ]
+    assert [(error["field"], error["code"]) for error in data["errors"]] == [("id", "NOT_FOUND")]
     assert redemption_rows() == rows
 
 
-def test_apply_to_a_checkout_without_a_customer(
-    user_api_client, crm_usd, checkout_with_item
-):
+def test_apply_to_a_checkout_without_a_customer(user_api_client, crm_usd, checkout_with_item):
     # given
     rows = redemption_rows()
 

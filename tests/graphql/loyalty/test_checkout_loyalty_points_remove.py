@@ -88,9 +88,7 @@ def test_remove_is_denied_to_others(
     assert LoyaltyRedemption.objects.get().status == "active"
 
 
-def test_remove_from_a_checkout_without_a_customer(
-    user_api_client, crm_usd, checkout_with_item
-):
+def test_remove_from_a_checkout_without_a_customer(user_api_client, crm_usd, checkout_with_item):
     # given
     rows = redemption_rows()
 

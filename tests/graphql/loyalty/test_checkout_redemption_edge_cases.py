@@ -47,12 +47,8 @@ mutation RemovePromoCode($id: ID!, $promoCode: String!) {
 
 
 def _promo_code(client, query, checkout, code) -> dict:
-    response = client.post_graphql(
-        query, {"id": checkout_id(checkout), "promoCode": code}
-    )
-    name = (
-        "checkoutAddPromoCode" if query is ADD_PROMO_CODE else "checkoutRemovePromoCode"
-    )
+    response = client.post_graphql(query, {"id": checkout_id(checkout), "promoCode": code})
+    name = "checkoutAddPromoCode" if query is ADD_PROMO_CODE else "checkoutRemovePromoCode"
     return get_graphql_content(response)["data"][name]
 
 
@@ -163,9 +159,7 @@ def test_points_card_moved_to_another_checkout_cannot_pay_it(
     apply_points(user_api_client, first, 1000)
     card = GiftCard.objects.get()
     second = _second_checkout(customer_user, crm_usd, product)
-    assert (
-        _promo_code(user_api_client, ADD_PROMO_CODE, second, card.code)["errors"] == []
-    )
+    assert _promo_code(user_api_client, ADD_PROMO_CODE, second, card.code)["errors"] == []
     prepare_delivery(second, address=address, delivery=checkout_delivery(second))
     pay_by_card(second, checkout_total(second))
 
@@ -180,9 +174,9 @@ def test_points_card_moved_to_another_checkout_cannot_pay_it(
     ]
     card.refresh_from_db()
     assert (card.current_balance_amount, card.is_active) == (Decimal("10.000"), True)
-    assert list(
-        LoyaltyRedemption.objects.values_list("status", "spent_points", "order_id")
-    ) == [("active", 0, None)]
+    assert list(LoyaltyRedemption.objects.values_list("status", "spent_points", "order_id")) == [
+        ("active", 0, None)
+    ]
     assert list(first.gift_cards.all()) == [card]
     loyalty = query_checkout(user_api_client, first)
     assert loyalty["totalPrice"]["gross"]["amount"] == 20.0

@@ -82,9 +82,9 @@ def _liability(channel) -> tuple[int, int, int]:
     return (
         accounts.count(),
         accounts.aggregate(total=Sum("balance"))["total"],
-        LoyaltyEntry.objects.filter(account__channel=channel).aggregate(
-            total=Sum("points")
-        )["total"],
+        LoyaltyEntry.objects.filter(account__channel=channel).aggregate(total=Sum("points"))[
+            "total"
+        ],
     )
 
 
@@ -158,9 +158,7 @@ def test_deleting_a_channel_purges_its_accounts_and_keeps_the_others(
         CHANNEL_DELETE,
         {
             "id": graphene.Node.to_global_id("Channel", crm_usd.pk),
-            "input": {
-                "channelId": graphene.Node.to_global_id("Channel", other_channel_USD.pk)
-            },
+            "input": {"channelId": graphene.Node.to_global_id("Channel", other_channel_USD.pk)},
         },
         permissions=[permission_manage_channels],
     )
@@ -168,9 +166,7 @@ def test_deleting_a_channel_purges_its_accounts_and_keeps_the_others(
     # then: the channel's ledger is gone with it; the other channel's is untouched
     assert get_graphql_content(response)["data"]["channelDelete"]["errors"] == []
     assert list(LoyaltyAccount.objects.values_list("pk", "balance")) == [(kept.pk, 10)]
-    assert list(LoyaltyEntry.objects.values_list("idempotency_key", flat=True)) == [
-        "kept"
-    ]
+    assert list(LoyaltyEntry.objects.values_list("idempotency_key", flat=True)) == ["kept"]
     assert LoyaltyAllocation.objects.count() == 0
     assert audit_accounts() == (1, [])
 
@@ -257,9 +253,7 @@ def test_bulk_deletion_pseudonymises_every_deleted_customers_account(
     for customer in customer_users:
         _history_with_reversal_and_expiry(customer, crm_usd)
     for customer in customer_users[:2]:
-        account = get_or_create_account(
-            user_id=customer.pk, channel_id=other_channel_USD.pk
-        )
+        account = get_or_create_account(user_id=customer.pk, channel_id=other_channel_USD.pk)
         post_entry(
             account=account,
             points=5,
@@ -273,8 +267,7 @@ def test_bulk_deletion_pseudonymises_every_deleted_customers_account(
         CUSTOMER_BULK_DELETE,
         {
             "ids": [
-                graphene.Node.to_global_id("User", customer.pk)
-                for customer in customer_users[:2]
+                graphene.Node.to_global_id("User", customer.pk) for customer in customer_users[:2]
             ]
         },
         permissions=[permission_manage_users],
