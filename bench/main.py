@@ -159,16 +159,29 @@ def _scale_sections(selected: list[str]) -> dict[int, list[str]]:
     return sections
 
 
+def prepare() -> None:
+    """Migrate the benchmark database and load Saleor's sample data once.
+
+    ``bench/run.sh`` runs this in a process of its own, never in the one that measures:
+    migrations leave process-wide state behind. Saleor's site migration 0013 calls
+    ``Site.objects.get_current()`` on the historical ``Site`` model, and Saleor's
+    patched ``SiteManager`` keeps that instance in its process-wide site cache; every
+    later ``get_current()`` of that process returns it, and a query such as
+    ``SiteSettings.objects.get(site=...)`` (storefront traffic check of each GraphQL
+    request) fails with 'Must be "Site" instance'.
+    """
+    progress("migrating (the first run applies all of Saleor's migrations: a few minutes)")
+    call_command("migrate", interactive=False, verbosity=0)
+    if populate_once(images=False):
+        progress("loaded Saleor's sample data")
+
+
 def main() -> None:
     started = time.perf_counter()
     load_at_start = os.getloadavg()
     selected = os.environ.get("BENCH_SECTIONS", ",".join(SECTIONS)).split(",")
     broker_url = settings.CELERY_BROKER_URL
 
-    progress("migrating (the first run applies all of Saleor's migrations: a few minutes)")
-    call_command("migrate", interactive=False, verbosity=0)
-    if populate_once(images=False):
-        progress("loaded Saleor's sample data")
     catalogue = data.catalogue()
 
     sections = {}
