@@ -43,7 +43,7 @@ import datetime
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
 from django.db import transaction
-from django.db.models import Exists, Min, OuterRef, Sum
+from django.db.models import Exists, Min, OuterRef, Q, Sum
 from django.utils import timezone
 from saleor.account.models import User
 from saleor.app.models import App
@@ -461,27 +461,33 @@ def checkout_points_check_completion(*, checkout: Checkout, now: datetime.dateti
     card of this checkout's active redemption (a code moved to another checkout
     keeps the cap and the points of the one it was issued for), and what it pays
     must stay within ``redemption_max_percent`` of what the checkout asks for now.
-    Raises ``PointsCardNotApplicable``; reads only.
+    Raises ``PointsCardNotApplicable``; reads only. It runs on every completion, so a
+    checkout that no points card touches costs one query.
     """
+    gateway_authorisations = TransactionItem.objects.filter(
+        checkout_id=checkout.pk,
+        app_identifier=GIFT_CARD_PAYMENT_GATEWAY_ID,
+        gift_card_id__isnull=False,
+        authorized_value__gt=0,
+    )
+    points_cards = GiftCard.objects.filter(
+        Q(checkouts=checkout.pk) | Q(pk__in=gateway_authorisations.values("gift_card_id")),
+        metadata__has_key=GIFT_CARD_METADATA_KEY,
+    ).distinct()
+    cards = {card.pk: card for card in points_cards}
+    if not cards:
+        return
     attached = {
         card.pk: card for card in usable_gift_cards(checkout.gift_cards.all(), today=now.date())
     }
     authorised = dict(
-        TransactionItem.objects.filter(
-            checkout_id=checkout.pk,
-            app_identifier=GIFT_CARD_PAYMENT_GATEWAY_ID,
-            gift_card_id__isnull=False,
-            authorized_value__gt=0,
-        )
-        .order_by()
+        gateway_authorisations.order_by()
         .values("gift_card_id")
         .annotate(total=Sum("authorized_value"))
         .values_list("gift_card_id", "total")
     )
-    cards = {pk: card for pk, card in attached.items() if is_loyalty_gift_card(card)}
-    for card in GiftCard.objects.filter(pk__in=set(authorised) - set(attached)):
-        if is_loyalty_gift_card(card):
-            cards[card.pk] = card
+    # A card pays when Saleor counts it (attached and usable) or has authorised it.
+    cards = {pk: card for pk, card in cards.items() if pk in attached or pk in authorised}
     if not cards:
         return
     redemption = LoyaltyRedemption.objects.filter(

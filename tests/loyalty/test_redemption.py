@@ -190,3 +190,16 @@ def test_line_refund_gives_back_the_lines_share_of_the_whole_order(
     assert returned.count() == returned_before + 1
     assert returned.last().points == expected
     assert ledger_problems() == []
+
+
+def test_completion_check_of_a_checkout_no_points_card_touches_costs_one_query(
+    checkout_with_item, gift_card, django_assert_num_queries
+):
+    # given: an ordinary checkout, even one paying with a shop gift card
+    checkout_with_item.gift_cards.add(gift_card)
+
+    # when / then: one query, whatever the checkout carries (checkoutComplete is hot)
+    with django_assert_num_queries(1):
+        redemption.checkout_points_check_completion(
+            checkout=checkout_with_item, now=timezone.now()
+        )
