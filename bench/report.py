@@ -173,8 +173,12 @@ def checkout_section(result: CheckoutResult, scale: list[str]) -> list[str]:
         "the channel (`PluginsManager._load_plugin`: `db_config.channel`), active or "
         "not; any per-channel plugin configured on the channel costs the same. The "
         f"active plugin's hooks add {_spread(result.hook_queries)} queries on top of "
-        "that (active minus inactive, both requests, per round): they only enqueue a "
-        "Celery task after commit.",
+        "that (active minus inactive, both requests, per round). The hooks after "
+        "commit only enqueue Celery tasks; the one synchronous read is the completion "
+        "check (`preprocess_order_creation`): one query finds whether a points card is "
+        "attached to or authorised on the checkout, the defence against a points card "
+        "moved to another checkout or paid through Saleor's gift-card gateway "
+        "(docs/security.md). Meeting the target of 0 would mean dropping that check.",
         "",
         f"Celery ran with `task_always_eager = {result.task_always_eager}`; loyalty entries "
         f"written during the runs: {result.loyalty_entries_written} (the enqueued tasks "
