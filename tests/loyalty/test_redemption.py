@@ -200,6 +200,4 @@ def test_completion_check_of_a_checkout_no_points_card_touches_costs_one_query(
 
     # when / then: one query, whatever the checkout carries (checkoutComplete is hot)
     with django_assert_num_queries(1):
-        redemption.checkout_points_check_completion(
-            checkout=checkout_with_item, now=timezone.now()
-        )
+        redemption.checkout_points_check_completion(checkout=checkout_with_item, now=timezone.now())
