@@ -31,7 +31,6 @@ from .loyalty.exceptions import LoyaltyError
 from .loyalty.redemption import checkout_points_check_completion
 from .loyalty.tasks import (
     award_signup_bonus_task,
-    settle_order_redemptions_task,
     sync_order_points_task,
 )
 from .segments.tasks import customer_segments_refresh_task
@@ -100,7 +99,7 @@ class CRMPlugin(BasePlugin):
         # Points applied at checkout are spent once the order exists (the gift card
         # it used says how many); the unused rest is released.
         if self.active:
-            _enqueue(settle_order_redemptions_task, str(order.pk))
+            _enqueue(sync_order_points_task, str(order.pk))
             # Cart recovery: settle the shopper's offers, attribute the order to carts.
             _enqueue(cart_order_created_task, str(order.pk))
         return previous_value

@@ -22,7 +22,6 @@ from .loyalty.tasks import (  # noqa: F401
     expire_points_task,
     mature_pending_points_task,
     release_abandoned_redemptions_task,
-    settle_order_redemptions_task,
     sync_order_points_task,
 )
 from .segments.tasks import (  # noqa: F401

@@ -29,17 +29,11 @@ def _reconcile_order(order_id: str) -> None:
 @app.task
 @allow_writer()
 def sync_order_points_task(order_id: str):
-    """An order was paid, refunded, cancelled or edited: reconcile its points."""
-    _reconcile_order(order_id)
+    """An order was created, paid, refunded, cancelled or edited: reconcile its points.
 
-
-@app.task
-@allow_writer()
-def settle_order_redemptions_task(order_id: str):
-    """An order was created: reconcile its points, starting with the points it spent.
-
-    The same action as ``sync_order_points_task``, so that whichever of the two runs
-    first, the order's ledger ends the same.
+    Every order event runs this one task (settle what it spent, earn/reverse, return),
+    so tasks of one order running in any order, or some of them not at all, end in
+    the same ledger.
     """
     _reconcile_order(order_id)
 

@@ -15,7 +15,6 @@ from saleor.giftcard.models import GiftCard
 
 from saleor_crm_plugin.loyalty.models import EntryType, LoyaltyRedemption
 from saleor_crm_plugin.loyalty.tasks import (
-    settle_order_redemptions_task,
     sync_order_points_task,
 )
 from tests.fixtures.loyalty import balance_of, ledger_entries, ledger_problems
@@ -50,14 +49,15 @@ class TasksLeftUnrun:
             return self.client.post({"query": query, "variables": variables})
 
 
-def _settle_then_sync(order):
-    settle_order_redemptions_task(str(order.pk))
+def _every_events_task(order):
+    # order_created's task runs late, after the later event's own task
+    sync_order_points_task(str(order.pk))
     sync_order_points_task(str(order.pk))
 
 
-def _sync_then_settle(order):
+def _last_events_task_only(order):
+    # order_created's task was lost: only the later event's task runs
     sync_order_points_task(str(order.pk))
-    settle_order_redemptions_task(str(order.pk))
 
 
 @pytest.fixture
@@ -85,7 +85,9 @@ def unsettled_points_order(
 
 
 @pytest.mark.parametrize(
-    "run_tasks", [_settle_then_sync, _sync_then_settle], ids=["settle-first", "sync-first"]
+    "run_tasks",
+    [_every_events_task, _last_events_task_only],
+    ids=["every-event", "last-event-only"],
 )
 def test_cancel_gives_the_spent_points_back_whichever_task_runs_first(
     unsettled_points_order,
@@ -120,7 +122,9 @@ def test_cancel_gives_the_spent_points_back_whichever_task_runs_first(
 
 
 @pytest.mark.parametrize(
-    "run_tasks", [_settle_then_sync, _sync_then_settle], ids=["settle-first", "sync-first"]
+    "run_tasks",
+    [_every_events_task, _last_events_task_only],
+    ids=["every-event", "last-event-only"],
 )
 def test_full_refund_gives_the_same_ledger_whichever_task_runs_first(
     unsettled_points_order,

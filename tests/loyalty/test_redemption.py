@@ -17,7 +17,6 @@ from saleor_crm_plugin.loyalty.models import (
 )
 from saleor_crm_plugin.loyalty.tasks import (
     release_abandoned_redemptions_task,
-    settle_order_redemptions_task,
     sync_order_points_task,
 )
 from tests.fixtures.loyalty import balance_of, ledger_entries, ledger_problems
@@ -40,7 +39,7 @@ def points_order(user_api_client, crm_usd, checkout_with_item, customer_user, pa
 def test_completing_the_checkout_spends_the_points_once(points_order, crm_usd, customer_user):
     # when: the order is created (order_created -> task), and Saleor replays events
     order = points_order()
-    settle_order_redemptions_task(str(order.pk))
+    sync_order_points_task(str(order.pk))
     release_abandoned_redemptions_task()
 
     # then: the gift card paid 5.00, the points were spent once

@@ -23,7 +23,6 @@ from saleor_crm_plugin.loyalty.models import (
 )
 from saleor_crm_plugin.loyalty.tasks import (
     release_abandoned_redemptions_task,
-    settle_order_redemptions_task,
     sync_order_points_task,
 )
 from tests.fixtures.loyalty import balance_of, ledger_entries, ledger_problems
@@ -42,7 +41,7 @@ def _manager():
 
 
 def _replay_every_task(order: Order) -> None:
-    settle_order_redemptions_task(str(order.pk))
+    sync_order_points_task(str(order.pk))
     release_abandoned_redemptions_task()
     sync_order_points_task(str(order.pk))
 
