@@ -26,6 +26,7 @@ from .carts.exceptions import CartRecoveryError
 from .carts.messages import CART_REMINDER_EVENT
 from .carts.offers import recovery_offer_check_order
 from .carts.tasks import cart_order_created_task
+from .dashboard.assets import dashboard_response
 from .loyalty.accounts import record_program_start
 from .loyalty.exceptions import LoyaltyError
 from .loyalty.redemption import checkout_points_check_completion
@@ -182,3 +183,9 @@ class CRMPlugin(BasePlugin):
     def customer_deleted(self, customer, previous_value, webhooks=None):
         # Memberships went with the customer; the refresh recounts the segments.
         return self._refresh_customer(customer, previous_value, "deleted")
+
+    def webhook(self, request, path, previous_value):
+        # The dashboard extension (manifest and built files) under /plugins/saleor.crm/
+        # dashboard/: the same for every channel, served whether or not a channel's
+        # programme is active, since the App is installed once for the whole shop.
+        return dashboard_response(request, path) or previous_value
