@@ -98,10 +98,7 @@ def test_no_function_over_the_line_limit_apart_from_sql_text():
             function.end_lineno
             - function.lineno
             + 1
-            - len(
-                _string_lines(function)
-                & set(range(function.lineno, function.end_lineno + 1))
-            )
+            - len(_string_lines(function) & set(range(function.lineno, function.end_lineno + 1)))
         ]
         if length > MAX_FUNCTION_LINES
     )
@@ -169,11 +166,7 @@ def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
 def test_no_import_cycle_between_modules():
     # given: a package's __init__ re-exporting its own modules is not a cycle
     graph = {
-        name: {
-            target
-            for target in targets
-            if not target.startswith(name + ".")
-        }
+        name: {target for target in targets if not target.startswith(name + ".")}
         for name, targets in _import_graph().items()
     }
 

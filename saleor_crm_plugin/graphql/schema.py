@@ -17,6 +17,7 @@ from graphene.types.unmountedtype import UnmountedType
 from saleor.graphql.core.schema import CoreMutations, CoreQueries
 
 from .carts.schema import CartRecoveryMutations, CartRecoveryQueries
+from .loyalty.reports import LoyaltyReportQueries
 from .loyalty.schema import (
     LoyaltyMutations,
     LoyaltyQueries,
@@ -26,7 +27,7 @@ from .segments.schema import TYPE_EXTENSIONS as SEGMENT_TYPE_EXTENSIONS
 from .segments.schema import SegmentMutations, SegmentQueries
 
 
-class CRMQueries(LoyaltyQueries, SegmentQueries, CartRecoveryQueries):
+class CRMQueries(LoyaltyQueries, LoyaltyReportQueries, SegmentQueries, CartRecoveryQueries):
     pass
 
 
