@@ -15,7 +15,8 @@ from .carts.tasks import (  # noqa: F401
     cart_order_created_task,
     expire_recovery_offers_task,
 )
-from .loyalty import bonuses, fetch, tiers
+from .config import active_channel_programs
+from .loyalty import bonuses, tiers
 from .loyalty.models import LoyaltyTierChange
 from .loyalty.tasks import (  # noqa: F401
     award_signup_bonus_task,
@@ -51,7 +52,7 @@ def tier_changes_announce(changes: list[LoyaltyTierChange]) -> None:
 def daily_loyalty_task():
     """Birthdays and tier review (spend leaving the rolling window), then segments."""
     now = timezone.now()
-    for channel_id in fetch.active_program_channel_ids():
+    for channel_id in active_channel_programs():
         bonuses.award_birthday_bonuses(channel_id=channel_id, today=now.date())
     changes = tiers.tiers_review(now=now)
     tier_changes_announce(changes)

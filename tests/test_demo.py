@@ -112,8 +112,12 @@ def test_activate_crm_configures_demo_programme_the_first_time(channel_USD):
     assert stored.active is True
     stored_values = {item["name"]: item["value"] for item in stored.configuration}
     assert {name: stored_values[name] for name in DEMO_PROGRAMME} == DEMO_PROGRAMME
-    assert (config.earn_points, str(config.earn_amount), config.pending_seconds) == (1, "1.00", 0)
-    assert config.tiers == (
+    assert (
+        config.loyalty.earn_points,
+        str(config.loyalty.earn_amount),
+        config.loyalty.pending_seconds,
+    ) == (1, "1.00", 0)
+    assert config.loyalty.tiers == (
         TierRule(name="Silver", threshold=Decimal(200), multiplier=Decimal("1.25")),
         TierRule(name="Gold", threshold=Decimal(1000), multiplier=Decimal("1.5")),
     )
@@ -131,5 +135,9 @@ def test_activate_crm_keeps_a_configuration_staff_changed_and_activates_it(chann
     config = parse_configuration(stored.configuration)
     assert outcome == "kept the existing configuration"
     assert stored.active is True
-    assert (config.earn_points, config.pending_seconds, config.tiers) == (5, 7 * 86400, ())
+    assert (config.loyalty.earn_points, config.loyalty.pending_seconds, config.loyalty.tiers) == (
+        5,
+        7 * 86400,
+        (),
+    )
     assert PluginConfiguration.objects.filter(identifier=PLUGIN_ID).count() == 1

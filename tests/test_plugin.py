@@ -160,9 +160,9 @@ def test_plugin_update_activates_and_configures_one_channel(
     stored = PluginConfiguration.objects.get(identifier=PLUGIN_ID, channel=channel_USD)
     assert stored.active is True
     config = parse_configuration(stored.configuration)
-    assert config.earn_points == 5
-    assert str(config.earn_amount) == "2.50"
-    assert [tier.name for tier in config.tiers] == ["Silver", "Gold"]
+    assert config.loyalty.earn_points == 5
+    assert str(config.loyalty.earn_amount) == "2.50"
+    assert [tier.name for tier in config.loyalty.tiers] == ["Silver", "Gold"]
     assert not PluginConfiguration.objects.filter(
         identifier=PLUGIN_ID, channel=channel_PLN, active=True
     ).exists()

@@ -39,9 +39,8 @@ from django.db import connection
 from saleor.account.models import User
 from saleor.checkout.models import Checkout, CheckoutLine
 from saleor.plugins.manager import get_plugins_manager
-from saleor.plugins.models import PluginConfiguration
 
-from ..config import PLUGIN_ID, ChannelConfig, load_channel_program
+from ..config import ChannelConfig, active_channel_programs
 from .email import stops_the_batch
 from .models import AbandonedCheckout, AbandonedStatus, CartDetectionCursor, ReminderStatus
 from .stages import abandoned_checkout_advance
@@ -69,17 +68,11 @@ class SweepResult:
 
 def cart_recovery_channels() -> list[tuple[int, ChannelConfig]]:
     """(channel id, configuration) of channels where cart recovery is on."""
-    channel_ids = (
-        PluginConfiguration.objects.filter(identifier=PLUGIN_ID, active=True, channel__isnull=False)
-        .order_by("channel_id")
-        .values_list("channel_id", flat=True)
-    )
-    channels = []
-    for channel_id in channel_ids:
-        program = load_channel_program(channel_id)
-        if program.active and program.config.cart_recovery_enabled:
-            channels.append((channel_id, program.config))
-    return channels
+    return [
+        (channel_id, config)
+        for channel_id, config in active_channel_programs().items()
+        if config.carts.enabled
+    ]
 
 
 def abandoned_checkouts_sweep(*, now: datetime.datetime, batch_size: int = 1000) -> SweepResult:
@@ -91,7 +84,7 @@ def abandoned_checkouts_sweep(*, now: datetime.datetime, batch_size: int = 1000)
             channel_id=channel_id, config=config, now=now, batch_size=batch_size
         )
         due_ids = due_abandoned_ids(
-            channel_id=channel_id, now=now, limit=config.cart_messages_per_run
+            channel_id=channel_id, now=now, limit=config.carts.messages_per_run
         )
         manager = manager or get_plugins_manager(allow_replica=False)
         result.add(_advance_all(due_ids, now=now, manager=manager))
@@ -179,7 +172,7 @@ def abandoned_checkouts_detect(
     *, channel_id: int, config: ChannelConfig, now: datetime.datetime, batch_size: int
 ) -> int:
     """Insert the channel's newly abandoned checkouts; return how many."""
-    stages = config.cart_recovery_stages
+    stages = config.carts.stages
     if not stages:
         return 0
     first_delay = datetime.timedelta(seconds=stages[0].delay_seconds)
@@ -213,7 +206,7 @@ def abandoned_checkouts_detect(
         "cursor_token": "00000000-0000-0000-0000-000000000000",
         "channel_id": channel_id,
         "lock_expired": now - datetime.timedelta(seconds=settings.CHECKOUT_COMPLETION_LOCK_TIME),
-        "min_total": config.cart_min_total,
+        "min_total": config.carts.min_total,
         "limit": batch_size,
     }
     detected = 0

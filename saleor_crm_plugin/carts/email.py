@@ -41,11 +41,10 @@ from saleor.plugins.email_common import (
 )
 
 from ..config import (
-    CART_STAGE_OFFER,
-    CART_STAGE_REMINDER,
     DEFAULT_TEMPLATE,
     HANDLEBARS_LOCK,
     ChannelConfig,
+    ReminderKind,
     parse_configuration,
 )
 from . import default_templates
@@ -53,14 +52,14 @@ from . import default_templates
 
 def email_config(config: ChannelConfig) -> EmailConfig:
     return EmailConfig(
-        host=config.smtp_host,
-        port=str(config.smtp_port),
-        username=config.smtp_user or None,
-        password=config.smtp_password or None,
-        sender_name=config.smtp_sender_name,
-        sender_address=config.smtp_sender_address,
-        use_tls=config.smtp_use_tls,
-        use_ssl=config.smtp_use_ssl,
+        host=config.smtp.host,
+        port=str(config.smtp.port),
+        username=config.smtp.user or None,
+        password=config.smtp.password or None,
+        sender_name=config.smtp.sender_name,
+        sender_address=config.smtp.sender_address,
+        use_tls=config.smtp.use_tls,
+        use_ssl=config.smtp.use_ssl,
     )
 
 
@@ -89,9 +88,9 @@ def subject_render(template: str, context: dict) -> str:
 def cart_reminder_templates(config: ChannelConfig, payload: dict) -> tuple[str, str]:
     """(subject, body) Handlebars sources for the payload's stage."""
     kind = payload["kind"]
-    if kind == CART_STAGE_OFFER and not payload.get("offer"):
-        kind = CART_STAGE_REMINDER
-    subject, body = config.cart_templates(kind)
+    if kind == ReminderKind.OFFER and not payload.get("offer"):
+        kind = ReminderKind.REMINDER
+    subject, body = config.carts.templates(kind)
     if body == DEFAULT_TEMPLATE:
         body = default_templates.BY_KIND[kind]
     return subject, body
@@ -100,7 +99,7 @@ def cart_reminder_templates(config: ChannelConfig, payload: dict) -> tuple[str, 
 def cart_reminder_email_send(*, payload: dict, configuration: list[dict]) -> bool:
     """Send the reminder e-mail when the channel has SMTP; return whether one was sent."""
     config = parse_configuration(configuration)
-    if not config.smtp_host:
+    if not config.smtp.host:
         return False
     subject, body = cart_reminder_templates(config, payload)
     if not body:

@@ -98,7 +98,7 @@ def cart_message_payload(
     total = checkout.total_gross_amount or subtotal
     user = checkout.user
     unsubscribe_token = unsubscribe_token_make(email=abandoned.email)
-    url = config.storefront_checkout_url.replace("{token}", str(checkout.token))
+    url = config.carts.storefront_checkout_url.replace("{token}", str(checkout.token))
     restore_token = cart_restore_token_make(
         checkout_token=checkout.token, offer_id=offer.pk if offer else None
     )
@@ -108,7 +108,7 @@ def cart_message_payload(
         "reminder_id": reminder.pk if reminder else None,
         "stage": stage.number,
         "kind": stage.kind,
-        "is_last_stage": stage.number == len(config.cart_recovery_stages),
+        "is_last_stage": stage.number == len(config.carts.stages),
         "recipient_email": abandoned.email,
         "channel_slug": abandoned.channel.slug,
         "variant": abandoned.variant or None,
@@ -135,6 +135,8 @@ def cart_message_payload(
         },
         "offer": offer_payload(offer, currency),
         "unsubscribe_token": unsubscribe_token,
-        "unsubscribe_url": config.storefront_unsubscribe_url.replace("{token}", unsubscribe_token),
+        "unsubscribe_url": config.carts.storefront_unsubscribe_url.replace(
+            "{token}", unsubscribe_token
+        ),
         **get_site_context(),
     }

@@ -26,6 +26,9 @@ the shopper's e-mail; at most one is live per shopper.
 from django.conf import settings
 from django.db import models
 
+# The kinds of stage are part of the configuration language (cart_recovery_stages).
+from ..config.carts import ReminderKind  # noqa: F401
+
 
 class AbandonedStatus:
     OPEN = "open"
@@ -46,15 +49,6 @@ class AbandonedStatus:
     CLOSED = (RECOVERED, COMPLETED, PURCHASED_ELSEWHERE, SUPPRESSED, EXPIRED)
     # Closed, but a later change of the checkout starts a new round (no order has its token).
     REOPENABLE = (PURCHASED_ELSEWHERE, SUPPRESSED, EXPIRED)
-
-
-class ReminderKind:
-    REMINDER = "reminder"
-    OFFER = "offer"
-    LAST_CALL = "last_call"
-
-    CHOICES = [(REMINDER, "Reminder"), (OFFER, "Reminder with offer"), (LAST_CALL, "Last call")]
-    ALL = (REMINDER, OFFER, LAST_CALL)
 
 
 class ReminderStatus:

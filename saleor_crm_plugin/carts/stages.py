@@ -38,7 +38,7 @@ from django.db import IntegrityError, transaction
 from saleor.checkout.models import Checkout
 from saleor.plugins.manager import get_plugins_manager
 
-from ..config import CART_STAGE_OFFER, CartStage, ChannelConfig, OfferSpec, load_channel_program
+from ..config import CartStage, ChannelConfig, OfferSpec, load_channel_program
 from ..consent.actions import normalize_email
 from . import attribution, experiments, offers
 from .error_codes import CartRecoveryErrorCode
@@ -50,6 +50,7 @@ from .models import (
     AbandonedStatus,
     CartRecoveryOffer,
     CartReminder,
+    ReminderKind,
     ReminderStatus,
     SkipReason,
 )
@@ -68,7 +69,7 @@ def due_stage(
 ) -> CartStage | None:
     """The latest stage after ``after_stage`` whose delay from ``last_change`` has passed."""
     due = None
-    for stage in config.cart_recovery_stages:
+    for stage in config.carts.stages:
         if stage.number > after_stage and last_change + _delay(stage) <= now:
             due = stage
     return due
@@ -84,10 +85,10 @@ def completion_under_way(checkout: Checkout, *, now: datetime.datetime) -> bool:
 def next_stage_at(
     config: ChannelConfig, *, after_stage: int, last_change: datetime.datetime
 ) -> datetime.datetime:
-    for stage in config.cart_recovery_stages:
+    for stage in config.carts.stages:
         if stage.number > after_stage:
             return last_change + _delay(stage)
-    last = config.cart_recovery_stages[-1] if config.cart_recovery_stages else None
+    last = config.carts.stages[-1] if config.carts.stages else None
     return last_change + (_delay(last) if last else datetime.timedelta(0)) + CLOSE_AFTER
 
 
@@ -127,7 +128,7 @@ def _claim_due_stage(*, abandoned_id: int, now):
             return None
         program = load_channel_program(abandoned.channel_id)
         config = program.config
-        if not (program.active and config.cart_recovery_enabled):
+        if not (program.active and config.carts.enabled):
             return None
         checkout = Checkout.objects.filter(token=abandoned.token).select_related("user").first()
         if checkout is None:
@@ -147,7 +148,7 @@ def _claim_due_stage(*, abandoned_id: int, now):
             config, after_stage=abandoned.stage, last_change=checkout.last_change, now=now
         )
         if stage is None:
-            if abandoned.stage >= len(config.cart_recovery_stages):
+            if abandoned.stage >= len(config.carts.stages):
                 _close(abandoned, status=AbandonedStatus.EXPIRED, now=now)
             else:  # the shopper came back, or the stages were reconfigured
                 abandoned.next_stage_at = next_stage_at(
@@ -205,9 +206,7 @@ def _restart(abandoned: AbandonedCheckout, checkout: Checkout, *, config: Channe
     If the round had run out (every stage claimed), the cart was left again: a new round
     starts from the first stage.
     """
-    if abandoned.stage and not any(
-        stage.number > abandoned.stage for stage in config.cart_recovery_stages
-    ):
+    if abandoned.stage and not any(stage.number > abandoned.stage for stage in config.carts.stages):
         abandoned.round += 1
         abandoned.stage = 0
     abandoned.user_id = checkout.user_id
@@ -222,20 +221,20 @@ def _restart(abandoned: AbandonedCheckout, checkout: Checkout, *, config: Channe
 
 
 def _assign_variant(abandoned: AbandonedCheckout, *, config: ChannelConfig) -> None:
-    if config.cart_experiment and not abandoned.variant:
+    if config.carts.experiment and not abandoned.variant:
         variant = experiments.variant_for(
-            email=abandoned.email, channel_id=abandoned.channel_id, variants=config.cart_experiment
+            email=abandoned.email, channel_id=abandoned.channel_id, variants=config.carts.experiment
         )
         abandoned.variant = variant.name if variant else ""
 
 
 def _offer_spec(abandoned: AbandonedCheckout, *, config: ChannelConfig) -> OfferSpec | None:
-    if config.cart_experiment:
-        for variant in config.cart_experiment:
+    if config.carts.experiment:
+        for variant in config.carts.experiment:
             if variant.name == abandoned.variant:
                 return variant.offer
         return None
-    return config.cart_offer
+    return config.carts.offer
 
 
 def _close(abandoned: AbandonedCheckout, *, status: str, now) -> None:
@@ -286,7 +285,7 @@ class _CheckoutGone(Exception):
 
 
 def _issue_offer(abandoned, *, stage: CartStage, config, now) -> CartRecoveryOffer | None:
-    if stage.kind != CART_STAGE_OFFER:
+    if stage.kind != ReminderKind.OFFER:
         return None
     spec = _offer_spec(abandoned, config=config)
     if spec is None:

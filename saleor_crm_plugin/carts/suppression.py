@@ -67,7 +67,7 @@ def shopper_ordered_since(*, abandoned: AbandonedCheckout, since: datetime.datet
 def consent_skip_reason(*, abandoned: AbandonedCheckout, config: ChannelConfig) -> str | None:
     consent = marketing_consent_for(email=abandoned.email, user_id=abandoned.user_id)
     if consent is None:
-        return None if config.marketing_consent_default else SkipReason.NO_CONSENT
+        return None if config.carts.marketing_consent_default else SkipReason.NO_CONSENT
     if consent.granted:
         return None
     return SkipReason.UNSUBSCRIBED if consent.unsubscribed_at else SkipReason.NO_CONSENT
@@ -76,9 +76,9 @@ def consent_skip_reason(*, abandoned: AbandonedCheckout, config: ChannelConfig) 
 def frequency_capped(
     *, abandoned: AbandonedCheckout, config: ChannelConfig, now: datetime.datetime
 ) -> bool:
-    if not config.message_frequency_cap_seconds:
+    if not config.carts.message_frequency_cap_seconds:
         return False
-    since = now - datetime.timedelta(seconds=config.message_frequency_cap_seconds)
+    since = now - datetime.timedelta(seconds=config.carts.message_frequency_cap_seconds)
     return (
         CartReminder.objects.filter(
             email=abandoned.email, status__in=COUNTED_BY_CAP, claimed_at__gt=since

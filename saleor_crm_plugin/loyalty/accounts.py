@@ -64,7 +64,7 @@ def _award_signup_bonus_on_joining(account: LoyaltyAccount, now) -> None:
     if not program.active:
         return
     started_at = record_program_start(channel_id=account.channel_id, started_at=now)
-    if program.config.signup_bonus <= 0:
+    if program.config.loyalty.signup_bonus <= 0:
         return
     joined = User.objects.filter(pk=account.user_id).values_list("date_joined", flat=True).first()
     if joined is not None and joined >= started_at:
@@ -74,10 +74,10 @@ def _award_signup_bonus_on_joining(account: LoyaltyAccount, now) -> None:
 def post_signup_bonus(account: LoyaltyAccount, program: ChannelProgram, now) -> Posting:
     return post_entry(
         account=account,
-        points=program.config.signup_bonus,
+        points=program.config.loyalty.signup_bonus,
         entry_type=EntryType.BONUS,
         idempotency_key=f"bonus:signup:{account.user_id}:{account.channel_id}",
         source=EntrySource(reason="sign-up bonus"),
-        expires_at=expires_after(program.config.expire_seconds, now),
+        expires_at=expires_after(program.config.loyalty.expire_seconds, now),
         occurred_at=now,
     )

@@ -43,7 +43,7 @@ def _active_program(channel_id: int) -> ChannelProgram:
 def award_signup_bonus(*, user_id: int, channel_id: int) -> Posting | None:
     """The sign-up bonus for a customer Saleor just reported as created (once)."""
     program = load_channel_program(channel_id)
-    if not program.active or program.config.signup_bonus <= 0:
+    if not program.active or program.config.loyalty.signup_bonus <= 0:
         return None
     now = timezone.now()
     account = get_or_create_account(user_id=user_id, channel_id=channel_id, now=now)
@@ -72,7 +72,7 @@ def award_birthday_bonuses(*, channel_id: int, today: datetime.date) -> int:
     year, so a second run on the same day (or a later one that year) gives nothing.
     """
     program = load_channel_program(channel_id)
-    if not program.active or program.config.birthday_bonus <= 0:
+    if not program.active or program.config.loyalty.birthday_bonus <= 0:
         return 0
     accounts = LoyaltyAccount.objects.filter(
         channel_id=channel_id,
@@ -84,11 +84,11 @@ def award_birthday_bonuses(*, channel_id: int, today: datetime.date) -> int:
     for account in accounts.iterator(chunk_size=BATCH_SIZE):
         posting = post_entry(
             account=account,
-            points=program.config.birthday_bonus,
+            points=program.config.loyalty.birthday_bonus,
             entry_type=EntryType.BONUS,
             idempotency_key=f"bonus:birthday:{account.user_id}:{channel_id}:{today.year}",
             source=EntrySource(reason=f"birthday {today.year}"),
-            expires_at=expires_after(program.config.expire_seconds, now),
+            expires_at=expires_after(program.config.loyalty.expire_seconds, now),
             occurred_at=now,
         )
         awarded += posting.created
@@ -158,7 +158,7 @@ def adjust_points(
             source=EntrySource(
                 reason=reason, actor_user_id=actor_user_id, actor_app_id=actor_app_id
             ),
-            expires_at=expires_after(program.config.expire_seconds, timezone.now())
+            expires_at=expires_after(program.config.loyalty.expire_seconds, timezone.now())
             if points > 0
             else None,
         )

@@ -35,9 +35,8 @@ from saleor.payment.models import (
     TransactionEvent,
     TransactionItem,
 )
-from saleor.plugins.models import PluginConfiguration
 
-from ..config import PLUGIN_ID, ChannelConfig
+from ..config import ChannelConfig, active_channel_programs
 from .models import EntryType, LoyaltyAccount, LoyaltyEntry, LoyaltyRedemption
 from .rules import OrderParts, TakenBack
 
@@ -127,7 +126,9 @@ def eligible_amounts(order: Order, config: ChannelConfig) -> EligibleAmounts:
     in full, so points never earn points; each line keeps its share of what is left.
     """
     price_field = (
-        "total_price_gross_amount" if config.eligible_include_tax else "total_price_net_amount"
+        "total_price_gross_amount"
+        if config.loyalty.eligible_include_tax
+        else "total_price_net_amount"
     )
     by_line: dict[str, Decimal] = {}
     quantities: dict[str, int] = {}
@@ -135,10 +136,10 @@ def eligible_amounts(order: Order, config: ChannelConfig) -> EligibleAmounts:
     for line_id, amount, quantity in rows:
         by_line[str(line_id)] = Decimal(amount)
         quantities[str(line_id)] = quantity
-    if config.eligible_include_shipping:
+    if config.loyalty.eligible_include_shipping:
         shipping = (
             order.shipping_price_gross_amount
-            if config.eligible_include_tax
+            if config.loyalty.eligible_include_tax
             else order.shipping_price_net_amount
         )
         if shipping:
@@ -309,19 +310,10 @@ def orders_to_backfill(*, channel_id: int, since: datetime.datetime | None = Non
     return orders.filter(~Exists(earned)).order_by("created_at", "pk")
 
 
-def active_program_channel_ids() -> list[int]:
-    """Channels whose CRM plugin configuration is active."""
-    return list(
-        PluginConfiguration.objects.filter(identifier=PLUGIN_ID, active=True, channel__isnull=False)
-        .order_by("channel_id")
-        .values_list("channel_id", flat=True)
-    )
-
-
 def inactive_program_channel_ids() -> list[int]:
     """Channels with loyalty accounts whose CRM plugin configuration is not active."""
     return list(
-        LoyaltyAccount.objects.exclude(channel_id__in=active_program_channel_ids())
+        LoyaltyAccount.objects.exclude(channel_id__in=list(active_channel_programs()))
         .order_by("channel_id")
         .values_list("channel_id", flat=True)
         .distinct()

@@ -34,6 +34,7 @@ from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from ..config import MAX_POINTS as MAX_ENTRY_POINTS
 from .exceptions import InsufficientPoints, InvalidPoints
 from .lock_objects import loyalty_account_qs_select_for_update
 from .models import (
@@ -43,8 +44,6 @@ from .models import (
     LoyaltyAllocation,
     LoyaltyEntry,
 )
-
-MAX_ENTRY_POINTS = 10**12
 
 # Credits that count towards lifetime points; reversals take them back.
 _LIFETIME_TYPES = {EntryType.EARN, EntryType.BONUS, EntryType.REVERSE}

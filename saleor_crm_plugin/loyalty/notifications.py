@@ -15,8 +15,7 @@ from django.db.models import Min, Sum
 from saleor.account.notifications import get_user_custom_payload
 from saleor.plugins.manager import get_plugins_manager
 
-from ..config import load_channel_program
-from . import fetch
+from ..config import active_channel_programs
 from .models import EntryStatus, LoyaltyAccount, LoyaltyEntry, LoyaltyNotice
 
 logger = logging.getLogger(__name__)
@@ -46,8 +45,8 @@ def send_expiry_warnings(*, now: datetime.datetime) -> int:
     """
     sent = 0
     manager = None
-    for channel_id in fetch.active_program_channel_ids():
-        warning = load_channel_program(channel_id).config.expiry_warning_seconds
+    for channel_id, config in active_channel_programs().items():
+        warning = config.loyalty.expiry_warning_seconds
         if not warning:
             continue
         window = datetime.timedelta(seconds=warning)

@@ -106,7 +106,7 @@ def _order_earning(order, money, program: ChannelProgram, tier_name: str):
         return None
     config = program.config
     eligible = fetch.eligible_amounts(order, config)
-    multiplier = rules.tier_multiplier(config.tiers, tier_name)
+    multiplier = rules.tier_multiplier(config.loyalty.tiers, tier_name)
     points = rules.points_for_amount(eligible.total, order.currency, config, multiplier)
     if points <= 0:
         return None
@@ -126,7 +126,7 @@ def _earn_order_points(order: Order, money, *, now, paid_at) -> LoyaltyEntry | N
     account = account or get_or_create_account(
         user_id=order.user_id, channel_id=order.channel_id, now=now
     )
-    available_at = paid_at + datetime.timedelta(seconds=config.pending_seconds)
+    available_at = paid_at + datetime.timedelta(seconds=config.loyalty.pending_seconds)
     posting = post_entry(
         account=account,
         points=points,
@@ -140,7 +140,7 @@ def _earn_order_points(order: Order, money, *, now, paid_at) -> LoyaltyEntry | N
             details=_earn_details(order, eligible, multiplier),
         ),
         available_at=max(available_at, now),
-        expires_at=expires_after(config.expire_seconds, now),
+        expires_at=expires_after(config.loyalty.expire_seconds, now),
         occurred_at=paid_at,
     )
     if posting.created:

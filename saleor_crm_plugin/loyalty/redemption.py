@@ -120,7 +120,7 @@ class CheckoutLoyaltyQuote:
 def points_value(points: int, *, config: ChannelConfig, currency: str) -> Decimal:
     """What ``points`` are worth at checkout, rounded down to the currency's unit."""
     return rules.from_minor_units(
-        rules.to_minor_units(Decimal(points) * config.point_value, currency), currency
+        rules.to_minor_units(Decimal(points) * config.loyalty.point_value, currency), currency
     )
 
 
@@ -132,7 +132,7 @@ def payable_points(points: int, *, config: ChannelConfig, currency: str) -> int:
     customer instead of buying nothing.
     """
     value = points_value(points, config=config, currency=currency)
-    return min(points, int((value / config.point_value).to_integral_value(ROUND_FLOOR)))
+    return min(points, int((value / config.loyalty.point_value).to_integral_value(ROUND_FLOOR)))
 
 
 def points_for_value(
@@ -143,17 +143,17 @@ def points_for_value(
         return 0
     if value >= full_value:
         return points
-    return min(points, int((value / config.point_value).to_integral_value(ROUND_CEILING)))
+    return min(points, int((value / config.loyalty.point_value).to_integral_value(ROUND_CEILING)))
 
 
 def max_redeemable_points(*, config: ChannelConfig, amounts: CheckoutAmounts, balance: int) -> int:
     """The most points a checkout takes: balance, percentage cap; 0 below the minimum."""
     payable = max(amounts.total - amounts.other_gift_cards, Decimal(0))
-    cap_value = payable * config.redemption_max_percent / 100
-    cap_points = int(cap_value / config.point_value)
+    cap_value = payable * config.loyalty.redemption_max_percent / 100
+    cap_points = int(cap_value / config.loyalty.point_value)
     maximum = max(min(balance, cap_points, MAX_ENTRY_POINTS), 0)
     maximum = payable_points(maximum, config=config, currency=amounts.currency)
-    return maximum if maximum >= max(config.redemption_min_points, 1) else 0
+    return maximum if maximum >= max(config.loyalty.redemption_min_points, 1) else 0
 
 
 def quote_checkout(
@@ -201,10 +201,10 @@ def usable_gift_cards(gift_cards, *, today: datetime.date) -> list[GiftCard]:
 
 def checkout_amounts(checkout: Checkout, *, config: ChannelConfig, gift_cards) -> CheckoutAmounts:
     """``checkout``'s amounts from the prices Saleor stored on it last."""
-    include_tax = config.eligible_include_tax
+    include_tax = config.loyalty.eligible_include_tax
     subtotal = checkout.subtotal.gross if include_tax else checkout.subtotal.net
     base = subtotal.amount
-    if config.eligible_include_shipping:
+    if config.loyalty.eligible_include_shipping:
         shipping = checkout.shipping_price.gross if include_tax else checkout.shipping_price.net
         base += shipping.amount
     others = sum(
@@ -312,9 +312,9 @@ def _check_points(points, *, maximum: int, balance: int, config: ChannelConfig) 
         raise InsufficientPoints(
             f"The customer has {max(balance, 0)} points to redeem.", field="points"
         )
-    if points < config.redemption_min_points:
+    if points < config.loyalty.redemption_min_points:
         raise InvalidPoints(
-            f"At least {config.redemption_min_points} points must be redeemed at once.",
+            f"At least {config.loyalty.redemption_min_points} points must be redeemed at once.",
             field="points",
         )
     if points > maximum:
@@ -363,7 +363,7 @@ def apply_checkout_points(
         maximum = max_redeemable_points(config=config, amounts=amounts, balance=balance)
         _check_points(points, maximum=maximum, balance=balance, config=config)
         points = payable_points(points, config=config, currency=checkout.currency)
-        if points <= 0 or points < config.redemption_min_points:
+        if points <= 0 or points < config.loyalty.redemption_min_points:
             raise InvalidPoints(
                 "These points are worth less than the smallest amount of the currency.",
                 field="points",
@@ -509,10 +509,10 @@ def checkout_points_check_completion(*, checkout: Checkout, now: datetime.dateti
         gift_cards=[item for item in attached.values() if item.pk not in cards],
     )
     payable = max(amounts.total - amounts.other_gift_cards, Decimal(0))
-    cap = payable * config.redemption_max_percent / 100
+    cap = payable * config.loyalty.redemption_max_percent / 100
     if min(paying, payable) > cap:
         raise PointsCardNotApplicable(
-            f"Points can pay at most {config.redemption_max_percent}% of this "
+            f"Points can pay at most {config.loyalty.redemption_max_percent}% of this "
             "checkout; apply them again.",
             field="gift_cards",
         )
@@ -691,7 +691,9 @@ def release_abandoned_redemptions(*, now: datetime.datetime, limit: int = BATCH_
         )
         for pk, token, card_id, channel_id in batch:
             if channel_id not in holds:
-                holds[channel_id] = load_channel_program(channel_id).config.redemption_hold_seconds
+                holds[channel_id] = load_channel_program(
+                    channel_id
+                ).config.loyalty.redemption_hold_seconds
             state = checkouts.get(token)
             abandoned = (
                 state is None
@@ -770,8 +772,8 @@ def return_refunded_points(*, order_id, now: datetime.datetime | None = None) ->
                 reason="points returned on a refund",
             ),
             expires_at=None
-            if config.expire_seconds is None
-            else now + datetime.timedelta(seconds=config.expire_seconds),
+            if config.loyalty.expire_seconds is None
+            else now + datetime.timedelta(seconds=config.loyalty.expire_seconds),
             occurred_at=now,
         )
     return delta if posting.created else 0

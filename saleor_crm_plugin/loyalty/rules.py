@@ -60,12 +60,14 @@ def points_for_amount(
         return 0
     # Scale both amounts to the finer of the currency's and the rate's decimals, so
     # that a rate of 0.001 per point in a 2-decimal currency stays exact.
-    exponent = max(get_currency_precision(currency), -config.earn_amount.as_tuple().exponent, 0)
+    exponent = max(
+        get_currency_precision(currency), -config.loyalty.earn_amount.as_tuple().exponent, 0
+    )
     scale = Decimal(10) ** exponent
     eligible = int((Decimal(amount) * scale).to_integral_value(ROUND_DOWN))
-    per_unit = int(config.earn_amount * scale)
-    units = _divide(eligible, per_unit, config.earn_rounding)
-    base = units * config.earn_points
+    per_unit = int(config.loyalty.earn_amount * scale)
+    units = _divide(eligible, per_unit, config.loyalty.earn_rounding)
+    base = units * config.loyalty.earn_points
     return int((Decimal(base) * multiplier).to_integral_value(ROUND_DOWN))
 
 
@@ -163,8 +165,8 @@ def tier_basis_condition(config: ChannelConfig, now: datetime.datetime) -> tuple
     (orders and bonuses) within the window. A reversal counts with the credit it
     reverses, so a refund never takes back spend that has already left the window.
     """
-    since = now - datetime.timedelta(seconds=config.tier_window_seconds)
-    if config.tier_basis == TIER_BASIS_POINTS:
+    since = now - datetime.timedelta(seconds=config.loyalty.tier_window_seconds)
+    if config.loyalty.tier_basis == TIER_BASIS_POINTS:
         credit_types, column = (EntryType.EARN, EntryType.BONUS), "points"
     else:
         credit_types, column = (EntryType.EARN,), "spend_amount"

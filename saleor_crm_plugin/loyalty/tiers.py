@@ -16,8 +16,8 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
-from ..config import ChannelProgram, load_channel_program
-from . import fetch, rules
+from ..config import ChannelProgram, active_channel_programs, load_channel_program
+from . import rules
 from .lock_objects import loyalty_account_qs_select_for_update
 from .models import LoyaltyAccount, LoyaltyEntry, LoyaltyTierChange
 
@@ -40,7 +40,7 @@ def evaluate_tier(*, account_id: int, reason: str, now=None) -> LoyaltyTierChang
         account = loyalty_account_qs_select_for_update().get(pk=account_id)
         program = load_channel_program(account.channel_id)
         value = tier_basis_value(account, program, now)
-        tier = rules.tier_for_value(program.config.tiers, value)
+        tier = rules.tier_for_value(program.config.loyalty.tiers, value)
         new_name = tier.name if tier else ""
         if new_name == account.tier_name:
             return None
@@ -70,8 +70,8 @@ def tiers_review(*, now: datetime.datetime) -> list[LoyaltyTierChange]:
     Returns the changes recorded, each with its ``account`` loaded.
     """
     changes = []
-    for channel_id in fetch.active_program_channel_ids():
-        if not load_channel_program(channel_id).config.tiers:
+    for channel_id, config in active_channel_programs().items():
+        if not config.loyalty.tiers:
             continue
         account_ids = (
             LoyaltyAccount.objects.filter(channel_id=channel_id, user__isnull=False)

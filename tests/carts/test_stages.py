@@ -374,5 +374,5 @@ def test_experiment_holdout_gets_the_offer_stage_without_a_code(
 
 def _variant(channel, email):
     """The variant the experiment gives this shopper (stable hash of e-mail and channel)."""
-    variants = load_channel_program(channel.pk).config.cart_experiment
+    variants = load_channel_program(channel.pk).config.carts.experiment
     return variant_for(email=email, channel_id=channel.pk, variants=variants).name

@@ -77,7 +77,7 @@ class CartRecoveryQueries(graphene.ObjectType):
         if channel_obj is None:
             return None
         config = load_channel_program(channel_obj.pk, using=database).config
-        reference = holdout_variant(config.cart_experiment)
+        reference = holdout_variant(config.carts.experiment)
         period = period or {}
         figures = stats.cart_recovery_stats(
             channel_id=channel_obj.pk,

@@ -187,7 +187,9 @@ def _load_quote(info: ResolveInfo, root: SyncWebhookControlContext[CheckoutModel
             balance=account.balance if account else None,
             applied_points=applied_points,
             applied_value=applied_value,
-            multiplier=rules.tier_multiplier(config.tiers, account.tier_name if account else ""),
+            multiplier=rules.tier_multiplier(
+                config.loyalty.tiers, account.tier_name if account else ""
+            ),
         )
         return program, quote, card, account
 
@@ -213,7 +215,7 @@ def resolve_checkout_loyalty(root: SyncWebhookControlContext[CheckoutModel], inf
             applied_points=quote.applied_points,
             applied_value=Price(quote.applied_value, currency),
             points_to_earn=quote.points_to_earn,
-            point_value=Price(program.config.point_value, currency),
+            point_value=Price(program.config.loyalty.point_value, currency),
         )
 
     return _load_quote(info, root).then(build)

@@ -101,18 +101,18 @@ class LoyaltyProgram(BaseObjectType):
         return LoyaltyProgram(
             channel=channel.slug,
             is_active=active,
-            earn_points=config.earn_points,
-            earn_amount=Price(config.earn_amount, currency),
-            point_value=Price(config.point_value, currency),
-            pending_days=days(config.pending_seconds),
-            expiry_days=days(config.expire_seconds),
-            tier_basis=config.tier_basis,
-            tier_window_days=days(config.tier_window_seconds),
-            tiers=list(config.tiers),
-            signup_bonus=config.signup_bonus,
-            birthday_bonus=config.birthday_bonus,
-            redemption_max_percent=config.redemption_max_percent,
-            redemption_min_points=config.redemption_min_points,
+            earn_points=config.loyalty.earn_points,
+            earn_amount=Price(config.loyalty.earn_amount, currency),
+            point_value=Price(config.loyalty.point_value, currency),
+            pending_days=days(config.loyalty.pending_seconds),
+            expiry_days=days(config.loyalty.expire_seconds),
+            tier_basis=config.loyalty.tier_basis,
+            tier_window_days=days(config.loyalty.tier_window_seconds),
+            tiers=list(config.loyalty.tiers),
+            signup_bonus=config.loyalty.signup_bonus,
+            birthday_bonus=config.loyalty.birthday_bonus,
+            redemption_max_percent=config.loyalty.redemption_max_percent,
+            redemption_min_points=config.loyalty.redemption_min_points,
         )
 
 
@@ -210,7 +210,7 @@ def _tier_progress(root: models.LoyaltyAccount, info: ResolveInfo) -> Promise:
     basis_value = load_tier_basis_value(info.context, root)
     return Promise.all([program, basis_value]).then(
         lambda loaded: selectors.tier_progress(
-            tier_name=root.tier_name, tiers=loaded[0].config.tiers, basis_value=loaded[1]
+            tier_name=root.tier_name, tiers=loaded[0].config.loyalty.tiers, basis_value=loaded[1]
         )
     )
 

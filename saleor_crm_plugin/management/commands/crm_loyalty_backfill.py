@@ -15,7 +15,7 @@ from django.utils import timezone
 from saleor.channel.models import Channel
 from saleor.order.models import Order
 
-from ...config import load_channel_program
+from ...config import active_channel_programs, load_channel_program
 from ...loyalty import fetch
 from ...loyalty.accounts import record_program_start
 from ...loyalty.orders import plan_order_points, sync_order_points
@@ -49,7 +49,7 @@ class Command(BaseCommand):
     def _channels(self, slug: str | None) -> list[Channel]:
         if slug is None:
             return list(
-                Channel.objects.filter(pk__in=fetch.active_program_channel_ids()).order_by("slug")
+                Channel.objects.filter(pk__in=list(active_channel_programs())).order_by("slug")
             )
         channel = Channel.objects.filter(slug=slug).first()
         if channel is None:

@@ -1,12 +1,10 @@
-"""Cart-recovery configuration through Saleor's pluginUpdate: parsed, or refused whole."""
+"""The cart-recovery section through Saleor's pluginUpdate: parsed, or refused whole."""
 
 import datetime
 from decimal import Decimal
 
-import graphene
 import pytest
 from graphene.utils.str_converters import to_camel_case
-from saleor.graphql.tests.utils import get_graphql_content
 from saleor.plugins.error_codes import PluginErrorCode
 from saleor.plugins.models import PluginConfiguration
 
@@ -18,15 +16,7 @@ from saleor_crm_plugin.config import (
     OfferSpec,
     parse_configuration,
 )
-
-PLUGIN_UPDATE = """
-mutation($id: ID!, $channelId: ID, $input: PluginUpdateInput!) {
-  pluginUpdate(id: $id, channelId: $channelId, input: $input) {
-    plugin { id }
-    errors { field code message }
-  }
-}
-"""
+from tests.fixtures.plugin import plugin_update
 
 URLS = [
     {"name": "storefront_checkout_url", "value": "https://shop.example.com/checkout/{token}"},
@@ -34,35 +24,25 @@ URLS = [
 ]
 
 
-def plugin_update(client, permission, channel, configuration):
-    variables = {
-        "id": PLUGIN_ID,
-        "channelId": graphene.Node.to_global_id("Channel", channel.pk),
-        "input": {"active": True, "configuration": configuration},
-    }
-    response = client.post_graphql(PLUGIN_UPDATE, variables, permissions=[permission])
-    return get_graphql_content(response)["data"]["pluginUpdate"]
-
-
 def test_defaults_are_three_stages_and_ten_percent_on_the_items():
     # given / when
     config = DEFAULT_CONFIG
 
     # then
-    assert config.cart_recovery_enabled is False
-    assert config.cart_recovery_stages == (
+    assert config.carts.enabled is False
+    assert config.carts.stages == (
         CartStage(number=1, delay_seconds=3600, kind="reminder"),
         CartStage(number=2, delay_seconds=86400, kind="offer"),
         CartStage(number=3, delay_seconds=259200, kind="last_call"),
     )
-    assert config.cart_offer == OfferSpec(
+    assert config.carts.offer == OfferSpec(
         discount_type="percentage", value=Decimal(10), scope="items", valid_seconds=7 * 86400
     )
-    assert config.cart_experiment == ()
-    assert config.message_frequency_cap_seconds == 86400
-    assert config.cart_messages_per_run == 500
-    assert config.marketing_consent_default is False
-    assert config.smtp_host == ""
+    assert config.carts.experiment == ()
+    assert config.carts.message_frequency_cap_seconds == 86400
+    assert config.carts.messages_per_run == 500
+    assert config.carts.marketing_consent_default is False
+    assert config.smtp.host == ""
 
 
 def test_plugin_update_saves_a_cart_recovery_configuration(
@@ -94,26 +74,26 @@ def test_plugin_update_saves_a_cart_recovery_configuration(
     assert data["errors"] == []
     stored = PluginConfiguration.objects.get(identifier=PLUGIN_ID, channel=channel_USD)
     config = parse_configuration(stored.configuration)
-    assert config.cart_recovery_enabled is True
-    assert config.cart_recovery_stages == (
+    assert config.carts.enabled is True
+    assert config.carts.stages == (
         CartStage(number=1, delay_seconds=1800, kind="reminder"),
         CartStage(number=2, delay_seconds=172800, kind="offer"),
     )
     three_days = int(datetime.timedelta(days=3).total_seconds())
-    assert config.cart_offer == OfferSpec("fixed", Decimal(5), "order", three_days)
-    assert config.cart_experiment == (
+    assert config.carts.offer == OfferSpec("fixed", Decimal(5), "order", three_days)
+    assert config.carts.experiment == (
         ExperimentVariant("five", 50, OfferSpec("fixed", Decimal(5), "order", three_days)),
         ExperimentVariant("ship", 30, OfferSpec("free_shipping", Decimal(0), "order", 172800)),
         ExperimentVariant("none", 20, None),
     )
-    assert config.cart_min_total == Decimal("15.50")
-    assert config.message_frequency_cap_seconds == 43200
-    assert (config.smtp_host, config.smtp_port, config.smtp_use_tls) == (
+    assert config.carts.min_total == Decimal("15.50")
+    assert config.carts.message_frequency_cap_seconds == 43200
+    assert (config.smtp.host, config.smtp.port, config.smtp.use_tls) == (
         "smtp.example.com",
         587,
         True,
     )
-    assert config.cart_templates("offer") == (
+    assert config.carts.templates("offer") == (
         "Your cart is waiting, with {{offer.description}}",
         "<p>{{offer.code}}</p>",
     )
@@ -215,27 +195,6 @@ REQUIRED = PluginErrorCode.REQUIRED.name
             "cart_reminder_template",
             INVALID,
             None,
-        ),
-        (
-            [{"name": "smtp_host", "value": "smtp.example.com"}],
-            "smtp_port",
-            REQUIRED,
-            "Required with an SMTP host.",
-        ),
-        (
-            [
-                {"name": "smtp_host", "value": "smtp.example.com"},
-                {"name": "smtp_port", "value": "25"},
-            ],
-            "smtp_sender_address",
-            REQUIRED,
-            "Required with an SMTP host.",
-        ),
-        (
-            [{"name": "smtp_use_tls", "value": True}, {"name": "smtp_use_ssl", "value": True}],
-            "smtp_use_ssl",
-            INVALID,
-            "Use TLS and Use SSL are mutually exclusive.",
         ),
     ],
 )

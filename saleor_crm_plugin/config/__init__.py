@@ -1,0 +1,79 @@
+"""The plugin's per-channel configuration: its fields, their defaults, and parsing.
+
+- ``fields``: the field table (``DEFAULT_CONFIGURATION``, ``CONFIG_STRUCTURE``), the
+  one place that knows the stored names, shared by every domain;
+- ``parsing``: the shared helpers that turn one stored value into a typed one;
+- one typed section per domain, nested in ``ChannelConfig``: ``loyalty``
+  (``config.loyalty.earn_points``), ``carts`` (``config.carts.stages``) and ``smtp``
+  (``config.smtp.host``); each section's module owns its types and constants, so a
+  domain reads its section without importing another domain;
+- ``channel``: ``ChannelConfig`` and ``parse_configuration``;
+- ``programs``: a channel's programme from Saleor's table, and the one rule for the
+  channels where the programme is active (``active_channel_programs``).
+
+Validation raises Django's ``ValidationError`` keyed by field name with Saleor's
+``PluginErrorCode`` codes, which ``pluginUpdate`` returns as ``errors { field code
+message }``; nothing is saved when it raises.
+"""
+
+from .carts import (
+    DEFAULT_TEMPLATE,
+    HANDLEBARS_LOCK,
+    OFFER_FIXED,
+    OFFER_FREE_SHIPPING,
+    OFFER_PERCENTAGE,
+    OFFER_SCOPE_ITEMS,
+    OFFER_SCOPE_ORDER,
+    CartsConfig,
+    CartStage,
+    ExperimentVariant,
+    OfferSpec,
+    ReminderKind,
+)
+from .channel import DEFAULT_CONFIG, ChannelConfig, parse_configuration
+from .fields import CONFIG_STRUCTURE, DEFAULT_CONFIGURATION, PLUGIN_ID
+from .loyalty import (
+    ROUNDING_CEIL,
+    ROUNDING_FLOOR,
+    ROUNDING_HALF_UP,
+    TIER_BASIS_POINTS,
+    TIER_BASIS_SPEND,
+    LoyaltyConfig,
+    TierRule,
+)
+from .parsing import MAX_POINTS
+from .programs import ChannelProgram, active_channel_programs, load_channel_program
+from .smtp import SmtpConfig
+
+__all__ = [
+    "CONFIG_STRUCTURE",
+    "DEFAULT_CONFIG",
+    "DEFAULT_CONFIGURATION",
+    "DEFAULT_TEMPLATE",
+    "HANDLEBARS_LOCK",
+    "MAX_POINTS",
+    "OFFER_FIXED",
+    "OFFER_FREE_SHIPPING",
+    "OFFER_PERCENTAGE",
+    "OFFER_SCOPE_ITEMS",
+    "OFFER_SCOPE_ORDER",
+    "PLUGIN_ID",
+    "ROUNDING_CEIL",
+    "ROUNDING_FLOOR",
+    "ROUNDING_HALF_UP",
+    "TIER_BASIS_POINTS",
+    "TIER_BASIS_SPEND",
+    "CartStage",
+    "CartsConfig",
+    "ChannelConfig",
+    "ChannelProgram",
+    "ExperimentVariant",
+    "LoyaltyConfig",
+    "OfferSpec",
+    "ReminderKind",
+    "SmtpConfig",
+    "TierRule",
+    "active_channel_programs",
+    "load_channel_program",
+    "parse_configuration",
+]

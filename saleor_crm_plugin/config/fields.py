@@ -1,0 +1,282 @@
+"""The field table: what Saleor's Plugins page shows and how a configuration is stored.
+
+Saleor stores a plugin's configuration as a list of ``{"name", "value"}`` dicts per
+channel (``PluginConfiguration``). ``FIELDS`` is the one list of those names, with each
+field's default, type, label and help text; ``DEFAULT_CONFIGURATION`` and
+``CONFIG_STRUCTURE`` are what ``CRMPlugin`` declares to Saleor. Changing a name here
+changes the stored format: existing configurations would lose that field's value.
+The sections (``loyalty.py``, ``carts.py``, ``smtp.py``) turn these values into types.
+"""
+
+from saleor.plugins.base_plugin import ConfigurationTypeField
+from saleor.plugins.email_common import DEFAULT_EMAIL_CONFIG_STRUCTURE
+
+from .carts import DEFAULT_TEMPLATE
+from .loyalty import ROUNDING_FLOOR, TIER_BASIS_SPEND
+
+PLUGIN_ID = "saleor.crm"
+
+
+def _saleor_email(name: str) -> tuple[str, str]:
+    """(type, label) of a field of Saleor's own e-mail plugins, which ours mirror."""
+    field = DEFAULT_EMAIL_CONFIG_STRUCTURE[name]
+    return field["type"], field["label"]
+
+
+# name -> (default value, type, label, help text)
+FIELDS: dict[str, tuple[object, str, str, str]] = {
+    "earn_points": (
+        "1",
+        ConfigurationTypeField.STRING,
+        "Points earned",
+        "Whole points earned for every 'Per amount spent' of eligible spend.",
+    ),
+    "earn_amount": (
+        "1.00",
+        ConfigurationTypeField.STRING,
+        "Per amount spent",
+        "Amount in the channel currency that earns 'Points earned', e.g. 2.50.",
+    ),
+    "earn_rounding": (
+        ROUNDING_FLOOR,
+        ConfigurationTypeField.STRING,
+        "Rounding of earned points",
+        "How a partial 'Per amount spent' counts, once per order: floor (default; "
+        "3.00 at 5 points per 2.50 earns 5), half_up or ceil.",
+    ),
+    "eligible_include_shipping": (
+        False,
+        ConfigurationTypeField.BOOLEAN,
+        "Shipping earns points",
+        "Count the shipping price as eligible spend.",
+    ),
+    "eligible_include_tax": (
+        False,
+        ConfigurationTypeField.BOOLEAN,
+        "Tax earns points",
+        "Count taxes as eligible spend (default: net amounts).",
+    ),
+    "pending_period": (
+        "14d",
+        ConfigurationTypeField.STRING,
+        "Pending period",
+        "How long earned points stay pending (your return window), e.g. 14d, 36h, 0.",
+    ),
+    "points_expire_after": (
+        "365d",
+        ConfigurationTypeField.STRING,
+        "Points expire after",
+        "Available points expire this long after they were earned; empty: never.",
+    ),
+    "expiry_warning_before": (
+        "30d",
+        ConfigurationTypeField.STRING,
+        "Expiry warning",
+        "Notify shoppers this long before points expire; empty: no warning.",
+    ),
+    "point_value": (
+        "0.01",
+        ConfigurationTypeField.STRING,
+        "Value of one point",
+        "Amount in the channel currency one point is worth at checkout.",
+    ),
+    "tier_basis": (
+        TIER_BASIS_SPEND,
+        ConfigurationTypeField.STRING,
+        "Tiers are based on",
+        "spend (amount paid) or points (points earned) within the tier window.",
+    ),
+    "tier_window": (
+        "365d",
+        ConfigurationTypeField.STRING,
+        "Tier window",
+        "Rolling window over which tier spend or points are counted.",
+    ),
+    "tiers": (
+        "",
+        ConfigurationTypeField.MULTILINE,
+        "Tiers",
+        "One tier a line: name | threshold | earning multiplier, e.g. 'Silver | 500 | 1.25'.",
+    ),
+    "signup_bonus": (
+        "0",
+        ConfigurationTypeField.STRING,
+        "Sign-up bonus",
+        "Points given when a customer account is created.",
+    ),
+    "birthday_bonus": (
+        "0",
+        ConfigurationTypeField.STRING,
+        "Birthday bonus",
+        "Points given once a year on the customer's birthday.",
+    ),
+    "redemption_max_percent": (
+        "100",
+        ConfigurationTypeField.STRING,
+        "Maximum redemption (%)",
+        "At most this share of a checkout's total can be paid with points.",
+    ),
+    "redemption_min_points": (
+        "0",
+        ConfigurationTypeField.STRING,
+        "Minimum redemption",
+        "The smallest number of points a shopper can redeem at once.",
+    ),
+    "redemption_hold": (
+        "24h",
+        ConfigurationTypeField.STRING,
+        "Reservation hold",
+        "Points applied to a checkout left untouched this long are released.",
+    ),
+    "cart_recovery_enabled": (
+        False,
+        ConfigurationTypeField.BOOLEAN,
+        "Cart recovery",
+        "Remind shoppers of checkouts they left (needs the storefront URLs below).",
+    ),
+    "cart_recovery_stages": (
+        "1h | reminder\n24h | offer\n72h | last_call",
+        ConfigurationTypeField.MULTILINE,
+        "Reminder stages",
+        "One stage a line: delay since the checkout's last change | kind "
+        "(reminder, offer or last_call), delays strictly increasing.",
+    ),
+    "cart_offer": (
+        "percentage 10 items 7d",
+        ConfigurationTypeField.STRING,
+        "Recovery offer",
+        "The one-time code of an offer stage: 'percentage 10 items 7d', 'fixed 5 order 3d', "
+        "'free_shipping 7d', or 'none'.",
+    ),
+    "cart_experiment": (
+        "",
+        ConfigurationTypeField.MULTILINE,
+        "Offer experiment",
+        "Optional A/B test, one variant a line: name | weight | offer or none.",
+    ),
+    "cart_min_total": (
+        "0",
+        ConfigurationTypeField.STRING,
+        "Minimum cart total",
+        "Checkouts worth less than this (gross) are not reminded.",
+    ),
+    "storefront_checkout_url": (
+        "",
+        ConfigurationTypeField.STRING,
+        "Storefront checkout URL",
+        "Link back to the checkout, with {token}, e.g. https://shop.example/checkout/{token}.",
+    ),
+    "storefront_unsubscribe_url": (
+        "",
+        ConfigurationTypeField.STRING,
+        "Storefront unsubscribe URL",
+        "Unsubscribe page, with {token} (the signed token for crmUnsubscribe).",
+    ),
+    "marketing_consent_default": (
+        False,
+        ConfigurationTypeField.BOOLEAN,
+        "Consent when never asked",
+        "Send reminders to shoppers who never gave or refused marketing consent.",
+    ),
+    "message_frequency_cap": (
+        "24h",
+        ConfigurationTypeField.STRING,
+        "Frequency cap",
+        "At most one CRM reminder per shopper within this period; 0: no cap.",
+    ),
+    "cart_messages_per_run": (
+        "500",
+        ConfigurationTypeField.STRING,
+        "Messages per run",
+        "At most this many reminders are handled per channel by one sweep.",
+    ),
+    "cart_reminder_subject": (
+        "You left something in your cart",
+        ConfigurationTypeField.STRING,
+        "Reminder subject",
+        "Handlebars subject of a reminder stage.",
+    ),
+    "cart_reminder_template": (
+        DEFAULT_TEMPLATE,
+        ConfigurationTypeField.MULTILINE,
+        "Reminder template",
+        "Handlebars HTML of a reminder; DEFAULT: built-in; empty: no e-mail.",
+    ),
+    "cart_offer_subject": (
+        "Your cart is waiting, with {{offer.description}}",
+        ConfigurationTypeField.STRING,
+        "Offer subject",
+        "Handlebars subject of an offer stage.",
+    ),
+    "cart_offer_template": (
+        DEFAULT_TEMPLATE,
+        ConfigurationTypeField.MULTILINE,
+        "Offer template",
+        "Handlebars HTML of an offer stage; DEFAULT: built-in; empty: no e-mail.",
+    ),
+    "cart_last_call_subject": (
+        "Last call for your cart",
+        ConfigurationTypeField.STRING,
+        "Last call subject",
+        "Handlebars subject of a last-call stage.",
+    ),
+    "cart_last_call_template": (
+        DEFAULT_TEMPLATE,
+        ConfigurationTypeField.MULTILINE,
+        "Last call template",
+        "Handlebars HTML of a last call; DEFAULT: built-in; empty: no e-mail.",
+    ),
+    "smtp_host": (
+        "",
+        *_saleor_email("host"),
+        "The CRM sends its e-mails itself through this server; empty: apps handle "
+        "the notify events.",
+    ),
+    "smtp_port": ("", *_saleor_email("port"), "Port of the SMTP server."),
+    "smtp_user": ("", *_saleor_email("username"), "Login of the SMTP server."),
+    "smtp_password": (
+        "",
+        ConfigurationTypeField.PASSWORD,
+        "SMTP password",
+        "Password of the SMTP server.",
+    ),
+    "smtp_sender_name": (
+        "",
+        *_saleor_email("sender_name"),
+        "Name shown as the e-mail's sender.",
+    ),
+    "smtp_sender_address": (
+        "",
+        ConfigurationTypeField.STRING,
+        "Sender address",
+        "Address the e-mails come from (required with an SMTP host).",
+    ),
+    "smtp_use_tls": (
+        False,
+        *_saleor_email("use_tls"),
+        "STARTTLS (usually port 587); exclusive with SSL.",
+    ),
+    "smtp_use_ssl": (
+        False,
+        *_saleor_email("use_ssl"),
+        "Implicit TLS (usually port 465); exclusive with TLS.",
+    ),
+}
+
+DEFAULT_CONFIGURATION = [
+    {"name": name, "value": default} for name, (default, *_rest) in FIELDS.items()
+]
+CONFIG_STRUCTURE = {
+    name: {"type": field_type, "label": label, "help_text": help_text}
+    for name, (_default, field_type, label, help_text) in FIELDS.items()
+}
+
+
+def stored_values(configuration: list[dict] | None) -> dict:
+    """Every field's stored value by name, the default where none is stored; unknown
+    names (a field since removed) are ignored."""
+    values = {name: default for name, (default, *_rest) in FIELDS.items()}
+    values.update(
+        {item["name"]: item.get("value") for item in configuration or [] if item["name"] in FIELDS}
+    )
+    return values

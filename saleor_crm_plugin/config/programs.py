@@ -1,0 +1,64 @@
+"""A channel's programme read from Saleor's table, for code outside the plugin manager
+(Celery tasks, management commands, GraphQL resolvers).
+
+"Where the programme is active" is one rule, ``active_channel_programs``: the plugin's
+configuration of the channel is active in Saleor *and* still parses. A stored
+configuration that no longer parses (edited outside ``pluginUpdate``) counts as inactive,
+with default rules, rather than raising in a background task; ``load_channel_program``
+applies the same rule to one channel.
+"""
+
+import dataclasses
+
+from django.core.exceptions import ValidationError
+from saleor.plugins.models import PluginConfiguration
+
+from .channel import DEFAULT_CONFIG, ChannelConfig, parse_configuration
+from .fields import PLUGIN_ID
+
+
+@dataclasses.dataclass(frozen=True)
+class ChannelProgram:
+    """A channel's programme as the domain sees it: active flag and configuration."""
+
+    active: bool
+    config: ChannelConfig
+
+
+def _program(active: bool, configuration: list[dict]) -> ChannelProgram:
+    try:
+        config = parse_configuration(configuration)
+    except ValidationError:
+        return ChannelProgram(active=False, config=DEFAULT_CONFIG)
+    return ChannelProgram(active=active, config=config)
+
+
+def load_channel_program(channel_id: int, *, using: str = "default") -> ChannelProgram:
+    """Read the plugin's configuration of one channel; a channel never configured is
+    inactive with default rules."""
+    stored = (
+        PluginConfiguration.objects.using(using)
+        .filter(identifier=PLUGIN_ID, channel_id=channel_id)
+        .values("active", "configuration")
+        .first()
+    )
+    if stored is None:
+        return ChannelProgram(active=False, config=DEFAULT_CONFIG)
+    return _program(stored["active"], stored["configuration"])
+
+
+def active_channel_programs(*, using: str = "default") -> dict[int, ChannelConfig]:
+    """Channel id -> configuration of every channel where the programme is active, by
+    channel id, in one query."""
+    stored = (
+        PluginConfiguration.objects.using(using)
+        .filter(identifier=PLUGIN_ID, active=True, channel__isnull=False)
+        .order_by("channel_id")
+        .values_list("channel_id", "configuration")
+    )
+    active = {}
+    for channel_id, configuration in stored:
+        program = _program(True, configuration)
+        if program.active:
+            active[channel_id] = program.config
+    return active
