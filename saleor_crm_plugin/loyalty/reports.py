@@ -170,6 +170,6 @@ def tier_distribution(*, channel_id: int, config: ChannelConfig, using: str) -> 
         .annotate(accounts=Count("pk"))
         .values_list("tier_name", "accounts")
     )
-    names = ["", *(tier.name for tier in config.tiers)]
+    names = ["", *(tier.name for tier in config.loyalty.tiers)]
     names += sorted(set(counted) - set(names))
     return [TierCount(tier=name, accounts=counted.get(name, 0)) for name in names]
