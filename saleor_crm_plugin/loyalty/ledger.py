@@ -23,11 +23,12 @@ key is taken (the entry inserted) before any batch moves: a posting that loses i
 key to a concurrent one changes nothing. How an entry moves batches is in
 ``loyalty.batches``.
 
-The database keeps the ledger append-only (migration ``0014``): it refuses to change an
-entry's points, type, account, key or any other column that records what happened,
-and to delete an entry or an allocation outside the purge of a deleted channel. The
-writer only ever updates what the design moves: a batch's ``remaining``, and a pending
-entry's ``status`` and ``available_at`` when it matures.
+The database keeps the ledger append-only (the ``ledger_append_only`` migration's
+triggers): it refuses to change an entry's points, type, account, key or any other
+column that records what happened, and to delete an entry or an allocation outside the
+purge of a deleted channel. The writer only ever updates what the design moves: a
+batch's ``remaining``, and a pending entry's ``status`` and ``available_at`` when it
+matures.
 
 ``loyalty.audit.ledger_audit`` recomputes every account's totals and every batch's
 ``remaining`` from the entries and allocations, and returns the accounts whose stored

@@ -6,10 +6,10 @@ Design (after django-hordak and Saleor's ``TransactionEvent``):
   programme with its own currency and rules.
 * A ``LoyaltyEntry`` is one signed integer movement of points. The database keeps
   ``idempotency_key`` unique, so a retried or replayed event finds the entry it already
-  wrote, and keeps entries and allocations append-only (triggers of migration ``0014``):
-  what an entry records (points, type, account, key, source, dates) never changes; only
-  a batch's ``remaining`` moves, and a pending entry's ``status`` and ``available_at``
-  when it matures.
+  wrote, and keeps entries and allocations append-only (the ``ledger_append_only``
+  migration's triggers): what an entry records (points, type, account, key, source,
+  dates) never changes; only a batch's ``remaining`` moves, and a pending entry's
+  ``status`` and ``available_at`` when it matures.
 * ``status`` is ``pending`` (earned but inside the return window) or ``available``.
   Maturing flips an entry's status once, from pending to available, together with
   any pending reversal of the same batch.

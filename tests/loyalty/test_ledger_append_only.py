@@ -1,6 +1,6 @@
 """The database keeps the ledger append-only, whoever writes to it.
 
-The triggers of migration ``0014_ledger_append_only`` refuse to change what an entry
+The triggers of the ``ledger_append_only`` migration refuse to change what an entry
 records and to delete an entry or an allocation, except in the purge of a deleted
 channel; a deleted customer's account stays, pseudonymised.
 """
