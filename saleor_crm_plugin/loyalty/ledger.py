@@ -224,9 +224,7 @@ def _post_release(
     if not created:
         return Posting(entry=entry, created=False)
     _restore(entry, restored, own=own)
-    _move_totals(
-        locked, points=points, entry_type=EntryType.RELEASE, status=EntryStatus.AVAILABLE
-    )
+    _move_totals(locked, points=points, entry_type=EntryType.RELEASE, status=EntryStatus.AVAILABLE)
     for batch, _share in restored:
         if batch.expires_at is not None and batch.expires_at <= now:
             expire_batch(batch_id=batch.pk)

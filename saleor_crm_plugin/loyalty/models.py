@@ -145,9 +145,7 @@ class LoyaltyAccount(models.Model):
 class LoyaltyEntry(models.Model):
     # Entries are deleted by the database alone, in the purge of a deleted channel's
     # accounts (``purge_ledger_on_channel_delete``): Django never cascades to them.
-    account = models.ForeignKey(
-        LoyaltyAccount, on_delete=models.DO_NOTHING, related_name="entries"
-    )
+    account = models.ForeignKey(LoyaltyAccount, on_delete=models.DO_NOTHING, related_name="entries")
     points = models.BigIntegerField()
     type = models.CharField(max_length=16, choices=EntryType.CHOICES)
     status = models.CharField(max_length=16, choices=EntryStatus.CHOICES)
