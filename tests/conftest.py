@@ -9,8 +9,7 @@ import pytest
 from django.conf import settings
 from saleor.tests.utils import prepare_test_db_connections
 
-from saleor_crm_plugin.loyalty.audit import redemption_audit
-from saleor_crm_plugin.loyalty.ledger import audit_accounts
+from saleor_crm_plugin.loyalty.audit import ledger_audit, redemption_audit
 
 TEST_DATABASES = {
     settings.DATABASE_CONNECTION_DEFAULT_NAME,
@@ -76,7 +75,7 @@ def _crm_loyalty_audit_after_test(request):
     # Set the database up before this fixture, so it is torn down after the check.
     request.getfixturevalue("_django_db_helper")
     yield
-    _checked, accounts = audit_accounts()
+    _checked, accounts = ledger_audit()
     _checked, redemptions = redemption_audit()
     assert [(audit.account_id, audit.problems) for audit in accounts] == []
     assert [mismatch.problem for mismatch in redemptions] == []

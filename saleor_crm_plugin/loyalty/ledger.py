@@ -20,21 +20,36 @@ the very batches they came from, with their own expiry, and a batch's ``remainin
 is derivable from entries alone. Reserved points never outlive their batch: the
 share of a batch that expired while reserved comes back and expires at once. The
 key is taken (the entry inserted) before any batch moves: a posting that loses its
-key to a concurrent one changes nothing.
+key to a concurrent one changes nothing. How an entry moves batches is in
+``loyalty.batches``.
 
-``audit_accounts`` recomputes every account's totals from its entries and returns the
-accounts whose stored totals or batches disagree (``manage.py crm_loyalty_audit``).
+The database keeps the ledger append-only (the ``ledger_append_only`` migration's
+triggers): it refuses to change an entry's points, type, account, key or any other
+column that records what happened, and to delete an entry or an allocation outside the
+purge of a deleted channel. The writer only ever updates what the design moves: a
+batch's ``remaining``, and a pending entry's ``status`` and ``available_at`` when it
+matures.
+
+``loyalty.audit.ledger_audit`` recomputes every account's totals and every batch's
+``remaining`` from the entries and allocations, and returns the accounts whose stored
+values disagree (``manage.py crm_loyalty_audit``).
 """
 
 import dataclasses
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import F, Q
 from django.utils import timezone
 
 from ..config import MAX_POINTS as MAX_ENTRY_POINTS
+from .batches import (
+    consume_batches,
+    held_by_debit,
+    new_batch_remaining,
+    pending_left,
+    release_plan,
+)
 from .exceptions import InsufficientPoints, InvalidPoints
 from .lock_objects import loyalty_account_qs_select_for_update
 from .models import (
@@ -50,11 +65,6 @@ _LIFETIME_TYPES = {EntryType.EARN, EntryType.BONUS, EntryType.REVERSE}
 # Debits that must never overdraw the balance.
 _NO_OVERDRAFT_TYPES = {EntryType.REDEEM, EntryType.EXPIRE}
 _ENTRY_TYPES = {value for value, _label in EntryType.CHOICES}
-# Spending takes the batch that expires first, then the oldest.
-_FIFO_ORDER = (F("expires_at").asc(nulls_last=True), "created_at", "pk")
-# A release gives back the points that expire last first (the reverse of FIFO).
-_LIFO_ORDER = (F("expires_at").desc(nulls_first=True), "-created_at", "-pk")
-_CONSUME_CHUNK = 50
 
 
 @dataclasses.dataclass(frozen=True)
@@ -172,31 +182,51 @@ def release_debit(
         locked = loyalty_account_qs_select_for_update().get(pk=account.pk)
         if (earlier := _earlier_posting(idempotency_key)) is not None:
             return earlier
-        restored, own = _release_plan(
-            _held_by_debit(debit, account_id=locked.pk, points=points),
+        return _post_release(
+            locked,
+            debit=debit,
             points=points,
-            debt=max(-locked.balance, 0),
-        )
-        entry, created = _insert_entry(
-            account=locked,
-            points=points,
-            type=EntryType.RELEASE,
-            status=EntryStatus.AVAILABLE,
             idempotency_key=idempotency_key,
             source=source,
-            restores=debit,
-            remaining=own,
             occurred_at=occurred_at,
+            now=now,
         )
-        if not created:
-            return Posting(entry=entry, created=False)
-        _restore(entry, restored, own=own)
-        _move_totals(
-            locked, points=points, entry_type=EntryType.RELEASE, status=EntryStatus.AVAILABLE
-        )
-        for batch, _share in restored:
-            if batch.expires_at is not None and batch.expires_at <= now:
-                expire_batch(batch_id=batch.pk)
+
+
+def _post_release(
+    locked: LoyaltyAccount,
+    *,
+    debit: LoyaltyEntry,
+    points: int,
+    idempotency_key: str,
+    source: EntrySource,
+    occurred_at: datetime | None,
+    now: datetime,
+) -> Posting:
+    """``release_debit``'s writes, under the account's lock (``locked``)."""
+    restored, own = release_plan(
+        held_by_debit(debit, account_id=locked.pk, points=points),
+        points=points,
+        debt=max(-locked.balance, 0),
+    )
+    entry, created = _insert_entry(
+        account=locked,
+        points=points,
+        type=EntryType.RELEASE,
+        status=EntryStatus.AVAILABLE,
+        idempotency_key=idempotency_key,
+        source=source,
+        restores=debit,
+        remaining=own,
+        occurred_at=occurred_at,
+    )
+    if not created:
+        return Posting(entry=entry, created=False)
+    _restore(entry, restored, own=own)
+    _move_totals(locked, points=points, entry_type=EntryType.RELEASE, status=EntryStatus.AVAILABLE)
+    for batch, _share in restored:
+        if batch.expires_at is not None and batch.expires_at <= now:
+            expire_batch(batch_id=batch.pk)
     return Posting(entry=entry, created=True)
 
 
@@ -293,12 +323,12 @@ def _checked_remaining(
 ) -> int:
     """What a new entry holds to spend; raises if the account cannot afford it."""
     if status == EntryStatus.PENDING:
-        left = account.pending if batch is None else _pending_left(batch)
+        left = account.pending if batch is None else pending_left(batch)
         if points < 0 and points + left < 0:
             raise InsufficientPoints("Not enough pending points to reverse.")
         return 0
     if points > 0:
-        return _new_batch_remaining(points, account.balance)
+        return new_batch_remaining(points, account.balance)
     if entry_type in _NO_OVERDRAFT_TYPES and account.balance + points < 0:
         raise InsufficientPoints(f"The balance is {account.balance} points; {-points} are needed.")
     return 0
@@ -314,7 +344,7 @@ def _batch_moves(
     if entry.points > 0:
         repaid = entry.points - entry.remaining  # the debt the credit paid off
         return [(entry.pk, repaid)] if repaid else []
-    return _consume_batches(account, -entry.points, first=batch)
+    return consume_batches(account, -entry.points, first=batch)
 
 
 def _restore(entry: LoyaltyEntry, restored: list[tuple[LoyaltyEntry, int]], *, own: int) -> None:
@@ -349,83 +379,6 @@ def _allocate(entry: LoyaltyEntry, parts: list[tuple[int, int]]) -> None:
         )
 
 
-def _pending_left(batch: LoyaltyEntry) -> int:
-    """What is left of a pending batch after the pending reversals allocated to it."""
-    batch_points = LoyaltyEntry.objects.values_list("points", flat=True).get(pk=batch.pk)
-    taken = LoyaltyAllocation.objects.filter(batch_id=batch.pk).aggregate(
-        total=Coalesce(Sum("points"), 0)
-    )["total"]
-    return batch_points - taken
-
-
-def _held_by_debit(
-    debit: LoyaltyEntry, *, account_id: int, points: int
-) -> list[tuple[LoyaltyEntry, int]]:
-    """What ``debit`` still holds per batch, latest-expiring first.
-
-    Raises ``InvalidPoints`` unless it holds at least ``points`` (with what it took
-    without a batch).
-    """
-    debit = LoyaltyEntry.objects.get(pk=debit.pk)  # as it is now, under the lock
-    if debit.account_id != account_id or debit.points >= 0 or debit.status != EntryStatus.AVAILABLE:
-        raise InvalidPoints("Only an available debit of the account can be released.")
-    released = LoyaltyEntry.objects.filter(restores=debit).aggregate(
-        total=Coalesce(Sum("points"), 0)
-    )["total"]
-    taken = dict(LoyaltyAllocation.objects.filter(entry=debit).values_list("batch_id", "points"))
-    given = dict(
-        LoyaltyAllocation.objects.filter(entry__restores=debit, batch_id__in=list(taken))
-        .values("batch_id")
-        .annotate(total=Sum("points"))
-        .values_list("batch_id", "total")
-    )
-    batches = LoyaltyEntry.objects.filter(pk__in=list(taken)).only("pk", "expires_at")
-    shares = []
-    for batch in batches.order_by(*_LIFO_ORDER):
-        share = taken[batch.pk] + given.get(batch.pk, 0)
-        if share > 0:
-            shares.append((batch, share))
-    held = -debit.points - released
-    allocated = sum(share for _batch, share in shares)
-    # A release repaying debt gives back less to the batches than it releases: the
-    # debit holds what it did not release, whichever batch that came from.
-    while allocated > held and shares:
-        batch, share = shares.pop()
-        cut = min(share, allocated - held)
-        allocated -= cut
-        if share > cut:
-            shares.append((batch, share - cut))
-    if not 0 < points <= held:
-        raise InvalidPoints(
-            f"The debit holds {held} points; {points} cannot be released.", field="points"
-        )
-    return shares
-
-
-def _release_plan(
-    shares: list[tuple[LoyaltyEntry, int]], *, points: int, debt: int
-) -> tuple[list[tuple[LoyaltyEntry, int]], int]:
-    """(points given back per batch, points the release keeps as its own batch).
-
-    The latest-expiring shares go back first; the part no batch took comes back
-    last; a standing debt is repaid from what expires first.
-    """
-    plan, left = [], points
-    for batch, share in shares:
-        if left == 0:
-            break
-        plan.append([batch, min(share, left)])
-        left -= plan[-1][1]
-    own = left
-    repay = min(debt, points)
-    for part in reversed(plan):  # the earliest-expiring first
-        cut = min(part[1], repay)
-        part[1] -= cut
-        repay -= cut
-    own -= min(own, repay)
-    return [(batch, share) for batch, share in plan if share > 0], own
-
-
 def mature_batch(*, batch_id: int, now: datetime) -> bool:
     """Make a pending batch available (with its pending reversals). Return if it did."""
     with transaction.atomic():
@@ -441,7 +394,7 @@ def mature_batch(*, batch_id: int, now: datetime) -> bool:
         if not members:
             return False
         net = sum(entry.points for entry in members)
-        remaining = _new_batch_remaining(net, locked.balance) if net > 0 else 0
+        remaining = new_batch_remaining(net, locked.balance) if net > 0 else 0
         LoyaltyEntry.objects.filter(pk__in=[entry.pk for entry in members]).update(
             status=EntryStatus.AVAILABLE, available_at=now
         )
@@ -454,155 +407,3 @@ def mature_batch(*, batch_id: int, now: datetime) -> bool:
             pending=F("pending") - net, balance=F("balance") + net
         )
     return True
-
-
-def _new_batch_remaining(points: int, balance_before: int) -> int:
-    """What of a new credit is left to spend after it repays any debt."""
-    return max(0, points + min(balance_before, 0))
-
-
-def _consume_batches(
-    account: LoyaltyAccount, points: int, *, first: LoyaltyEntry | None
-) -> list[tuple[int, int]]:
-    """Take ``points`` from the account's batches: ``first``, then oldest first.
-
-    What the batches cannot cover is debt: the balance goes below zero and every
-    batch is left empty, so Σ remaining = max(balance, 0) still holds. Returns what
-    was taken from each batch: (batch id, points).
-    """
-    # Every change to a batch happens under its account's row lock, held here, so the
-    # batches need no lock of their own; they are read a few at a time, oldest first,
-    # so the cost follows the batches consumed, not the batches open.
-    open_batches = LoyaltyEntry.objects.filter(
-        account=account, remaining__gt=0, status=EntryStatus.AVAILABLE
-    ).only("pk", "remaining")
-    queues = [open_batches.order_by(*_FIFO_ORDER)]
-    if first is not None:
-        queues = [open_batches.filter(pk=first.pk), queues[0].exclude(pk=first.pk)]
-    left = points
-    consumed = []
-    for queue in queues:
-        while left > 0:
-            chunk = list(queue[:_CONSUME_CHUNK])
-            if not chunk:
-                break
-            for entry in chunk:
-                taken = min(entry.remaining, left)
-                LoyaltyEntry.objects.filter(pk=entry.pk).update(remaining=F("remaining") - taken)
-                left -= taken
-                consumed.append((entry.pk, taken))
-                if left == 0:
-                    break
-    return consumed
-
-
-# --- audit ----------------------------------------------------------------------------
-
-
-@dataclasses.dataclass(frozen=True)
-class AccountAudit:
-    """One account's stored totals next to the totals recomputed from its entries."""
-
-    account_id: int
-    user_id: int | None  # None: a deleted customer's account
-    channel_id: int
-    balance: int
-    available_sum: int
-    pending: int
-    pending_sum: int
-    remaining_sum: int
-    # Available credits whose ``remaining`` their allocations do not explain.
-    unexplained_batches: int = 0
-
-    @property
-    def problems(self) -> list[str]:
-        found = []
-        if self.balance != self.available_sum:
-            found.append(f"balance {self.balance} != Σ available {self.available_sum}")
-        if self.pending != self.pending_sum:
-            found.append(f"pending {self.pending} != Σ pending {self.pending_sum}")
-        if self.remaining_sum != max(self.available_sum, 0):
-            found.append(
-                f"Σ remaining {self.remaining_sum} != max(Σ available, 0) "
-                f"{max(self.available_sum, 0)}"
-            )
-        if self.unexplained_batches:
-            found.append(
-                f"{self.unexplained_batches} batch(es) with remaining != points - allocations"
-            )
-        return found
-
-
-def audit_accounts(*, account_ids=None) -> tuple[int, list[AccountAudit]]:
-    """Check every account (or ``account_ids``): return how many and those that disagree.
-
-    Two grouped queries; the ledger's invariants are that the stored balance equals
-    the sum of available entries, pending the sum of pending ones, what is left of the
-    available credit batches equals the balance when it is not negative (else zero),
-    and each available credit's ``remaining`` is derivable from the entries alone: its
-    points, less what it gave back to other batches, less what was allocated from it.
-    """
-    available = Q(entries__status=EntryStatus.AVAILABLE)
-    accounts = LoyaltyAccount.objects.all()
-    if account_ids is not None:
-        accounts = accounts.filter(pk__in=list(account_ids))
-    rows = (
-        accounts.order_by("pk")
-        .annotate(
-            available_sum=Coalesce(Sum("entries__points", filter=available), 0),
-            pending_sum=Coalesce(
-                Sum("entries__points", filter=Q(entries__status=EntryStatus.PENDING)), 0
-            ),
-            remaining_sum=Coalesce(
-                Sum("entries__remaining", filter=available & Q(entries__points__gt=0)),
-                0,
-            ),
-        )
-        .values_list(
-            "pk",
-            "user_id",
-            "channel_id",
-            "balance",
-            "available_sum",
-            "pending",
-            "pending_sum",
-            "remaining_sum",
-        )
-    )
-    unexplained = _unexplained_batches_by_account_id(account_ids)
-    checked = 0
-    mismatches = []
-    for row in rows.iterator(chunk_size=2000):
-        checked += 1
-        audit = AccountAudit(*row, unexplained_batches=unexplained.get(row[0], 0))
-        if audit.problems:
-            mismatches.append(audit)
-    return checked, mismatches
-
-
-def _unexplained_batches_by_account_id(account_ids) -> dict[int, int]:
-    """Per account, the available credits whose ``remaining`` ≠ what allocations leave."""
-    taken = (
-        LoyaltyAllocation.objects.filter(batch=OuterRef("pk"))
-        .values("batch")
-        .annotate(total=Sum("points"))
-        .values("total")
-    )
-    given = (
-        LoyaltyAllocation.objects.filter(entry=OuterRef("pk"))
-        .exclude(batch=OuterRef("pk"))
-        .values("entry")
-        .annotate(total=Sum("points"))
-        .values("total")
-    )
-    credits = LoyaltyEntry.objects.filter(status=EntryStatus.AVAILABLE, points__gt=0)
-    if account_ids is not None:
-        credits = credits.filter(account_id__in=list(account_ids))
-    return dict(
-        credits.annotate(taken=Coalesce(Subquery(taken), 0), given=Coalesce(Subquery(given), 0))
-        .exclude(remaining=F("points") + F("given") - F("taken"))
-        .order_by()
-        .values("account_id")
-        .annotate(count=Count("pk"))
-        .values_list("account_id", "count")
-    )

@@ -4,14 +4,17 @@ Design (after django-hordak and Saleor's ``TransactionEvent``):
 
 * A ``LoyaltyAccount`` exists per customer per channel: each channel is its own
   programme with its own currency and rules.
-* A ``LoyaltyEntry`` is one signed integer movement of points. Entries are never
-  deleted and their ``points`` never change. The database keeps ``idempotency_key``
-  unique, so a retried or replayed event finds the entry it already wrote.
+* A ``LoyaltyEntry`` is one signed integer movement of points. The database keeps
+  ``idempotency_key`` unique, so a retried or replayed event finds the entry it already
+  wrote, and keeps entries and allocations append-only (the ``ledger_append_only``
+  migration's triggers): what an entry records (points, type, account, key, source,
+  dates) never changes; only a batch's ``remaining`` moves, and a pending entry's
+  ``status`` and ``available_at`` when it matures.
 * ``status`` is ``pending`` (earned but inside the return window) or ``available``.
   Maturing flips an entry's status once, from pending to available, together with
   any pending reversal of the same batch.
 * The account's stored ``balance`` always equals the sum of its available entries and
-  ``pending`` the sum of its pending ones (``ledger.audit_accounts``, run by
+  ``pending`` the sum of its pending ones (``audit.ledger_audit``, run by
   ``manage.py crm_loyalty_audit``, and the tests check it); both
   move with ``F()`` in the same transaction as the entry, under the account's row lock,
   by the one writer ``loyalty.ledger.post_entry``.
@@ -26,8 +29,9 @@ Design (after django-hordak and Saleor's ``TransactionEvent``):
   batches, less what was allocated from it: derivable from entries alone.
 * A deleted customer's accounts stay, pseudonymised: ``user`` becomes null and
   ``anonymised_at`` records when, in the same transaction as Saleor's deletion, so the
-  points liability and every report keep their sums. Entries are deleted only with
-  their account, when its channel is deleted (the one purge path).
+  points liability and every report keep their sums. Entries and allocations are
+  deleted only with their account, when its channel is deleted: the one purge path
+  (``purge_ledger_on_channel_delete``); the database refuses any other deletion.
 * ``created_at`` is when the entry was written (the audit trail); ``occurred_at`` is
   when what it records happened (an order's payment, even when a backfill writes it
   years later). Rolling tier windows count by ``occurred_at``.
@@ -81,6 +85,21 @@ def anonymise_on_user_delete(collector, field, sub_objs, using):
 anonymise_on_user_delete.lazy_sub_objs = True
 
 
+def purge_ledger_on_channel_delete(collector, field, sub_objs, using):
+    """``on_delete`` of an account's channel: the one purge path of the ledger.
+
+    Like ``CASCADE`` for the accounts (and their redemptions, notices and tier changes),
+    and first stamps their ``purged_at`` in the same deletion: the database trigger
+    ``crm_loyalty_account_purge`` then deletes the accounts' allocations and entries,
+    which it refuses to delete any other way, and ``crm_loyalty_account_guard`` refuses
+    to delete an account that was not stamped. Django runs field updates before it
+    deletes rows, and never reaches the entries itself (their ``on_delete`` is
+    ``DO_NOTHING``), so the entries are gone before their accounts.
+    """
+    collector.add_field_update(sub_objs.model._meta.get_field("purged_at"), Now(), sub_objs)
+    models.CASCADE(collector, field, sub_objs, using)
+
+
 class LoyaltyAccount(models.Model):
     # Null once the customer was deleted (``anonymised_at`` says when).
     user = models.ForeignKey(
@@ -90,13 +109,18 @@ class LoyaltyAccount(models.Model):
         blank=True,
         related_name="+",
     )
-    channel = models.ForeignKey("channel.Channel", on_delete=models.CASCADE, related_name="+")
+    channel = models.ForeignKey(
+        "channel.Channel", on_delete=purge_ledger_on_channel_delete, related_name="+"
+    )
     balance = models.BigIntegerField(default=0)
     pending = models.BigIntegerField(default=0)
     lifetime_points = models.BigIntegerField(default=0)
     tier_name = models.CharField(max_length=64, blank=True, default="")
     tier_changed_at = models.DateTimeField(null=True, blank=True)
     anonymised_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Set only in the transaction that deletes the account with its channel: the
+    # database then purges its entries (``purge_ledger_on_channel_delete``).
+    purged_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -119,7 +143,9 @@ class LoyaltyAccount(models.Model):
 
 
 class LoyaltyEntry(models.Model):
-    account = models.ForeignKey(LoyaltyAccount, on_delete=models.CASCADE, related_name="entries")
+    # Entries are deleted by the database alone, in the purge of a deleted channel's
+    # accounts (``purge_ledger_on_channel_delete``): Django never cascades to them.
+    account = models.ForeignKey(LoyaltyAccount, on_delete=models.DO_NOTHING, related_name="entries")
     points = models.BigIntegerField()
     type = models.CharField(max_length=16, choices=EntryType.CHOICES)
     status = models.CharField(max_length=16, choices=EntryStatus.CHOICES)
@@ -135,13 +161,13 @@ class LoyaltyEntry(models.Model):
     # eligible amount as a string) so a refund of some lines reverses their share.
     details = models.JSONField(default=dict, blank=True)
     # The batch a debit targets first (a reversal's earn, an expiry's batch). Entries
-    # of an account are deleted only all together (the channel's purge): CASCADE.
+    # of an account are deleted only all together (the channel's purge).
     batch = models.ForeignKey(
-        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+        "self", on_delete=models.DO_NOTHING, null=True, blank=True, related_name="+"
     )
     # A release: the debit whose points it gives back to their batches.
     restores = models.ForeignKey(
-        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+        "self", on_delete=models.DO_NOTHING, null=True, blank=True, related_name="+"
     )
     remaining = models.BigIntegerField(default=0)
     available_at = models.DateTimeField(null=True, blank=True)
@@ -202,16 +228,17 @@ class LoyaltyEntry(models.Model):
 class LoyaltyAllocation(models.Model):
     """Points an entry moved out of (positive) or back into (negative) one batch.
 
-    Written by the ledger writer with the entry, never changed: a debit's share of
-    each batch it consumed, a release's share given back to each batch its debit
-    consumed, or the points of a credit that repaid debt (``entry`` is ``batch``).
+    Written by the ledger writer with the entry, never changed (the database refuses
+    any UPDATE, and any DELETE outside the channel's purge): a debit's share of each
+    batch it consumed, a release's share given back to each batch its debit consumed,
+    or the points of a credit that repaid debt (``entry`` is ``batch``).
     """
 
     # Found by entry through the unique constraint's index, by batch through its own.
     entry = models.ForeignKey(
-        LoyaltyEntry, on_delete=models.CASCADE, related_name="allocations", db_index=False
+        LoyaltyEntry, on_delete=models.DO_NOTHING, related_name="allocations", db_index=False
     )
-    batch = models.ForeignKey(LoyaltyEntry, on_delete=models.CASCADE, related_name="+")
+    batch = models.ForeignKey(LoyaltyEntry, on_delete=models.DO_NOTHING, related_name="+")
     points = models.BigIntegerField()
 
     class Meta:
@@ -283,7 +310,7 @@ class RedemptionStatus:
 
 
 class LoyaltyRedemption(models.Model):
-    """Points reserved for one checkout, paid out as a gift card (ARCHITECTURE §4).
+    """Points reserved for one checkout, paid out as a gift card (docs/architecture.md §4a).
 
     The ``REDEEM`` entry (``redeem:<pk>``) reserves the points; settling the
     redemption once spends what the card paid of an order and releases the rest

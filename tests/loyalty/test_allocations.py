@@ -9,9 +9,9 @@ from django.utils import timezone
 
 from saleor_crm_plugin.loyalty.accounts import get_or_create_account
 from saleor_crm_plugin.loyalty.exceptions import InsufficientPoints, InvalidPoints
+from saleor_crm_plugin.loyalty.audit import ledger_audit
 from saleor_crm_plugin.loyalty.ledger import (
     EntrySource,
-    audit_accounts,
     mature_batch,
     post_entry,
     release_debit,
@@ -24,7 +24,12 @@ from saleor_crm_plugin.loyalty.models import (
     LoyaltyEntry,
 )
 from saleor_crm_plugin.loyalty.points_lifecycle import expire_due_points
-from tests.fixtures.loyalty import LoyaltyEntryFactory, account_state, ledger_problems
+from tests.fixtures.loyalty import (
+    LoyaltyEntryFactory,
+    account_state,
+    ledger_problems,
+    ledger_triggers_disabled,
+)
 from tests.graphql.loyalty.checkout_utils import (
     apply_points,
     customer_checkout,
@@ -128,45 +133,45 @@ def test_partly_spent_redemption_gives_back_the_latest_expiring_points(usd_accou
 
 def test_share_of_a_batch_that_expired_meanwhile_expires_on_release(usd_account):
     # given: 300 points of a batch that expired while reserved, and 700 still valid
+    # (the ledger's dates never change: time passes instead, to ``later``)
     now = timezone.now()
-    past, late = now - datetime.timedelta(days=1), now + datetime.timedelta(days=300)
-    _batch(usd_account, 300, "expired", now + datetime.timedelta(days=10))
+    expired_at, late = now + datetime.timedelta(days=10), now + datetime.timedelta(days=300)
+    later = now + datetime.timedelta(days=11)
+    _batch(usd_account, 300, "expired", expired_at)
     _batch(usd_account, 700, "late", late)
     redeem = post_entry(
         account=usd_account, points=-1000, entry_type=EntryType.REDEEM, idempotency_key="r"
     ).entry
-    LoyaltyEntry.objects.filter(idempotency_key="expired").update(expires_at=past)
-    assert expire_due_points(now=now) == 0  # nothing left in it to expire
+    assert expire_due_points(now=later) == 0  # nothing left in it to expire
 
     # when
-    release_debit(account=usd_account, debit=redeem, points=1000, idempotency_key="rel", now=now)
+    release_debit(account=usd_account, debit=redeem, points=1000, idempotency_key="rel", now=later)
 
     # then: the expired batch's share comes back and expires at once, never spendable
-    assert _remaining_and_expiry("expired", "late") == [(0, past), (700, late)]
+    assert _remaining_and_expiry("expired", "late") == [(0, expired_at), (700, late)]
     expiry = LoyaltyEntry.objects.get(type=EntryType.EXPIRE)
     assert (expiry.points, expiry.batch.idempotency_key, expiry.occurred_at) == (
         -300,
         "expired",
-        past,
+        expired_at,
     )
     assert account_state(usd_account) == (700, 0, 1000)
-    assert expire_due_points(now=now) == 0
+    assert expire_due_points(now=later) == 0
     assert ledger_problems() == []
 
 
 def test_batch_expired_twice_gets_a_key_per_expiry(usd_account):
     # given: a batch partly reserved when it expired; the rest expired on schedule
     now = timezone.now()
-    past = now - datetime.timedelta(days=1)
+    later = now + datetime.timedelta(days=11)
     _batch(usd_account, 500, "batch", now + datetime.timedelta(days=10))
     redeem = post_entry(
         account=usd_account, points=-200, entry_type=EntryType.REDEEM, idempotency_key="r"
     ).entry
-    LoyaltyEntry.objects.filter(idempotency_key="batch").update(expires_at=past)
-    assert expire_due_points(now=now) == 1
+    assert expire_due_points(now=later) == 1
 
     # when: the reservation is released after the expiry
-    release_debit(account=usd_account, debit=redeem, points=200, idempotency_key="rel", now=now)
+    release_debit(account=usd_account, debit=redeem, points=200, idempotency_key="rel", now=later)
 
     # then
     batch_pk = LoyaltyEntry.objects.get(idempotency_key="batch").pk
@@ -241,7 +246,7 @@ def test_audit_finds_a_batch_whose_remaining_its_allocations_do_not_explain(
             idempotency_key=f"r:{account.pk}",
             source=EntrySource(reason="test"),
         )
-    assert audit_accounts() == (2, [])
+    assert ledger_audit() == (2, [])
 
     # when: one account's points move between its batches behind the writer's back
     # (sum of remaining and balances still agree)
@@ -249,7 +254,7 @@ def test_audit_finds_a_batch_whose_remaining_its_allocations_do_not_explain(
     LoyaltyEntry.objects.filter(idempotency_key=f"b:{usd_account.pk}").update(remaining=20)
 
     # then
-    checked, mismatches = audit_accounts()
+    checked, mismatches = ledger_audit()
     assert checked == 2
     assert [(audit.account_id, audit.problems) for audit in mismatches] == [
         (usd_account.pk, ["2 batch(es) with remaining != points - allocations"])
@@ -302,8 +307,8 @@ def test_migration_backfills_the_allocations_of_a_ledger_written_before_them(
     LoyaltyAccount.objects.filter(pk=usd_account.pk).update(balance=350, pending=50)
     migration = importlib.import_module("saleor_crm_plugin.migrations.0009_loyalty_allocations")
 
-    # when
-    with connection.cursor() as cursor:
+    # when: the backfill runs as the migration ran it, before the ledger's triggers
+    with ledger_triggers_disabled(), connection.cursor() as cursor:
         cursor.execute(migration.BACKFILL_ALLOCATIONS)
 
     # then: every batch's remaining is explained, the release names its redemption

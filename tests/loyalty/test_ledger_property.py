@@ -3,7 +3,7 @@
 Hypothesis draws sequences of credits (expiring or not, some already past expiry),
 pending earns and their maturing, redemptions and releases of any part of them,
 reversals and staff debits running into debt, and expiry runs, all through the real
-writer and PostgreSQL. After every step ``audit_accounts`` finds nothing: the stored
+writer and PostgreSQL. After every step ``ledger_audit`` finds nothing: the stored
 totals equal the entries, Σ remaining equals the spendable balance, and every batch's
 ``remaining`` equals what its allocations leave. A reservation released in full gives
 every batch back exactly what it took.

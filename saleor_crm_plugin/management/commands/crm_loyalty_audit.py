@@ -3,15 +3,14 @@ and every redemption's points against what its gift card paid.
 
 Exits with status 1 and lists the accounts whose stored balance or pending points
 differ from the sum of their entries, or whose credit batches hold a different number
-of points than the balance (see ``loyalty.ledger``), and the settled redemptions whose
+of points than their entries and allocations explain (see ``loyalty.audit``), and the settled redemptions whose
 points spent differ from what Saleor took from their gift card (see
 ``loyalty.audit``). It only reads.
 """
 
 from django.core.management.base import BaseCommand, CommandError
 
-from ...loyalty.audit import redemption_audit
-from ...loyalty.ledger import audit_accounts
+from ...loyalty.audit import ledger_audit, redemption_audit
 
 
 class Command(BaseCommand):
@@ -21,7 +20,7 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        checked, mismatches = audit_accounts()
+        checked, mismatches = ledger_audit()
         redemptions_checked, redemption_mismatches = redemption_audit()
         for audit in mismatches:
             self.stdout.write(

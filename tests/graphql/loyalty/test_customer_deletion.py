@@ -15,7 +15,8 @@ from saleor.core.tokens import account_delete_token_generator
 from saleor.graphql.tests.utils import get_graphql_content
 
 from saleor_crm_plugin.loyalty.accounts import get_or_create_account
-from saleor_crm_plugin.loyalty.ledger import audit_accounts, post_entry
+from saleor_crm_plugin.loyalty.audit import ledger_audit
+from saleor_crm_plugin.loyalty.ledger import post_entry
 from saleor_crm_plugin.loyalty.models import (
     EntryType,
     LoyaltyAccount,
@@ -115,7 +116,7 @@ def test_staff_deletes_a_customer_with_reversals_and_expiries(
     other = LoyaltyAccount.objects.get(user=customer_user2)
     assert other.anonymised_at is None
     assert _liability(crm_usd) == liability_before == (2, 140, 140)
-    assert audit_accounts() == (2, [])
+    assert ledger_audit() == (2, [])
 
 
 def test_customer_deletes_their_own_account_with_reversals_and_expiries(
@@ -137,7 +138,7 @@ def test_customer_deletes_their_own_account_with_reversals_and_expiries(
     account.refresh_from_db()
     assert (account.user_id, account.anonymised_at is not None) == (None, True)
     assert _liability(crm_usd) == liability_before == (1, 70, 70)
-    assert audit_accounts() == (1, [])
+    assert ledger_audit() == (1, [])
 
 
 def test_deleting_a_channel_purges_its_accounts_and_keeps_the_others(
@@ -168,7 +169,7 @@ def test_deleting_a_channel_purges_its_accounts_and_keeps_the_others(
     assert list(LoyaltyAccount.objects.values_list("pk", "balance")) == [(kept.pk, 10)]
     assert list(LoyaltyEntry.objects.values_list("idempotency_key", flat=True)) == ["kept"]
     assert LoyaltyAllocation.objects.count() == 0
-    assert audit_accounts() == (1, [])
+    assert ledger_audit() == (1, [])
 
 
 LOYALTY_ACCOUNTS = """
@@ -235,7 +236,7 @@ def test_a_deleted_customers_account_is_left_out_of_lists_warnings_and_tier_revi
     assert reviewed == 1
     assert LoyaltyTierChange.objects.filter(account=deleted).count() == 0
     assert expire_due_points(now=now + datetime.timedelta(days=6)) == 2
-    assert audit_accounts() == (2, [])
+    assert ledger_audit() == (2, [])
 
 
 CUSTOMER_BULK_DELETE = """
@@ -289,4 +290,4 @@ def test_bulk_deletion_pseudonymises_every_deleted_customers_account(
         (other_channel_USD.pk, None, True, 5),
         (other_channel_USD.pk, None, True, 5),
     ]
-    assert audit_accounts() == (5, [])
+    assert ledger_audit() == (5, [])
