@@ -24,10 +24,12 @@ from saleor.channel.models import Channel
 from saleor.graphql.account.types import User
 from saleor.graphql.core import ResolveInfo
 from saleor.graphql.core.context import get_database_connection_name
-from saleor.graphql.core.mutations import MISSING_NODE_ERROR_MESSAGE_PREFIX
+from saleor.graphql.core.mutations import MISSING_NODE_ERROR_MESSAGE_PREFIX, BaseMutation
 from saleor.graphql.core.utils import from_global_id_or_error
 from saleor.permission.enums import AccountPermissions
 from saleor.permission.utils import one_of_permissions_or_auth_filter_required
+
+from ..errors import CRMError
 
 # Codes every CRM error enum has (Saleor's own values for the same cases).
 GRAPHQL_ERROR = "graphql_error"
@@ -35,6 +37,46 @@ INVALID = "invalid"
 NOT_FOUND = "not_found"
 
 MAX_SLUG_LENGTH = Channel._meta.get_field("slug").max_length
+
+
+def domain_error_to_validation_error(error: CRMError) -> ValidationError:
+    """A domain error in Saleor's mutation format: ``errors { field code message }``.
+
+    The one translation every mutation (and the segment preview) uses. An error with a
+    ``path`` starts its message with it, so clients that only show messages still point
+    at the bad node, and passes it as a parameter, which fills the ``path`` field of
+    error types that have one (``CustomerSegmentError``).
+    """
+    if error.path:
+        # Django formats a message that has params with ``%``; keep a literal ``%``.
+        message = f"{error.path}: {error.message}".replace("%", "%%")
+        validation_error = ValidationError(
+            message, code=error.code.value, params={"path": error.path}
+        )
+    else:
+        validation_error = ValidationError(error.message, code=error.code.value)
+    if error.field:
+        return ValidationError({error.field: validation_error})
+    return validation_error
+
+
+class CRMBaseMutation(BaseMutation):
+    """Saleor's ``BaseMutation`` that reports a domain error as ``errors``.
+
+    A mutation calls one domain function and lets its ``CRMError`` out; it is answered
+    here, once for all mutations, with the mutation's error type (as a
+    ``ValidationError`` raised in ``perform_mutation`` would be).
+    """
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def mutate(cls, root, info: ResolveInfo, **data):
+        try:
+            return super().mutate(root, info, **data)
+        except CRMError as error:
+            return cls.handle_errors(domain_error_to_validation_error(error))
 
 
 def global_id_to_pk(global_id: str, only_type):

@@ -19,17 +19,18 @@ from .dataloaders import CartRemindersByAbandonedIdLoader, LatestCartOfferByAban
 from .enums import (
     DOC_CATEGORY_CART_RECOVERY,
     AbandonedCheckoutStatusEnum,
-    CartRecoveryErrorCode,
+    CartRecoveryErrorCodeEnum,
     CartRecoveryOfferStatusEnum,
     CartReminderKindEnum,
     CartReminderStatusEnum,
 )
 
 
-class CartRecoveryError(Error):
-    code = CartRecoveryErrorCode(description="The error code.", required=True)
+class CartRecoveryErrorType(Error):
+    code = CartRecoveryErrorCodeEnum(description="The error code.", required=True)
 
     class Meta:
+        name = "CartRecoveryError"  # the schema name; the Python name is not the domain's
         doc_category = DOC_CATEGORY_CART_RECOVERY
 
 

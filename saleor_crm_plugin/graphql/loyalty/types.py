@@ -32,15 +32,16 @@ from .enums import (
     DOC_CATEGORY_LOYALTY,
     LoyaltyEntryStatusEnum,
     LoyaltyEntryTypeEnum,
-    LoyaltyErrorCode,
+    LoyaltyErrorCodeEnum,
     LoyaltyTierBasisEnum,
 )
 
 
-class LoyaltyError(Error):
-    code = LoyaltyErrorCode(description="The error code.", required=True)
+class LoyaltyErrorType(Error):
+    code = LoyaltyErrorCodeEnum(description="The error code.", required=True)
 
     class Meta:
+        name = "LoyaltyError"  # the schema name; the Python name is not the domain's
         doc_category = DOC_CATEGORY_LOYALTY
 
 
