@@ -14,9 +14,11 @@ Mutations get Saleor's coded errors on the argument (``graphql_error`` for a mal
 ID, ``not_found`` for one that names nothing, as ``BaseMutation.get_node_or_error``);
 queries get Saleor's ``GraphQLError`` for a malformed ID and null for one that names
 nothing or an object of another type, as Saleor's own ``user(id:)``.
+
+A domain's ``CRMError`` reaches clients through ``domain_error_to_validation_error``
+only; every CRM mutation derives from ``CRMBaseMutation``, which applies it.
 """
 
-import graphene
 from django.core.exceptions import ValidationError
 from django.db.models import Model, QuerySet
 from graphql.error import GraphQLError
@@ -133,8 +135,8 @@ def node_or_none(global_id: str, *, only_type, using: str) -> Model | None:
 
     A malformed ID raises Saleor's ``GraphQLError``.
     """
-    type_, _pk = from_global_id_or_error(global_id, only_type)
-    if str(type_) != str(only_type):
+    _type, pk = from_global_id_or_error(global_id, only_type)
+    if pk is None:  # Saleor's answer for an ID of another type
         return None
     pk = global_id_to_pk(global_id, only_type)
     return only_type._meta.model.objects.using(using).filter(pk=pk).first()
@@ -182,10 +184,16 @@ class CustomerOrStaffMutationMixin:
         if one_of_permissions_or_auth_filter_required(context, [AccountPermissions.MANAGE_USERS]):
             return True
         user = context.user
+        if user is None:
+            return False
         customer_id = data["data"].get("customer_id")
-        return bool(user) and (
-            customer_id is None or customer_id == graphene.Node.to_global_id("User", user.pk)
-        )
+        if customer_id is None:
+            return True
+        try:
+            _type, pk = from_global_id_or_error(customer_id, User)
+        except GraphQLError:
+            return False  # refused as someone else's ID would be
+        return pk == str(user.pk)
 
     @classmethod
     def get_customer(cls, info, customer_id, *, required_code: str):

@@ -283,7 +283,7 @@ class RedemptionStatus:
 
 
 class LoyaltyRedemption(models.Model):
-    """Points reserved for one checkout, paid out as a gift card (ARCHITECTURE §4).
+    """Points reserved for one checkout, paid out as a gift card (docs/architecture.md, "Points at checkout").
 
     The ``REDEEM`` entry (``redeem:<pk>``) reserves the points; settling the
     redemption once spends what the card paid of an order and releases the rest

@@ -32,3 +32,12 @@ class LoyaltyTierBasisEnum(graphene.Enum):
 
     class Meta:
         doc_category = DOC_CATEGORY_LOYALTY
+
+
+class CrmOfferKindEnum(graphene.Enum):
+    LOYALTY_REDEMPTION = "loyalty_redemption"
+    CART_RECOVERY = "cart_recovery"
+
+    class Meta:
+        description = "Where an offer comes from."
+        doc_category = DOC_CATEGORY_LOYALTY

@@ -62,6 +62,7 @@ class CustomerSegmentEvent(ModelObjectType[models.SegmentMembershipEvent]):
 
     class Meta:
         model = models.SegmentMembershipEvent
+        interfaces = [graphene.relay.Node]
         description = "A customer joining or leaving a segment."
         doc_category = DOC_CATEGORY_SEGMENTS
 
