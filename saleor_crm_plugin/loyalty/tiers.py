@@ -59,6 +59,11 @@ def evaluate_tier(*, account_id: int, reason: str, now=None) -> LoyaltyTierChang
     return change
 
 
+def reevaluate_tiers(*, now: datetime.datetime) -> int:
+    """Re-evaluate every account of a programme with tiers; the number of changes."""
+    return len(tiers_review(now=now))
+
+
 def tiers_review(*, now: datetime.datetime) -> list[LoyaltyTierChange]:
     """Re-evaluate every account of a programme with tiers (daily: spend ages out).
 

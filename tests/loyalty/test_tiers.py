@@ -8,7 +8,7 @@ from freezegun import freeze_time
 
 from saleor_crm_plugin.config import load_channel_program
 from saleor_crm_plugin.loyalty.orders import sync_order_points
-from saleor_crm_plugin.loyalty.tiers import tier_basis_value, tiers_review
+from saleor_crm_plugin.loyalty.tiers import reevaluate_tiers, tier_basis_value
 from saleor_crm_plugin.loyalty.models import (
     EntryType,
     LoyaltyAccount,
@@ -165,4 +165,4 @@ def test_refund_of_an_order_older_than_the_window_keeps_the_window_spend(
     program = load_channel_program(channel_USD.pk)
     assert tier_basis_value(account, program, timezone.now()) == Decimal("60.000")
     assert account.tier_name == "Silver"
-    assert tiers_review(now=timezone.now()) == []
+    assert reevaluate_tiers(now=timezone.now()) == 0

@@ -26,7 +26,7 @@ from saleor_crm_plugin.loyalty.models import (
 )
 from saleor_crm_plugin.loyalty.notifications import send_expiry_warnings
 from saleor_crm_plugin.loyalty.points_lifecycle import expire_due_points
-from saleor_crm_plugin.loyalty.tiers import tiers_review
+from saleor_crm_plugin.loyalty.tiers import reevaluate_tiers
 from tests.fixtures.plugin import configure_crm
 
 CUSTOMER_DELETE = """
@@ -221,7 +221,7 @@ def test_a_deleted_customers_account_is_left_out_of_lists_warnings_and_tier_revi
         staff_api_client.post_graphql(LOYALTY_ACCOUNTS, {"channel": channel_USD.slug})
     )["data"]["loyaltyAccounts"]
     warned = send_expiry_warnings(now=now)
-    reviewed = len(tiers_review(now=now))
+    reviewed = reevaluate_tiers(now=now)
 
     # then: only the remaining customer is listed, warned and reviewed
     assert listed == {
