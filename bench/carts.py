@@ -2,9 +2,8 @@
 
 Runs inside Django against a scale database (``bench.scale_worker``), whose checkouts
 are 1 % due for a first reminder (``bench.scale_data``). What is measured comes in as a
-``CartCalls``: the domain's sweep once it exists (``bench.scale_worker.cart_calls`` is
-the one place that wires it), or ``reference_calls()``, hand-written SQL that reads the
-due rows, so the harness, the data and the report can be checked before the merge.
+``CartCalls``: the domain's sweep (``bench.scale_worker.cart_calls`` is the one place
+that wires it).
 
 Every round, untimed, ``reset`` brings back the recorded state (empty: each timed sweep
 detects the same due checkouts from scratch; or as an earlier sweep left it, for a
@@ -75,18 +74,6 @@ def _fetch(query: str, params: dict) -> list:
     with connection.cursor() as cursor:
         cursor.execute(query, params)
         return cursor.fetchall()
-
-
-def reference_calls() -> CartCalls:
-    """Hand-written SQL in place of the domain: read the due rows' tokens (nothing is
-    recorded, so ``reset`` has nothing to do)."""
-    return CartCalls(
-        label="reference SQL (the domain's sweep is not wired yet)",
-        prepare=lambda channel_id: None,
-        reset=lambda now: None,
-        sweep=lambda now: _fetch(DUE_SQL, window(now)),
-        is_domain=False,
-    )
 
 
 def baseline_plan(now: datetime.datetime) -> str:

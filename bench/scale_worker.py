@@ -7,8 +7,7 @@ keeps each one's peak resident size its own, and lets the domain code run on Dja
 default connection exactly as in production.
 
 ``segment_calls`` and ``cart_calls`` are the only places that name what is measured:
-until the domain code of issues 5 and 6 is merged they return the reference SQL of
-``bench.segments`` / ``bench.carts``; their docstrings say what to put there instead.
+the segments and carts domains themselves.
 """
 
 import dataclasses

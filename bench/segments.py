@@ -1,10 +1,8 @@
 """Section 4 (issue 5): a segment's full recompute and one customer's refresh at scale.
 
 Runs inside Django against a scale database (``bench.scale_worker``). What is measured
-comes in as a ``SegmentCalls``: the domain's functions once they exist
-(``bench.scale_worker.segment_calls`` is the one place that wires them), or
-``reference_calls()``, hand-written SQL that evaluates the same definition, so the
-harness, the data and the report can be checked before the domain code is merged.
+comes in as a ``SegmentCalls``: the domain's functions
+(``bench.scale_worker.segment_calls`` is the one place that wires them).
 
 - Full recompute of ``SEGMENT_DEFINITION`` (five conditions) side by side with
   ``BASELINE_SQL``, the raw ``GROUP BY user_id`` over every order, alternating, median of
@@ -44,29 +42,6 @@ CUSTOMER_BASELINE_SQL = (
     "SELECT count(*), sum(total_charged_amount), max(created_at) "
     "FROM order_order WHERE user_id = %(user_id)s"
 )
-# SEGMENT_DEFINITION by hand, as set-based SQL ("spent" and "counts" as in the
-# segments contract); %(user_filter)s narrows it to one customer.
-REFERENCE_SQL = """
-WITH orders AS (
-    SELECT o.user_id,
-           sum(o.total_charged_amount)
-               FILTER (WHERE o.created_at >= now() - interval '365 days') AS spent,
-           count(*) FILTER (WHERE o.total_charged_amount > 0) AS counted,
-           max(o.created_at) AS last_order
-    FROM order_order o
-    WHERE o.channel_id = %(channel_id)s AND o.user_id IS NOT NULL {user_filter}
-      AND o.status NOT IN ('draft', 'unconfirmed', 'canceled', 'expired')
-    GROUP BY o.user_id
-)
-SELECT count(*) FROM orders
-JOIN account_user u ON u.id = orders.user_id
-JOIN account_address a ON a.id = u.default_billing_address_id
-JOIN saleor_crm_loyaltyaccount l
-  ON l.user_id = orders.user_id AND l.channel_id = %(channel_id)s
-WHERE orders.spent >= 300 AND orders.counted >= 3
-  AND orders.last_order <= now() - interval '30 days'
-  AND a.country IN ('US', 'DE', 'GB') AND l.tier_name IN ('Silver', 'Gold')
-"""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -103,28 +78,6 @@ def _execute(query: str, params: dict | None = None) -> None:
     """Run ``query``; the driver receives every row, none is turned into Python objects."""
     with connection.cursor() as cursor:
         cursor.execute(query, params)
-
-
-def _scalar(query: str, params: dict | None = None):
-    with connection.cursor() as cursor:
-        cursor.execute(query, params)
-        return cursor.fetchone()[0]
-
-
-def reference_calls(channel_id: int) -> SegmentCalls:
-    """Hand-written SQL in place of the domain (nothing is stored)."""
-    whole = REFERENCE_SQL.format(user_filter="")
-    one = REFERENCE_SQL.format(user_filter="AND o.user_id = %(user_id)s")
-    return SegmentCalls(
-        label="reference SQL (the domain's functions are not wired yet)",
-        segment_create=lambda definition, channel: 0,
-        recompute=lambda segment_id: _execute(whole, {"channel_id": channel_id}),
-        refresh_customer=lambda user_id: _execute(
-            one, {"channel_id": channel_id, "user_id": user_id}
-        ),
-        member_count=lambda segment_id: _scalar(whole, {"channel_id": channel_id}),
-        is_domain=False,
-    )
 
 
 def sample_customers(*, customers: int, size: int, seed: int = 5) -> list[int]:

@@ -42,7 +42,7 @@ def populate_once(*, images: bool = True) -> bool:
     if Product.objects.exists():
         return False
     # populatedb opens its placeholder images by the relative path
-    # saleor/static/placeholders/… (ARCHITECTURE §10).
+    # saleor/static/placeholders/…, so run it from there.
     os.chdir(os.path.dirname(os.path.dirname(saleor.__file__)))
     with transaction.atomic():
         call_command("populatedb", createsuperuser=True, withoutimages=not images)

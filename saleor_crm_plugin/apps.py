@@ -12,7 +12,7 @@ class CRMConfig(AppConfig):
 
     def ready(self):
         # Saleor builds its GraphQL schema when `saleor.graphql.api` is imported; our
-        # fields must be on Saleor's types before that happens (ARCHITECTURE §3).
+        # fields must be on Saleor's types before that happens (docs/architecture.md, "GraphQL").
         if "saleor.graphql.api" in sys.modules:
             raise ImproperlyConfigured(
                 "saleor_crm_plugin: Saleor's GraphQL schema was built before the CRM app "

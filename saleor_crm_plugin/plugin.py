@@ -1,7 +1,7 @@
 """Saleor's entry to the CRM: a thin adapter from plugin hooks to domain tasks.
 
 Saleor runs these hooks after commit, in the request thread, without catching
-exceptions (ARCHITECTURE §2). So each hook checks ``self.active``, schedules one Celery
+exceptions (docs/architecture.md, "The layers"). So each hook checks ``self.active``, schedules one Celery
 task with ids on commit, never raises, and returns ``previous_value`` untouched. The
 work itself (and its idempotency) lives in the domain packages. The one exception is
 ``preprocess_order_creation``: synchronous, before the order exists, it refuses an order

@@ -1,7 +1,7 @@
 """Test harness: Saleor's test settings and fixtures, real PostgreSQL, our plugin on.
 
 Saleor's distribution ships its fixture modules but not its root conftest.py; this is
-the part of it we need (ARCHITECTURE §9).
+the part of it we need (docs/architecture.md, "Tests").
 """
 
 import django.test

@@ -46,7 +46,6 @@ class AbandonedStatus:
         (SUPPRESSED, "No consent or unsubscribed"),
         (EXPIRED, "Checkout gone or all stages done"),
     ]
-    CLOSED = (RECOVERED, COMPLETED, PURCHASED_ELSEWHERE, SUPPRESSED, EXPIRED)
     # Closed, but a later change of the checkout starts a new round (no order has its token).
     REOPENABLE = (PURCHASED_ELSEWHERE, SUPPRESSED, EXPIRED)
 

@@ -1,6 +1,6 @@
 """The one-time recovery offer: a Saleor voucher code bound to one abandoned checkout.
 
-The discount itself is Saleor's (ARCHITECTURE §4): ``recovery_offer_issue`` creates a
+The discount itself is Saleor's (docs/architecture.md, "Cart recovery"): ``recovery_offer_issue`` creates a
 voucher with one code, ``single_use`` and a usage limit of 1, listed in the abandoned
 checkout's channel with the value in its currency. Its scope is either the products in
 the cart (a ``SPECIFIC_PRODUCT`` voucher on the checkout's products; a fixed value then
@@ -35,13 +35,11 @@ bought otherwise). ``recovery_offers_expire`` marks offers past their end date e
 import datetime
 import secrets
 import uuid
-from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from saleor.checkout.models import CheckoutLine
-from saleor.core.prices import quantize_price
 from saleor.discount import DiscountValueType, VoucherType
 from saleor.discount.models import Voucher, VoucherChannelListing, VoucherCode
 from saleor.discount.utils.voucher import (
@@ -50,6 +48,7 @@ from saleor.discount.utils.voucher import (
 )
 from saleor.order.models import Order
 
+from ..money import format_money
 from ..config import (
     OFFER_FIXED,
     OFFER_FREE_SHIPPING,
@@ -119,7 +118,7 @@ def offer_description(offer: CartRecoveryOffer, currency: str) -> str:
     if offer.discount_type == OFFER_FREE_SHIPPING:
         return "free shipping"
     if offer.discount_type == OFFER_FIXED:
-        amount = f"{quantize_price(Decimal(offer.value), currency)} {currency}"
+        amount = format_money(offer.value, currency)
         return f"{amount} off each item" if offer.scope == OFFER_SCOPE_ITEMS else f"{amount} off"
     percent = f"{offer.value.normalize():f} %"
     return f"{percent} off your items" if offer.scope == OFFER_SCOPE_ITEMS else f"{percent} off"

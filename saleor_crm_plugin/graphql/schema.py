@@ -1,4 +1,4 @@
-"""How the CRM's GraphQL joins Saleor's own schema (ARCHITECTURE §3).
+"""How the CRM's GraphQL joins Saleor's own schema (docs/architecture.md, "GraphQL").
 
 Saleor builds its schema once, when ``saleor.graphql.api`` is first imported; the app's
 ``ready()`` runs before that and calls ``extend_saleor_schema``, which

@@ -14,9 +14,11 @@ Mutations get Saleor's coded errors on the argument (``graphql_error`` for a mal
 ID, ``not_found`` for one that names nothing, as ``BaseMutation.get_node_or_error``);
 queries get Saleor's ``GraphQLError`` for a malformed ID and null for one that names
 nothing or an object of another type, as Saleor's own ``user(id:)``.
+
+A domain's ``CRMError`` reaches clients through ``domain_error_to_validation_error``
+only; every CRM mutation derives from ``CRMBaseMutation``, which applies it.
 """
 
-import graphene
 from django.core.exceptions import ValidationError
 from django.db.models import Model, QuerySet
 from graphql.error import GraphQLError
@@ -24,10 +26,12 @@ from saleor.channel.models import Channel
 from saleor.graphql.account.types import User
 from saleor.graphql.core import ResolveInfo
 from saleor.graphql.core.context import get_database_connection_name
-from saleor.graphql.core.mutations import MISSING_NODE_ERROR_MESSAGE_PREFIX
+from saleor.graphql.core.mutations import MISSING_NODE_ERROR_MESSAGE_PREFIX, BaseMutation
 from saleor.graphql.core.utils import from_global_id_or_error
 from saleor.permission.enums import AccountPermissions
 from saleor.permission.utils import one_of_permissions_or_auth_filter_required
+
+from ..errors import CRMError
 
 # Codes every CRM error enum has (Saleor's own values for the same cases).
 GRAPHQL_ERROR = "graphql_error"
@@ -35,6 +39,46 @@ INVALID = "invalid"
 NOT_FOUND = "not_found"
 
 MAX_SLUG_LENGTH = Channel._meta.get_field("slug").max_length
+
+
+def domain_error_to_validation_error(error: CRMError) -> ValidationError:
+    """A domain error in Saleor's mutation format: ``errors { field code message }``.
+
+    The one translation every mutation (and the segment preview) uses. An error with a
+    ``path`` starts its message with it, so clients that only show messages still point
+    at the bad node, and passes it as a parameter, which fills the ``path`` field of
+    error types that have one (``CustomerSegmentError``).
+    """
+    if error.path:
+        # Django formats a message that has params with ``%``; keep a literal ``%``.
+        message = f"{error.path}: {error.message}".replace("%", "%%")
+        validation_error = ValidationError(
+            message, code=error.code.value, params={"path": error.path}
+        )
+    else:
+        validation_error = ValidationError(error.message, code=error.code.value)
+    if error.field:
+        return ValidationError({error.field: validation_error})
+    return validation_error
+
+
+class CRMBaseMutation(BaseMutation):
+    """Saleor's ``BaseMutation`` that reports a domain error as ``errors``.
+
+    A mutation calls one domain function and lets its ``CRMError`` out; it is answered
+    here, once for all mutations, with the mutation's error type (as a
+    ``ValidationError`` raised in ``perform_mutation`` would be).
+    """
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def mutate(cls, root, info: ResolveInfo, **data):
+        try:
+            return super().mutate(root, info, **data)
+        except CRMError as error:
+            return cls.handle_errors(domain_error_to_validation_error(error))
 
 
 def global_id_to_pk(global_id: str, only_type):
@@ -91,8 +135,8 @@ def node_or_none(global_id: str, *, only_type, using: str) -> Model | None:
 
     A malformed ID raises Saleor's ``GraphQLError``.
     """
-    type_, _pk = from_global_id_or_error(global_id, only_type)
-    if str(type_) != str(only_type):
+    _type, pk = from_global_id_or_error(global_id, only_type)
+    if pk is None:  # Saleor's answer for an ID of another type
         return None
     pk = global_id_to_pk(global_id, only_type)
     return only_type._meta.model.objects.using(using).filter(pk=pk).first()
@@ -140,10 +184,16 @@ class CustomerOrStaffMutationMixin:
         if one_of_permissions_or_auth_filter_required(context, [AccountPermissions.MANAGE_USERS]):
             return True
         user = context.user
+        if user is None:
+            return False
         customer_id = data["data"].get("customer_id")
-        return bool(user) and (
-            customer_id is None or customer_id == graphene.Node.to_global_id("User", user.pk)
-        )
+        if customer_id is None:
+            return True
+        try:
+            _type, pk = from_global_id_or_error(customer_id, User)
+        except GraphQLError:
+            return False  # refused as someone else's ID would be
+        return pk == str(user.pk)
 
     @classmethod
     def get_customer(cls, info, customer_id, *, required_code: str):

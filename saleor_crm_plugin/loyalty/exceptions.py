@@ -1,33 +1,33 @@
-class LoyaltyError(Exception):
-    """Base of the loyalty domain's errors; each carries a LoyaltyErrorCode value."""
+from ..errors import CRMError
+from .error_codes import LoyaltyErrorCode
 
-    code = "invalid"
 
-    def __init__(self, message: str, *, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
+class LoyaltyError(CRMError):
+    """Base of the loyalty domain's errors; each carries a LoyaltyErrorCode member."""
+
+    code_enum = LoyaltyErrorCode
+    code = LoyaltyErrorCode.INVALID
 
 
 class InsufficientPoints(LoyaltyError):
-    code = "insufficient_points"
+    code = LoyaltyErrorCode.INSUFFICIENT_POINTS
 
 
 class ProgramInactive(LoyaltyError):
-    code = "channel_inactive"
+    code = LoyaltyErrorCode.CHANNEL_INACTIVE
 
 
 class InvalidPoints(LoyaltyError):
-    code = "out_of_range"
+    code = LoyaltyErrorCode.OUT_OF_RANGE
 
 
 class MissingValue(LoyaltyError):
-    code = "required"
+    code = LoyaltyErrorCode.REQUIRED
 
 
 class OwnAccountAdjustment(LoyaltyError):
-    code = "adjust_own_account"
+    code = LoyaltyErrorCode.ADJUST_OWN_ACCOUNT
 
 
 class StaffAccountAdjustment(LoyaltyError):
-    code = "adjust_staff_account"
+    code = LoyaltyErrorCode.ADJUST_STAFF_ACCOUNT

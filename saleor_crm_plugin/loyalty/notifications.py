@@ -1,4 +1,4 @@
-"""Loyalty notifications, sent through Saleor's ``manager.notify`` (ARCHITECTURE §7).
+"""Loyalty notifications, sent through Saleor's ``manager.notify``.
 
 Our own event names let any plugin or app subscribed to NOTIFY_USER take over the
 sending (Saleor's WebhookPlugin forwards every notify event to such apps). Each

@@ -24,12 +24,12 @@ import datetime
 from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 
-import graphene
 from django.conf import settings
 from django_countries import countries
 from saleor.channel.models import Channel
 from saleor.product.models import Category, Product
 
+from ..global_ids import from_global_id
 from .error_codes import CustomerSegmentErrorCode
 from .exceptions import SegmentError
 from .tags import normalize_tag
@@ -400,10 +400,10 @@ def _global_id_key(text: str, type_name: str) -> int | None:
     Keys are integers in ASCII digits: ``str.isdigit`` also accepts ``²``, which
     ``int`` refuses, and a UUID-shaped key names no product or category.
     """
-    try:
-        found_type, found_id = graphene.Node.from_global_id(text)
-    except Exception:
+    found = from_global_id(text)
+    if found is None:
         return None
+    found_type, found_id = found
     if found_type != type_name or not (found_id.isascii() and found_id.isdigit()):
         return None
     return int(found_id)

@@ -1,7 +1,8 @@
+from ..errors import CRMError
 from .error_codes import CustomerSegmentErrorCode
 
 
-class SegmentError(Exception):
+class SegmentError(CRMError):
     """A segment or tag input the domain refuses; nothing has been written.
 
     ``field`` names the input ("definition", "name", "tags", "channel"), ``path`` the
@@ -9,16 +10,5 @@ class SegmentError(Exception):
     non-definition errors).
     """
 
-    def __init__(
-        self,
-        message: str,
-        *,
-        code: CustomerSegmentErrorCode,
-        field: str | None = None,
-        path: str | None = None,
-    ):
-        super().__init__(f"{path}: {message}" if path else message)
-        self.message = message
-        self.code = code
-        self.field = field
-        self.path = path
+    code_enum = CustomerSegmentErrorCode
+    code = CustomerSegmentErrorCode.INVALID

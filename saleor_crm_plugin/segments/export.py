@@ -18,8 +18,6 @@ import io
 import tempfile
 import uuid
 
-import graphene
-
 from django.utils import timezone
 from saleor.core import JobStatus
 from saleor.core.notification.utils import get_site_context
@@ -27,6 +25,7 @@ from saleor.core.notify import NotifyEventType, NotifyHandler
 from saleor.core.utils import build_absolute_uri
 from saleor.plugins.manager import get_plugins_manager
 
+from ..global_ids import to_global_id
 from .models import SegmentMembersExport, SegmentMembership
 from .selectors import customer_tags
 
@@ -119,7 +118,7 @@ def _notify(members_export: SegmentMembersExport, event: str) -> None:
     user = members_export.user
 
     def global_id(type_name: str, pk: int | None) -> str | None:
-        return graphene.Node.to_global_id(type_name, pk) if pk else None
+        return to_global_id(type_name, pk) if pk else None
 
     def payload() -> dict:
         data = {

@@ -16,7 +16,7 @@ from saleor_crm_plugin.carts.exceptions import CartRecoveryError
 from saleor_crm_plugin.carts.models import CartRecoveryOffer, OfferStatus
 from saleor_crm_plugin.config import OfferSpec
 from tests.carts.checkout_helpers import checkout_create
-from tests.fixtures.cart_offers import TEN_PERCENT_ITEMS
+from tests.fixtures.cart_offers import TEN_PERCENT_ITEMS, CartRecoveryOfferFactory
 
 NOW = datetime.datetime(2026, 11, 23, 12, 0, tzinfo=datetime.UTC)
 
@@ -189,15 +189,7 @@ def test_one_live_offer_per_shopper_is_kept_by_the_database(
 
     # when / then: a second live row for the same e-mail is refused by PostgreSQL
     with pytest.raises(IntegrityError), transaction.atomic():
-        CartRecoveryOffer.objects.create(
-            abandoned=abandoned,
-            email=offer.email,
-            code="CART-SECOND",
-            discount_type="percentage",
-            value=Decimal(10),
-            scope="items",
-            ends_at=NOW,
-        )
+        CartRecoveryOfferFactory(abandoned=abandoned, email=offer.email, ends_at=NOW)
     assert CartRecoveryOffer.objects.count() == 1
 
 

@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
+from saleor_crm_plugin.loyalty.error_codes import LoyaltyErrorCode
 from saleor_crm_plugin.loyalty.accounts import get_or_create_account
 from saleor_crm_plugin.loyalty.exceptions import InsufficientPoints, InvalidPoints
 from saleor_crm_plugin.loyalty.audit import ledger_audit
@@ -195,7 +196,7 @@ def test_release_of_more_than_the_debit_holds_raises_and_writes_nothing(usd_acco
     # when / then
     with pytest.raises(InvalidPoints) as error:
         release_debit(account=usd_account, debit=redeem, points=11, idempotency_key="rel-2")
-    assert (error.value.field, error.value.code) == ("points", "out_of_range")
+    assert (error.value.field, error.value.code) == ("points", LoyaltyErrorCode.OUT_OF_RANGE)
     assert not LoyaltyEntry.objects.filter(idempotency_key="rel-2").exists()
     assert account_state(usd_account) == (90, 0, 100)
 

@@ -9,6 +9,7 @@ from freezegun import freeze_time
 from saleor.account.models import User
 from saleor.graphql.tests.utils import get_graphql_content
 
+from saleor_crm_plugin.loyalty.error_codes import LoyaltyErrorCode
 from saleor_crm_plugin.loyalty.accounts import record_program_start
 from saleor_crm_plugin.loyalty.bonuses import (
     adjust_points,
@@ -205,10 +206,10 @@ def test_staff_adjustment_keeps_its_reason_and_actor(crm_usd, customer_user, sta
 @pytest.mark.parametrize(
     ("points", "reason", "field", "code"),
     [
-        (10, "", "reason", "required"),
-        (10, "   ", "reason", "required"),
-        (10, "x" * 1001, "reason", "out_of_range"),
-        (0, "why", "points", "out_of_range"),
+        (10, "", "reason", LoyaltyErrorCode.REQUIRED),
+        (10, "   ", "reason", LoyaltyErrorCode.REQUIRED),
+        (10, "x" * 1001, "reason", LoyaltyErrorCode.OUT_OF_RANGE),
+        (0, "why", "points", LoyaltyErrorCode.OUT_OF_RANGE),
     ],
 )
 def test_staff_adjustment_with_bad_input_raises_and_writes_nothing(
@@ -248,7 +249,7 @@ def test_staff_adjustment_in_an_inactive_programme_raises_and_writes_nothing(
         )
 
     # then
-    assert error.value.code == "channel_inactive"
+    assert error.value.code == LoyaltyErrorCode.CHANNEL_INACTIVE
     assert error.value.field == "channel"
     assert LoyaltyAccount.objects.count() == 0
     assert LoyaltyEntry.objects.count() == 0

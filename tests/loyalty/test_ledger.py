@@ -7,6 +7,7 @@ from django.db import IntegrityError, connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from saleor_crm_plugin.loyalty.error_codes import LoyaltyErrorCode
 from saleor_crm_plugin.loyalty.exceptions import InsufficientPoints, InvalidPoints
 from saleor_crm_plugin.loyalty.ledger import (
     MAX_ENTRY_POINTS,
@@ -161,7 +162,7 @@ def test_invalid_points_raise_and_write_nothing(usd_account, points):
 
     # then
     assert error.value.field == "points"
-    assert error.value.code == "out_of_range"
+    assert error.value.code == LoyaltyErrorCode.OUT_OF_RANGE
     assert LoyaltyEntry.objects.count() == 0
     assert account_state(usd_account) == (0, 0, 0)
 
@@ -208,7 +209,7 @@ def test_redeeming_more_than_the_balance_raises_and_writes_nothing(usd_account):
         )
 
     # then
-    assert error.value.code == "insufficient_points"
+    assert error.value.code == LoyaltyErrorCode.INSUFFICIENT_POINTS
     assert list(LoyaltyEntry.objects.values_list("idempotency_key", flat=True)) == ["b"]
     assert account_state(usd_account) == (30, 0, 30)
     assert _remaining("b") == [30]

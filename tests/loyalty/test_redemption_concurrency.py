@@ -57,7 +57,7 @@ def test_two_checkouts_applying_the_whole_balance_concurrently(
             )
             outcomes[str(checkout.pk)] = "applied"
         except InsufficientPoints as error:
-            outcomes[str(checkout.pk)] = error.code
+            outcomes[str(checkout.pk)] = error.code.value
         except BaseException as error:  # collected and asserted below
             outcomes[str(checkout.pk)] = "".join(traceback.format_exception(error))
         finally:

@@ -6,8 +6,9 @@ from ...carts.models import AbandonedStatus, OfferStatus, ReminderKind, Reminder
 
 DOC_CATEGORY_CART_RECOVERY = "Cart recovery"
 
-CartRecoveryErrorCode = graphene.Enum.from_enum(error_codes.CartRecoveryErrorCode)
-CartRecoveryErrorCode.doc_category = DOC_CATEGORY_CART_RECOVERY
+# Schema name CartRecoveryErrorCode; the Python name differs from the domain enum's.
+CartRecoveryErrorCodeEnum = graphene.Enum.from_enum(error_codes.CartRecoveryErrorCode)
+CartRecoveryErrorCodeEnum.doc_category = DOC_CATEGORY_CART_RECOVERY
 
 AbandonedCheckoutStatusEnum = to_enum(
     AbandonedStatus,

@@ -19,17 +19,18 @@ from .dataloaders import CartRemindersByAbandonedIdLoader, LatestCartOfferByAban
 from .enums import (
     DOC_CATEGORY_CART_RECOVERY,
     AbandonedCheckoutStatusEnum,
-    CartRecoveryErrorCode,
+    CartRecoveryErrorCodeEnum,
     CartRecoveryOfferStatusEnum,
     CartReminderKindEnum,
     CartReminderStatusEnum,
 )
 
 
-class CartRecoveryError(Error):
-    code = CartRecoveryErrorCode(description="The error code.", required=True)
+class CartRecoveryErrorType(Error):
+    code = CartRecoveryErrorCodeEnum(description="The error code.", required=True)
 
     class Meta:
+        name = "CartRecoveryError"  # the schema name; the Python name is not the domain's
         doc_category = DOC_CATEGORY_CART_RECOVERY
 
 
@@ -77,7 +78,7 @@ class CartRecoveryOffer(ModelObjectType[models.CartRecoveryOffer]):
 
 
 class AbandonedCheckout(ModelObjectType[models.AbandonedCheckout]):
-    id = graphene.ID(required=True, description="ID of the abandoned checkout.")
+    id = graphene.GlobalID(required=True, description="ID of the abandoned checkout.")
     token = UUID(required=True, description="Token of the checkout (Saleor's, until it ends).")
     status = AbandonedCheckoutStatusEnum(required=True, description="What became of it.")
     stage = graphene.Int(required=True, description="Last stage reached (0: none yet).")
@@ -98,12 +99,9 @@ class AbandonedCheckout(ModelObjectType[models.AbandonedCheckout]):
 
     class Meta:
         model = models.AbandonedCheckout
+        interfaces = [graphene.relay.Node]
         description = "A checkout left unfinished, and the reminders sent for it."
         doc_category = DOC_CATEGORY_CART_RECOVERY
-
-    @staticmethod
-    def resolve_id(root: models.AbandonedCheckout, _info: ResolveInfo):
-        return graphene.Node.to_global_id("AbandonedCheckout", root.pk)
 
     @staticmethod
     def resolve_user(root: models.AbandonedCheckout, info: ResolveInfo):

@@ -29,6 +29,7 @@ from saleor.permission.auth_filters import AuthorizationFilters
 from saleor.permission.enums import AccountPermissions, GiftcardPermissions
 from saleor.permission.utils import has_one_of_permissions
 
+from ...money import format_money
 from ...config import OFFER_FIXED
 from ...loyalty import redemption, rules
 from ...carts.offers import offer_description
@@ -37,7 +38,7 @@ from .dataloaders import (
     ChannelProgramByChannelIdLoader,
     LoyaltyAccountByUserAndChannelIdLoader,
 )
-from .enums import DOC_CATEGORY_LOYALTY
+from .enums import DOC_CATEGORY_LOYALTY, CrmOfferKindEnum
 
 # Who may see a customer's points on their checkout besides the customer.
 READ_PERMISSIONS = [
@@ -47,16 +48,6 @@ READ_PERMISSIONS = [
 # Who may see the code of a customer's points card besides the customer (as Saleor's
 # ``GiftCard.code``).
 CODE_PERMISSIONS = [GiftcardPermissions.MANAGE_GIFT_CARD]
-
-
-class CrmOfferKindEnum(graphene.Enum):
-    LOYALTY_REDEMPTION = "loyalty_redemption"
-    CART_RECOVERY = "cart_recovery"
-    TIER_PERK = "tier_perk"
-
-    class Meta:
-        description = "Where an offer comes from."
-        doc_category = DOC_CATEGORY_LOYALTY
 
 
 class CheckoutLoyalty(BaseObjectType):
@@ -241,7 +232,8 @@ def _loyalty_offers(root: SyncWebhookControlContext[CheckoutModel], info: Resolv
                 CrmOffer(
                     kind=CrmOfferKindEnum.LOYALTY_REDEMPTION,
                     code=code,
-                    description=f"Pay up to {value} {currency} with {points} loyalty points.",
+                    description=f"Pay up to {format_money(value, currency)} with {points} "
+                    "loyalty points.",
                     value=Price(value, currency),
                     points=points,
                     expires_at=expires_at,

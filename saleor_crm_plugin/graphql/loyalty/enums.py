@@ -7,8 +7,9 @@ from ...loyalty.models import EntryStatus, EntryType
 
 DOC_CATEGORY_LOYALTY = "Loyalty"
 
-LoyaltyErrorCode = graphene.Enum.from_enum(error_codes.LoyaltyErrorCode)
-LoyaltyErrorCode.doc_category = DOC_CATEGORY_LOYALTY
+# Schema name LoyaltyErrorCode; the Python name differs from the domain enum's.
+LoyaltyErrorCodeEnum = graphene.Enum.from_enum(error_codes.LoyaltyErrorCode)
+LoyaltyErrorCodeEnum.doc_category = DOC_CATEGORY_LOYALTY
 
 LoyaltyEntryTypeEnum = to_enum(
     EntryType,
@@ -30,4 +31,13 @@ class LoyaltyTierBasisEnum(graphene.Enum):
     POINTS = TIER_BASIS_POINTS
 
     class Meta:
+        doc_category = DOC_CATEGORY_LOYALTY
+
+
+class CrmOfferKindEnum(graphene.Enum):
+    LOYALTY_REDEMPTION = "loyalty_redemption"
+    CART_RECOVERY = "cart_recovery"
+
+    class Meta:
+        description = "Where an offer comes from."
         doc_category = DOC_CATEGORY_LOYALTY

@@ -17,6 +17,7 @@ from saleor.graphql.core.context import (
 )
 from saleor.graphql.core.fields import ConnectionField
 from saleor.graphql.core.scalars import DateTime
+from saleor.graphql.core.utils import to_global_id_or_none
 from saleor.graphql.core.types import BaseObjectType, Error, ModelObjectType, Money, NonNullList
 from saleor.graphql.order.dataloaders import OrderByIdLoader
 from saleor.graphql.order.types import Order
@@ -32,15 +33,16 @@ from .enums import (
     DOC_CATEGORY_LOYALTY,
     LoyaltyEntryStatusEnum,
     LoyaltyEntryTypeEnum,
-    LoyaltyErrorCode,
+    LoyaltyErrorCodeEnum,
     LoyaltyTierBasisEnum,
 )
 
 
-class LoyaltyError(Error):
-    code = LoyaltyErrorCode(description="The error code.", required=True)
+class LoyaltyErrorType(Error):
+    code = LoyaltyErrorCodeEnum(description="The error code.", required=True)
 
     class Meta:
+        name = "LoyaltyError"  # the schema name; the Python name is not the domain's
         doc_category = DOC_CATEGORY_LOYALTY
 
 
@@ -158,6 +160,7 @@ class LoyaltyEntry(ModelObjectType[models.LoyaltyEntry]):
 
     class Meta:
         model = models.LoyaltyEntry
+        interfaces = [graphene.relay.Node]
         description = "One movement of a customer's loyalty points."
         doc_category = DOC_CATEGORY_LOYALTY
 
@@ -256,9 +259,8 @@ class LoyaltyAccount(ModelObjectType[models.LoyaltyAccount]):
 
     @staticmethod
     def resolve_id(root: models.LoyaltyAccount, _info: ResolveInfo):
-        if root.pk is None:
-            return None
-        return graphene.Node.to_global_id("LoyaltyAccount", root.pk)
+        # Not a relay Node: an account not opened yet is shown with a null ID.
+        return to_global_id_or_none(root)
 
     @staticmethod
     def resolve_user(root: models.LoyaltyAccount, info: ResolveInfo):

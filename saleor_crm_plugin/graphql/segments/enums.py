@@ -7,8 +7,9 @@ from ...segments.rfm import RFM_GROUPS
 
 DOC_CATEGORY_SEGMENTS = "Customer segments"
 
-CustomerSegmentErrorCode = graphene.Enum.from_enum(error_codes.CustomerSegmentErrorCode)
-CustomerSegmentErrorCode.doc_category = DOC_CATEGORY_SEGMENTS
+# Schema name CustomerSegmentErrorCode; the Python name differs from the domain enum's.
+CustomerSegmentErrorCodeEnum = graphene.Enum.from_enum(error_codes.CustomerSegmentErrorCode)
+CustomerSegmentErrorCodeEnum.doc_category = DOC_CATEGORY_SEGMENTS
 
 CustomerSegmentEventKindEnum = to_enum(
     MembershipEventKind,

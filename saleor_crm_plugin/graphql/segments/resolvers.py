@@ -24,6 +24,7 @@ from ...segments.models import CustomerSegment as CustomerSegmentModel
 from ...segments.models import SegmentMembersExport as SegmentMembersExportModel
 from ..utils import (
     channel_or_none,
+    domain_error_to_validation_error,
     get_node_or_error,
     global_id_to_pk,
     is_channel_slug,
@@ -34,10 +35,10 @@ from .dataloaders import (
     CustomerTagsByUserIdLoader,
     SegmentsByUserIdLoader,
 )
-from .mutations.utils import clean_definition, get_channel_or_error, to_validation_error
+from .mutations.utils import clean_definition, get_channel_or_error
 from .types import (
     CustomerSegment,
-    CustomerSegmentError,
+    CustomerSegmentErrorType,
     CustomerSegmentExportFile,
     CustomerSegmentPreview,
 )
@@ -54,7 +55,7 @@ def export_file_or_none(global_id: str, *, using: str) -> SegmentMembersExportMo
 
 
 def _preview(info: ResolveInfo, definition, channel: str | None, id: str | None):
-    """The domain's preview; a ValidationError in Saleor's format for bad input."""
+    """The domain's preview; a ValidationError or a SegmentError for bad input."""
     database = get_database_connection_name(info.context)
     definition = clean_definition(definition)
     segment = None
@@ -63,25 +64,28 @@ def _preview(info: ResolveInfo, definition, channel: str | None, id: str | None)
     channel_id = segment.channel_id if segment else None
     if channel is not None:
         channel_id = get_channel_or_error(channel, using=database).pk
-    try:
-        return actions.customer_segment_preview(
-            definition=definition,
-            channel_id=channel_id,
-            segment=segment,
-            sample_size=PREVIEW_SAMPLE_SIZE,
-            using=database,
-        )
-    except SegmentError as error:
-        raise to_validation_error(error) from error
+    return actions.customer_segment_preview(
+        definition=definition,
+        channel_id=channel_id,
+        segment=segment,
+        sample_size=PREVIEW_SAMPLE_SIZE,
+        using=database,
+    )
 
 
 def resolve_customer_segment_preview(info: ResolveInfo, *, definition, channel, id):
     """The preview, or its input errors in Saleor's mutation format."""
     try:
         preview = _preview(info, definition, channel, id)
+    except SegmentError as error:
+        return CustomerSegmentPreview(
+            errors=validation_error_to_error_type(
+                domain_error_to_validation_error(error), CustomerSegmentErrorType
+            )
+        )
     except ValidationError as error:
         return CustomerSegmentPreview(
-            errors=validation_error_to_error_type(error, CustomerSegmentError)
+            errors=validation_error_to_error_type(error, CustomerSegmentErrorType)
         )
     return CustomerSegmentPreview(
         count=preview.count,

@@ -27,20 +27,21 @@ from ...segments.rfm import TopCustomer
 from .enums import (
     DOC_CATEGORY_SEGMENTS,
     CustomerRfmGroupEnum,
-    CustomerSegmentErrorCode,
+    CustomerSegmentErrorCodeEnum,
     CustomerSegmentEventKindEnum,
 )
 from .filters import CustomerSegmentMemberFilter, CustomerSegmentMemberFilterInput, apply_filter
 
 
-class CustomerSegmentError(Error):
-    code = CustomerSegmentErrorCode(description="The error code.", required=True)
+class CustomerSegmentErrorType(Error):
+    code = CustomerSegmentErrorCodeEnum(description="The error code.", required=True)
     path = graphene.String(
         description="The node of the definition at fault, e.g. `all[2].any[0]`; null "
         "for the whole definition or another input."
     )
 
     class Meta:
+        name = "CustomerSegmentError"  # the schema name; the Python name is not the domain's
         doc_category = DOC_CATEGORY_SEGMENTS
 
 
@@ -61,6 +62,7 @@ class CustomerSegmentEvent(ModelObjectType[models.SegmentMembershipEvent]):
 
     class Meta:
         model = models.SegmentMembershipEvent
+        interfaces = [graphene.relay.Node]
         description = "A customer joining or leaving a segment."
         doc_category = DOC_CATEGORY_SEGMENTS
 
@@ -190,7 +192,7 @@ class CustomerSegmentPreview(BaseObjectType):
         description="Members of the segment given by `id` the definition would drop."
     )
     errors = NonNullList(
-        CustomerSegmentError,
+        CustomerSegmentErrorType,
         required=True,
         description="Why the definition is refused; the other fields are then null.",
     )

@@ -1,21 +1,18 @@
 """`abandonedCheckouts(channel:, filter:, sortBy:)`: the staff list, MANAGE_CHECKOUTS."""
 
-import datetime
 from decimal import Decimal
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 from saleor.graphql.tests.utils import get_graphql_content
 
 from saleor_crm_plugin.carts.models import (
     AbandonedStatus,
-    CartRecoveryOffer,
     OfferStatus,
     ReminderStatus,
 )
-from tests.fixtures.cart_offers import reminders_add
+from tests.fixtures.cart_offers import CartRecoveryOfferFactory, reminders_add
 
 from .utils import MANAGE_CHECKOUTS, WITHOUT_MANAGE_CHECKOUTS, denied_data, written_rows
 
@@ -99,16 +96,7 @@ CAT = {
 
 
 def _offer(abandoned, code, status=OfferStatus.USED):
-    return CartRecoveryOffer.objects.create(
-        abandoned=abandoned,
-        email=abandoned.email,
-        code=code,
-        discount_type="percentage",
-        value=Decimal(10),
-        scope="items",
-        status=status,
-        ends_at=timezone.now() + datetime.timedelta(days=7),
-    )
+    return CartRecoveryOfferFactory(abandoned=abandoned, code=code, status=status)
 
 
 @pytest.fixture

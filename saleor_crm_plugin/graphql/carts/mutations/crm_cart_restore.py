@@ -3,17 +3,15 @@ from django.utils import timezone
 from saleor.graphql.checkout.types import Checkout
 from saleor.graphql.core import ResolveInfo
 from saleor.graphql.core.context import SyncWebhookControlContext
-from saleor.graphql.core.mutations import BaseMutation
 
 from ....carts import restore
-from ....carts.exceptions import CartRecoveryError as CartRecoveryDomainError
 from ...loyalty.checkout import CrmOffer, cart_recovery_crm_offer
+from ...utils import CRMBaseMutation
 from ..enums import DOC_CATEGORY_CART_RECOVERY
-from ..types import CartRecoveryError
-from .utils import to_validation_error
+from ..types import CartRecoveryErrorType
 
 
-class CrmCartRestore(BaseMutation):
+class CrmCartRestore(CRMBaseMutation):
     checkout = graphene.Field(Checkout, description="The abandoned checkout to resume.")
     offer = graphene.Field(
         CrmOffer, description="The recovery offer made for it, while it is live."
@@ -32,14 +30,11 @@ class CrmCartRestore(BaseMutation):
             "has deleted with NOT_FOUND. Writes nothing."
         )
         doc_category = DOC_CATEGORY_CART_RECOVERY
-        error_type_class = CartRecoveryError
+        error_type_class = CartRecoveryErrorType
 
     @classmethod
     def perform_mutation(cls, _root, _info: ResolveInfo, /, *, token: str):  # type: ignore[override]
-        try:
-            restored = restore.cart_restore(token=token, now=timezone.now())
-        except CartRecoveryDomainError as error:
-            raise to_validation_error(error) from error
+        restored = restore.cart_restore(token=token, now=timezone.now())
         checkout = restored.checkout
         offer = restored.offer
         return cls(

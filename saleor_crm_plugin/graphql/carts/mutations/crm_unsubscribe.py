@@ -1,15 +1,13 @@
 import graphene
 from saleor.graphql.core import ResolveInfo
-from saleor.graphql.core.mutations import BaseMutation
 
 from ....carts import unsubscribe
-from ....carts.exceptions import CartRecoveryError as CartRecoveryDomainError
+from ...utils import CRMBaseMutation
 from ..enums import DOC_CATEGORY_CART_RECOVERY
-from ..types import CartRecoveryError
-from .utils import to_validation_error
+from ..types import CartRecoveryErrorType
 
 
-class CrmUnsubscribe(BaseMutation):
+class CrmUnsubscribe(CRMBaseMutation):
     email = graphene.String(description="The address that no longer gets CRM marketing.")
 
     class Arguments:
@@ -24,12 +22,9 @@ class CrmUnsubscribe(BaseMutation):
             "nothing; a forged or altered token is refused with INVALID_TOKEN."
         )
         doc_category = DOC_CATEGORY_CART_RECOVERY
-        error_type_class = CartRecoveryError
+        error_type_class = CartRecoveryErrorType
 
     @classmethod
     def perform_mutation(cls, _root, _info: ResolveInfo, /, *, token: str):  # type: ignore[override]
-        try:
-            email = unsubscribe.shopper_unsubscribe(token=token)
-        except CartRecoveryDomainError as error:
-            raise to_validation_error(error) from error
+        email = unsubscribe.shopper_unsubscribe(token=token)
         return cls(email=email, errors=[])

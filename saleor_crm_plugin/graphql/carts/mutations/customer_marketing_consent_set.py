@@ -1,19 +1,18 @@
 import graphene
 from saleor.graphql.account.types import User
 from saleor.graphql.core import ResolveInfo
-from saleor.graphql.core.mutations import BaseMutation
 from saleor.permission.auth_filters import AuthorizationFilters
 from saleor.permission.enums import AccountPermissions
 
 from ....carts.error_codes import CartRecoveryErrorCode
 from ....consent.actions import marketing_consent_set
 from ....consent.models import ConsentSource
-from ...utils import CustomerOrStaffMutationMixin
+from ...utils import CRMBaseMutation, CustomerOrStaffMutationMixin
 from ..enums import DOC_CATEGORY_CART_RECOVERY
-from ..types import CartRecoveryError
+from ..types import CartRecoveryErrorType
 
 
-class CustomerMarketingConsentSet(CustomerOrStaffMutationMixin, BaseMutation):
+class CustomerMarketingConsentSet(CustomerOrStaffMutationMixin, CRMBaseMutation):
     user = graphene.Field(User, description="The customer.")
     granted = graphene.Boolean(description="The consent as stored now.")
 
@@ -31,7 +30,7 @@ class CustomerMarketingConsentSet(CustomerOrStaffMutationMixin, BaseMutation):
         )
         doc_category = DOC_CATEGORY_CART_RECOVERY
         permissions = (AccountPermissions.MANAGE_USERS, AuthorizationFilters.OWNER)
-        error_type_class = CartRecoveryError
+        error_type_class = CartRecoveryErrorType
 
     @classmethod
     def perform_mutation(  # type: ignore[override]

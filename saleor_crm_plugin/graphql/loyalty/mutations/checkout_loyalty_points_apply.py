@@ -7,7 +7,6 @@ from saleor.graphql.checkout.mutations.utils import get_checkout
 from saleor.graphql.checkout.types import Checkout
 from saleor.graphql.core import ResolveInfo
 from saleor.graphql.core.context import SyncWebhookControlContext
-from saleor.graphql.core.mutations import BaseMutation
 from saleor.graphql.plugins.dataloaders import get_plugin_manager_promise
 from saleor.graphql.utils import get_user_or_app_from_context
 from saleor.permission.auth_filters import AuthorizationFilters
@@ -16,14 +15,12 @@ from saleor.webhook.event_types import WebhookEventAsyncType
 
 from ....loyalty import redemption
 from ....loyalty.error_codes import LoyaltyErrorCode
-from ....loyalty.exceptions import LoyaltyError as LoyaltyDomainError
-from ...utils import clean_global_id
+from ...utils import clean_global_id, CRMBaseMutation
 from ..enums import DOC_CATEGORY_LOYALTY
-from ..types import LoyaltyError
-from .utils import to_validation_error
+from ..types import LoyaltyErrorType
 
 
-class CheckoutLoyaltyPointsMutation(BaseMutation):
+class CheckoutLoyaltyPointsMutation(CRMBaseMutation):
     """Shared by apply and remove: the points belong to the checkout's customer."""
 
     checkout = graphene.Field(Checkout, description="The checkout with its new totals.")
@@ -89,21 +86,18 @@ class CheckoutLoyaltyPointsApply(CheckoutLoyaltyPointsMutation):
             AuthorizationFilters.AUTHENTICATED_APP,
             AuthorizationFilters.AUTHENTICATED_USER,
         )
-        error_type_class = LoyaltyError
+        error_type_class = LoyaltyErrorType
 
     @classmethod
     def perform_mutation(  # type: ignore[override]
         cls, _root, info: ResolveInfo, /, *, id: str, points: int
     ):
         checkout = cls.get_customer_checkout(info, id)
-        try:
-            redemption.apply_checkout_points(
-                checkout=checkout,
-                points=points,
-                manager=get_plugin_manager_promise(info.context).get(),
-                actor_user=info.context.user,
-                actor_app=get_app_promise(info.context).get(),
-            )
-        except LoyaltyDomainError as error:
-            raise to_validation_error(error) from error
+        redemption.apply_checkout_points(
+            checkout=checkout,
+            points=points,
+            manager=get_plugin_manager_promise(info.context).get(),
+            actor_user=info.context.user,
+            actor_app=get_app_promise(info.context).get(),
+        )
         return cls.checkout_updated(info, checkout)

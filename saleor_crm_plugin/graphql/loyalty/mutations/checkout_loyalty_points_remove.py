@@ -4,7 +4,7 @@ from saleor.permission.auth_filters import AuthorizationFilters
 
 from ....loyalty import redemption
 from ..enums import DOC_CATEGORY_LOYALTY
-from ..types import LoyaltyError
+from ..types import LoyaltyErrorType
 from .checkout_loyalty_points_apply import CheckoutLoyaltyPointsMutation
 
 
@@ -24,7 +24,7 @@ class CheckoutLoyaltyPointsRemove(CheckoutLoyaltyPointsMutation):
             AuthorizationFilters.AUTHENTICATED_APP,
             AuthorizationFilters.AUTHENTICATED_USER,
         )
-        error_type_class = LoyaltyError
+        error_type_class = LoyaltyErrorType
 
     @classmethod
     def perform_mutation(cls, _root, info: ResolveInfo, /, *, id: str):  # type: ignore[override]

@@ -1,21 +1,18 @@
 import graphene
 from saleor.graphql.account.types import User
 from saleor.graphql.core import ResolveInfo
-from saleor.graphql.core.mutations import BaseMutation
 from saleor.graphql.core.scalars import Date
 from saleor.permission.auth_filters import AuthorizationFilters
 from saleor.permission.enums import AccountPermissions
 
 from ....loyalty import bonuses
 from ....loyalty.error_codes import LoyaltyErrorCode
-from ....loyalty.exceptions import LoyaltyError as LoyaltyDomainError
-from ...utils import CustomerOrStaffMutationMixin
+from ...utils import CRMBaseMutation, CustomerOrStaffMutationMixin
 from ..enums import DOC_CATEGORY_LOYALTY
-from ..types import LoyaltyError
-from .utils import to_validation_error
+from ..types import LoyaltyErrorType
 
 
-class CustomerBirthdaySet(CustomerOrStaffMutationMixin, BaseMutation):
+class CustomerBirthdaySet(CustomerOrStaffMutationMixin, CRMBaseMutation):
     user = graphene.Field(User, description="The customer.")
     birthday = Date(description="The customer's birthday as stored now.")
 
@@ -32,7 +29,7 @@ class CustomerBirthdaySet(CustomerOrStaffMutationMixin, BaseMutation):
         )
         doc_category = DOC_CATEGORY_LOYALTY
         permissions = (AccountPermissions.MANAGE_USERS, AuthorizationFilters.OWNER)
-        error_type_class = LoyaltyError
+        error_type_class = LoyaltyErrorType
 
     @classmethod
     def perform_mutation(  # type: ignore[override]
@@ -41,8 +38,5 @@ class CustomerBirthdaySet(CustomerOrStaffMutationMixin, BaseMutation):
         customer = cls.get_customer(
             info, customer_id, required_code=LoyaltyErrorCode.REQUIRED.value
         )
-        try:
-            profile = bonuses.set_customer_birthday(user=customer, birthday=birthday)
-        except LoyaltyDomainError as error:
-            raise to_validation_error(error) from error
+        profile = bonuses.set_customer_birthday(user=customer, birthday=birthday)
         return cls(user=customer, birthday=profile.birthday, errors=[])

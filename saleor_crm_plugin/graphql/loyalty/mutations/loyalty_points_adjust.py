@@ -6,22 +6,20 @@ from saleor.graphql.account.types import User
 from saleor.graphql.app.dataloaders import get_app_promise
 from saleor.graphql.core import ResolveInfo
 from saleor.graphql.core.context import get_database_connection_name
-from saleor.graphql.core.mutations import BaseMutation
 from saleor.permission.enums import AccountPermissions
 
 from ....loyalty import bonuses
 from ....loyalty.error_codes import LoyaltyErrorCode
-from ....loyalty.exceptions import LoyaltyError as LoyaltyDomainError
 from ....loyalty.models import LoyaltyAccount as LoyaltyAccountModel
-from ...utils import get_node_or_error
+from ...utils import CRMBaseMutation, get_node_or_error
 from ..enums import DOC_CATEGORY_LOYALTY
-from ..types import LoyaltyAccount, LoyaltyEntry, LoyaltyError
-from .utils import get_channel_or_error, to_validation_error
+from ..types import LoyaltyAccount, LoyaltyEntry, LoyaltyErrorType
+from .utils import get_channel_or_error
 
 MAX_IDEMPOTENCY_KEY_LENGTH = 100
 
 
-class LoyaltyPointsAdjust(BaseMutation):
+class LoyaltyPointsAdjust(CRMBaseMutation):
     account = graphene.Field(
         LoyaltyAccount, description="The customer's account after the adjustment."
     )
@@ -57,7 +55,7 @@ class LoyaltyPointsAdjust(BaseMutation):
         )
         doc_category = DOC_CATEGORY_LOYALTY
         permissions = (AccountPermissions.MANAGE_USERS,)
-        error_type_class = LoyaltyError
+        error_type_class = LoyaltyErrorType
 
     @classmethod
     def perform_mutation(  # type: ignore[override]
@@ -87,20 +85,17 @@ class LoyaltyPointsAdjust(BaseMutation):
                 }
             )
         app = get_app_promise(info.context).get()
-        try:
-            posting = bonuses.adjust_points(
-                user=customer,
-                channel_id=channel_obj.pk,
-                points=points,
-                reason=reason,
-                # Scoped to the account, so a key can never collide with another
-                # account's or with the keys the ledger derives from events.
-                idempotency_key=f"adjust:{customer.pk}:{channel_obj.pk}:{key}",
-                actor_user_id=info.context.user.pk if info.context.user else None,
-                actor_app_id=app.pk if app else None,
-                allow_negative_balance=False,
-            )
-        except LoyaltyDomainError as error:
-            raise to_validation_error(error) from error
+        posting = bonuses.adjust_points(
+            user=customer,
+            channel_id=channel_obj.pk,
+            points=points,
+            reason=reason,
+            # Scoped to the account, so a key can never collide with another
+            # account's or with the keys the ledger derives from events.
+            idempotency_key=f"adjust:{customer.pk}:{channel_obj.pk}:{key}",
+            actor_user_id=info.context.user.pk if info.context.user else None,
+            actor_app_id=app.pk if app else None,
+            allow_negative_balance=False,
+        )
         account = LoyaltyAccountModel.objects.get(pk=posting.entry.account_id)
         return cls(account=account, entry=posting.entry, errors=[])

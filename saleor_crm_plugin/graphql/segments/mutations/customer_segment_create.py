@@ -2,15 +2,14 @@ import graphene
 from saleor.graphql.core import ResolveInfo
 from saleor.graphql.core.context import get_database_connection_name
 from saleor.graphql.core.fields import JSONString
-from saleor.graphql.core.mutations import BaseMutation
 from saleor.graphql.core.types import BaseInputObjectType
 from saleor.permission.enums import AccountPermissions
 
 from ....segments import actions
-from ....segments.exceptions import SegmentError
+from ...utils import CRMBaseMutation
 from ..enums import DOC_CATEGORY_SEGMENTS
-from ..types import CustomerSegment, CustomerSegmentError
-from .utils import clean_definition, get_channel_or_error, to_validation_error
+from ..types import CustomerSegment, CustomerSegmentErrorType
+from .utils import clean_definition, get_channel_or_error
 
 
 class CustomerSegmentCreateInput(BaseInputObjectType):
@@ -28,7 +27,7 @@ class CustomerSegmentCreateInput(BaseInputObjectType):
         doc_category = DOC_CATEGORY_SEGMENTS
 
 
-class CustomerSegmentCreate(BaseMutation):
+class CustomerSegmentCreate(CRMBaseMutation):
     customer_segment = graphene.Field(
         CustomerSegment, description="The new segment, its members already computed."
     )
@@ -43,7 +42,7 @@ class CustomerSegmentCreate(BaseMutation):
         )
         doc_category = DOC_CATEGORY_SEGMENTS
         permissions = (AccountPermissions.MANAGE_USERS,)
-        error_type_class = CustomerSegmentError
+        error_type_class = CustomerSegmentErrorType
 
     @classmethod
     def perform_mutation(  # type: ignore[override]
@@ -55,13 +54,10 @@ class CustomerSegmentCreate(BaseMutation):
             channel_id = get_channel_or_error(
                 input["channel"], using=get_database_connection_name(info.context)
             ).pk
-        try:
-            segment = actions.customer_segment_create(
-                name=input["name"],
-                definition=definition,
-                channel_id=channel_id,
-                auto_tag=input.get("auto_tag") or "",
-            )
-        except SegmentError as error:
-            raise to_validation_error(error) from error
+        segment = actions.customer_segment_create(
+            name=input["name"],
+            definition=definition,
+            channel_id=channel_id,
+            auto_tag=input.get("auto_tag") or "",
+        )
         return cls(customer_segment=segment, errors=[])

@@ -1,15 +1,14 @@
 import graphene
 from saleor.graphql.core import ResolveInfo
-from saleor.graphql.core.mutations import BaseMutation
 from saleor.permission.enums import AccountPermissions
 
 from ....segments import actions
-from ...utils import get_node_or_error
+from ...utils import CRMBaseMutation, get_node_or_error
 from ..enums import DOC_CATEGORY_SEGMENTS
-from ..types import CustomerSegment, CustomerSegmentError
+from ..types import CustomerSegment, CustomerSegmentErrorType
 
 
-class CustomerSegmentDelete(BaseMutation):
+class CustomerSegmentDelete(CRMBaseMutation):
     customer_segment = graphene.Field(CustomerSegment, description="The deleted segment.")
 
     class Arguments:
@@ -22,7 +21,7 @@ class CustomerSegmentDelete(BaseMutation):
         )
         doc_category = DOC_CATEGORY_SEGMENTS
         permissions = (AccountPermissions.MANAGE_USERS,)
-        error_type_class = CustomerSegmentError
+        error_type_class = CustomerSegmentErrorType
 
     @classmethod
     def perform_mutation(  # type: ignore[override]

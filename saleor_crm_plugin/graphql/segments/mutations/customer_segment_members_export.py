@@ -2,17 +2,16 @@ import graphene
 from django.db import transaction
 from saleor.graphql.app.dataloaders import get_app_promise
 from saleor.graphql.core import ResolveInfo
-from saleor.graphql.core.mutations import BaseMutation
 from saleor.permission.enums import AccountPermissions
 
 from ....segments import export
 from ....segments.tasks import segment_members_export_task
-from ...utils import get_node_or_error
+from ...utils import CRMBaseMutation, get_node_or_error
 from ..enums import DOC_CATEGORY_SEGMENTS
-from ..types import CustomerSegment, CustomerSegmentError, CustomerSegmentExportFile
+from ..types import CustomerSegment, CustomerSegmentErrorType, CustomerSegmentExportFile
 
 
-class CustomerSegmentMembersExport(BaseMutation):
+class CustomerSegmentMembersExport(CRMBaseMutation):
     export_file = graphene.Field(
         CustomerSegmentExportFile,
         description="The export job; its `url` is set when the file is ready.",
@@ -31,7 +30,7 @@ class CustomerSegmentMembersExport(BaseMutation):
         )
         doc_category = DOC_CATEGORY_SEGMENTS
         permissions = (AccountPermissions.MANAGE_USERS,)
-        error_type_class = CustomerSegmentError
+        error_type_class = CustomerSegmentErrorType
 
     @classmethod
     def perform_mutation(  # type: ignore[override]

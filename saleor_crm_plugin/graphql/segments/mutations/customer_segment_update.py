@@ -1,16 +1,14 @@
 import graphene
 from saleor.graphql.core import ResolveInfo
 from saleor.graphql.core.fields import JSONString
-from saleor.graphql.core.mutations import BaseMutation
 from saleor.graphql.core.types import BaseInputObjectType
 from saleor.permission.enums import AccountPermissions
 
 from ....segments import actions
-from ....segments.exceptions import SegmentError
-from ...utils import get_node_or_error
+from ...utils import CRMBaseMutation, get_node_or_error
 from ..enums import DOC_CATEGORY_SEGMENTS
-from ..types import CustomerSegment, CustomerSegmentError
-from .utils import clean_definition, to_validation_error
+from ..types import CustomerSegment, CustomerSegmentErrorType
+from .utils import clean_definition
 
 
 class CustomerSegmentUpdateInput(BaseInputObjectType):
@@ -24,7 +22,7 @@ class CustomerSegmentUpdateInput(BaseInputObjectType):
         doc_category = DOC_CATEGORY_SEGMENTS
 
 
-class CustomerSegmentUpdate(BaseMutation):
+class CustomerSegmentUpdate(CRMBaseMutation):
     customer_segment = graphene.Field(
         CustomerSegment, description="The segment, its members recomputed."
     )
@@ -44,7 +42,7 @@ class CustomerSegmentUpdate(BaseMutation):
         )
         doc_category = DOC_CATEGORY_SEGMENTS
         permissions = (AccountPermissions.MANAGE_USERS,)
-        error_type_class = CustomerSegmentError
+        error_type_class = CustomerSegmentErrorType
 
     @classmethod
     def perform_mutation(  # type: ignore[override]
@@ -54,13 +52,10 @@ class CustomerSegmentUpdate(BaseMutation):
         definition = None
         if "definition" in input:
             definition = clean_definition(input["definition"])
-        try:
-            segment = actions.customer_segment_update(
-                segment=segment,
-                name=input.get("name"),
-                definition=definition,
-                auto_tag=input.get("auto_tag"),
-            )
-        except SegmentError as error:
-            raise to_validation_error(error) from error
+        segment = actions.customer_segment_update(
+            segment=segment,
+            name=input.get("name"),
+            definition=definition,
+            auto_tag=input.get("auto_tag"),
+        )
         return cls(customer_segment=segment, errors=[])

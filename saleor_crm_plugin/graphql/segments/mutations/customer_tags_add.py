@@ -1,19 +1,16 @@
 import graphene
 from saleor.graphql.account.types import User
 from saleor.graphql.core import ResolveInfo
-from saleor.graphql.core.mutations import BaseMutation
 from saleor.graphql.core.types import NonNullList
 from saleor.permission.enums import AccountPermissions
 
 from ....segments import actions
-from ....segments.exceptions import SegmentError
-from ...utils import get_node_or_error
+from ...utils import CRMBaseMutation, get_node_or_error
 from ..enums import DOC_CATEGORY_SEGMENTS
-from ..types import CustomerSegmentError
-from .utils import to_validation_error
+from ..types import CustomerSegmentErrorType
 
 
-class CustomerTagsMutation(BaseMutation):
+class CustomerTagsMutation(CRMBaseMutation):
     """Shared payload and lookup of tagsAdd / tagsRemove."""
 
     user = graphene.Field(User, description="The customer.")
@@ -27,10 +24,7 @@ class CustomerTagsMutation(BaseMutation):
     @classmethod
     def change_tags(cls, info: ResolveInfo, customer_id: str, tags: list[str], change):
         customer = get_node_or_error(info, customer_id, only_type=User, field="customerId")
-        try:
-            tags_after = change(user=customer, tags=tags)
-        except SegmentError as error:
-            raise to_validation_error(error) from error
+        tags_after = change(user=customer, tags=tags)
         return cls(user=customer, tags=tags_after, errors=[])
 
 
@@ -51,7 +45,7 @@ class CustomerTagsAdd(CustomerTagsMutation):
         )
         doc_category = DOC_CATEGORY_SEGMENTS
         permissions = (AccountPermissions.MANAGE_USERS,)
-        error_type_class = CustomerSegmentError
+        error_type_class = CustomerSegmentErrorType
 
     @classmethod
     def perform_mutation(  # type: ignore[override]

@@ -5,7 +5,7 @@ from saleor.permission.enums import AccountPermissions
 
 from ....segments import actions
 from ..enums import DOC_CATEGORY_SEGMENTS
-from ..types import CustomerSegmentError
+from ..types import CustomerSegmentErrorType
 from .customer_tags_add import CustomerTagsMutation
 
 
@@ -25,7 +25,7 @@ class CustomerTagsRemove(CustomerTagsMutation):
         )
         doc_category = DOC_CATEGORY_SEGMENTS
         permissions = (AccountPermissions.MANAGE_USERS,)
-        error_type_class = CustomerSegmentError
+        error_type_class = CustomerSegmentErrorType
 
     @classmethod
     def perform_mutation(  # type: ignore[override]
