@@ -1,3 +1,6 @@
+from .error_codes import LoyaltyErrorCode
+
+
 class LoyaltyError(Exception):
     """Base of the loyalty domain's errors; each carries a LoyaltyErrorCode value."""
 
@@ -31,3 +34,13 @@ class OwnAccountAdjustment(LoyaltyError):
 
 class StaffAccountAdjustment(LoyaltyError):
     code = "adjust_staff_account"
+
+
+class CheckoutWithoutCustomer(LoyaltyError):
+    code = LoyaltyErrorCode.ACCOUNT_REQUIRED.value
+
+
+class PointsCardNotApplicable(LoyaltyError):
+    """A points card pays a checkout it was not issued for, or beyond the cap."""
+
+    code = LoyaltyErrorCode.INVALID.value

@@ -1,4 +1,4 @@
-"""Loyalty notifications, sent through Saleor's ``manager.notify`` (ARCHITECTURE §7).
+"""Loyalty notifications, sent through Saleor's ``manager.notify``.
 
 Our own event names let any plugin or app subscribed to NOTIFY_USER take over the
 sending (Saleor's WebhookPlugin forwards every notify event to such apps). Each
@@ -38,7 +38,7 @@ def expiry_warning_key(account_id: int, expiry_date: datetime.date) -> str:
     return f"expiry-warning:{account_id}:{expiry_date.isoformat()}"
 
 
-def send_expiry_warnings(*, now: datetime.datetime) -> int:
+def expiry_warnings_send(*, now: datetime.datetime) -> int:
     """Warn each customer once per expiry day about points expiring within the window.
 
     The window is the channel's ``expiry_warning_before``; points expiring the same

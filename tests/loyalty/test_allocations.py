@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from saleor_crm_plugin.loyalty.accounts import get_or_create_account
+from saleor_crm_plugin.loyalty.accounts import account_get_or_create
 from saleor_crm_plugin.loyalty.exceptions import InsufficientPoints, InvalidPoints
 from saleor_crm_plugin.loyalty.ledger import (
     EntrySource,
@@ -23,7 +23,7 @@ from saleor_crm_plugin.loyalty.models import (
     LoyaltyAllocation,
     LoyaltyEntry,
 )
-from saleor_crm_plugin.loyalty.points_lifecycle import expire_due_points
+from saleor_crm_plugin.loyalty.points_lifecycle import due_points_expire
 from tests.fixtures.loyalty import LoyaltyEntryFactory, account_state, ledger_problems
 from tests.graphql.loyalty.checkout_utils import (
     apply_points,
@@ -82,7 +82,7 @@ def test_removed_points_go_back_to_their_batches_with_their_own_expiry(
     now = timezone.now()
     soon, late = _soon_and_late(now)
     checkout = customer_checkout(checkout_with_item, customer_user)
-    account = get_or_create_account(user_id=customer_user.pk, channel_id=crm_usd.pk)
+    account = account_get_or_create(user_id=customer_user.pk, channel_id=crm_usd.pk)
     _batch(account, 300, "soon", soon)
     _batch(account, 700, "late", late)
     assert apply_points(user_api_client, checkout, 1000)["errors"] == []
@@ -136,7 +136,7 @@ def test_share_of_a_batch_that_expired_meanwhile_expires_on_release(usd_account)
         account=usd_account, points=-1000, entry_type=EntryType.REDEEM, idempotency_key="r"
     ).entry
     LoyaltyEntry.objects.filter(idempotency_key="expired").update(expires_at=past)
-    assert expire_due_points(now=now) == 0  # nothing left in it to expire
+    assert due_points_expire(now=now) == 0  # nothing left in it to expire
 
     # when
     release_debit(account=usd_account, debit=redeem, points=1000, idempotency_key="rel", now=now)
@@ -150,7 +150,7 @@ def test_share_of_a_batch_that_expired_meanwhile_expires_on_release(usd_account)
         past,
     )
     assert account_state(usd_account) == (700, 0, 1000)
-    assert expire_due_points(now=now) == 0
+    assert due_points_expire(now=now) == 0
     assert ledger_problems() == []
 
 
@@ -163,7 +163,7 @@ def test_batch_expired_twice_gets_a_key_per_expiry(usd_account):
         account=usd_account, points=-200, entry_type=EntryType.REDEEM, idempotency_key="r"
     ).entry
     LoyaltyEntry.objects.filter(idempotency_key="batch").update(expires_at=past)
-    assert expire_due_points(now=now) == 1
+    assert due_points_expire(now=now) == 1
 
     # when: the reservation is released after the expiry
     release_debit(account=usd_account, debit=redeem, points=200, idempotency_key="rel", now=now)

@@ -14,7 +14,7 @@ from saleor.permission.auth_filters import AuthorizationFilters
 from saleor.permission.enums import AccountPermissions
 from saleor.webhook.event_types import WebhookEventAsyncType
 
-from ....loyalty import redemption
+from ....loyalty import checkout_points
 from ....loyalty.error_codes import LoyaltyErrorCode
 from ....loyalty.exceptions import LoyaltyError as LoyaltyDomainError
 from ...utils import clean_global_id
@@ -97,7 +97,7 @@ class CheckoutLoyaltyPointsApply(CheckoutLoyaltyPointsMutation):
     ):
         checkout = cls.get_customer_checkout(info, id)
         try:
-            redemption.apply_checkout_points(
+            checkout_points.checkout_points_apply(
                 checkout=checkout,
                 points=points,
                 manager=get_plugin_manager_promise(info.context).get(),

@@ -42,7 +42,7 @@ class CustomerBirthdaySet(CustomerOrStaffMutationMixin, BaseMutation):
             info, customer_id, required_code=LoyaltyErrorCode.REQUIRED.value
         )
         try:
-            profile = bonuses.set_customer_birthday(user=customer, birthday=birthday)
+            profile = bonuses.customer_birthday_set(user=customer, birthday=birthday)
         except LoyaltyDomainError as error:
             raise to_validation_error(error) from error
         return cls(user=customer, birthday=profile.birthday, errors=[])

@@ -88,7 +88,7 @@ class LoyaltyPointsAdjust(BaseMutation):
             )
         app = get_app_promise(info.context).get()
         try:
-            posting = bonuses.adjust_points(
+            posting = bonuses.account_points_adjust(
                 user=customer,
                 channel_id=channel_obj.pk,
                 points=points,
