@@ -21,7 +21,7 @@ from django.db import reset_queries
 from saleor.core.jwt import create_access_token
 from saleor.graphql.tests.utils import get_graphql_content
 
-from saleor_crm_plugin.loyalty.bonuses import adjust_points
+from saleor_crm_plugin.loyalty.bonuses import account_points_adjust
 
 from . import data
 from .checkout import (
@@ -90,7 +90,7 @@ class FieldsBench:
     def __init__(self, *, catalogue: Catalogue, broker_url: str):
         self.catalogue = catalogue
         (self.customer,) = data.customers(1, prefix=f"bench-fields-{uuid.uuid4().hex[:8]}")
-        adjust_points(
+        account_points_adjust(
             user=self.customer,
             channel_id=catalogue.channel.pk,
             points=BALANCE,

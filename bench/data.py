@@ -22,7 +22,7 @@ from saleor.product.models import ProductVariant, ProductVariantChannelListing
 from saleor.shipping.models import ShippingZone
 from saleor.warehouse.models import Stock
 
-from saleor_crm_plugin.loyalty.accounts import get_or_create_account
+from saleor_crm_plugin.loyalty.accounts import account_get_or_create
 from saleor_crm_plugin.loyalty.models import LoyaltyAccount
 
 BENCH_APP_NAME = "Benchmark payments"
@@ -93,4 +93,4 @@ def payment_app() -> tuple[App, str]:
 
 
 def loyalty_accounts(users: list[User], channel: Channel) -> list[LoyaltyAccount]:
-    return [get_or_create_account(user_id=user.pk, channel_id=channel.pk) for user in users]
+    return [account_get_or_create(user_id=user.pk, channel_id=channel.pk) for user in users]

@@ -27,9 +27,9 @@ from .carts.messages import CART_REMINDER_EVENT
 from .carts.offers import recovery_offer_check_order
 from .carts.tasks import cart_order_created_task
 from .dashboard.assets import dashboard_response
-from .loyalty.accounts import record_program_start
+from .loyalty.accounts import program_start_record
 from .loyalty.exceptions import LoyaltyError
-from .loyalty.redemption import checkout_points_check_completion
+from .loyalty.completion import checkout_points_check_completion
 from .loyalty.tasks import (
     award_signup_bonus_task,
     sync_order_points_task,
@@ -70,7 +70,7 @@ class CRMPlugin(BasePlugin):
         # The programme's start in a channel: customers who join later get the sign-up
         # bonus, customers from before do not (a backfill records the same start).
         if plugin_configuration.active and plugin_configuration.channel_id:
-            record_program_start(channel_id=plugin_configuration.channel_id)
+            program_start_record(channel_id=plugin_configuration.channel_id)
 
     # Orders: every event reconciles the order's points with its state (paid, refunded,
     # cancelled); the task is idempotent, so replays and duplicates change nothing.

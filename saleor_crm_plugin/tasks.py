@@ -53,7 +53,7 @@ def daily_loyalty_task():
     """Birthdays and tier review (spend leaving the rolling window), then segments."""
     now = timezone.now()
     for channel_id in active_channel_programs():
-        bonuses.award_birthday_bonuses(channel_id=channel_id, today=now.date())
+        bonuses.birthday_bonuses_award(channel_id=channel_id, today=now.date())
     changes = tiers.tiers_review(now=now)
     tier_changes_announce(changes)
     task_logger.debug("Daily loyalty: %s tier change(s)", len(changes))

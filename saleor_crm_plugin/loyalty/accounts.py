@@ -1,8 +1,8 @@
 """Loyalty accounts: joining a channel's programme and the sign-up bonus it brings.
 
 A customer joins the channel's programme when their first account there is opened
-(``get_or_create_account``); the channel's programme start is recorded the first time it
-is needed (``record_program_start``). Joining gives the sign-up bonus to customers who
+(``account_get_or_create``); the channel's programme start is recorded the first time it
+is needed (``program_start_record``). Joining gives the sign-up bonus to customers who
 registered after the programme started there, once: its idempotency key names the
 customer and the channel, so a replay or a race changes nothing.
 """
@@ -23,7 +23,7 @@ def expires_after(seconds: int | None, now: datetime.datetime) -> datetime.datet
     return None if seconds is None else now + datetime.timedelta(seconds=seconds)
 
 
-def record_program_start(
+def program_start_record(
     *, channel_id: int, started_at: datetime.datetime | None = None
 ) -> datetime.datetime:
     """When the channel's programme started; the first call records it."""
@@ -33,7 +33,7 @@ def record_program_start(
     return start.started_at
 
 
-def get_or_create_account(
+def account_get_or_create(
     *, user_id: int, channel_id: int, now: datetime.datetime | None = None
 ) -> LoyaltyAccount:
     """The customer's account in the channel, opened on first use.
@@ -63,15 +63,18 @@ def _award_signup_bonus_on_joining(account: LoyaltyAccount, now) -> None:
     program = load_channel_program(account.channel_id)
     if not program.active:
         return
-    started_at = record_program_start(channel_id=account.channel_id, started_at=now)
+    started_at = program_start_record(channel_id=account.channel_id, started_at=now)
     if program.config.loyalty.signup_bonus <= 0:
         return
     joined = User.objects.filter(pk=account.user_id).values_list("date_joined", flat=True).first()
     if joined is not None and joined >= started_at:
-        post_signup_bonus(account, program, now)
+        signup_bonus_post(account=account, program=program, now=now)
 
 
-def post_signup_bonus(account: LoyaltyAccount, program: ChannelProgram, now) -> Posting:
+def signup_bonus_post(
+    *, account: LoyaltyAccount, program: ChannelProgram, now: datetime.datetime
+) -> Posting:
+    """The sign-up bonus of the account's customer in its channel (once)."""
     return post_entry(
         account=account,
         points=program.config.loyalty.signup_bonus,

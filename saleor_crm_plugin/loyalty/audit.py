@@ -7,8 +7,8 @@ stores is taken on trust (``manage.py crm_loyalty_audit``, and after every test)
 
 ``redemption_audit`` checks the ledger against Saleor. A settled redemption spent
 ``spent_points``; Saleor took (or, for an order authorised through the gift-card gateway
-and not yet confirmed, will take) ``redemption.card_charged_values`` from its gift card.
-The points worth that value (``redemption.points_for_value``, the arithmetic settling
+and not yet confirmed, will take) ``selectors.card_charged_values`` from its gift card.
+The points worth that value (``quote.points_for_value``, the arithmetic settling
 uses) must be exactly the points spent, and the card can never have paid more than the
 points were worth. A redemption still active is reserved, not spent: it is not checked.
 A card Saleor no longer has (deleted by staff) cannot be checked either.
@@ -29,7 +29,8 @@ from .models import (
     LoyaltyRedemption,
     RedemptionStatus,
 )
-from .redemption import card_charged_values, points_for_value, points_value
+from .quote import points_for_value, points_value
+from .selectors import card_charged_values
 
 BATCH_SIZE = 1000
 

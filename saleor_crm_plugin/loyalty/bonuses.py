@@ -14,7 +14,7 @@ from django.utils import timezone
 from saleor.account.models import User
 
 from ..config import ChannelProgram, load_channel_program
-from .accounts import expires_after, get_or_create_account, post_signup_bonus
+from .accounts import account_get_or_create, expires_after, signup_bonus_post
 from .exceptions import (
     InsufficientPoints,
     InvalidPoints,
@@ -40,14 +40,14 @@ def _active_program(channel_id: int) -> ChannelProgram:
     return program
 
 
-def award_signup_bonus(*, user_id: int, channel_id: int) -> Posting | None:
+def signup_bonus_award(*, user_id: int, channel_id: int) -> Posting | None:
     """The sign-up bonus for a customer Saleor just reported as created (once)."""
     program = load_channel_program(channel_id)
     if not program.active or program.config.loyalty.signup_bonus <= 0:
         return None
     now = timezone.now()
-    account = get_or_create_account(user_id=user_id, channel_id=channel_id, now=now)
-    return post_signup_bonus(account, program, now)
+    account = account_get_or_create(user_id=user_id, channel_id=channel_id, now=now)
+    return signup_bonus_post(account=account, program=program, now=now)
 
 
 def _birthdays_on(today: datetime.date) -> Q:
@@ -57,7 +57,7 @@ def _birthdays_on(today: datetime.date) -> Q:
     return condition
 
 
-def award_birthday_bonuses(*, channel_id: int, today: datetime.date) -> int:
+def birthday_bonuses_award(*, channel_id: int, today: datetime.date) -> int:
     """This year's birthday bonus for the channel's members whose birthday is ``today``.
 
     Members are active customers with an account in the channel; the key names the
@@ -87,7 +87,7 @@ def award_birthday_bonuses(*, channel_id: int, today: datetime.date) -> int:
     return awarded
 
 
-def set_customer_birthday(*, user: User, birthday: datetime.date | None) -> CustomerProfile:
+def customer_birthday_set(*, user: User, birthday: datetime.date | None) -> CustomerProfile:
     if birthday is not None and birthday > timezone.now().date():
         raise InvalidPoints("A birthday cannot be in the future.", field="birthday")
     profile, _created = CustomerProfile.objects.update_or_create(
@@ -96,7 +96,7 @@ def set_customer_birthday(*, user: User, birthday: datetime.date | None) -> Cust
     return profile
 
 
-def adjust_points(
+def account_points_adjust(
     *,
     user: User,
     channel_id: int,
@@ -133,7 +133,7 @@ def adjust_points(
         )
     program = _active_program(channel_id)
     with transaction.atomic():
-        account = get_or_create_account(user_id=user.pk, channel_id=channel_id)
+        account = account_get_or_create(user_id=user.pk, channel_id=channel_id)
         if points < 0 and not allow_negative_balance:
             locked = loyalty_account_qs_select_for_update().get(pk=account.pk)
             replayed = LoyaltyEntry.objects.filter(idempotency_key=idempotency_key).exists()

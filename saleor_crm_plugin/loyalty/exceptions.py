@@ -31,3 +31,13 @@ class OwnAccountAdjustment(LoyaltyError):
 
 class StaffAccountAdjustment(LoyaltyError):
     code = LoyaltyErrorCode.ADJUST_STAFF_ACCOUNT
+
+
+class CheckoutWithoutCustomer(LoyaltyError):
+    code = LoyaltyErrorCode.ACCOUNT_REQUIRED
+
+
+class PointsCardNotApplicable(LoyaltyError):
+    """A points card pays a checkout it was not issued for, or beyond the cap."""
+
+    code = LoyaltyErrorCode.INVALID

@@ -284,7 +284,7 @@ class LoyaltyProgramStart(models.Model):
     """When a channel's programme started.
 
     Customers who registered since get the sign-up bonus when their account opens
-    (``accounts.get_or_create_account``).
+    (``accounts.account_get_or_create``).
     """
 
     channel = models.OneToOneField(

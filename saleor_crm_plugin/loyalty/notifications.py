@@ -37,7 +37,7 @@ def expiry_warning_key(account_id: int, expiry_date: datetime.date) -> str:
     return f"expiry-warning:{account_id}:{expiry_date.isoformat()}"
 
 
-def send_expiry_warnings(*, now: datetime.datetime) -> int:
+def expiry_warnings_send(*, now: datetime.datetime) -> int:
     """Warn each customer once per expiry day about points expiring within the window.
 
     The window is the channel's ``expiry_warning_before``; points expiring the same

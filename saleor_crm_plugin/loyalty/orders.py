@@ -26,6 +26,7 @@ nothing. Semantics chosen where the programme rules are silent:
 import dataclasses
 import datetime
 from decimal import Decimal
+from uuid import UUID
 
 from django.db import transaction
 from django.db.models import Sum
@@ -35,11 +36,11 @@ from saleor.order.models import Order
 
 from ..config import ChannelProgram, load_channel_program
 from . import fetch, rules
-from .accounts import expires_after, get_or_create_account
+from .accounts import expires_after, account_get_or_create
 from .ledger import EntrySource, post_entry
 from .lock_objects import loyalty_account_qs_select_for_update
 from .models import EntryStatus, EntryType, LoyaltyAccount, LoyaltyEntry
-from .tiers import evaluate_tier
+from .tiers import account_tier_evaluate
 
 PAID_STATUSES = (OrderChargeStatus.FULL, OrderChargeStatus.OVERCHARGED)
 VOID_ORDER_STATUSES = (OrderStatus.CANCELED, OrderStatus.EXPIRED)
@@ -69,9 +70,9 @@ def _earns(order: Order, money: fetch.OrderMoney) -> bool:
     return order.charge_status in PAID_STATUSES or money.paid_in_full
 
 
-def sync_order_points(
+def order_points_sync(
     *,
-    order_id,
+    order_id: UUID | str,
     now: datetime.datetime | None = None,
     paid_at: datetime.datetime | None = None,
 ) -> OrderPointsResult:
@@ -96,7 +97,9 @@ def sync_order_points(
             return OrderPointsResult(earned=0, reversed=0)
     reversed_now = _reverse_order_points(order, money, earn, now=now)
     if reversed_now:
-        evaluate_tier(account_id=earn.account_id, reason=f"order {order.number} refunded", now=now)
+        account_tier_evaluate(
+            account_id=earn.account_id, reason=f"order {order.number} refunded", now=now
+        )
     return OrderPointsResult(earned=earn.points, reversed=reversed_now)
 
 
@@ -123,7 +126,7 @@ def _earn_order_points(order: Order, money, *, now, paid_at) -> LoyaltyEntry | N
         return None
     points, eligible, multiplier = earning
     config = program.config
-    account = account or get_or_create_account(
+    account = account or account_get_or_create(
         user_id=order.user_id, channel_id=order.channel_id, now=now
     )
     available_at = paid_at + datetime.timedelta(seconds=config.loyalty.pending_seconds)
@@ -144,7 +147,7 @@ def _earn_order_points(order: Order, money, *, now, paid_at) -> LoyaltyEntry | N
         occurred_at=paid_at,
     )
     if posting.created:
-        evaluate_tier(account_id=account.pk, reason=f"order {order.number} paid", now=now)
+        account_tier_evaluate(account_id=account.pk, reason=f"order {order.number} paid", now=now)
     return posting.entry
 
 
@@ -209,8 +212,8 @@ def _reverse_order_points(order: Order, money, earn: LoyaltyEntry, *, now) -> in
     return -posting.entry.points if posting.created else 0
 
 
-def plan_order_points(*, order: Order) -> OrderPointsPlan:
-    """What ``sync_order_points`` would post for an order that never earned (dry runs).
+def order_points_plan(*, order: Order) -> OrderPointsPlan:
+    """What ``order_points_sync`` would post for an order that never earned (dry runs).
 
     Uses the customer's current tier; the bonus for joining is not included.
     """

@@ -15,7 +15,7 @@ from .models import EntryStatus, LoyaltyEntry
 BATCH_SIZE = 500
 
 
-def mature_due_points(*, now: datetime.datetime, limit: int = BATCH_SIZE) -> int:
+def due_points_mature(*, now: datetime.datetime, limit: int = BATCH_SIZE) -> int:
     """Make every pending batch whose return window has passed available."""
     matured = 0
     while True:
@@ -31,7 +31,7 @@ def mature_due_points(*, now: datetime.datetime, limit: int = BATCH_SIZE) -> int
             return matured
 
 
-def expire_due_points(*, now: datetime.datetime, limit: int = BATCH_SIZE) -> int:
+def due_points_expire(*, now: datetime.datetime, limit: int = BATCH_SIZE) -> int:
     """Expire what remains of every batch past its expiry date (oldest first)."""
     expired = 0
     while True:

@@ -20,11 +20,12 @@ orders of such channels that earned or spent points and changed since its last s
 
 import dataclasses
 import datetime
+from uuid import UUID
 
 from django.db.models import Q
 from django.utils import timezone
 
-from . import fetch, orders, redemption
+from . import fetch, orders, redemption, refunds
 from .models import LoyaltyOrderScan
 
 # A scan re-reads this much before where the last one stopped: an order saved just
@@ -42,13 +43,13 @@ class OrderLoyaltyResult:
 
 
 def order_loyalty_reconcile(
-    *, order_id, now: datetime.datetime | None = None
+    *, order_id: UUID | str, now: datetime.datetime | None = None
 ) -> OrderLoyaltyResult:
     """Bring the order's points in line with its state: settle, earn/reverse, return."""
     now = now or timezone.now()
-    settled = redemption.settle_order_redemptions(order_id=order_id)
-    points = orders.sync_order_points(order_id=order_id, now=now)
-    returned = redemption.return_refunded_points(order_id=order_id, now=now)
+    settled = redemption.order_redemptions_settle(order_id=order_id)
+    points = orders.order_points_sync(order_id=order_id, now=now)
+    returned = refunds.order_points_return_refunded(order_id=order_id, now=now)
     return OrderLoyaltyResult(
         settled=settled,
         earned=points.earned,

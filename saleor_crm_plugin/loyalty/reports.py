@@ -19,7 +19,7 @@ from django.db.models import Count
 
 from ..config import ChannelConfig
 from .models import LoyaltyAccount
-from .redemption import points_value
+from .quote import points_value
 
 BUCKET_UNITS = ("day", "week", "month")
 MAX_BUCKETS = 400

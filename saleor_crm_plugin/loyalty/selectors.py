@@ -1,8 +1,11 @@
-"""Read-side queries of the loyalty domain: what the API shows, never a write.
+"""Read-side queries of the loyalty domain: what the API shows and what services read,
+never a write.
 
-Each function takes the database alias to read from (``using``), so GraphQL resolvers
-read from Saleor's replica as Saleor's own resolvers do. Functions taking many keys
-answer in one query, for dataloaders.
+Functions for the API take the database alias to read from (``using``), so GraphQL
+resolvers read from Saleor's replica as Saleor's own resolvers do; functions taking
+many keys answer in one query, for dataloaders. Reads for the services (what a points
+card paid, the redemptions an order settles) run on the default database, inside the
+services' transactions.
 
 A customer who has never earned a point has no ``LoyaltyAccount`` row; reads return
 an unsaved account with zero balances instead of creating one.
@@ -13,12 +16,24 @@ import datetime
 from collections.abc import Iterable
 from decimal import Decimal
 
-from django.db.models import Exists, OuterRef, QuerySet, Sum
+from django.db.models import Exists, Min, OuterRef, QuerySet, Sum
 from saleor.account.models import User
+from saleor.giftcard.const import GIFT_CARD_PAYMENT_GATEWAY_ID
+from saleor.giftcard.models import GiftCard
+from saleor.order.models import Order
+from saleor.payment import TransactionEventType
+from saleor.payment.models import TransactionEvent, TransactionItem
 
 from ..config import ChannelProgram, TierRule
 from . import rules
-from .models import CustomerProfile, LoyaltyAccount, LoyaltyEntry
+from .models import (
+    CustomerProfile,
+    EntryStatus,
+    LoyaltyAccount,
+    LoyaltyEntry,
+    LoyaltyRedemption,
+    RedemptionStatus,
+)
 
 
 def accounts_by_user_and_channel(
@@ -119,3 +134,137 @@ def birthdays_by_user_id(user_ids: Iterable[int], *, using: str) -> dict[int, da
         .values_list("user_id", "birthday")
     )
     return {user_id: stored.get(user_id) for user_id in user_ids}
+
+
+def active_redemptions_by_checkout_token(
+    tokens: Iterable, *, using: str
+) -> dict[object, LoyaltyRedemption]:
+    """The active redemption of each checkout token that has one (for dataloaders)."""
+    return {
+        item.checkout_token: item
+        for item in LoyaltyRedemption.objects.using(using).filter(
+            checkout_token__in=list(tokens), status=RedemptionStatus.ACTIVE
+        )
+    }
+
+
+def earliest_expiry_by_account_id(
+    account_ids: Iterable[int], *, using: str
+) -> dict[int, datetime.datetime]:
+    """When the first of each account's spendable points expire (None: never)."""
+    rows = (
+        LoyaltyEntry.objects.using(using)
+        .filter(
+            account_id__in=list(account_ids),
+            remaining__gt=0,
+            status=EntryStatus.AVAILABLE,
+            expires_at__isnull=False,
+        )
+        .order_by()
+        .values("account_id")
+        .annotate(first=Min("expires_at"))
+    )
+    return {row["account_id"]: row["first"] for row in rows}
+
+
+def active_redemption(checkout_token) -> LoyaltyRedemption | None:
+    """The checkout's active redemption, if any."""
+    return LoyaltyRedemption.objects.filter(
+        checkout_token=checkout_token, status=RedemptionStatus.ACTIVE
+    ).first()
+
+
+def gateway_transactions(gift_card_ids: Iterable[int]) -> QuerySet[TransactionItem]:
+    """Saleor's gift-card-gateway transactions that name one of the cards."""
+    return TransactionItem.objects.filter(
+        app_identifier=GIFT_CARD_PAYMENT_GATEWAY_ID, gift_card_id__in=list(gift_card_ids)
+    )
+
+
+def checkout_gateway_authorisations(checkout_ids: Iterable) -> QuerySet[TransactionItem]:
+    """Saleor's gift-card-gateway transactions authorising a card on one of the checkouts."""
+    return TransactionItem.objects.filter(
+        checkout_id__in=list(checkout_ids),
+        app_identifier=GIFT_CARD_PAYMENT_GATEWAY_ID,
+        gift_card_id__isnull=False,
+        authorized_value__gt=0,
+    )
+
+
+def card_charged_values(gift_card_ids: Iterable[int]) -> dict[int, Decimal]:
+    """What Saleor took, or will take, from each card in orders (by card id).
+
+    Taken: the balance drop, with what a gateway refund put back on the card added
+    back (the order still took it). Will take: the gift-card-gateway authorisations
+    already on an order and not charged yet (``charge_gift_card_transactions`` charges
+    them at confirmation, active card or not), up to the balance left. Checkout
+    authorisations are not counted: settling voids them.
+    """
+    gift_card_ids = list(gift_card_ids)
+    cards = GiftCard.objects.filter(pk__in=gift_card_ids).values_list(
+        "pk", "initial_balance_amount", "current_balance_amount"
+    )
+    values, balances = {}, {}
+    for pk, initial, current in cards:
+        values[pk] = initial - current
+        balances[pk] = current
+    transactions = gateway_transactions(gift_card_ids).order_by()
+    refunded = transactions.values("gift_card_id").annotate(total=Sum("refunded_value"))
+    for row in refunded:
+        values[row["gift_card_id"]] += row["total"]
+    pending = (
+        transactions.filter(
+            ~Exists(
+                TransactionEvent.objects.filter(
+                    transaction=OuterRef("pk"), type=TransactionEventType.CHARGE_REQUEST
+                )
+            ),
+            order_id__isnull=False,
+            authorized_value__gt=0,
+            charged_value=0,
+        )
+        .values("gift_card_id")
+        .annotate(total=Sum("authorized_value"))
+    )
+    for row in pending:
+        card_id = row["gift_card_id"]
+        values[card_id] += min(row["total"], balances[card_id])
+    return values
+
+
+def first_order_paid_by(gift_card: GiftCard):
+    """The id of the first order the card paid as checkout tender or through the gateway."""
+    tender = gift_card.orders.order_by("created_at").values_list("pk", "created_at").first()
+    gateway = (
+        Order.objects.filter(
+            pk__in=gateway_transactions([gift_card.pk])
+            .filter(order_id__isnull=False)
+            .values("order_id")
+        )
+        .order_by("created_at")
+        .values_list("pk", "created_at")
+        .first()
+    )
+    first = min(
+        (item for item in (tender, gateway) if item), key=lambda item: item[1], default=None
+    )
+    return first[0] if first else None
+
+
+def order_redemption_ids(order: Order) -> list[int]:
+    """The active redemptions an order paid with or whose checkout it completed."""
+    card_ids = list(order.gift_cards.values_list("pk", flat=True)) + list(
+        TransactionItem.objects.filter(
+            order_id=order.pk,
+            app_identifier=GIFT_CARD_PAYMENT_GATEWAY_ID,
+            gift_card_id__isnull=False,
+        ).values_list("gift_card_id", flat=True)
+    )
+    redemptions = LoyaltyRedemption.objects.filter(
+        status=RedemptionStatus.ACTIVE, gift_card_id__in=card_ids
+    )
+    if order.checkout_token:
+        redemptions = redemptions | LoyaltyRedemption.objects.filter(
+            status=RedemptionStatus.ACTIVE, checkout_token=order.checkout_token
+        )
+    return list(redemptions.order_by("pk").values_list("pk", flat=True))

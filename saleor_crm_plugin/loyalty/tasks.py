@@ -49,20 +49,20 @@ def reconcile_inactive_programme_orders_task():
 @app.task
 @allow_writer()
 def release_abandoned_redemptions_task():
-    settled = redemption.release_abandoned_redemptions(now=timezone.now())
+    settled = redemption.redemptions_release_abandoned(now=timezone.now())
     task_logger.debug("Released %s abandoned redemptions", settled)
 
 
 @app.task
 @allow_writer()
 def award_signup_bonus_task(user_id: int, channel_id: int):
-    bonuses.award_signup_bonus(user_id=user_id, channel_id=channel_id)
+    bonuses.signup_bonus_award(user_id=user_id, channel_id=channel_id)
 
 
 @app.task
 @allow_writer()
 def mature_pending_points_task():
-    matured = points_lifecycle.mature_due_points(now=timezone.now())
+    matured = points_lifecycle.due_points_mature(now=timezone.now())
     task_logger.debug("Matured %s pending batches", matured)
 
 
@@ -70,6 +70,6 @@ def mature_pending_points_task():
 @allow_writer()
 def expire_points_task():
     now = timezone.now()
-    expired = points_lifecycle.expire_due_points(now=now)
-    warned = notifications.send_expiry_warnings(now=now)
+    expired = points_lifecycle.due_points_expire(now=now)
+    warned = notifications.expiry_warnings_send(now=now)
     task_logger.debug("Expired %s batches, sent %s warnings", expired, warned)

@@ -5,7 +5,7 @@ with tiers is reviewed daily because spend ages out of the window. Each change i
 recorded (``LoyaltyTierChange``) with its reason, under the account's row lock; the tier
 an order earns at is the customer's tier when it is paid.
 
-Loyalty tells no other domain: ``evaluate_tier`` and ``tiers_review`` return the changes
+Loyalty tells no other domain: ``account_tier_evaluate`` and ``tiers_review`` return the changes
 they recorded, and the caller above both domains passes them on (docs/architecture.md §2).
 """
 
@@ -33,7 +33,9 @@ def tier_basis_value(account: LoyaltyAccount, program: ChannelProgram, now) -> D
     return Decimal(value or 0)
 
 
-def evaluate_tier(*, account_id: int, reason: str, now=None) -> LoyaltyTierChange | None:
+def account_tier_evaluate(
+    *, account_id: int, reason: str, now: datetime.datetime | None = None
+) -> LoyaltyTierChange | None:
     """Put the account in the tier its window reaches; record a change with its reason."""
     now = now or timezone.now()
     with transaction.atomic():
@@ -59,7 +61,7 @@ def evaluate_tier(*, account_id: int, reason: str, now=None) -> LoyaltyTierChang
     return change
 
 
-def reevaluate_tiers(*, now: datetime.datetime) -> int:
+def tiers_reevaluate(*, now: datetime.datetime) -> int:
     """Re-evaluate every account of a programme with tiers; the number of changes."""
     return len(tiers_review(now=now))
 
@@ -79,7 +81,7 @@ def tiers_review(*, now: datetime.datetime) -> list[LoyaltyTierChange]:
             .values_list("pk", flat=True)
         )
         for account_id in account_ids.iterator(chunk_size=BATCH_SIZE):
-            change = evaluate_tier(account_id=account_id, reason="daily review", now=now)
+            change = account_tier_evaluate(account_id=account_id, reason="daily review", now=now)
             if change is not None:
                 changes.append(change)
     return changes

@@ -21,7 +21,7 @@ from saleor.plugins.manager import get_plugins_manager
 from saleor_crm_plugin.config import load_channel_program
 from saleor_crm_plugin.loyalty.audit import redemption_audit
 from saleor_crm_plugin.loyalty.models import LoyaltyRedemption, RedemptionStatus
-from saleor_crm_plugin.loyalty.redemption import GIFT_CARD_METADATA_KEY, points_value
+from saleor_crm_plugin.loyalty.quote import GIFT_CARD_METADATA_KEY, points_value
 from tests.fixtures.loyalty import ledger_problems
 from tests.fixtures.orders import checkout_charge
 from tests.graphql.loyalty.checkout_utils import checkout_id

@@ -16,7 +16,7 @@ from freezegun import freeze_time
 from saleor.giftcard.models import GiftCard
 from saleor.graphql.tests.fixtures import ApiClient
 
-from saleor_crm_plugin.loyalty.accounts import get_or_create_account
+from saleor_crm_plugin.loyalty.accounts import account_get_or_create
 from saleor_crm_plugin.loyalty.ledger import post_entry
 from saleor_crm_plugin.loyalty.models import EntryType, LoyaltyEntry, LoyaltyRedemption
 from saleor_crm_plugin.loyalty.tasks import expire_points_task
@@ -37,7 +37,7 @@ from tests.hostile.points import (
 
 def _points_expiring(customer, channel, *batches) -> None:
     """Bonus batches of (points, days until they expire) for ``customer``."""
-    account = get_or_create_account(user_id=customer.pk, channel_id=channel.pk)
+    account = account_get_or_create(user_id=customer.pk, channel_id=channel.pk)
     now = timezone.now()
     for index, (points, days) in enumerate(batches):
         post_entry(

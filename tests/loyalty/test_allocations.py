@@ -7,8 +7,8 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
+from saleor_crm_plugin.loyalty.accounts import account_get_or_create
 from saleor_crm_plugin.loyalty.error_codes import LoyaltyErrorCode
-from saleor_crm_plugin.loyalty.accounts import get_or_create_account
 from saleor_crm_plugin.loyalty.exceptions import InsufficientPoints, InvalidPoints
 from saleor_crm_plugin.loyalty.audit import ledger_audit
 from saleor_crm_plugin.loyalty.ledger import (
@@ -24,7 +24,7 @@ from saleor_crm_plugin.loyalty.models import (
     LoyaltyAllocation,
     LoyaltyEntry,
 )
-from saleor_crm_plugin.loyalty.points_lifecycle import expire_due_points
+from saleor_crm_plugin.loyalty.points_lifecycle import due_points_expire
 from tests.fixtures.loyalty import (
     LoyaltyEntryFactory,
     account_state,
@@ -88,7 +88,7 @@ def test_removed_points_go_back_to_their_batches_with_their_own_expiry(
     now = timezone.now()
     soon, late = _soon_and_late(now)
     checkout = customer_checkout(checkout_with_item, customer_user)
-    account = get_or_create_account(user_id=customer_user.pk, channel_id=crm_usd.pk)
+    account = account_get_or_create(user_id=customer_user.pk, channel_id=crm_usd.pk)
     _batch(account, 300, "soon", soon)
     _batch(account, 700, "late", late)
     assert apply_points(user_api_client, checkout, 1000)["errors"] == []
@@ -143,7 +143,7 @@ def test_share_of_a_batch_that_expired_meanwhile_expires_on_release(usd_account)
     redeem = post_entry(
         account=usd_account, points=-1000, entry_type=EntryType.REDEEM, idempotency_key="r"
     ).entry
-    assert expire_due_points(now=later) == 0  # nothing left in it to expire
+    assert due_points_expire(now=later) == 0  # nothing left in it to expire
 
     # when
     release_debit(account=usd_account, debit=redeem, points=1000, idempotency_key="rel", now=later)
@@ -157,7 +157,7 @@ def test_share_of_a_batch_that_expired_meanwhile_expires_on_release(usd_account)
         expired_at,
     )
     assert account_state(usd_account) == (700, 0, 1000)
-    assert expire_due_points(now=later) == 0
+    assert due_points_expire(now=later) == 0
     assert ledger_problems() == []
 
 
@@ -169,7 +169,7 @@ def test_batch_expired_twice_gets_a_key_per_expiry(usd_account):
     redeem = post_entry(
         account=usd_account, points=-200, entry_type=EntryType.REDEEM, idempotency_key="r"
     ).entry
-    assert expire_due_points(now=later) == 1
+    assert due_points_expire(now=later) == 1
 
     # when: the reservation is released after the expiry
     release_debit(account=usd_account, debit=redeem, points=200, idempotency_key="rel", now=later)

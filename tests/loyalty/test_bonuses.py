@@ -9,12 +9,12 @@ from freezegun import freeze_time
 from saleor.account.models import User
 from saleor.graphql.tests.utils import get_graphql_content
 
+from saleor_crm_plugin.loyalty.accounts import program_start_record
 from saleor_crm_plugin.loyalty.error_codes import LoyaltyErrorCode
-from saleor_crm_plugin.loyalty.accounts import record_program_start
 from saleor_crm_plugin.loyalty.bonuses import (
-    adjust_points,
-    award_birthday_bonuses,
-    set_customer_birthday,
+    account_points_adjust,
+    birthday_bonuses_award,
+    customer_birthday_set,
 )
 from saleor_crm_plugin.loyalty.exceptions import InvalidPoints, LoyaltyError, ProgramInactive
 from saleor_crm_plugin.loyalty.models import (
@@ -87,7 +87,7 @@ def test_new_customer_gets_the_signup_bonus_when_joining_the_programme(
     site_settings.enable_account_confirmation_by_email = False
     site_settings.save()
     configure_crm(channel_USD, pending_period="0", signup_bonus="100")
-    record_program_start(channel_id=channel_USD.pk, started_at=timezone.now())
+    program_start_record(channel_id=channel_USD.pk, started_at=timezone.now())
     user = _register(api_client, channel_USD)
 
     # when: two paid orders
@@ -132,10 +132,10 @@ def test_birthday_bonus_once_a_year(birthday_member, channel_USD, customer_user,
 
     # when
     awarded = [
-        award_birthday_bonuses(channel_id=channel_USD.pk, today=datetime.date(2026, 6, 14)),
-        award_birthday_bonuses(channel_id=channel_USD.pk, today=datetime.date(2026, 6, 15)),
-        award_birthday_bonuses(channel_id=channel_USD.pk, today=datetime.date(2026, 6, 15)),
-        award_birthday_bonuses(channel_id=channel_USD.pk, today=datetime.date(2027, 6, 15)),
+        birthday_bonuses_award(channel_id=channel_USD.pk, today=datetime.date(2026, 6, 14)),
+        birthday_bonuses_award(channel_id=channel_USD.pk, today=datetime.date(2026, 6, 15)),
+        birthday_bonuses_award(channel_id=channel_USD.pk, today=datetime.date(2026, 6, 15)),
+        birthday_bonuses_award(channel_id=channel_USD.pk, today=datetime.date(2027, 6, 15)),
     ]
 
     # then
@@ -161,7 +161,7 @@ def test_february_29_birthdays(birthday_member, channel_USD, customer_user, toda
     CustomerProfile.objects.filter(user=customer_user).update(birthday=datetime.date(2000, 2, 29))
 
     # when / then
-    assert award_birthday_bonuses(channel_id=channel_USD.pk, today=today) == awarded
+    assert birthday_bonuses_award(channel_id=channel_USD.pk, today=today) == awarded
     assert LoyaltyEntry.objects.count() == awarded
 
 
@@ -184,7 +184,7 @@ def test_daily_task_gives_birthday_bonuses_in_active_programmes(
 
 def test_staff_adjustment_keeps_its_reason_and_actor(crm_usd, customer_user, staff_user):
     # when
-    posting = adjust_points(
+    posting = account_points_adjust(
         user=customer_user,
         channel_id=crm_usd.pk,
         points=-15,
@@ -217,7 +217,7 @@ def test_staff_adjustment_with_bad_input_raises_and_writes_nothing(
 ):
     # when
     with pytest.raises(LoyaltyError) as error:
-        adjust_points(
+        account_points_adjust(
             user=customer_user,
             channel_id=crm_usd.pk,
             points=points,
@@ -240,7 +240,7 @@ def test_staff_adjustment_in_an_inactive_programme_raises_and_writes_nothing(
 
     # when
     with pytest.raises(ProgramInactive) as error:
-        adjust_points(
+        account_points_adjust(
             user=customer_user,
             channel_id=channel_USD.pk,
             points=10,
@@ -258,7 +258,7 @@ def test_staff_adjustment_in_an_inactive_programme_raises_and_writes_nothing(
 def test_birthday_in_the_future_raises_and_writes_nothing(customer_user):
     # when
     with pytest.raises(InvalidPoints) as error:
-        set_customer_birthday(
+        customer_birthday_set(
             user=customer_user,
             birthday=timezone.now().date() + datetime.timedelta(days=1),
         )

@@ -7,7 +7,7 @@ import pytest
 from django.db import connection, transaction
 from saleor.account.models import User
 
-from saleor_crm_plugin.loyalty.accounts import get_or_create_account
+from saleor_crm_plugin.loyalty.accounts import account_get_or_create
 from saleor_crm_plugin.loyalty.ledger import post_entry
 from saleor_crm_plugin.loyalty.models import EntryType, LoyaltyAccount, LoyaltyEntry
 from tests.fixtures.loyalty import ledger_problems
@@ -39,7 +39,7 @@ def test_concurrent_postings_lose_nothing_and_keep_keys_unique(channel_USD):
     # given: five accounts in an active programme
     configure_crm(channel_USD, pending_period="0")
     accounts = [
-        get_or_create_account(
+        account_get_or_create(
             user_id=User.objects.create(email=f"shopper{index}@example.com").pk,
             channel_id=channel_USD.pk,
         )
@@ -106,7 +106,7 @@ def test_debit_losing_a_key_race_to_another_account_leaves_its_batches_alone(
     # given: two accounts; the second holds a batch of 50
     configure_crm(channel_USD, pending_period="0")
     first, second = (
-        get_or_create_account(
+        account_get_or_create(
             user_id=User.objects.create(email=f"racer{index}@example.com").pk,
             channel_id=channel_USD.pk,
         )

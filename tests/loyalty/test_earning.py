@@ -13,7 +13,7 @@ from saleor.plugins.manager import get_plugins_manager
 
 from saleor_crm_plugin.config import parse_configuration
 from saleor_crm_plugin.loyalty import rules
-from saleor_crm_plugin.loyalty.orders import sync_order_points
+from saleor_crm_plugin.loyalty.orders import order_points_sync
 from saleor_crm_plugin.loyalty.models import (
     EntryStatus,
     EntryType,
@@ -319,7 +319,7 @@ def test_replaying_a_synced_order_reads_and_writes_no_more(
     # when / then: a replay is a handful of reads and no write (one of them the
     # order's current lines, which edits may have taken units off)
     with django_assert_num_queries(9):
-        result = sync_order_points(order_id=order.pk)
+        result = order_points_sync(order_id=order.pk)
     assert (result.earned, result.reversed) == (60, 0)
     assert LoyaltyEntry.objects.count() == 1
 

@@ -12,8 +12,8 @@ from freezegun import freeze_time
 from saleor.webhook.event_types import WebhookEventAsyncType
 from saleor.webhook.models import Webhook
 
-from saleor_crm_plugin.loyalty.orders import sync_order_points
-from saleor_crm_plugin.loyalty.points_lifecycle import expire_due_points
+from saleor_crm_plugin.loyalty.orders import order_points_sync
+from saleor_crm_plugin.loyalty.points_lifecycle import due_points_expire
 from saleor_crm_plugin.loyalty.ledger import post_entry
 from saleor_crm_plugin.loyalty.models import (
     EntryStatus,
@@ -69,7 +69,7 @@ def _earn_in_the_past(channel, crm_order, order_payments, net: str, *, when, psp
     order = crm_order(channel, [(Decimal(net), 1)])
     order_payments.charge(order, psp=psp)
     configure_crm(channel, pending_period="0", points_expire_after="365d")
-    sync_order_points(order_id=order.pk, now=when, paid_at=when)
+    order_points_sync(order_id=order.pk, now=when, paid_at=when)
     return LoyaltyEntry.objects.get(order_id=order.pk)
 
 
@@ -91,8 +91,8 @@ def test_expiry_takes_what_is_left_of_the_oldest_batch_first(
     )
 
     # when: a year after the first earn (twice), then a year after the second
-    first_run = expire_due_points(now=_days(366))
-    replay = expire_due_points(now=_days(366))
+    first_run = due_points_expire(now=_days(366))
+    replay = due_points_expire(now=_days(366))
     state_after_first_year = account_state(account)
     with freeze_time(_days(466)):
         expire_points_task()

@@ -12,7 +12,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from saleor.account.models import User
 
-from saleor_crm_plugin.loyalty.accounts import get_or_create_account
+from saleor_crm_plugin.loyalty.accounts import account_get_or_create
 from saleor_crm_plugin.loyalty.audit import ledger_audit
 from saleor_crm_plugin.loyalty.ledger import EntrySource, mature_batch, post_entry
 from saleor_crm_plugin.loyalty.models import (
@@ -103,7 +103,7 @@ def test_database_refuses_an_update_of_what_an_entry_records(usd_account, column
 def test_database_refuses_moving_an_entry_to_another_account(usd_account, customer_user2, crm_usd):
     # given
     batch, _redeem = _spent_batch(usd_account)
-    other = get_or_create_account(user_id=customer_user2.pk, channel_id=crm_usd.pk)
+    other = account_get_or_create(user_id=customer_user2.pk, channel_id=crm_usd.pk)
     rows = _entry_rows()
 
     # when / then
@@ -209,7 +209,7 @@ def test_deleting_a_channel_purges_its_ledger_and_nothing_else(
     # given: the customer's ledger in two channels
     configure_crm(other_channel_USD, pending_period="0")
     _spent_batch(usd_account)
-    kept = get_or_create_account(user_id=customer_user.pk, channel_id=other_channel_USD.pk)
+    kept = account_get_or_create(user_id=customer_user.pk, channel_id=other_channel_USD.pk)
     post_entry(account=kept, points=10, entry_type=EntryType.BONUS, idempotency_key="kept")
 
     # when: the channel is deleted through the ORM (Saleor's mutation: test_customer_deletion)

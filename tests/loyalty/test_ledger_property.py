@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from saleor_crm_plugin.loyalty.exceptions import InsufficientPoints
 from saleor_crm_plugin.loyalty.ledger import mature_batch, post_entry, release_debit
 from saleor_crm_plugin.loyalty.models import EntryStatus, EntryType, LoyaltyEntry
-from saleor_crm_plugin.loyalty.points_lifecycle import expire_due_points
+from saleor_crm_plugin.loyalty.points_lifecycle import due_points_expire
 from tests.fixtures.loyalty import ledger_problems
 
 EXPIRIES = [None, -3, 10, 300]  # days from now; -3: already past when posted
@@ -119,7 +119,7 @@ def _apply(step, account, now, counter):
     elif kind == "debit":
         post_entry(account=account, points=-first, entry_type=EntryType.ADJUST, idempotency_key=key)
     else:
-        expire_due_points(now=now)
+        due_points_expire(now=now)
 
 
 def test_any_sequence_of_postings_keeps_every_batch_explained(usd_account):

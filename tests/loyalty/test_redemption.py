@@ -1,15 +1,16 @@
-"""Points applied at checkout through Saleor's real checkout: spent once, or released."""
+"""Settling a redemption through Saleor's real checkout: spent once, or released,
+when the order is created, the points removed, or the checkout abandoned, changed or late.
+"""
 
 import datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
-import pytest
 from django.utils import timezone
 from saleor.checkout.models import Checkout
 from saleor.giftcard import GiftCardEvents
 from saleor.giftcard.models import GiftCard, GiftCardEvent
 
-from saleor_crm_plugin.loyalty import redemption
+from saleor_crm_plugin.loyalty import checkout_points, redemption
 from saleor_crm_plugin.loyalty.models import (
     EntryType,
     LoyaltyEntry,
@@ -21,19 +22,12 @@ from saleor_crm_plugin.loyalty.tasks import (
 )
 from tests.fixtures.loyalty import balance_of, ledger_entries, ledger_problems
 from tests.fixtures.plugin import configure_crm
-from tests.graphql.loyalty.checkout_utils import apply_points, customer_checkout
-
-
-@pytest.fixture
-def points_order(user_api_client, crm_usd, checkout_with_item, customer_user, paid_order):
-    """An order of customer_user paid with 500 of their 1000 points and money."""
-
-    def create(points=500):
-        checkout = customer_checkout(checkout_with_item, customer_user, points=1000)
-        assert apply_points(user_api_client, checkout, points)["errors"] == []
-        return paid_order(checkout)
-
-    return create
+from tests.graphql.loyalty.checkout_utils import (
+    replay_order_tasks,
+    apply_points,
+    customer_checkout,
+    set_line_quantity,
+)
 
 
 def test_completing_the_checkout_spends_the_points_once(points_order, crm_usd, customer_user):
@@ -89,10 +83,10 @@ def test_abandoned_checkout_is_released_after_the_hold(
     now = timezone.now()
 
     # when: before and after the hold
-    early = redemption.release_abandoned_redemptions(now=now)
+    early = redemption.redemptions_release_abandoned(now=now)
     Checkout.objects.filter(pk=checkout.pk).update(last_change=now - datetime.timedelta(hours=2))
-    late = redemption.release_abandoned_redemptions(now=now)
-    replay = redemption.release_abandoned_redemptions(now=now)
+    late = redemption.redemptions_release_abandoned(now=now)
+    replay = redemption.redemptions_release_abandoned(now=now)
 
     # then
     assert (early, late, replay) == (0, 1, 0)
@@ -128,7 +122,7 @@ def test_release_keeps_the_expiry_of_the_points_it_gives_back(
     apply_points(user_api_client, checkout, 600)
 
     # when
-    redemption.remove_checkout_points(checkout=checkout)
+    checkout_points.checkout_points_remove(checkout=checkout)
 
     # then
     release = LoyaltyEntry.objects.get(type=EntryType.RELEASE)
@@ -143,60 +137,74 @@ def test_release_keeps_the_expiry_of_the_points_it_gives_back(
     )
 
 
-def test_refund_gives_back_the_refunded_share_of_the_points(
-    points_order, crm_usd, customer_user, order_payments
+def test_lines_removed_below_the_card_value_spend_only_what_was_paid(
+    user_api_client,
+    crm_usd,
+    checkout_with_item,
+    customer_user,
+    paid_order,
 ):
-    # given: an order paid 5.00 with points, the rest with a transaction
-    order = points_order()
-    transaction_item = order.payment_transactions.get()
-    balance_before = balance_of(customer_user, crm_usd)
+    # given: 2500 points (25.00) on 3 x 10.00, then the shopper keeps one item
+    checkout = customer_checkout(checkout_with_item, customer_user, points=3000)
+    assert apply_points(user_api_client, checkout, 2500)["errors"] == []
+    line = checkout.lines.get()
+    updated = set_line_quantity(user_api_client, checkout, line, 1)
+    assert updated["errors"] == []
 
-    # when: half of the money is refunded (the app reports it), then replayed
-    half = transaction_item.charged_value / 2
-    order_payments.report(transaction_item, "REFUND_SUCCESS", half, psp="refund-1")
-    sync_order_points_task(str(order.pk))
+    # when: completed (the card pays all of 10.00 + shipping), tasks replayed
+    order = paid_order(checkout)
+    entries_after_order = ledger_entries()
+    replay_order_tasks(order)
 
-    # then: half the points come back; half of the earned points go
-    assert ledger_entries()[-2:] == [(EntryType.REVERSE, -13), (EntryType.RELEASE, 250)]
-    assert balance_of(customer_user, crm_usd) == balance_before - 13 + 250
+    # then: the card paid 10.00 + 10.00 shipping: 2000 points spent, 500 released
+    assert order.total_gross_amount == Decimal("0.00")
+    card = GiftCard.objects.get()
+    assert (card.current_balance_amount, card.is_active) == (Decimal("5.000"), False)
+    assert list(LoyaltyRedemption.objects.values_list("status", "spent_points", "order_id")) == [
+        ("spent", 2000, order.pk)
+    ]
+    assert entries_after_order == [
+        (EntryType.ADJUST, 3000),
+        (EntryType.REDEEM, -2500),
+        (EntryType.RELEASE, 500),
+    ]
+    assert ledger_entries() == entries_after_order
+    assert balance_of(customer_user, crm_usd) == 1000
     assert ledger_problems() == []
 
 
-def test_line_refund_gives_back_the_lines_share_of_the_whole_order(
-    points_order, crm_usd, customer_user, order_payments
+def test_completing_after_the_abandonment_release_does_not_charge_the_card(
+    user_api_client,
+    channel_USD,
+    checkout_with_item,
+    customer_user,
+    paid_order,
 ):
-    # given: an order paid 5.00 with points and the rest with a transaction; Saleor's
-    # order total is what remained after the points' gift card
-    order = points_order()
-    transaction_item = order_payments.own_transaction(order.payment_transactions.get())
-    line = order.lines.get()
-    whole = order.total_gross_amount + Decimal("5.00")
-    returned_before = LoyaltyEntry.objects.filter(type=EntryType.RELEASE).count()
+    # given: 500 points applied, the checkout left beyond the hold and released
+    configure_crm(channel_USD, pending_period="0", redemption_hold="1h")
+    checkout = customer_checkout(checkout_with_item, customer_user, points=1000)
+    apply_points(user_api_client, checkout, 500)
+    now = timezone.now()
+    Checkout.objects.filter(pk=checkout.pk).update(last_change=now - datetime.timedelta(hours=2))
+    assert redemption.redemptions_release_abandoned(now=now) == 1
+    checkout.refresh_from_db()
 
-    # when: the line is refunded in full (a granted refund naming it, its money paying
-    # back the money's share of the line), then replayed
-    money_share = line.total_price_gross_amount * order.total_gross_amount / whole
-    order_payments.refund_lines_with_grant(
-        order, transaction_item, [(line, line.quantity)], amount=money_share
-    )
-    sync_order_points_task(str(order.pk))
+    # when: the shopper comes back and completes the checkout
+    order = paid_order(checkout)
+    replay_order_tasks(order)
 
-    # then: the line's share of the whole order's value, not of what money paid
-    expected = int(
-        (Decimal(500) * line.total_price_gross_amount / whole).to_integral_value(ROUND_HALF_UP)
-    )
-    returned = LoyaltyEntry.objects.filter(type=EntryType.RELEASE).order_by("pk")
-    assert returned.count() == returned_before + 1
-    assert returned.last().points == expected
+    # then: the card is untouched, the order paid in money earns its 30.00 of lines
+    card = GiftCard.objects.get()
+    assert (card.current_balance_amount, card.is_active) == (Decimal("5.000"), False)
+    assert list(order.gift_cards.all()) == []
+    assert list(LoyaltyRedemption.objects.values_list("status", "spent_points", "order_id")) == [
+        ("released", 0, None)
+    ]
+    assert ledger_entries() == [
+        (EntryType.ADJUST, 1000),
+        (EntryType.REDEEM, -500),
+        (EntryType.RELEASE, 500),
+        (EntryType.EARN, 30),
+    ]
+    assert balance_of(customer_user, channel_USD) == 1030
     assert ledger_problems() == []
-
-
-def test_completion_check_of_a_checkout_no_points_card_touches_costs_one_query(
-    checkout_with_item, gift_card, django_assert_num_queries
-):
-    # given: an ordinary checkout, even one paying with a shop gift card
-    checkout_with_item.gift_cards.add(gift_card)
-
-    # when / then: one query, whatever the checkout carries (checkoutComplete is hot)
-    with django_assert_num_queries(1):
-        redemption.checkout_points_check_completion(checkout=checkout_with_item, now=timezone.now())

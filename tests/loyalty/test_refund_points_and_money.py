@@ -7,7 +7,7 @@ points given back never exceeds what the refunded part cost, and the points give
 never exceed the points' share of it.
 """
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 from saleor.order.models import Fulfillment
@@ -15,9 +15,12 @@ from saleor.payment.models import Payment
 
 from saleor_crm_plugin.loyalty import rules
 from saleor_crm_plugin.loyalty.models import EntryType, LoyaltyEntry
+from saleor_crm_plugin.loyalty.tasks import (
+    sync_order_points_task,
+)
 from tests.fixtures.loyalty import balance_of, ledger_entries, ledger_problems
 from tests.fixtures.orders import complete_checkout
-from tests.graphql.loyalty.checkout_utils import apply_points, customer_checkout
+from tests.graphql.loyalty.checkout_utils import apply_points, customer_checkout, replay_order_tasks
 
 POINT_VALUE = Decimal("0.01")
 
@@ -236,3 +239,124 @@ def test_refunded_value_counts_refunds_and_removed_units_once():
 
     # then: 2 of 3 units of "a" and all of "b", never more than a part
     assert value == Decimal("30.00")
+
+
+def test_refund_gives_back_the_refunded_share_of_the_points(
+    points_order, crm_usd, customer_user, order_payments
+):
+    # given: an order paid 5.00 with points, the rest with a transaction
+    order = points_order()
+    transaction_item = order.payment_transactions.get()
+    balance_before = balance_of(customer_user, crm_usd)
+
+    # when: half of the money is refunded (the app reports it), then replayed
+    half = transaction_item.charged_value / 2
+    order_payments.report(transaction_item, "REFUND_SUCCESS", half, psp="refund-1")
+    sync_order_points_task(str(order.pk))
+
+    # then: half the points come back; half of the earned points go
+    assert ledger_entries()[-2:] == [(EntryType.REVERSE, -13), (EntryType.RELEASE, 250)]
+    assert balance_of(customer_user, crm_usd) == balance_before - 13 + 250
+    assert ledger_problems() == []
+
+
+def test_line_refund_gives_back_the_lines_share_of_the_whole_order(
+    points_order, crm_usd, customer_user, order_payments
+):
+    # given: an order paid 5.00 with points and the rest with a transaction; Saleor's
+    # order total is what remained after the points' gift card
+    order = points_order()
+    transaction_item = order_payments.own_transaction(order.payment_transactions.get())
+    line = order.lines.get()
+    whole = order.total_gross_amount + Decimal("5.00")
+    returned_before = LoyaltyEntry.objects.filter(type=EntryType.RELEASE).count()
+
+    # when: the line is refunded in full (a granted refund naming it, its money paying
+    # back the money's share of the line), then replayed
+    money_share = line.total_price_gross_amount * order.total_gross_amount / whole
+    order_payments.refund_lines_with_grant(
+        order, transaction_item, [(line, line.quantity)], amount=money_share
+    )
+    sync_order_points_task(str(order.pk))
+
+    # then: the line's share of the whole order's value, not of what money paid
+    expected = int(
+        (Decimal(500) * line.total_price_gross_amount / whole).to_integral_value(ROUND_HALF_UP)
+    )
+    returned = LoyaltyEntry.objects.filter(type=EntryType.RELEASE).order_by("pk")
+    assert returned.count() == returned_before + 1
+    assert returned.last().points == expected
+    assert ledger_problems() == []
+
+
+def test_full_refund_gives_back_every_point_spent_and_reverses_the_earn(
+    user_api_client,
+    crm_usd,
+    checkout_with_item,
+    customer_user,
+    paid_order,
+    order_payments,
+):
+    # given: an order paid 5.00 with 500 points, the rest in money
+    checkout = customer_checkout(checkout_with_item, customer_user, points=1000)
+    apply_points(user_api_client, checkout, 500)
+    order = paid_order(checkout)
+    transaction_item = order.payment_transactions.get()
+
+    # when: all the money is refunded, and every task replayed
+    order_payments.report(
+        transaction_item,
+        "REFUND_SUCCESS",
+        transaction_item.charged_value,
+        psp="refund-all",
+    )
+    replay_order_tasks(order)
+
+    # then: the customer is back where they started
+    assert ledger_entries() == [
+        (EntryType.ADJUST, 1000),
+        (EntryType.REDEEM, -500),
+        (EntryType.EARN, 25),
+        (EntryType.REVERSE, -25),
+        (EntryType.RELEASE, 500),
+    ]
+    assert balance_of(customer_user, crm_usd) == 1000
+    assert ledger_problems() == []
+
+
+def test_cancelling_an_order_paid_only_with_points_gives_them_all_back(
+    user_api_client,
+    crm_usd,
+    checkout_with_item,
+    customer_user,
+    address,
+    checkout_delivery,
+    order_payments,
+):
+    # given: 4000 points (40.00) pay the whole 30.00 + 10.00 shipping
+    checkout = customer_checkout(checkout_with_item, customer_user, points=4000)
+    delivery = checkout_delivery(checkout)
+    checkout.assigned_delivery = delivery
+    checkout.save(update_fields=["assigned_delivery"])
+    assert apply_points(user_api_client, checkout, 4000)["errors"] == []
+    order = complete_checkout(
+        user_api_client,
+        checkout,
+        address=address,
+        delivery=delivery,
+        user=customer_user,
+    )
+    assert order.total_gross_amount == Decimal("0.00")
+
+    # when: staff cancel the order, every task replayed
+    order_payments.cancel(order)
+    replay_order_tasks(order)
+
+    # then
+    assert ledger_entries() == [
+        (EntryType.ADJUST, 4000),
+        (EntryType.REDEEM, -4000),
+        (EntryType.RELEASE, 4000),
+    ]
+    assert balance_of(customer_user, crm_usd) == 4000
+    assert ledger_problems() == []

@@ -6,7 +6,7 @@ from saleor.order import OrderGrantedRefundStatus
 from saleor.order.models import OrderGrantedRefund
 from saleor.plugins.manager import get_plugins_manager
 
-from saleor_crm_plugin.loyalty.orders import sync_order_points
+from saleor_crm_plugin.loyalty.orders import order_points_sync
 from saleor_crm_plugin.loyalty.ledger import post_entry
 from saleor_crm_plugin.loyalty.models import (
     EntryStatus,
@@ -250,7 +250,7 @@ def test_granted_refund_counts_before_saleor_saves_its_status(
     assert _reversals(order) == []
 
     # when
-    result = sync_order_points(order_id=order.pk)
+    result = order_points_sync(order_id=order.pk)
 
     # then: the refund event linked to the grant decides, as it does for Saleor
     assert (result.earned, result.reversed) == (60, 20)

@@ -5,7 +5,7 @@ import pytest
 
 from saleor_crm_plugin.config import load_channel_program
 from saleor_crm_plugin.loyalty import reports
-from saleor_crm_plugin.loyalty.accounts import get_or_create_account
+from saleor_crm_plugin.loyalty.accounts import account_get_or_create
 from saleor_crm_plugin.loyalty.ledger import mature_batch, post_entry
 from saleor_crm_plugin.loyalty.models import EntryStatus, EntryType, LoyaltyAccount
 from tests.fixtures.plugin import configure_crm
@@ -19,7 +19,7 @@ def at(month: int, day: int) -> datetime.datetime:
 def history(crm_usd, customer_user):
     """Sep: bonus 1000; Oct: earn 200 pending, redeem 300; Nov: the earn matures,
     expiry 100, reversal 50 of the earn, staff adjustment -20; Dec: nothing."""
-    account = get_or_create_account(user_id=customer_user.pk, channel_id=crm_usd.pk)
+    account = account_get_or_create(user_id=customer_user.pk, channel_id=crm_usd.pk)
 
     def post(points, entry_type, key, when, **kwargs):
         return post_entry(
@@ -124,7 +124,7 @@ def test_day_buckets_cover_the_period_with_zeros(history):
 def test_another_channel_is_not_counted(history, channel_PLN, customer_user):
     # given
     configure_crm(channel_PLN, pending_period="0")
-    account = get_or_create_account(user_id=customer_user.pk, channel_id=channel_PLN.pk)
+    account = account_get_or_create(user_id=customer_user.pk, channel_id=channel_PLN.pk)
     post_entry(
         account=account,
         points=5000,

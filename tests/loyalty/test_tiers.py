@@ -7,8 +7,8 @@ from django.utils import timezone
 from freezegun import freeze_time
 
 from saleor_crm_plugin.config import load_channel_program
-from saleor_crm_plugin.loyalty.orders import sync_order_points
-from saleor_crm_plugin.loyalty.tiers import reevaluate_tiers, tier_basis_value
+from saleor_crm_plugin.loyalty.orders import order_points_sync
+from saleor_crm_plugin.loyalty.tiers import tiers_reevaluate, tier_basis_value
 from saleor_crm_plugin.loyalty.models import (
     EntryType,
     LoyaltyAccount,
@@ -154,7 +154,7 @@ def test_refund_of_an_order_older_than_the_window_keeps_the_window_spend(
     old_payment = order_payments.charge(old, psp="old")
     configure_crm(channel_USD, pending_period="0", tiers=TIERS, tier_window="365d")
     long_ago = timezone.now() - datetime.timedelta(days=400)
-    sync_order_points(order_id=old.pk, now=long_ago, paid_at=long_ago)
+    order_points_sync(order_id=old.pk, now=long_ago, paid_at=long_ago)
     order_payments.charge(crm_order(channel_USD, [(Decimal("60.00"), 1)]), psp="new")
 
     # when: the old order is refunded in full today
@@ -165,4 +165,4 @@ def test_refund_of_an_order_older_than_the_window_keeps_the_window_spend(
     program = load_channel_program(channel_USD.pk)
     assert tier_basis_value(account, program, timezone.now()) == Decimal("60.000")
     assert account.tier_name == "Silver"
-    assert reevaluate_tiers(now=timezone.now()) == 0
+    assert tiers_reevaluate(now=timezone.now()) == 0

@@ -14,7 +14,7 @@ from django.utils import timezone
 from freezegun import freeze_time
 from saleor.order.models import Order
 
-from saleor_crm_plugin.loyalty.bonuses import adjust_points
+from saleor_crm_plugin.loyalty.bonuses import account_points_adjust
 from saleor_crm_plugin.loyalty.models import LoyaltyAccount
 from saleor_crm_plugin.loyalty.tasks import expire_points_task, mature_pending_points_task
 from saleor_crm_plugin.segments.actions import customer_segment_create, customer_segments_refresh
@@ -55,7 +55,7 @@ def test_points_adjusted_without_an_event_are_caught(crm_usd, customer_user, cus
     assert _members(segment) == []
 
     # when: staff give 150 points (no segment event), then the periodic refresh runs
-    adjust_points(
+    account_points_adjust(
         user=customer_user,
         channel_id=crm_usd.pk,
         points=150,

@@ -5,8 +5,6 @@ the checkout's gift cards) plus our account, programme and redemption, each thro
 a dataloader: the query count does not grow with the checkout's lines.
 """
 
-from decimal import Decimal
-
 import graphene
 from django.utils import timezone
 from prices import Money as Price
@@ -31,7 +29,8 @@ from saleor.permission.utils import has_one_of_permissions
 
 from ...money import format_money
 from ...config import OFFER_FIXED
-from ...loyalty import redemption, rules
+from ...loyalty import selectors
+from ...loyalty.quote import checkout_quote, points_value
 from ...carts.offers import offer_description
 from ..carts.checkout_offers import load_live_cart_offer
 from .dataloaders import (
@@ -104,7 +103,7 @@ class ActiveRedemptionByCheckoutTokenLoader(DataLoader):
     context_key = "crm_active_redemption_by_checkout_token"
 
     def batch_load(self, keys):
-        found = redemption.active_redemptions_by_checkout_token(
+        found = selectors.active_redemptions_by_checkout_token(
             keys, using=self.database_connection_name
         )
         return [found.get(key) for key in keys]
@@ -114,7 +113,7 @@ class EarliestPointsExpiryByAccountIdLoader(DataLoader):
     context_key = "crm_earliest_points_expiry_by_account_id"
 
     def batch_load(self, keys):
-        found = redemption.earliest_expiry_by_account_id(keys, using=self.database_connection_name)
+        found = selectors.earliest_expiry_by_account_id(keys, using=self.database_connection_name)
         return [found.get(key) for key in keys]
 
 
@@ -165,24 +164,16 @@ def _load_quote(info: ResolveInfo, root: SyncWebhookControlContext[CheckoutModel
         program, (checkout_info, _lines), gift_cards, active, account = results
         if not program.active:
             return None
-        config = program.config
-        cards = redemption.usable_gift_cards(gift_cards, today=timezone.now().date())
-        card = next((c for c in cards if active and c.pk == active.gift_card_id), None)
-        applied_points = active.points if card else 0
-        applied_value = card.current_balance_amount if card else Decimal(0)
-        quote = redemption.quote_checkout(
-            config=config,
-            amounts=redemption.checkout_amounts(
-                checkout_info.checkout, config=config, gift_cards=cards
-            ),
-            balance=account.balance if account else None,
-            applied_points=applied_points,
-            applied_value=applied_value,
-            multiplier=rules.tier_multiplier(
-                config.loyalty.tiers, account.tier_name if account else ""
-            ),
+        # The quote ``checkoutLoyaltyPointsApply`` checks the points against.
+        quoted = checkout_quote(
+            config=program.config,
+            checkout=checkout_info.checkout,
+            gift_cards=gift_cards,
+            redemption=active,
+            account=account,
+            today=timezone.now().date(),
         )
-        return program, quote, card, account
+        return program, quoted.quote, quoted.gift_card, account
 
     return Promise.all(loads).then(compute)
 
@@ -222,7 +213,7 @@ def _loyalty_offers(root: SyncWebhookControlContext[CheckoutModel], info: Resolv
         points = max(quote.max_redeemable_points, quote.applied_points)
         if points <= 0 or account.pk is None:
             return []
-        value = redemption.points_value(points, config=program.config, currency=currency)
+        value = points_value(points, config=program.config, currency=currency)
 
         requestor = get_user_or_app_from_context(info.context)
         code = card_code_or_denied(requestor, card) if card else None

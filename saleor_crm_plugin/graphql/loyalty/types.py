@@ -27,7 +27,7 @@ from saleor.permission.enums import AccountPermissions, AppPermission, OrderPerm
 from saleor.permission.utils import has_one_of_permissions
 
 from ...config import ChannelConfig
-from ...loyalty import models, redemption, selectors
+from ...loyalty import models, quote, selectors
 from .dataloaders import ChannelProgramByChannelIdLoader, load_tier_basis_value
 from .enums import (
     DOC_CATEGORY_LOYALTY,
@@ -292,7 +292,7 @@ class LoyaltyAccount(ModelObjectType[models.LoyaltyAccount]):
             # (down to the currency's unit: whole yen for JPY); a balance in debt is
             # worth nothing, not a negative amount.
             config, currency = loaded[0].config, loaded[1].currency_code
-            amount = redemption.points_value(max(root.balance, 0), config=config, currency=currency)
+            amount = quote.points_value(max(root.balance, 0), config=config, currency=currency)
             return Price(amount, currency)
 
         return Promise.all([program, channel]).then(value)

@@ -1,6 +1,6 @@
 """``manage.py crm_loyalty_backfill``: award points for orders paid before the programme.
 
-Runs the same reconciliation as live order events (``loyalty.orders.sync_order_points``) over
+Runs the same reconciliation as live order events (``loyalty.orders.order_points_sync``) over
 a channel's past customer orders, oldest first, with the return window counted from
 each order's date. Every order's points carry the order's idempotency key, and orders
 that already earned are skipped, so the command can be stopped and run again: it
@@ -17,8 +17,8 @@ from saleor.order.models import Order
 
 from ...config import active_channel_programs, load_channel_program
 from ...loyalty import fetch
-from ...loyalty.accounts import record_program_start
-from ...loyalty.orders import plan_order_points, sync_order_points
+from ...loyalty.accounts import program_start_record
+from ...loyalty.orders import order_points_plan, order_points_sync
 
 PROGRESS_EVERY = 100
 
@@ -61,7 +61,7 @@ class Command(BaseCommand):
     def _backfill_channel(self, channel: Channel, *, since_at, dry_run: bool):
         if not dry_run:
             # Customers of these orders joined before the programme: no sign-up bonus.
-            record_program_start(channel_id=channel.pk)
+            program_start_record(channel_id=channel.pk)
         orders = list(
             fetch.orders_to_backfill(channel_id=channel.pk, since=since_at).values_list(
                 "pk", "user_id", "created_at"
@@ -87,7 +87,7 @@ class Command(BaseCommand):
         """Net points of the order (earned less reversed); None if it earns nothing."""
         if dry_run:
             order = Order.objects.filter(pk=order_id).first()
-            plan = plan_order_points(order=order) if order else None
+            plan = order_points_plan(order=order) if order else None
             return plan.earn - plan.reverse if plan and plan.earn else None
-        result = sync_order_points(order_id=order_id, now=timezone.now(), paid_at=created_at)
+        result = order_points_sync(order_id=order_id, now=timezone.now(), paid_at=created_at)
         return result.earned - result.reversed if result.earned else None

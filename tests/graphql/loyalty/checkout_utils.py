@@ -5,6 +5,10 @@ from saleor.giftcard.models import GiftCard
 from saleor.graphql.tests.utils import get_graphql_content
 
 from saleor_crm_plugin.loyalty.models import LoyaltyEntry, LoyaltyRedemption
+from saleor_crm_plugin.loyalty.tasks import (
+    release_abandoned_redemptions_task,
+    sync_order_points_task,
+)
 from tests.graphql.loyalty.utils import adjust
 
 APPLY = """
@@ -116,3 +120,10 @@ def redemption_rows() -> tuple[int, int, int]:
         LoyaltyRedemption.objects.count(),
         GiftCard.objects.count(),
     )
+
+
+def replay_order_tasks(order) -> None:
+    """Every task an order's events run, replayed (each must change nothing twice)."""
+    sync_order_points_task(str(order.pk))
+    release_abandoned_redemptions_task()
+    sync_order_points_task(str(order.pk))

@@ -1,7 +1,7 @@
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from saleor_crm_plugin.loyalty.tiers import evaluate_tier
+from saleor_crm_plugin.loyalty.tiers import account_tier_evaluate
 from tests.fixtures.plugin import configure_crm
 from tests.graphql.loyalty.checkout_utils import (
     apply_points,
@@ -55,7 +55,7 @@ def test_checkout_loyalty_caps_at_the_checkout_total(
     )
     checkout = customer_checkout(checkout_with_item, customer_user, points=5000)
     account = adjust(customer_user, channel_USD, 10, "more").account
-    evaluate_tier(account_id=account.pk, reason="test")
+    account_tier_evaluate(account_id=account.pk, reason="test")
 
     # when
     data = query_checkout(user_api_client, checkout)

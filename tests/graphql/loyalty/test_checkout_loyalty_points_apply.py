@@ -7,7 +7,7 @@ from saleor.giftcard.models import GiftCard
 from saleor.graphql.tests.utils import get_graphql_content
 
 from saleor_crm_plugin.loyalty.models import EntryType, LoyaltyEntry, LoyaltyRedemption
-from saleor_crm_plugin.loyalty.redemption import GIFT_CARD_METADATA_KEY
+from saleor_crm_plugin.loyalty.quote import GIFT_CARD_METADATA_KEY
 from tests.fixtures.loyalty import ledger_problems
 from tests.fixtures.plugin import configure_crm
 from tests.graphql.loyalty.checkout_utils import (

@@ -14,7 +14,7 @@ from saleor.account.models import User
 from saleor.core.tokens import account_delete_token_generator
 from saleor.graphql.tests.utils import get_graphql_content
 
-from saleor_crm_plugin.loyalty.accounts import get_or_create_account
+from saleor_crm_plugin.loyalty.accounts import account_get_or_create
 from saleor_crm_plugin.loyalty.audit import ledger_audit
 from saleor_crm_plugin.loyalty.ledger import post_entry
 from saleor_crm_plugin.loyalty.models import (
@@ -25,9 +25,9 @@ from saleor_crm_plugin.loyalty.models import (
     LoyaltyNotice,
     LoyaltyTierChange,
 )
-from saleor_crm_plugin.loyalty.notifications import send_expiry_warnings
-from saleor_crm_plugin.loyalty.points_lifecycle import expire_due_points
-from saleor_crm_plugin.loyalty.tiers import reevaluate_tiers
+from saleor_crm_plugin.loyalty.notifications import expiry_warnings_send
+from saleor_crm_plugin.loyalty.points_lifecycle import due_points_expire
+from saleor_crm_plugin.loyalty.tiers import tiers_reevaluate
 from tests.fixtures.plugin import configure_crm
 
 CUSTOMER_DELETE = """
@@ -51,7 +51,7 @@ mutation ChannelDelete($id: ID!, $input: ChannelDeleteInput) {
 
 def _history_with_reversal_and_expiry(user, channel) -> LoyaltyAccount:
     """An account whose entries point to other entries: a reversal and an expiry."""
-    account = get_or_create_account(user_id=user.pk, channel_id=channel.pk)
+    account = account_get_or_create(user_id=user.pk, channel_id=channel.pk)
     now = timezone.now()
     earn = post_entry(
         account=account, points=100, entry_type=EntryType.EARN, idempotency_key=f"e:{user.pk}"
@@ -73,7 +73,7 @@ def _history_with_reversal_and_expiry(user, channel) -> LoyaltyAccount:
     post_entry(
         account=account, points=-20, entry_type=EntryType.REDEEM, idempotency_key=f"x:{user.pk}"
     )
-    assert expire_due_points(now=now) == 1
+    assert due_points_expire(now=now) == 1
     return account
 
 
@@ -151,7 +151,7 @@ def test_deleting_a_channel_purges_its_accounts_and_keeps_the_others(
     # given: the customer has a history in both channels
     configure_crm(other_channel_USD, pending_period="0")
     _history_with_reversal_and_expiry(customer_user, crm_usd)
-    kept = get_or_create_account(user_id=customer_user.pk, channel_id=other_channel_USD.pk)
+    kept = account_get_or_create(user_id=customer_user.pk, channel_id=other_channel_USD.pk)
     post_entry(account=kept, points=10, entry_type=EntryType.BONUS, idempotency_key="kept")
 
     # when
@@ -201,7 +201,7 @@ def test_a_deleted_customers_account_is_left_out_of_lists_warnings_and_tier_revi
     )
     now = timezone.now()
     for customer in (customer_user, customer_user2):
-        account = get_or_create_account(user_id=customer.pk, channel_id=channel_USD.pk)
+        account = account_get_or_create(user_id=customer.pk, channel_id=channel_USD.pk)
         post_entry(
             account=account,
             points=100,
@@ -221,8 +221,8 @@ def test_a_deleted_customers_account_is_left_out_of_lists_warnings_and_tier_revi
     listed = get_graphql_content(
         staff_api_client.post_graphql(LOYALTY_ACCOUNTS, {"channel": channel_USD.slug})
     )["data"]["loyaltyAccounts"]
-    warned = send_expiry_warnings(now=now)
-    reviewed = reevaluate_tiers(now=now)
+    warned = expiry_warnings_send(now=now)
+    reviewed = tiers_reevaluate(now=now)
 
     # then: only the remaining customer is listed, warned and reviewed
     assert listed == {
@@ -235,7 +235,7 @@ def test_a_deleted_customers_account_is_left_out_of_lists_warnings_and_tier_revi
     ]
     assert reviewed == 1
     assert LoyaltyTierChange.objects.filter(account=deleted).count() == 0
-    assert expire_due_points(now=now + datetime.timedelta(days=6)) == 2
+    assert due_points_expire(now=now + datetime.timedelta(days=6)) == 2
     assert ledger_audit() == (2, [])
 
 
@@ -254,7 +254,7 @@ def test_bulk_deletion_pseudonymises_every_deleted_customers_account(
     for customer in customer_users:
         _history_with_reversal_and_expiry(customer, crm_usd)
     for customer in customer_users[:2]:
-        account = get_or_create_account(user_id=customer.pk, channel_id=other_channel_USD.pk)
+        account = account_get_or_create(user_id=customer.pk, channel_id=other_channel_USD.pk)
         post_entry(
             account=account,
             points=5,

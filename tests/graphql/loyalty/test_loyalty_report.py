@@ -5,7 +5,7 @@ import datetime
 import pytest
 from saleor.graphql.tests.utils import get_graphql_content
 
-from saleor_crm_plugin.loyalty.accounts import get_or_create_account
+from saleor_crm_plugin.loyalty.accounts import account_get_or_create
 from saleor_crm_plugin.loyalty.ledger import post_entry
 from saleor_crm_plugin.loyalty.models import EntryType
 
@@ -29,7 +29,7 @@ OCTOBER = {"gte": "2026-10-01T00:00:00+00:00", "lte": "2026-11-30T00:00:00+00:00
 
 @pytest.fixture
 def points(crm_usd, customer_user):
-    account = get_or_create_account(user_id=customer_user.pk, channel_id=crm_usd.pk)
+    account = account_get_or_create(user_id=customer_user.pk, channel_id=crm_usd.pk)
     for key, value, entry_type, day in [
         ("bonus", 1500, EntryType.BONUS, 3),
         ("redeem", -250, EntryType.REDEEM, 9),
@@ -151,7 +151,7 @@ def test_query_count_does_not_grow_with_history(
 
     count_queries()  # Saleor caches the site settings on the first request
     before = count_queries()
-    account = get_or_create_account(user_id=customer_user.pk, channel_id=points.pk)
+    account = account_get_or_create(user_id=customer_user.pk, channel_id=points.pk)
     for day in range(1, 28):
         post_entry(
             account=account,

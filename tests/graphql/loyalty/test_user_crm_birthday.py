@@ -15,7 +15,7 @@ USER_BIRTHDAY = "query($id: ID!) { user(id: $id) { crmBirthday } }"
 
 @pytest.fixture
 def birthday(customer_user):
-    bonuses.set_customer_birthday(user=customer_user, birthday=datetime.date(1990, 5, 17))
+    bonuses.customer_birthday_set(user=customer_user, birthday=datetime.date(1990, 5, 17))
     return "1990-05-17"
 
 
@@ -23,7 +23,7 @@ def birthday(customer_user):
 def test_customer_reads_own_birthday(user_api_client, customer_user, with_birthday):
     # given
     if with_birthday:
-        bonuses.set_customer_birthday(user=customer_user, birthday=datetime.date(1990, 5, 17))
+        bonuses.customer_birthday_set(user=customer_user, birthday=datetime.date(1990, 5, 17))
 
     # when
     response = user_api_client.post_graphql(ME_BIRTHDAY)

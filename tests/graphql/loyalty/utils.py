@@ -30,7 +30,7 @@ def user_id(customer) -> str:
 
 def adjust(customer, channel, points, key, reason="goodwill"):
     """Points through the real ledger writer (a staff adjustment)."""
-    return bonuses.adjust_points(
+    return bonuses.account_points_adjust(
         user=customer,
         channel_id=channel.pk,
         points=points,

@@ -13,7 +13,7 @@ from saleor.permission.auth_filters import AuthorizationFilters
 from saleor.permission.enums import AccountPermissions
 from saleor.webhook.event_types import WebhookEventAsyncType
 
-from ....loyalty import redemption
+from ....loyalty import checkout_points
 from ....loyalty.error_codes import LoyaltyErrorCode
 from ...utils import clean_global_id, CRMBaseMutation
 from ..enums import DOC_CATEGORY_LOYALTY
@@ -93,7 +93,7 @@ class CheckoutLoyaltyPointsApply(CheckoutLoyaltyPointsMutation):
         cls, _root, info: ResolveInfo, /, *, id: str, points: int
     ):
         checkout = cls.get_customer_checkout(info, id)
-        redemption.apply_checkout_points(
+        checkout_points.checkout_points_apply(
             checkout=checkout,
             points=points,
             manager=get_plugin_manager_promise(info.context).get(),

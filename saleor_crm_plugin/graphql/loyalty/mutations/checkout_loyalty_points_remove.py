@@ -2,7 +2,7 @@ import graphene
 from saleor.graphql.core import ResolveInfo
 from saleor.permission.auth_filters import AuthorizationFilters
 
-from ....loyalty import redemption
+from ....loyalty import checkout_points
 from ..enums import DOC_CATEGORY_LOYALTY
 from ..types import LoyaltyErrorType
 from .checkout_loyalty_points_apply import CheckoutLoyaltyPointsMutation
@@ -29,5 +29,5 @@ class CheckoutLoyaltyPointsRemove(CheckoutLoyaltyPointsMutation):
     @classmethod
     def perform_mutation(cls, _root, info: ResolveInfo, /, *, id: str):  # type: ignore[override]
         checkout = cls.get_customer_checkout(info, id)
-        redemption.remove_checkout_points(checkout=checkout)
+        checkout_points.checkout_points_remove(checkout=checkout)
         return cls.checkout_updated(info, checkout)

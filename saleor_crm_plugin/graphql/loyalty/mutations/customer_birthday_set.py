@@ -38,5 +38,5 @@ class CustomerBirthdaySet(CustomerOrStaffMutationMixin, CRMBaseMutation):
         customer = cls.get_customer(
             info, customer_id, required_code=LoyaltyErrorCode.REQUIRED.value
         )
-        profile = bonuses.set_customer_birthday(user=customer, birthday=birthday)
+        profile = bonuses.customer_birthday_set(user=customer, birthday=birthday)
         return cls(user=customer, birthday=profile.birthday, errors=[])

@@ -85,7 +85,7 @@ class LoyaltyPointsAdjust(CRMBaseMutation):
                 }
             )
         app = get_app_promise(info.context).get()
-        posting = bonuses.adjust_points(
+        posting = bonuses.account_points_adjust(
             user=customer,
             channel_id=channel_obj.pk,
             points=points,

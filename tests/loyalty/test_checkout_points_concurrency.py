@@ -14,7 +14,7 @@ from saleor.plugins.manager import get_plugins_manager
 
 from saleor_crm_plugin.loyalty.exceptions import InsufficientPoints
 from saleor_crm_plugin.loyalty.models import LoyaltyAccount, LoyaltyRedemption
-from saleor_crm_plugin.loyalty.redemption import apply_checkout_points
+from saleor_crm_plugin.loyalty.checkout_points import checkout_points_apply
 from tests.fixtures.loyalty import ledger_problems
 from tests.fixtures.plugin import configure_crm
 from tests.graphql.loyalty.checkout_utils import customer_checkout
@@ -50,7 +50,7 @@ def test_two_checkouts_applying_the_whole_balance_concurrently(
             _mirror_replica_in_this_thread()
             checkout = Checkout.objects.get(pk=checkout.pk)
             start.wait()
-            apply_checkout_points(
+            checkout_points_apply(
                 checkout=checkout,
                 points=1000,
                 manager=get_plugins_manager(allow_replica=False),
