@@ -1,7 +1,7 @@
 """Saleor's entry to the CRM: a thin adapter from plugin hooks to domain tasks.
 
 Saleor runs these hooks after commit, in the request thread, without catching
-exceptions (ARCHITECTURE §2). So each hook checks ``self.active``, schedules one Celery
+exceptions (docs/architecture.md, section 3). So each hook checks ``self.active``, schedules one Celery
 task with ids on commit, never raises, and returns ``previous_value`` untouched. The
 work itself (and its idempotency) lives in the domain packages. The one exception is
 ``preprocess_order_creation``: synchronous, before the order exists, it refuses an order
@@ -15,7 +15,6 @@ import logging
 
 from celery import chain
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 from saleor.checkout.error_codes import CheckoutErrorCode
 from saleor.plugins.base_plugin import BasePlugin
@@ -27,6 +26,7 @@ from .carts.messages import CART_REMINDER_EVENT
 from .carts.offers import recovery_offer_check_order
 from .carts.tasks import cart_order_created_task
 from .dashboard.assets import dashboard_response
+from .enqueue import enqueue_after_commit
 from .loyalty.accounts import record_program_start
 from .loyalty.exceptions import LoyaltyError
 from .loyalty.redemption import checkout_points_check_completion
@@ -42,7 +42,7 @@ logger = logging.getLogger(__name__)
 def _enqueue(task, *args) -> None:
     """Schedule ``task`` after the current transaction commits; never raise."""
     try:
-        transaction.on_commit(lambda: task.delay(*args))
+        enqueue_after_commit(task, *args)
     except Exception:  # a hook must never break Saleor's request
         logger.exception("saleor-crm: could not schedule %s%r", task.name, args)
 
