@@ -50,14 +50,6 @@ def award_signup_bonus(*, user_id: int, channel_id: int) -> Posting | None:
     return post_signup_bonus(account, program, now)
 
 
-def birthday_in_year(birthday: datetime.date, year: int) -> datetime.date:
-    """The day a birthday is celebrated in ``year``: Feb 29 falls on Feb 28 off leap years."""
-    try:
-        return birthday.replace(year=year)
-    except ValueError:
-        return datetime.date(year, 2, 28)
-
-
 def _birthdays_on(today: datetime.date) -> Q:
     condition = Q(birthday__month=today.month, birthday__day=today.day)
     if (today.month, today.day) == (2, 28) and not calendar.isleap(today.year):

@@ -2,6 +2,8 @@
 changes it; a field declared in one place works end to end."""
 
 import datetime
+import pathlib
+import re
 
 import pytest
 from django.utils import timezone
@@ -19,6 +21,25 @@ from saleor_crm_plugin.segments.fields import FIELDS, Field
 from saleor_crm_plugin.segments.models import SegmentMembership
 from saleor_crm_plugin.segments.refresh import changed_customers, watches_time_or_changes
 from saleor_crm_plugin.segments.sql import LeafSql, Sql, compare_text
+
+
+DOC = pathlib.Path(__file__).resolve().parents[2] / "docs" / "segments.md"
+
+
+def test_the_field_reference_documents_every_registered_field():
+    # given
+    text = DOC.read_text()
+    table = text[text.index("### Fields") : text.index("Number operators:")]
+
+    # when
+    documented = {
+        name
+        for row in re.findall(r"^\| (.*?) \|", table, flags=re.MULTILINE)
+        for name in re.findall(r"`([a-z_]+)`", row)
+    }
+
+    # then
+    assert documented == set(FIELDS)
 
 
 def _sample(field: Field, op: str, references: dict):
