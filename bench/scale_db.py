@@ -232,6 +232,26 @@ def _foreign_keys_check(connection: psycopg.Connection) -> int:
     return checked
 
 
+def _blocks_copy(connection, world, ids, numbers: range, rows: dict, progress) -> None:
+    """Generate the customer blocks ``numbers`` and COPY them in; count rows per table."""
+    with connection.cursor() as cursor:
+        for number in numbers:
+            block = scale_data.generate_block(world, number, ids)
+            for table in TABLES:
+                columns = sql.SQL(", ").join(map(sql.Identifier, COLUMNS[table].split()))
+                statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
+                    sql.Identifier(table), columns
+                )
+                with cursor.copy(statement) as copy:
+                    for chunk in scale_data.copy_text(block.rows.get(table, [])):
+                        copy.write(chunk)
+                rows[table] += block.count(table)
+            if (number + 1 - numbers.start) % 10 == 0 or number + 1 == numbers.stop:
+                progress(
+                    f"scale: {(number + 1) * BLOCK} customers, {rows['order_order']} orders copied"
+                )
+
+
 def scale_database_grow(*, url: str, customers: int, progress: Callable[[str], None]) -> ScaleState:
     """Grow the database at ``url`` to ``customers`` customers (no-op when it has them)."""
     with psycopg.connect(url) as connection:
@@ -254,23 +274,7 @@ def scale_database_grow(*, url: str, customers: int, progress: Callable[[str], N
             definitions = _indexes_drop(connection)
             phase = time.perf_counter()
             first, last = state.customers // BLOCK, customers // BLOCK
-            with connection.cursor() as cursor:
-                for number in range(first, last):
-                    block = scale_data.generate_block(world, number, ids)
-                    for table in TABLES:
-                        columns = sql.SQL(", ").join(map(sql.Identifier, COLUMNS[table].split()))
-                        statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
-                            sql.Identifier(table), columns
-                        )
-                        with cursor.copy(statement) as copy:
-                            for chunk in scale_data.copy_text(block.rows.get(table, [])):
-                                copy.write(chunk)
-                        rows[table] += block.count(table)
-                    if (number + 1 - first) % 10 == 0 or number + 1 == last:
-                        progress(
-                            f"scale: {(number + 1) * BLOCK} customers, "
-                            f"{rows['order_order']} orders copied"
-                        )
+            _blocks_copy(connection, world, ids, range(first, last), rows, progress)
             phases["generate and COPY"] = time.perf_counter() - phase
             phase = time.perf_counter()
             # A shop's tables are in time order (orders appended as placed), not in the

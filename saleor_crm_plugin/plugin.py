@@ -15,7 +15,6 @@ import logging
 
 from celery import chain
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 from saleor.checkout.error_codes import CheckoutErrorCode
 from saleor.plugins.base_plugin import BasePlugin
@@ -27,6 +26,7 @@ from .carts.messages import CART_REMINDER_EVENT
 from .carts.offers import recovery_offer_check_order
 from .carts.tasks import cart_order_created_task
 from .dashboard.assets import dashboard_response
+from .enqueue import enqueue_after_commit
 from .loyalty.accounts import program_start_record
 from .loyalty.exceptions import LoyaltyError
 from .loyalty.completion import checkout_points_check_completion
@@ -42,7 +42,7 @@ logger = logging.getLogger(__name__)
 def _enqueue(task, *args) -> None:
     """Schedule ``task`` after the current transaction commits; never raise."""
     try:
-        transaction.on_commit(lambda: task.delay(*args))
+        enqueue_after_commit(task, *args)
     except Exception:  # a hook must never break Saleor's request
         logger.exception("saleor-crm: could not schedule %s%r", task.name, args)
 

@@ -16,6 +16,7 @@ from .carts.tasks import (  # noqa: F401
     expire_recovery_offers_task,
 )
 from .config import active_channel_programs
+from .enqueue import enqueue_after_commit
 from .loyalty import bonuses, tiers
 from .loyalty.models import LoyaltyTierChange
 from .loyalty.tasks import (  # noqa: F401
@@ -26,11 +27,9 @@ from .loyalty.tasks import (  # noqa: F401
     sync_order_points_task,
 )
 from .segments.tasks import (  # noqa: F401
-    customer_segments_refresh_later,
     customer_segments_refresh_task,
     rfm_daily_task,
     segment_members_export_task,
-    segment_recompute_task,
     segments_time_refresh_task,
 )
 
@@ -41,9 +40,9 @@ def tier_changes_announce(changes: list[LoyaltyTierChange]) -> None:
     """Segments reading the tier re-evaluate each customer whose tier changed."""
     for change in changes:
         if change.account.user_id is not None:
-            customer_segments_refresh_later(
-                user_id=change.account.user_id,
-                reason=f"loyalty tier {change.to_tier or 'none'} ({change.reason})",
+            reason = f"loyalty tier {change.to_tier or 'none'} ({change.reason})"
+            enqueue_after_commit(
+                customer_segments_refresh_task, change.account.user_id, reason[:255]
             )
 
 

@@ -148,13 +148,7 @@ def _claim_due_stage(*, abandoned_id: int, now):
             config, after_stage=abandoned.stage, last_change=checkout.last_change, now=now
         )
         if stage is None:
-            if abandoned.stage >= len(config.carts.stages):
-                _close(abandoned, status=AbandonedStatus.EXPIRED, now=now)
-            else:  # the shopper came back, or the stages were reconfigured
-                abandoned.next_stage_at = next_stage_at(
-                    config, after_stage=abandoned.stage, last_change=checkout.last_change
-                )
-                abandoned.save(update_fields=_SNAPSHOT_FIELDS)
+            _no_stage_due(abandoned, checkout, config=config, now=now)
             return None
         _assign_variant(abandoned, config=config)
         # Until this claim commits, other sweeps' claims for the shopper wait (the cap).
@@ -174,17 +168,31 @@ def _claim_due_stage(*, abandoned_id: int, now):
                 )
         except IntegrityError:
             return None  # claimed before (a replay): never again
-        abandoned.stage = stage.number
-        abandoned.next_stage_at = next_stage_at(
-            config, after_stage=stage.number, last_change=checkout.last_change
-        )
-        abandoned.save(update_fields=[*_SNAPSHOT_FIELDS, "variant"])
-        if reason == SkipReason.CHECKOUT_COMPLETED:
-            order_id = checkout_order_id(token=abandoned.token)
-            attribution.abandoned_checkout_attribute(order_id=order_id)
-        elif reason and CLOSING_STATUS[reason]:
-            _close(abandoned, status=CLOSING_STATUS[reason], now=now)
+        _stage_claimed(abandoned, checkout, stage=stage, config=config, reason=reason, now=now)
     return abandoned, checkout, stage, config, reminder
+
+
+def _no_stage_due(abandoned, checkout, *, config, now) -> None:
+    if abandoned.stage >= len(config.carts.stages):
+        _close(abandoned, status=AbandonedStatus.EXPIRED, now=now)
+    else:  # the shopper came back, or the stages were reconfigured
+        abandoned.next_stage_at = next_stage_at(
+            config, after_stage=abandoned.stage, last_change=checkout.last_change
+        )
+        abandoned.save(update_fields=_SNAPSHOT_FIELDS)
+
+
+def _stage_claimed(abandoned, checkout, *, stage, config, reason, now) -> None:
+    abandoned.stage = stage.number
+    abandoned.next_stage_at = next_stage_at(
+        config, after_stage=stage.number, last_change=checkout.last_change
+    )
+    abandoned.save(update_fields=[*_SNAPSHOT_FIELDS, "variant"])
+    if reason == SkipReason.CHECKOUT_COMPLETED:
+        order_id = checkout_order_id(token=abandoned.token)
+        attribution.abandoned_checkout_attribute(order_id=order_id)
+    elif reason and CLOSING_STATUS[reason]:
+        _close(abandoned, status=CLOSING_STATUS[reason], now=now)
 
 
 _SNAPSHOT_FIELDS = [

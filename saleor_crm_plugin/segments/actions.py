@@ -8,8 +8,8 @@
   and log a segment that fails (``membership.membership_apply_isolated``).
 * ``customer_segments_refresh`` re-evaluates one customer against every segment, with
   the same compiled queries restricted to their id; order, customer, tag and tier
-  events call it (through ``tasks.customer_segments_refresh_task``, or
-  ``tasks.customer_segments_refresh_later`` from inside a transaction).
+  events call it (through ``tasks.customer_segments_refresh_task``, scheduled after
+  commit by ``enqueue.enqueue_after_commit``).
 * An automatic tag is membership of its segment made visible; when it moves, segments
   whose rules read that tag are brought up to date too (``tag_readers_refresh``). A
   segment may not read its own automatic tag, directly or through other segments'
@@ -26,7 +26,7 @@ from django.utils import timezone
 from saleor.channel.models import Channel
 
 from .compiler import compile_members_query
-from .conditions import Kind, iter_leaves, referenced_tags, uses_rfm, validate_definition
+from .conditions import referenced_tags, tag_conditions, triggers_read, validate_definition
 from .error_codes import CustomerSegmentErrorCode
 from .exceptions import SegmentError
 from .lock_objects import segment_rules_lock
@@ -41,6 +41,7 @@ from .membership import (
 from .models import CustomerSegment, SegmentMembership
 from .ownership import order_owners_sync
 from .tags import manual_tags_add, manual_tags_remove, normalize_tag, normalize_tags, user_tags
+from .triggers import RFM
 
 User = get_user_model()
 
@@ -113,33 +114,36 @@ def _refuse_tag_cycle(*, segment_id: int | None, definition: dict, auto_tag: str
     """
     if not auto_tag:
         return
-    reads: dict[str, set[str]] = {}  # automatic tag -> tags its segment reads
-    for pk, other_tag, other_definition in CustomerSegment.objects.exclude(auto_tag="").values_list(
-        "pk", "auto_tag", "definition"
-    ):
-        if pk != segment_id:
-            reads[other_tag] = _tags_read(other_definition)
+    reads = _automatic_tag_reads(exclude_segment_id=segment_id)
+    for path, tag in tag_conditions(definition):
+        if _reaches(tag, auto_tag, reads, set()):
+            raise SegmentError(
+                f"This condition reads '{tag}', which depends on the segment's own "
+                f"automatic tag '{auto_tag}': membership would flip on every change.",
+                code=CustomerSegmentErrorCode.TAG_CYCLE,
+                field="definition",
+                path=path or None,
+            )
 
-    def reaches_own_tag(tag: str, seen: set[str]) -> bool:
-        if tag == auto_tag:
-            return True
-        if tag in seen or tag not in reads:
-            return False
-        seen.add(tag)
-        return any(reaches_own_tag(next_tag, seen) for next_tag in reads[tag])
 
-    for leaf in iter_leaves(definition):
-        if leaf.field.kind != Kind.TAGS:
-            continue
-        for tag in leaf.value:
-            if reaches_own_tag(tag, set()):
-                raise SegmentError(
-                    f"This condition reads '{tag}', which depends on the segment's own "
-                    f"automatic tag '{auto_tag}': membership would flip on every change.",
-                    code=CustomerSegmentErrorCode.TAG_CYCLE,
-                    field="definition",
-                    path=leaf.path or None,
-                )
+def _automatic_tag_reads(*, exclude_segment_id: int | None) -> dict[str, set[str]]:
+    """Automatic tag -> the tags its segment reads (every other segment)."""
+    rows = CustomerSegment.objects.exclude(auto_tag="").values_list("pk", "auto_tag", "definition")
+    return {
+        other_tag: _tags_read(other_definition)
+        for pk, other_tag, other_definition in rows
+        if pk != exclude_segment_id
+    }
+
+
+def _reaches(tag: str, target: str, reads: dict[str, set[str]], seen: set[str]) -> bool:
+    """Whether membership of ``tag`` depends on ``target``, through the rules ``reads``."""
+    if tag == target:
+        return True
+    if tag in seen or tag not in reads:
+        return False
+    seen.add(tag)
+    return any(_reaches(next_tag, target, reads, seen) for next_tag in reads[tag])
 
 
 def _tags_read(definition) -> set[str]:
@@ -186,6 +190,22 @@ def customer_segment_update(
     auto_tag: str | None = None,
 ) -> CustomerSegment:
     """Validate and save what is given; recompute when the definition changed."""
+    old_tag = segment.auto_tag
+    fields = _segment_changes_set(
+        segment=segment, name=name, definition=definition, auto_tag=auto_tag
+    )
+    if not fields:
+        return segment
+    try:
+        with transaction.atomic():
+            _segment_changes_save(segment=segment, fields=fields, old_tag=old_tag)
+    finally:
+        segment.refresh_from_db()
+    return segment
+
+
+def _segment_changes_set(*, segment: CustomerSegment, name, definition, auto_tag) -> list[str]:
+    """Validate the given values onto ``segment`` (unsaved); return the fields set."""
     fields = []
     if name is not None:
         segment.name = _clean_name(name)
@@ -194,37 +214,32 @@ def customer_segment_update(
         validate_definition(definition, channel_id=segment.channel_id)
         segment.definition = definition
         fields.append("definition")
-    old_tag = segment.auto_tag
     if auto_tag is not None:
         segment.auto_tag = _clean_auto_tag(auto_tag)
         fields.append("auto_tag")
-    if not fields:
-        return segment
+    return fields
+
+
+def _segment_changes_save(*, segment: CustomerSegment, fields: list[str], old_tag: str) -> None:
+    """Save ``fields`` of ``segment`` and bring memberships and tag readers along."""
     now = timezone.now()
+    if segment.auto_tag:
+        segment_rules_lock()
+        _refuse_tag_cycle(
+            segment_id=segment.pk, definition=segment.definition, auto_tag=segment.auto_tag
+        )
     try:
         with transaction.atomic():
-            if segment.auto_tag:
-                segment_rules_lock()
-                _refuse_tag_cycle(
-                    segment_id=segment.pk, definition=segment.definition, auto_tag=segment.auto_tag
-                )
-            try:
-                with transaction.atomic():
-                    segment.save(update_fields=[*fields, "updated_at"])
-                    if segment.auto_tag != old_tag:
-                        auto_tag_replace(segment=segment, now=now)
-            except IntegrityError:
-                raise _auto_tag_taken(auto_tag) from None
-            if definition is not None:
-                segment_recompute(segment_id=segment.pk, reason="definition changed", now=now)
+            segment.save(update_fields=[*fields, "updated_at"])
             if segment.auto_tag != old_tag:
-                for tag in {old_tag, segment.auto_tag} - {""}:
-                    tag_readers_refresh(
-                        tag=tag, reason=f"tag {tag} changed", now=now, done={segment.pk}
-                    )
-    finally:
-        segment.refresh_from_db()
-    return segment
+                auto_tag_replace(segment=segment, now=now)
+    except IntegrityError:
+        raise _auto_tag_taken(segment.auto_tag) from None
+    if "definition" in fields:
+        segment_recompute(segment_id=segment.pk, reason="definition changed", now=now)
+    if segment.auto_tag != old_tag:
+        for tag in {old_tag, segment.auto_tag} - {""}:
+            tag_readers_refresh(tag=tag, reason=f"tag {tag} changed", now=now, done={segment.pk})
 
 
 def customer_segment_delete(*, segment: CustomerSegment) -> None:
@@ -362,7 +377,7 @@ def rfm_segments_recompute(*, channel_id: int) -> list[SegmentChange]:
     for segment in CustomerSegment.objects.filter(channel_id=channel_id).order_by("pk"):
         try:
             with transaction.atomic():
-                if uses_rfm(segment.definition):
+                if RFM in triggers_read(segment.definition):
                     changes.append(
                         segment_recompute(segment_id=segment.pk, reason="RFM recomputed")
                     )

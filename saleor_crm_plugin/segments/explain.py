@@ -20,6 +20,7 @@ from .compiler import compile_explain_query
 from .conditions import FIELDS, join_path
 from .membership import segment_failed
 from .models import CustomerSegment, SegmentMembership
+from .values import OPERATORS
 
 
 @dataclasses.dataclass(frozen=True)
@@ -37,25 +38,8 @@ class SegmentExplanation:
     conditions: list[ConditionResult]
 
 
-OPERATORS = {
-    "eq": "=",
-    "ne": "≠",
-    "gt": ">",
-    "gte": "≥",
-    "lt": "<",
-    "lte": "≤",
-    "between": "between",
-    "in": "in",
-    "has": "has",
-    "has_any": "has any of",
-    "has_all": "has all of",
-    "has_none": "has none of",
-    "ordered_in": "ordered in",
-    "any_of": "any of",
-}
-
-
 def describe_leaf(node: dict) -> str:
+    """The field's label, its window, the operator's word and the value as written."""
     spec = FIELDS[node["field"]]
     value = node["value"]
     if isinstance(value, list):

@@ -5,15 +5,17 @@ changes for a customer only when one of their orders (or their join date) reache
 age the definition names: an order leaves a 365-day window when it turns 365 days
 old; "days since last order > 60" flips when the order turns 61 days old. So between
 two runs only customers with an order created in ``[last run − W, now − W)`` for some
-such age ``W`` can change (``conditions.order_windows`` / ``join_windows``). Those are
-found by range scans on ``order_order.created_at`` and ``account_user.date_joined``
-(both indexed), and refreshed with the segment's own query restricted to them. Each
+such age ``W`` can change (``conditions.boundaries``, from the ``age`` and ``window``
+each field declares). Those are found by the ages' range scans
+(``triggers.ORDER_PLACED`` on ``order_order.created_at``, ``triggers.JOINED`` on
+``account_user.date_joined``, both indexed), and refreshed with the segment's own query restricted to them. Each
 segment records up to when it has been checked (``boundaries_checked_at``); a full
 recompute sets it too.
 
 The same run is also the one mechanism that catches what the plugin hears no event
 for (docs/segments.md, "What the periodic refresh also catches"). Per segment, since
-its last check, it re-evaluates the customers (``changed_customers``):
+its last check, it re-evaluates the customers whose data changed, as told by the
+triggers of the fields it reads (``triggers.py``, ``changed_customers``):
 
 * whose orders changed (``order_order.updated_at``, indexed), in any channel — an
   order paid where the CRM is off, edited, or moved to them — when the segment reads
@@ -35,24 +37,17 @@ recomputed daily.
 import dataclasses
 import datetime
 
-from django.contrib.auth import get_user_model
 from django.db import connection, transaction
-from saleor.order.models import Order
 
-from ..consent.models import MarketingConsent
-from ..loyalty.models import LoyaltyAccount, LoyaltyEntry
 from .actions import tag_readers_refresh
-from .conditions import ORDER_FIELDS, iter_leaves, join_windows, order_windows
+from .conditions import boundaries, triggers_read
 from .membership import SegmentChange, membership_apply, segment_failed
 from .models import CustomerSegment
 from .ownership import order_owners_sync
-
-User = get_user_model()
+from .sql import Sql
+from .triggers import ORDERS
 
 REASON = "refreshed: time passed"
-
-
-LOYALTY_FIELDS = frozenset({"points_balance", "loyalty_tier"})
 
 
 @dataclasses.dataclass(frozen=True)
@@ -71,28 +66,11 @@ def boundary_crossers(
     now: datetime.datetime,
 ) -> list[int]:
     """Customers whose orders or join date crossed a time boundary in ``[since, now)``."""
-    clauses, params = [], []
-    windows = sorted(order_windows(definition))
-    if windows:
-        ranges = " OR ".join("(o.created_at >= %s AND o.created_at < %s)" for _ in windows)
-        channel = ""
-        if channel_id is not None:
-            channel = " AND o.channel_id = %s"
-        clauses.append(
-            f"SELECT o.user_id FROM {Order._meta.db_table} o "
-            f"WHERE o.user_id IS NOT NULL{channel} AND ({ranges})"
-        )
-        if channel_id is not None:
-            params.append(channel_id)
-        for window in windows:
-            params += [since - window, now - window]
-    windows = sorted(join_windows(definition))
-    if windows:
-        ranges = " OR ".join("(u.date_joined >= %s AND u.date_joined < %s)" for _ in windows)
-        clauses.append(f"SELECT u.id FROM {User._meta.db_table} u WHERE {ranges}")
-        for window in windows:
-            params += [since - window, now - window]
-    return _union(clauses, params)
+    clauses = [
+        age.crossed(channel_id, [(since - window, now - window) for window in sorted(windows)])
+        for age, windows in boundaries(definition).items()
+    ]
+    return _union(clauses)
 
 
 def changed_customers(
@@ -103,64 +81,33 @@ def changed_customers(
     now: datetime.datetime,
 ) -> list[int]:
     """Customers whose data read by ``definition`` changed in ``[since, now)``."""
-    clauses, params = [], []
-    fields = {leaf.field.name for leaf in iter_leaves(definition)}
-    if "country" in fields:
-        clauses.append(
-            f"SELECT u.id FROM {User._meta.db_table} u "
-            "WHERE u.updated_at >= %s AND u.updated_at < %s"
-        )
-        params += [since, now]
-    if "marketing_consent" in fields:
-        consent_table = MarketingConsent._meta.db_table
-        clauses.append(
-            f"SELECT c.user_id FROM {consent_table} c WHERE c.user_id IS NOT NULL "
-            "AND c.updated_at >= %s AND c.updated_at < %s"
-        )
-        clauses.append(
-            f"SELECT u.id FROM {consent_table} c JOIN {User._meta.db_table} u "
-            "ON u.email = c.email WHERE c.updated_at >= %s AND c.updated_at < %s"
-        )
-        params += [since, now, since, now]
-    if fields & ORDER_FIELDS:
-        clauses.append(
-            f"SELECT o.user_id FROM {Order._meta.db_table} o WHERE o.user_id IS NOT NULL "
-            "AND o.updated_at >= %s AND o.updated_at < %s"
-        )
-        params += [since, now]
-    if fields & LOYALTY_FIELDS and channel_id is not None:
-        accounts, entries = LoyaltyAccount._meta.db_table, LoyaltyEntry._meta.db_table
-        clauses.append(
-            f"SELECT a.user_id FROM {accounts} a WHERE a.user_id IS NOT NULL "
-            "AND a.channel_id = %s AND a.updated_at >= %s AND a.updated_at < %s"
-        )
-        clauses.append(
-            f"SELECT a.user_id FROM {entries} e JOIN {accounts} a ON a.id = e.account_id "
-            "WHERE a.user_id IS NOT NULL AND a.channel_id = %s AND ("
-            "(e.created_at >= %s AND e.created_at < %s) "
-            "OR (e.available_at >= %s AND e.available_at < %s))"
-        )
-        params += [channel_id, since, now, channel_id, since, now, since, now]
-    return _union(clauses, params)
+    clauses = [
+        clause
+        for trigger in _watched_triggers(definition)
+        for clause in trigger.changed(channel_id, since, now)
+    ]
+    return _union(clauses)
 
 
-def _union(clauses: list[str], params: list) -> list[int]:
+def _watched_triggers(definition: dict):
+    """The triggers of ``definition`` that events may miss, in a stable order."""
+    found = [trigger for trigger in triggers_read(definition) if trigger.changed is not None]
+    return sorted(found, key=lambda trigger: trigger.name)
+
+
+def _union(clauses: list[Sql]) -> list[int]:
     if not clauses:
         return []
     with connection.cursor() as cursor:
-        cursor.execute(" UNION ".join(clauses) + " ORDER BY 1", params)
+        cursor.execute(
+            " UNION ".join(clause.text for clause in clauses) + " ORDER BY 1",
+            [param for clause in clauses for param in clause.params],
+        )
         return [row[0] for row in cursor.fetchall()]
 
 
-WATCHED_FIELDS = frozenset({"country", "marketing_consent"}) | ORDER_FIELDS | LOYALTY_FIELDS
-
-
 def watches_time_or_changes(definition: dict) -> bool:
-    return bool(
-        order_windows(definition)
-        or join_windows(definition)
-        or WATCHED_FIELDS & {leaf.field.name for leaf in iter_leaves(definition)}
-    )
+    return bool(boundaries(definition) or _watched_triggers(definition))
 
 
 def _since(segment: CustomerSegment) -> datetime.datetime:
@@ -209,7 +156,7 @@ def _segment_time_refresh(
             definition=definition, channel_id=segment.channel_id, since=since, now=now
         )
     )
-    if ORDER_FIELDS & {leaf.field.name for leaf in iter_leaves(definition)}:
+    if ORDERS in triggers_read(definition):
         changed |= previous_owners
     user_ids = sorted(set(crossed) | changed)
     change = None

@@ -1,9 +1,9 @@
 """RFM scores and named groups per channel, and the customer value (Pareto) report.
 
 Scores are computed in one SQL statement per channel over the counted customers (not
-staff, ``compiler.counted_customer``) with at least one counted order there (placed,
+staff, ``sql.counted_customer``) with at least one counted order there (placed,
 not cancelled or expired, money charged — the same customers and orders segments
-count, ``compiler.counted_order``):
+count, ``sql.counted_order``):
 
 * recency = the last order's date, frequency = the number of orders, monetary = the
   sum charged; each scored ``ceil(5 × rank / customers)``, where ``rank`` is 1 + the
@@ -31,7 +31,7 @@ from django.utils import timezone
 from saleor.channel.models import Channel
 from saleor.order.models import Order
 
-from .compiler import T_USER, counted_customer, counted_order
+from .sql import T_USER, counted_customer, counted_order
 from .error_codes import CustomerSegmentErrorCode
 from .exceptions import SegmentError
 from .models import CustomerRfm
@@ -70,6 +70,7 @@ RFM_RULES = [
 
 # (slug, label, rule text), in order.
 RFM_GROUPS: list[tuple[str, str, str]] = [(r.slug, r.label, r.text) for r in RFM_RULES]
+RFM_GROUP_SLUGS = tuple(rule.slug for rule in RFM_RULES)
 
 
 def frequency_monetary(frequency: int, monetary: int) -> int:

@@ -5,7 +5,6 @@ nothing left to change.
 """
 
 from celery.utils.log import get_task_logger
-from django.db import transaction
 from django.utils import timezone
 from saleor.celeryconf import app
 from saleor.core.db.connection import allow_writer
@@ -22,21 +21,6 @@ def customer_segments_refresh_task(user_id: int, reason: str):
     """An event concerning one customer: re-evaluate them against every segment."""
     changes = actions.customer_segments_refresh(user_id=user_id, reason=reason)
     task_logger.debug("Customer %s: %s segment(s) changed (%s)", user_id, len(changes), reason)
-
-
-def customer_segments_refresh_later(*, user_id: int, reason: str) -> None:
-    """Refresh the customer's segments once the current transaction commits.
-
-    For callers that must not wait for the refresh (a loyalty tier change).
-    """
-    transaction.on_commit(lambda: customer_segments_refresh_task.delay(user_id, reason[:255]))
-
-
-@app.task
-@allow_writer()
-def segment_recompute_task(segment_id: int, reason: str):
-    change = actions.segment_recompute(segment_id=segment_id, reason=reason)
-    task_logger.debug("Segment %s: +%s -%s", segment_id, change.joined, change.left)
 
 
 @app.task

@@ -54,72 +54,101 @@ def _held(redeem: LoyaltyEntry) -> int:
     return -redeem.points - released
 
 
+def _step_credit(account, now, key, first, second):
+    expires_at = None if second is None else now + datetime.timedelta(days=second)
+    post_entry(
+        account=account,
+        points=first,
+        entry_type=EntryType.BONUS,
+        idempotency_key=key,
+        expires_at=expires_at,
+    )
+
+
+def _step_earn(account, now, key, first, second):
+    post_entry(
+        account=account,
+        points=first,
+        entry_type=EntryType.EARN,
+        idempotency_key=key,
+        status=EntryStatus.PENDING,
+    )
+
+
+def _step_mature(account, now, key, first, second):
+    earns = list(LoyaltyEntry.objects.filter(type=EntryType.EARN).order_by("pk"))
+    if earns:
+        mature_batch(batch_id=earns[first % len(earns)].pk, now=now)
+
+
+def _step_redeem(account, now, key, first, second):
+    account.refresh_from_db()
+    points = account.balance * first // 100
+    if points > 0:
+        post_entry(
+            account=account,
+            points=-points,
+            entry_type=EntryType.REDEEM,
+            idempotency_key=key,
+        )
+
+
+def _step_release(account, now, key, first, second):
+    redeems = list(LoyaltyEntry.objects.filter(type=EntryType.REDEEM).order_by("pk"))
+    if redeems:
+        redeem = redeems[first % len(redeems)]
+        points = _held(redeem) * second // 100
+        if points > 0:
+            release_debit(
+                account=account,
+                debit=redeem,
+                points=points,
+                idempotency_key=key,
+                now=now,
+            )
+
+
+def _step_reverse(account, now, key, first, second):
+    earns = list(LoyaltyEntry.objects.filter(type=EntryType.EARN).order_by("pk"))
+    if earns:
+        earn = earns[first % len(earns)]
+        try:
+            post_entry(
+                account=account,
+                points=-second,
+                entry_type=EntryType.REVERSE,
+                idempotency_key=key,
+                batch=earn,
+            )
+        except InsufficientPoints:  # more than is left of a pending batch
+            assert earn.status == EntryStatus.PENDING
+            assert not LoyaltyEntry.objects.filter(idempotency_key=key).exists()
+
+
+def _step_debit(account, now, key, first, second):
+    post_entry(account=account, points=-first, entry_type=EntryType.ADJUST, idempotency_key=key)
+
+
+def _step_expire(account, now, key, first, second):
+    due_points_expire(now=now)
+
+
+STEPS = {
+    "credit": _step_credit,
+    "earn": _step_earn,
+    "mature": _step_mature,
+    "redeem": _step_redeem,
+    "release": _step_release,
+    "reverse": _step_reverse,
+    "debit": _step_debit,
+    "expire": _step_expire,
+}
+
+
 def _apply(step, account, now, counter):
     kind, first, second = step
     key = f"{kind}:{next(counter)}"
-    if kind == "credit":
-        expires_at = None if second is None else now + datetime.timedelta(days=second)
-        post_entry(
-            account=account,
-            points=first,
-            entry_type=EntryType.BONUS,
-            idempotency_key=key,
-            expires_at=expires_at,
-        )
-    elif kind == "earn":
-        post_entry(
-            account=account,
-            points=first,
-            entry_type=EntryType.EARN,
-            idempotency_key=key,
-            status=EntryStatus.PENDING,
-        )
-    elif kind == "mature":
-        earns = list(LoyaltyEntry.objects.filter(type=EntryType.EARN).order_by("pk"))
-        if earns:
-            mature_batch(batch_id=earns[first % len(earns)].pk, now=now)
-    elif kind == "redeem":
-        account.refresh_from_db()
-        points = account.balance * first // 100
-        if points > 0:
-            post_entry(
-                account=account,
-                points=-points,
-                entry_type=EntryType.REDEEM,
-                idempotency_key=key,
-            )
-    elif kind == "release":
-        redeems = list(LoyaltyEntry.objects.filter(type=EntryType.REDEEM).order_by("pk"))
-        if redeems:
-            redeem = redeems[first % len(redeems)]
-            points = _held(redeem) * second // 100
-            if points > 0:
-                release_debit(
-                    account=account,
-                    debit=redeem,
-                    points=points,
-                    idempotency_key=key,
-                    now=now,
-                )
-    elif kind == "reverse":
-        earns = list(LoyaltyEntry.objects.filter(type=EntryType.EARN).order_by("pk"))
-        if earns:
-            earn = earns[first % len(earns)]
-            try:
-                post_entry(
-                    account=account,
-                    points=-second,
-                    entry_type=EntryType.REVERSE,
-                    idempotency_key=key,
-                    batch=earn,
-                )
-            except InsufficientPoints:  # more than is left of a pending batch
-                assert earn.status == EntryStatus.PENDING
-                assert not LoyaltyEntry.objects.filter(idempotency_key=key).exists()
-    elif kind == "debit":
-        post_entry(account=account, points=-first, entry_type=EntryType.ADJUST, idempotency_key=key)
-    else:
-        due_points_expire(now=now)
+    STEPS[kind](account, now, key, first, second)
 
 
 def test_any_sequence_of_postings_keeps_every_batch_explained(usd_account):

@@ -23,6 +23,48 @@ THREADS = 8
 ROUNDS = 6
 
 
+def _in_thread(work, start: threading.Barrier, errors: list[BaseException]):
+    """Run ``work`` once every thread is ready; collect what it raises."""
+
+    def run():
+        try:
+            start.wait()
+            work()
+        except BaseException as error:  # collected and asserted below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    return threading.Thread(target=run)
+
+
+def _toggle(thread: int, users):
+    for round_ in range(ROUNDS):
+        for user in users:
+            if (thread + round_) % 2:
+                customer_tags_add(user=user, tags=["vip"])
+            else:
+                customer_tags_remove(user=user, tags=["vip"])
+
+
+def _recompute(segments):
+    for _ in range(ROUNDS * 2):
+        for segment in segments:
+            segment_recompute(segment_id=segment.pk, reason="recompute")
+
+
+def _history_kinds(segment, user) -> list[str]:
+    return list(
+        SegmentMembershipEvent.objects.filter(segment=segment, user=user)
+        .order_by("pk")
+        .values_list("kind", flat=True)
+    )
+
+
+def _members(segment) -> set[int]:
+    return set(SegmentMembership.objects.filter(segment=segment).values_list("user_id", flat=True))
+
+
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_refreshes_and_recomputes_keep_counts_and_history_exact():
     # given: six customers (every thread toggles all of them) and two segments
@@ -38,34 +80,12 @@ def test_concurrent_refreshes_and_recomputes_keep_counts_and_history_exact():
     start = threading.Barrier(THREADS + 1)
     errors: list[BaseException] = []
 
-    def toggle(thread: int):
-        try:
-            start.wait()
-            for round_ in range(ROUNDS):
-                for user in users:
-                    if (thread + round_) % 2:
-                        customer_tags_add(user=user, tags=["vip"])
-                    else:
-                        customer_tags_remove(user=user, tags=["vip"])
-        except BaseException as error:  # collected and asserted below
-            errors.append(error)
-        finally:
-            connection.close()
-
-    def recompute():
-        try:
-            start.wait()
-            for _ in range(ROUNDS * 2):
-                segment_recompute(segment_id=vip.pk, reason="recompute")
-                segment_recompute(segment_id=not_vip.pk, reason="recompute")
-        except BaseException as error:
-            errors.append(error)
-        finally:
-            connection.close()
-
     # when
-    threads = [threading.Thread(target=toggle, args=(index,)) for index in range(THREADS)]
-    threads.append(threading.Thread(target=recompute))
+    threads = [
+        _in_thread(lambda index=index: _toggle(index, users), start, errors)
+        for index in range(THREADS)
+    ]
+    threads.append(_in_thread(lambda: _recompute([vip, not_vip]), start, errors))
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -78,24 +98,15 @@ def test_concurrent_refreshes_and_recomputes_keep_counts_and_history_exact():
     for segment in (vip, not_vip):
         change = segment_recompute(segment_id=segment.pk, reason="check")
         assert (change.joined, change.left) == (0, 0)
-        members = set(
-            SegmentMembership.objects.filter(segment=segment).values_list("user_id", flat=True)
-        )
+        members = _members(segment)
         assert CustomerSegment.objects.get(pk=segment.pk).member_count == len(members)
         # history alternates joined / left per customer and ends in the current state
         for user in users:
-            kinds = list(
-                SegmentMembershipEvent.objects.filter(segment=segment, user=user)
-                .order_by("pk")
-                .values_list("kind", flat=True)
-            )
+            kinds = _history_kinds(segment, user)
             assert all(a != b for a, b in zip(kinds, kinds[1:])), kinds
             last = kinds[-1] if kinds else MembershipEventKind.LEFT
             assert (last == MembershipEventKind.JOINED) == (user.pk in members)
     # the two segments partition the customers
-    vip_members = set(
-        SegmentMembership.objects.filter(segment=vip).values_list("user_id", flat=True)
-    )
-    other = set(SegmentMembership.objects.filter(segment=not_vip).values_list("user_id", flat=True))
+    vip_members, other = _members(vip), _members(not_vip)
     assert vip_members | other == {user.pk for user in users}
     assert vip_members & other == set()

@@ -31,7 +31,7 @@ from saleor_crm_plugin.segments.actions import (
     customer_segment_preview,
     customer_segments_refresh,
 )
-from saleor_crm_plugin.segments.conditions import RFM_GROUP_SLUGS
+from saleor_crm_plugin.segments.rfm import RFM_GROUP_SLUGS
 from saleor_crm_plugin.segments.models import (
     CustomerRfm,
     CustomerTag,
@@ -235,6 +235,147 @@ def _money(value):
     return Fraction(Decimal(str(value)))
 
 
+def _counted(customer, context):
+    channel_id = context["channel_id"]
+    return [
+        order
+        for order in customer["orders"]
+        if order.status not in EXCLUDED
+        and order.total_charged_amount > 0
+        and (channel_id is None or order.channel_id == channel_id)
+    ]
+
+
+def _windowed(node, customer, context):
+    counted = _counted(customer, context)
+    if not node.get("days"):
+        return counted
+    since = NOW - datetime.timedelta(days=node["days"])
+    return [order for order in counted if order.created_at >= since]
+
+
+def _total_spent(node, customer, context) -> bool:
+    orders = _windowed(node, customer, context)
+    spent = Fraction(sum(o.total_charged_amount for o in orders))
+    return _compare(spent, node["op"], _money(node["value"]))
+
+
+def _order_count(node, customer, context) -> bool:
+    return _compare(len(_windowed(node, customer, context)), node["op"], node["value"])
+
+
+def _average_order_value(node, customer, context) -> bool:
+    orders = _windowed(node, customer, context)
+    if not orders:
+        return False
+    average = Fraction(sum(o.total_charged_amount for o in orders)) / len(orders)
+    return _compare(average, node["op"], _money(node["value"]))
+
+
+def _days_since_order(pick):
+    def days_since(node, customer, context) -> bool:
+        counted = _counted(customer, context)
+        if not counted:
+            return False
+        moment = pick(order.created_at for order in counted)
+        return _compare((NOW - moment).days, node["op"], node["value"])
+
+    return days_since
+
+
+def _date_joined_days(node, customer, context) -> bool:
+    return _compare((NOW - customer["user"].date_joined).days, node["op"], node["value"])
+
+
+def _points_balance(node, customer, context) -> bool:
+    account = customer["account"]
+    return _compare(account.balance if account else 0, node["op"], node["value"])
+
+
+def _loyalty_tier(node, customer, context) -> bool:
+    op, value, account = node["op"], node["value"], customer["account"]
+    tier = account.tier_name.lower() if account and account.tier_name else None
+    target = [item.lower() for item in value] if op == "in" else value.lower()
+    return _compare(tier, op, target)
+
+
+def _tags(node, customer, context) -> bool:
+    op, value, tags = node["op"], node["value"], customer["tags"]
+    wanted = {item.lower() for item in ([value] if op == "has" else value)}
+    return {
+        "has": bool(tags & wanted),
+        "has_any": bool(tags & wanted),
+        "has_all": wanted <= tags,
+        "has_none": not tags & wanted,
+    }[op]
+
+
+def _country(node, customer, context) -> bool:
+    op, value = node["op"], node["value"]
+    target = [item.upper() for item in value] if op == "in" else value.upper()
+    return _compare(customer["country"], op, target)
+
+
+def _channel(node, customer, context) -> bool:
+    channel_ids = {context["channels"][slug] for slug in node["value"]}
+    return any(
+        order.channel_id in channel_ids
+        for order in customer["orders"]
+        if order.status not in EXCLUDED and order.total_charged_amount > 0
+    )
+
+
+def _purchased_product(node, customer, context) -> bool:
+    wanted = {context["products"][slug] for slug in node["value"]}
+    return any(
+        wanted & context["order_products"][order.pk] for order in _counted(customer, context)
+    )
+
+
+def _purchased_category(node, customer, context) -> bool:
+    wanted = set().union(*(context["categories"][slug] for slug in node["value"]))
+    return any(
+        wanted & {context["product_category"][p] for p in context["order_products"][order.pk]}
+        for order in _counted(customer, context)
+    )
+
+
+def _marketing_consent(node, customer, context) -> bool:
+    user = customer["user"]
+    return has_marketing_consent(email=user.email, user_id=user.pk) == node["value"]
+
+
+def _rfm(attribute: str):
+    def rfm(node, customer, context) -> bool:
+        row = customer["rfm"]
+        return _compare(getattr(row, attribute) if row else None, node["op"], node["value"])
+
+    return rfm
+
+
+# The plain Python reading of every field, written independently of the SQL.
+BRUTE_FORCE = {
+    "total_spent": _total_spent,
+    "order_count": _order_count,
+    "average_order_value": _average_order_value,
+    "days_since_last_order": _days_since_order(max),
+    "days_since_first_order": _days_since_order(min),
+    "date_joined_days": _date_joined_days,
+    "points_balance": _points_balance,
+    "loyalty_tier": _loyalty_tier,
+    "tags": _tags,
+    "country": _country,
+    "channel": _channel,
+    "purchased_product": _purchased_product,
+    "purchased_category": _purchased_category,
+    "marketing_consent": _marketing_consent,
+    "rfm_group": _rfm("group"),
+    "rfm_recency": _rfm("recency"),
+    "rfm_frequency": _rfm("frequency"),
+    "rfm_monetary": _rfm("monetary"),
+}
+
+
 def evaluate(node, customer, context) -> bool:
     if "all" in node:
         return all(evaluate(child, customer, context) for child in node["all"])
@@ -242,84 +383,7 @@ def evaluate(node, customer, context) -> bool:
         return any(evaluate(child, customer, context) for child in node["any"])
     if "not" in node:
         return not evaluate(node["not"], customer, context)
-    field, op, value = node["field"], node["op"], node["value"]
-    channel_id = context["channel_id"]
-    counted = [
-        order
-        for order in customer["orders"]
-        if order.status not in EXCLUDED
-        and order.total_charged_amount > 0
-        and (channel_id is None or order.channel_id == channel_id)
-    ]
-    if node.get("days"):
-        since = NOW - datetime.timedelta(days=node["days"])
-        windowed = [order for order in counted if order.created_at >= since]
-    else:
-        windowed = counted
-    user = customer["user"]
-    if field == "total_spent":
-        return _compare(Fraction(sum(o.total_charged_amount for o in windowed)), op, _money(value))
-    if field == "order_count":
-        return _compare(len(windowed), op, value)
-    if field == "average_order_value":
-        if not windowed:
-            return False
-        average = Fraction(sum(o.total_charged_amount for o in windowed)) / len(windowed)
-        return _compare(average, op, _money(value))
-    if field in ("days_since_last_order", "days_since_first_order"):
-        if not counted:
-            return False
-        dates = [order.created_at for order in counted]
-        moment = max(dates) if field == "days_since_last_order" else min(dates)
-        return _compare((NOW - moment).days, op, value)
-    if field == "date_joined_days":
-        return _compare((NOW - user.date_joined).days, op, value)
-    if field == "points_balance":
-        account = customer["account"]
-        return _compare(account.balance if account else 0, op, value)
-    if field == "loyalty_tier":
-        account = customer["account"]
-        tier = account.tier_name.lower() if account and account.tier_name else None
-        target = [item.lower() for item in value] if op == "in" else value.lower()
-        return _compare(tier, op, target)
-    if field == "tags":
-        tags = customer["tags"]
-        wanted = {item.lower() for item in ([value] if op == "has" else value)}
-        return {
-            "has": bool(tags & wanted),
-            "has_any": bool(tags & wanted),
-            "has_all": wanted <= tags,
-            "has_none": not tags & wanted,
-        }[op]
-    if field == "country":
-        country = customer["country"]
-        target = [item.upper() for item in value] if op == "in" else value.upper()
-        return _compare(country, op, target)
-    if field == "channel":
-        channel_ids = {context["channels"][slug] for slug in value}
-        return any(
-            order.channel_id in channel_ids
-            for order in customer["orders"]
-            if order.status not in EXCLUDED and order.total_charged_amount > 0
-        )
-    if field == "purchased_product":
-        wanted = {context["products"][slug] for slug in value}
-        return any(wanted & context["order_products"][order.pk] for order in counted)
-    if field == "purchased_category":
-        wanted = set().union(*(context["categories"][slug] for slug in value))
-        return any(
-            wanted & {context["product_category"][p] for p in context["order_products"][order.pk]}
-            for order in counted
-        )
-    if field == "marketing_consent":
-        return has_marketing_consent(email=user.email, user_id=user.pk) == value
-    if field.startswith("rfm_"):
-        rfm = customer["rfm"]
-        if field == "rfm_group":
-            return _compare(rfm.group if rfm else None, op, value)
-        attribute = field.removeprefix("rfm_")
-        return _compare(getattr(rfm, attribute) if rfm else None, op, value)
-    raise AssertionError(field)
+    return BRUTE_FORCE[node["field"]](node, customer, context)
 
 
 # --- the test -----------------------------------------------------------------------

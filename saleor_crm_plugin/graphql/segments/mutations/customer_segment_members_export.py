@@ -1,9 +1,9 @@
 import graphene
-from django.db import transaction
 from saleor.graphql.app.dataloaders import get_app_promise
 from saleor.graphql.core import ResolveInfo
 from saleor.permission.enums import AccountPermissions
 
+from ....enqueue import enqueue_after_commit
 from ....segments import export
 from ....segments.tasks import segment_members_export_task
 from ...utils import CRMBaseMutation, get_node_or_error
@@ -41,5 +41,5 @@ class CustomerSegmentMembersExport(CRMBaseMutation):
         members_export = export.segment_members_export_create(
             segment=segment, user=info.context.user, app=app
         )
-        transaction.on_commit(lambda: segment_members_export_task.delay(members_export.pk))
+        enqueue_after_commit(segment_members_export_task, members_export.pk)
         return cls(export_file=members_export, errors=[])
