@@ -5,6 +5,7 @@ import {
   builderToDefinition,
   counterIds,
   definitionToBuilder,
+  nodeIdsByPath,
   removeNode,
   updateNode,
 } from "./builder-rows";
@@ -191,5 +192,27 @@ describe("parseDefinition", () => {
     expect(() => parseDefinition('{"not": {"all": [3]}}')).toThrow("not.all[0]: a node must be an object");
     expect(() => parseDefinition("{")).toThrow("not valid JSON");
     expect(() => parseDefinition('{"field": "tags", "op": "has", "colour": 1}')).toThrow("unknown keys colour");
+  });
+});
+
+describe("nodeIdsByPath", () => {
+  it("maps the API's error paths onto builder nodes", () => {
+    const builder = definitionToBuilder(
+      { all: [{ field: "tags", op: "has", value: "vip" }, { not: { any: [{ field: "country", op: "eq", value: "DE" }] } }] },
+      counterIds(),
+    );
+    const index = nodeIdsByPath(builder);
+    expect(index.get("")).toBe("n1");
+    expect(index.get("all[0]")).toBe("n2");
+    expect(index.get("all[1]")).toBe("n3");
+    expect(index.get("all[1].not")).toBe("n3");
+    expect(index.get("all[1].not.any[0]")).toBe("n4");
+  });
+
+  it("maps the root path to a lone condition", () => {
+    const builder = definitionToBuilder({ not: { field: "tags", op: "has", value: "vip" } }, counterIds());
+    const index = nodeIdsByPath(builder);
+    expect(index.get("")).toBe(builder.children[0]?.id);
+    expect(index.get("not")).toBe(builder.children[0]?.id);
   });
 });

@@ -158,3 +158,26 @@ export function depth(node: BuilderNode): number {
   const own = node.negated ? 2 : 1;
   return node.kind === "group" ? own + Math.max(0, ...node.children.map(depth)) : own;
 }
+
+/**
+ * The API's node paths (`all[1].not.any[0]`, "" for the root) → builder node ids, so a
+ * server error (CustomerSegmentError.path) can be shown on its row or group.
+ */
+export function nodeIdsByPath(root: BuilderGroup): Map<string, string> {
+  const index = new Map<string, string>();
+  const join = (base: string, step: string) => (base ? `${base}.${step}` : step);
+  const visit = (node: BuilderNode, path: string, isImplicitRootChild: boolean) => {
+    index.set(path, node.id);
+    const inner = node.negated ? join(path, "not") : path;
+    index.set(inner, node.id);
+    if (node.kind === "group") {
+      node.children.forEach((child, position) => {
+        const childPath = isImplicitRootChild ? inner : join(inner, `${node.combinator}[${position}]`);
+        visit(child, childPath, false);
+      });
+    }
+  };
+  const unwrapped = Boolean(root.implicit) && !root.negated && root.children.length === 1 && root.children[0]?.kind === "row";
+  visit(root, "", unwrapped);
+  return index;
+}
