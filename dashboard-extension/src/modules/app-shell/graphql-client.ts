@@ -7,10 +7,13 @@ import { cacheExchange, createClient, fetchExchange } from "urql";
  * at each request, so the Dashboard's token refreshes (every few minutes) apply at once;
  * its permissions are the extension's intersected with the staff user's.
  */
-export function createGraphQLClient(appBridge: AppBridge, saleorApiUrl: string) {
+export function createGraphQLClient(appBridge: AppBridge, saleorApiUrl: string, fetchFunction?: typeof fetch) {
   return createClient({
     url: saleorApiUrl,
+    // Saleor answers GET /graphql/ with its playground: every operation is a POST.
+    preferGetMethod: false,
     requestPolicy: "cache-and-network",
+    ...(fetchFunction ? { fetch: fetchFunction } : {}),
     exchanges: [
       cacheExchange,
       authExchange(async (utils) => ({
