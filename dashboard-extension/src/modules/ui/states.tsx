@@ -43,7 +43,7 @@ export function MissingPermission({ permissions, what }: { permissions: readonly
   const names = permissions.length > 0 ? permissions.map(permissionLabel).join(" or ") : "a permission you do not have";
   return (
     <Notice tone="warning1" title={`You cannot see ${what}`} testId="missing-permission">
-      This needs {names}. Ask a staff member who manages permission groups to add it to yours.
+      This needs {names}, which this view's session does not carry: your permission group lacks it, or the CRM app was installed without it. Ask a staff member who manages permission groups.
     </Notice>
   );
 }
