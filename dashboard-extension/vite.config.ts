@@ -28,5 +28,7 @@ export default defineConfig({
   test: {
     environment: "node",
     include: ["src/**/*.test.ts", "src/**/*.test.tsx"],
+    // Component tests render the real macaw-ui stack in jsdom; the machine is shared.
+    testTimeout: 20_000,
   },
 });

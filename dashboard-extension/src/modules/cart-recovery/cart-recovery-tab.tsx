@@ -145,7 +145,7 @@ export function CartRecoveryTab({ channel }: { channel: ChannelChoice }) {
         </Box>
         {checkouts.fetching && !checkouts.data ? (
           <Loading />
-        ) : checkouts.error && !checkouts.data ? (
+        ) : checkouts.error && !checkouts.data?.abandonedCheckouts ? (
           <ErrorNotice error={checkouts.error} what="abandoned checkouts" />
         ) : (checkouts.data?.abandonedCheckouts?.edges.length ?? 0) === 0 ? (
           <EmptyState title="No abandoned checkouts">Checkouts left with an e-mail and items show up here after the first stage's delay.</EmptyState>

@@ -84,3 +84,11 @@ describe("A/B statistics", () => {
     ]);
   });
 });
+
+describe("period", () => {
+  it("starts on a whole hour, N days back", async () => {
+    const { periodStart } = await import("./use-cart-recovery");
+    expect(periodStart(30, new Date("2026-11-30T09:41:27.123Z"))).toBe("2026-10-31T09:00:00.000Z");
+    expect(periodStart(null)).toBeNull();
+  });
+});

@@ -143,7 +143,7 @@ function CustomerCrm({ customerId, requestedChannel }: { customerId: string; req
       <Section title="Segments" testId="segments">
         {segments.fetching && !segments.data ? (
           <Loading lines={2} />
-        ) : segments.error && !segments.data ? (
+        ) : segments.error && !segments.data?.user ? (
           <ErrorNotice error={segments.error} what="segments" />
         ) : why.length === 0 ? (
           <Text size={2} color="default2">

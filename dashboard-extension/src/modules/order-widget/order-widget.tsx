@@ -66,7 +66,7 @@ function OrderCrm({ orderId, canSeeCheckouts }: { orderId: string; canSeeCheckou
           </Text>
         ) : ledger.fetching && !ledger.data ? (
           <Loading lines={2} />
-        ) : ledger.error && !ledger.data ? (
+        ) : ledger.error && !ledger.data?.user ? (
           <ErrorNotice error={ledger.error} what="the customer's points" />
         ) : program && !program.isActive && points.entryCount === 0 ? (
           <InactiveProgramme channel={channel} />

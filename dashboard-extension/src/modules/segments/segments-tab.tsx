@@ -61,7 +61,7 @@ function SegmentList({ channel, onOpen, onNew }: { channel: ChannelChoice; onOpe
       <Input size="small" label="Search" value={search} onChange={(event) => setSearch(event.target.value)} />
       {result.fetching && !result.data ? (
         <Loading />
-      ) : result.error && !result.data ? (
+      ) : result.error && !result.data?.customerSegments ? (
         <ErrorNotice error={result.error} what="segments" />
       ) : segments.length === 0 ? (
         <EmptyState title={search ? "No segment matches" : "No segments yet"}>

@@ -23,7 +23,7 @@ export function TopCustomersTab({ channel, openSegmentBuilder }: { channel: Chan
   const { report, rfm } = useTopCustomers(channel.slug, percent);
 
   if (report.fetching && !report.data) return <Loading lines={6} />;
-  if (report.error && !report.data) return <ErrorNotice error={report.error} what="the top customers" />;
+  if (report.error && !report.data?.main) return <ErrorNotice error={report.error} what="the top customers" />;
   const main = report.data?.main;
   if (!main) return <EmptyState title="Unknown channel" />;
   if (main.customerCount === 0) {
@@ -75,7 +75,7 @@ export function TopCustomersTab({ channel, openSegmentBuilder }: { channel: Chan
       <Section title="RFM grid" testId="rfm-grid">
         {rfm.fetching && !rfm.data ? (
           <Loading lines={4} />
-        ) : rfm.error && !rfm.data ? (
+        ) : rfm.error && !rfm.data?.champions ? (
           <ErrorNotice error={rfm.error} what="the RFM groups" />
         ) : (
           <RfmHeatMap cells={rfmGrid({ groupCounts })} onOpen={(cell) => openSegmentBuilder(serializeDefinition(rfmCellDefinition(cell)))} />
