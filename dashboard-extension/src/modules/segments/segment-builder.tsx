@@ -3,7 +3,7 @@
  * edits the BuilderGroup model of builder-rows.ts and knows nothing of the API.
  */
 import { Box, Button, Checkbox, Input, Select, Text } from "@saleor/macaw-ui-next";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 
 import {
   type BuilderGroup,
@@ -14,13 +14,17 @@ import {
   removeNode,
   updateNode,
 } from "./builder-rows";
-import { FIELD_SPECS, OPERATOR_LABELS, type Operator, fieldSpec } from "./condition-fields";
+import { FIELD_SPECS, OPERATOR_LABELS, type Operator, type ValuePicker, fieldSpec, valueKind } from "./condition-fields";
+import { type PickerOption, addChoice, currentTerm, matchOptions } from "./picker-options";
 import { defaultValueFor, formatValueInput, parseDaysInput, parseValueInput } from "./value-input";
 
 export interface BuilderChoices {
-  tiers: readonly string[];
-  channels: readonly string[];
-  rfmGroups: readonly string[];
+  tiers: readonly PickerOption[];
+  channels: readonly PickerOption[];
+  rfmGroups: readonly PickerOption[];
+  countries: readonly PickerOption[];
+  /** Products and categories are searched in the API as staff type. */
+  search: (picker: "product" | "category", term: string) => Promise<PickerOption[]>;
 }
 
 interface Props {
@@ -98,11 +102,37 @@ function GroupEditor({ group, isRoot, ...props }: Props & { group: BuilderGroup;
   );
 }
 
-function choicesFor(picker: string | null, choices: BuilderChoices): readonly string[] {
+function staticChoices(picker: ValuePicker, choices: BuilderChoices): readonly PickerOption[] | null {
   if (picker === "tier") return choices.tiers;
   if (picker === "channel") return choices.channels;
   if (picker === "rfm-group") return choices.rfmGroups;
-  return [];
+  if (picker === "country") return choices.countries;
+  return null;
+}
+
+/** Suggestions for the item being typed: from a list, or searched in the API (0.3 s after typing stops). */
+function useSuggestions(picker: ValuePicker, term: string, choices: BuilderChoices): PickerOption[] {
+  const [found, setFound] = useState<PickerOption[]>([]);
+  const fixed = staticChoices(picker, choices);
+  const searchable = picker === "product" || picker === "category";
+  useEffect(() => {
+    if (!searchable || term.length < 2) {
+      setFound([]);
+      return;
+    }
+    let cancelled = false;
+    const timer = setTimeout(() => {
+      choices.search(picker, term).then((options) => {
+        if (!cancelled) setFound(options);
+      });
+    }, 300);
+    return () => {
+      cancelled = true;
+      clearTimeout(timer);
+    };
+  }, [searchable, picker, term, choices]);
+  if (fixed) return matchOptions(fixed, term);
+  return found;
 }
 
 function RowEditor({ row, root, onChange, choices, problems }: Props & { row: BuilderRow }) {
@@ -112,6 +142,10 @@ function RowEditor({ row, root, onChange, choices, problems }: Props & { row: Bu
   const [parseError, setParseError] = useState<string | null>(null);
   const [daysError, setDaysError] = useState<string | null>(null);
   const edit = (change: Partial<BuilderRow>) => onChange(updateNode(root, row.id, (node) => ({ ...node, ...change }) as BuilderNode));
+
+  const kind = spec ? valueKind(spec, row.op as Operator) : "text";
+  const isList = kind === "text-list" || kind === "text-or-list";
+  const suggestions = useSuggestions(spec?.picker ?? null, currentTerm(text, isList), choices);
 
   if (!spec) {
     return (
@@ -125,7 +159,6 @@ function RowEditor({ row, root, onChange, choices, problems }: Props & { row: Bu
   }
 
   const operators = spec.operators.map((op) => ({ value: op, label: OPERATOR_LABELS[op] }));
-  const suggestions = choicesFor(spec.picker, choices);
   const messages = [...(problems.get(row.id) ?? []), ...(parseError ? [parseError] : []), ...(daysError ? [daysError] : [])];
 
   return (
@@ -199,19 +232,19 @@ function RowEditor({ row, root, onChange, choices, problems }: Props & { row: Bu
         <Box display="flex" gap={1} flexWrap="wrap">
           {suggestions.map((choice) => (
             <Button
-              key={choice}
+              key={choice.value}
               size="small"
               variant="tertiary"
+              data-testid="value-suggestion"
               onClick={() => {
-                const listOp = row.op === "in" || row.op === "ordered_in";
-                const current = listOp && text.trim() ? `${text.trim()}, ${choice}` : choice;
-                setText(current);
-                const parsed = parseValueInput(row.field, row.op, current);
+                const next = addChoice(isList ? text.slice(0, text.lastIndexOf(",") + 1) : text, choice.value, isList);
+                setText(next);
+                const parsed = parseValueInput(row.field, row.op, next);
                 setParseError(parsed.ok ? null : parsed.message);
                 edit({ value: parsed.ok ? parsed.value : undefined });
               }}
             >
-              {choice}
+              {choice.label === choice.value ? choice.label : `${choice.label} (${choice.value})`}
             </Button>
           ))}
         </Box>

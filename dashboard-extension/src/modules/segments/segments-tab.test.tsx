@@ -64,4 +64,34 @@ describe("segments tab", () => {
     expect(calls.filter((call) => call.operationName === "SegmentPreview").length).toBe(previews);
     expect((screen.getByTestId("save-segment") as HTMLButtonElement).disabled).toBe(true);
   });
+
+  it("suggests countries and products for the value being typed", async () => {
+    const { calls } = renderWithApi(
+      <SegmentsTab channel={channel} segmentId={null} draft={'{"all": [{"field": "country", "op": "in", "value": ["DE"]}, {"field": "purchased_product", "op": "any_of", "value": ["x"]}]}'} openSegment={() => {}} />,
+      {
+        CrmChannels: channels,
+        SegmentBuilderChoices: { data: { loyaltyProgram: { tiers: [] } } },
+        BuilderCountries: { data: { shop: { countries: [{ code: "AT", country: "Austria" }, { code: "AU", country: "Australia" }, { code: "DE", country: "Germany" }] } } },
+        BuilderProductSearch: { data: { products: { edges: [{ node: { id: "UHJvZHVjdDox", name: "Red Sneakers", slug: "red-sneakers" } }] } } },
+        SegmentPreview: { data: { customerSegmentPreview: { count: 1, entering: null, leaving: null, sample: [], errors: [] } } },
+      },
+    );
+    await waitFor(() => expect(screen.getAllByTestId("row-value")).toHaveLength(2));
+    const [countryBox, productBox] = screen.getAllByTestId("row-value");
+    fireEvent.change(countryBox!, { target: { value: "DE, austr" } });
+    await waitFor(() => expect(screen.getByText("Austria (AT)")).toBeTruthy());
+    fireEvent.click(screen.getByText("Austria (AT)"));
+    expect((countryBox as HTMLInputElement).value).toBe("DE, AT");
+    fireEvent.change(productBox!, { target: { value: "sneak" } });
+    await waitFor(() => expect(screen.getByText("Red Sneakers (red-sneakers)")).toBeTruthy(), { timeout: 3000 });
+    expect(calls.find((call) => call.operationName === "BuilderProductSearch")?.variables).toEqual({ search: "sneak", channel: "default-channel" });
+    fireEvent.click(screen.getByText("Red Sneakers (red-sneakers)"));
+    await waitFor(
+      () =>
+        expect(calls.filter((call) => call.operationName === "SegmentPreview").at(-1)?.variables.definition).toBe(
+          '{"all":[{"field":"country","op":"in","value":["DE","AT"]},{"field":"purchased_product","op":"any_of","value":["red-sneakers"]}]}',
+        ),
+      { timeout: 3000 },
+    );
+  });
 });

@@ -3,7 +3,6 @@ import { useMemo, useRef, useState } from "react";
 import { useMutation, useQuery } from "urql";
 
 import {
-  SegmentBuilderChoicesDocument,
   SegmentDeleteDocument,
   SegmentDetailDocument,
   SegmentExportDocument,
@@ -16,9 +15,9 @@ import { formatDateTime } from "../ui/dates";
 import { Cell, Section, Table } from "../ui/layout";
 import { EmptyState, ErrorNotice, FormErrors, Loading } from "../ui/states";
 import { type BuilderGroup, builderToDefinition, counterIds, definitionToBuilder, emptyBuilder, nodeIdsByPath } from "./builder-rows";
-import { RFM_GROUPS } from "./condition-fields";
 import { parseDefinition, serializeDefinition } from "./condition-tree";
 import { SegmentBuilder } from "./segment-builder";
+import { useBuilderChoices } from "./use-builder-choices";
 import { useSegmentPreview } from "./use-segment-preview";
 import { useSegmentSave } from "./use-segment-save";
 import { validateBuilder } from "./validate-builder";
@@ -210,8 +209,7 @@ function SegmentEditor({ channel, segmentId, segmentChannel, initial, onDone }: 
   const [autoTag, setAutoTag] = useState(initial.autoTag);
   const [perChannel, setPerChannel] = useState(initial.perChannel);
   const { channels } = useChannel(null);
-  const [choices] = useQuery({ query: SegmentBuilderChoicesDocument, variables: { channel: segmentChannel ?? channel.slug } });
-  const tiersHint = choices.data?.loyaltyProgram?.tiers.map((tier) => tier.name) ?? [];
+  const choices = useBuilderChoices(segmentChannel ?? channel.slug, channels);
   const previewChannel = segmentId ? (segmentChannel ?? null) : perChannel ? channel.slug : null;
 
   const localProblems = validateBuilder(root, { hasChannel: previewChannel !== null });
@@ -257,7 +255,7 @@ function SegmentEditor({ channel, segmentId, segmentChannel, initial, onDone }: 
           onChange={setRoot}
           newId={newId}
           problems={problemsById}
-          choices={{ tiers: tiersHint, channels: channels.map((choice) => choice.slug), rfmGroups: RFM_GROUPS.map((group) => group.slug) }}
+          choices={choices}
         />
         <Box display="flex" flexDirection="column" gap={2} data-testid="segment-preview">
           <Text size={2} color="default2">
