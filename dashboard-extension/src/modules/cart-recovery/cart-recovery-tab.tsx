@@ -8,7 +8,7 @@ import { formatMoney, formatMoneyCompact, formatPercent } from "../money/format-
 import { chartColors } from "../ui/chart-colors";
 import { formatDateTime } from "../ui/dates";
 import { Cell, Section, Stat, StatRow, Table } from "../ui/layout";
-import { EmptyState, ErrorNotice, Loading } from "../ui/states";
+import { EmptyState, ErrorNotice, InactiveProgramme, Loading } from "../ui/states";
 import { abTestResults } from "./ab-test";
 import { recoveryFunnel, revenueAgainstCost } from "./funnel";
 import { useCartRecovery } from "./use-cart-recovery";
@@ -47,6 +47,11 @@ export function CartRecoveryTab({ channel }: { channel: ChannelChoice }) {
 
   return (
     <Box display="flex" flexDirection="column" gap={6}>
+      {stats.data?.loyaltyProgram && !stats.data.loyaltyProgram.isActive ? (
+        <InactiveProgramme channel={channel.name}>
+          No carts are reminded in {channel.name} while the CRM is off there. Switch it on, and “Cart recovery” with it, in Programme settings (needs Manage plugins).
+        </InactiveProgramme>
+      ) : null}
       <Select label="Period" size="small" options={PERIODS} value={PERIODS.find((option) => option.value === period) ?? null} onChange={(option) => option && setPeriod(option.value)} __width="200px" />
       {stats.fetching && !stats.data ? (
         <Loading lines={6} />

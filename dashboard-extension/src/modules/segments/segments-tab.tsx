@@ -1,5 +1,5 @@
 import { Box, Button, Checkbox, Input, Text } from "@saleor/macaw-ui-next";
-import { useMemo, useRef, useState } from "react";
+import { useEffect, useMemo, useRef, useState } from "react";
 import { useMutation, useQuery } from "urql";
 
 import {
@@ -93,6 +93,12 @@ function ExistingSegment({ id, channel, onClose }: { id: string; channel: Channe
   const exportId = exportState.data?.customerSegmentMembersExport?.exportFile?.id ?? null;
   const [exportFile, refetchExport] = useQuery({ query: SegmentExportFileDocument, variables: { id: exportId ?? "" }, pause: !exportId, requestPolicy: "network-only" });
   const segment = result.data?.customerSegment;
+  const exportStatus = exportFile.data?.customerSegmentExportFile?.status;
+  useEffect(() => {
+    if (!exportId || exportStatus === "SUCCESS" || exportStatus === "FAILED") return;
+    const timer = setInterval(() => refetchExport({ requestPolicy: "network-only" }), 2000);
+    return () => clearInterval(timer);
+  }, [exportId, exportStatus, refetchExport]);
 
   if (result.fetching && !result.data) return <Loading />;
   if (result.error && !segment) return <ErrorNotice error={result.error} what="this segment" />;
