@@ -54,7 +54,22 @@ describe("RFM heat map", () => {
     expect(rfmGrid({ groupCounts: {} }).every((cell) => cell.intensity === 0)).toBe(true);
   });
 
-  it("links a cell to its group's customers", () => {
-    expect(rfmCellDefinition({ group: "at_risk" })).toEqual({ field: "rfm_group", op: "eq", value: "at_risk" });
+  it("links a cell to exactly its customers", () => {
+    const pair = (frequency: number, monetary: number) => ({
+      all: [
+        { field: "rfm_frequency", op: "eq", value: frequency },
+        { field: "rfm_monetary", op: "eq", value: monetary },
+      ],
+    });
+    expect(rfmCellDefinition({ recency: 5, fm: 1 })).toEqual({
+      all: [{ field: "rfm_recency", op: "eq", value: 5 }, { any: [pair(1, 1)] }],
+    });
+    for (let fm = 1; fm <= 5; fm++) {
+      const definition = rfmCellDefinition({ recency: 3, fm }) as { all: [unknown, { any: unknown[] }] };
+      const pairs = definition.all[1].any.length;
+      expect(pairs).toBe([1, 5, 9, 7, 3][fm - 1]);
+    }
+    const total = [1, 2, 3, 4, 5].reduce((sum, fm) => sum + (rfmCellDefinition({ recency: 1, fm }) as { all: [unknown, { any: unknown[] }] }).all[1].any.length, 0);
+    expect(total).toBe(25);
   });
 });

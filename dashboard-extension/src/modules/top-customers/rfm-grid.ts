@@ -5,6 +5,7 @@
  */
 
 import type { RfmGroupSlug } from "../segments/condition-fields";
+import type { DefinitionNode } from "../segments/condition-tree";
 
 export interface RfmCell {
   recency: number;
@@ -73,7 +74,23 @@ export function rfmGrid(input: {
   return cells.map((cell) => ({ ...cell, intensity: max === 0 ? 0 : weight(cell) / max }));
 }
 
-/** A definition selecting a cell's customers, for the segment builder link. */
-export function rfmCellDefinition(cell: Pick<RfmCell, "group">): { field: "rfm_group"; op: "eq"; value: string } {
-  return { field: "rfm_group", op: "eq", value: cell.group };
+/**
+ * A definition selecting exactly one cell's customers, for the segment builder link:
+ * R = r and FM = k, where FM = round-half-up((F + M) / 2) = k  ⇔  F + M ∈ {2k − 1, 2k}.
+ */
+export function rfmCellDefinition(cell: Pick<RfmCell, "recency" | "fm">): DefinitionNode {
+  const pairs: DefinitionNode[] = [];
+  for (let frequency = 1; frequency <= 5; frequency++) {
+    for (let monetary = 1; monetary <= 5; monetary++) {
+      if (fmScore(frequency, monetary) === cell.fm) {
+        pairs.push({
+          all: [
+            { field: "rfm_frequency", op: "eq", value: frequency },
+            { field: "rfm_monetary", op: "eq", value: monetary },
+          ],
+        });
+      }
+    }
+  }
+  return { all: [{ field: "rfm_recency", op: "eq", value: cell.recency }, { any: pairs }] };
 }

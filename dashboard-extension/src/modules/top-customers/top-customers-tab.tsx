@@ -109,7 +109,7 @@ function RfmHeatMap({ cells, onOpen }: { cells: readonly RfmCell[]; onOpen: (cel
                   textAlign="left"
                   backgroundColor="accent1"
                   __opacity={0.15 + 0.85 * cell.intensity}
-                  title={`${label(cell.group)}: open these customers in the segment builder`}
+                  title={`${label(cell.group)}, R ${cell.recency} · FM ${cell.fm}: open these customers in the segment builder`}
                   onClick={() => onOpen(cell)}
                   data-testid={`rfm-cell-${cell.recency}-${cell.fm}`}
                 >
@@ -131,7 +131,7 @@ function RfmHeatMap({ cells, onOpen }: { cells: readonly RfmCell[]; onOpen: (cel
         ))}
       </Box>
       <Text size={1} color="default2">
-        Rows: recency (5 = most recent). Columns: frequency and money. Each cell shows its group's customers (per-cell counts need the pending customerRfmGrid field); click to build a segment of them.
+        Rows: recency (5 = most recent). Columns: frequency and money. Each cell shows its group's customers (per-cell counts need the pending customerRfmGrid field); click a cell to open exactly its customers in the segment builder.
       </Text>
     </Box>
   );
