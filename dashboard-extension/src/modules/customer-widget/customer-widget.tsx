@@ -1,6 +1,6 @@
 import { useAppBridge, useWidgetAutoResize } from "@saleor/app-sdk/app-bridge";
 import { actions } from "@saleor/app-sdk/app-bridge";
-import { Box, Button, Text } from "@saleor/macaw-ui-next";
+import { Box, Text } from "@saleor/macaw-ui-next";
 import { useRef, useState } from "react";
 
 import { ChannelSelect } from "../channels/channel-select";
@@ -9,6 +9,7 @@ import { formatMoney, formatMoneyObject } from "../money/format-money";
 import { missingPermissions } from "../permissions/describe-error";
 import { RFM_GROUPS } from "../segments/condition-fields";
 import { formatDate } from "../ui/dates";
+import { ConfirmButton } from "../ui/confirm-button";
 import { Cell, ProgressBar, Section, Stat, StatRow, Table } from "../ui/layout";
 import { EmptyState, ErrorNotice, InactiveProgramme, Loading, MissingPermission } from "../ui/states";
 import { AdjustPointsForm } from "./adjust-points-form";
@@ -194,12 +195,11 @@ function CustomerCrm({ customerId, requestedChannel }: { customerId: string; req
         </Text>
         <Box display="flex" gap={2}>
           {[true, false].map((granted) => (
-            <Button
+            <ConfirmButton
               key={String(granted)}
-              size="small"
-              variant="secondary"
-              onClick={async () => {
-                if (!window.confirm(granted ? "Record that the customer agreed to marketing?" : "Record that the customer withdrew marketing consent?")) return;
+              testId={granted ? "consent-given" : "consent-withdrawn"}
+              question={granted ? "Record that the customer agreed to marketing?" : "Record that the customer withdrew marketing consent?"}
+              onConfirm={async () => {
                 const result = await setConsent({ customerId, granted });
                 const problem = result.error?.message ?? result.data?.customerMarketingConsentSet?.errors[0]?.message;
                 if (problem) notify("error", problem);
@@ -207,7 +207,7 @@ function CustomerCrm({ customerId, requestedChannel }: { customerId: string; req
               }}
             >
               {granted ? "Consent given" : "Consent withdrawn"}
-            </Button>
+            </ConfirmButton>
           ))}
         </Box>
       </Section>

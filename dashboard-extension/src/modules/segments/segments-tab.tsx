@@ -12,6 +12,7 @@ import {
 import type { ChannelChoice } from "../channels/use-channel";
 import { useChannel } from "../channels/use-channel";
 import { formatDateTime } from "../ui/dates";
+import { ConfirmButton } from "../ui/confirm-button";
 import { Cell, Section, Table } from "../ui/layout";
 import { EmptyState, ErrorNotice, FormErrors, Loading } from "../ui/states";
 import { type BuilderGroup, builderToDefinition, counterIds, definitionToBuilder, emptyBuilder, nodeIdsByPath } from "./builder-rows";
@@ -120,17 +121,18 @@ function ExistingSegment({ id, channel, onClose }: { id: string; channel: Channe
         >
           Export members (CSV)
         </Button>
-        <Button
+        <ConfirmButton
           variant="error"
-          onClick={async () => {
-            if (!window.confirm(`Delete “${segment.name}” with its membership history? Its automatic tag is removed from members.`)) return;
+          size="medium"
+          testId="delete-segment"
+          question={`Delete “${segment.name}” with its membership history? Its automatic tag leaves its members.`}
+          onConfirm={async () => {
             const response = await deleteSegment({ id });
             if (!response.error && response.data?.customerSegmentDelete?.errors.length === 0) onClose();
           }}
-          data-testid="delete-segment"
         >
           Delete
-        </Button>
+        </ConfirmButton>
       </Box>
       {exportId ? (
         <Box display="flex" gap={2} alignItems="center" data-testid="export-status">
