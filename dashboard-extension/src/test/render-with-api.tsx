@@ -1,6 +1,8 @@
 /*
  * Component tests: the real provider stack (macaw theme, AppBridge, urql) in jsdom, with
  * `fetch` answering each GraphQL operation by name, as Saleor's /graphql/ would.
+ * Give mutation answers their `__typename`, as Saleor does: urql's document cache reads
+ * it to decide which queries a mutation invalidates.
  */
 import { AppBridge, AppBridgeProvider } from "@saleor/app-sdk/app-bridge";
 import { ThemeProvider } from "@saleor/macaw-ui-next";

@@ -121,7 +121,7 @@ describe("customer widget", () => {
       CrmChannels: channels,
       CustomerCrm: crm(),
       CustomerSegmentsAndRfm: segments,
-      CustomerConsentSet: { data: { customerMarketingConsentSet: { granted: false, errors: [] } } },
+      CustomerConsentSet: { data: { customerMarketingConsentSet: { __typename: "CustomerMarketingConsentSet", granted: false, errors: [] } } },
     });
     await waitFor(() => screen.getByTestId("consent-withdrawn"));
     fireEvent.click(screen.getByTestId("consent-withdrawn"));
