@@ -115,19 +115,4 @@ describe("customer widget", () => {
     expect(adjust?.variables).toMatchObject({ customerId: "VXNlcjoy", channel: "default-channel", points: 150, reason: "Goodwill" });
     expect(typeof adjust?.variables.idempotencyKey).toBe("string");
   });
-
-  it("records consent after an in-page confirmation (the iframe may not open dialogs)", async () => {
-    const { calls } = renderWithApi(<CustomerWidget customerId="VXNlcjoy" channel={null} permissions={["MANAGE_USERS"]} />, {
-      CrmChannels: channels,
-      CustomerCrm: crm(),
-      CustomerSegmentsAndRfm: segments,
-      CustomerConsentSet: { data: { customerMarketingConsentSet: { __typename: "CustomerMarketingConsentSet", granted: false, errors: [] } } },
-    });
-    await waitFor(() => screen.getByTestId("consent-withdrawn"));
-    fireEvent.click(screen.getByTestId("consent-withdrawn"));
-    expect(calls.some((call) => call.operationName === "CustomerConsentSet")).toBe(false);
-    fireEvent.click(screen.getByTestId("consent-withdrawn-yes"));
-    await waitFor(() => expect(screen.getByTestId("consent").textContent).toContain("Consent recorded as withdrawn."));
-    expect(calls.find((call) => call.operationName === "CustomerConsentSet")?.variables).toEqual({ customerId: "VXNlcjoy", granted: false });
-  });
 });
