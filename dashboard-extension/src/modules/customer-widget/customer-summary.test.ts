@@ -1,0 +1,75 @@
+import { describe, expect, it } from "vitest";
+
+import { checkAdjustment, entryLabel, parseTagInput, segmentWhy, signedPoints, tierProgress } from "./customer-summary";
+
+describe("tier progress", () => {
+  it("shows the way to the next tier", () => {
+    expect(tierProgress({ tier: { name: "Silver" }, nextTier: { name: "Gold", threshold: 2000 }, progressToNextTier: 0.426 })).toEqual({
+      label: "Silver",
+      percent: 43,
+      nextLabel: "Gold at 2,000",
+    });
+    expect(tierProgress({ tier: null, nextTier: { name: "Silver", threshold: 500 }, progressToNextTier: null })).toEqual({
+      label: "No tier",
+      percent: 0,
+      nextLabel: "Silver at 500",
+    });
+  });
+
+  it("knows the top tier and a programme without tiers", () => {
+    expect(tierProgress({ tier: { name: "Gold" }, nextTier: null, progressToNextTier: null })).toEqual({ label: "Gold", percent: 100, nextLabel: "Highest tier" });
+    expect(tierProgress({ tier: null, nextTier: null, progressToNextTier: null })).toEqual({ label: "No tier", percent: null, nextLabel: null });
+  });
+});
+
+describe("ledger lines", () => {
+  it("labels entries and signs points", () => {
+    expect(entryLabel("ADJUST")).toBe("Adjusted");
+    expect(entryLabel("NEW_KIND")).toBe("NEW_KIND");
+    expect(signedPoints(1500)).toBe("+1,500");
+    expect(signedPoints(-150)).toBe("-150");
+  });
+});
+
+describe("segment explanations", () => {
+  it("lists member segments first, with each condition's depth and actual value", () => {
+    expect(
+      segmentWhy([
+        { isMember: false, segment: { id: "2", name: "Lapsed" }, conditions: [{ path: "", description: "Days since last order > 60", holds: false, actual: "12" }] },
+        {
+          isMember: true,
+          segment: { id: "1", name: "VIPs" },
+          conditions: [
+            { path: "", description: "All of", holds: true, actual: null },
+            { path: "all[0]", description: "Total spent > 500", holds: true, actual: "812.40" },
+          ],
+        },
+      ]),
+    ).toEqual([
+      {
+        id: "1",
+        name: "VIPs",
+        isMember: true,
+        reasons: [
+          { text: "All of", holds: true, depth: 0 },
+          { text: "Total spent > 500 (actual: 812.40)", holds: true, depth: 1 },
+        ],
+      },
+      { id: "2", name: "Lapsed", isMember: false, reasons: [{ text: "Days since last order > 60 (actual: 12)", holds: false, depth: 0 }] },
+    ]);
+  });
+});
+
+describe("tags and adjustments", () => {
+  it("normalises typed tags like the API", () => {
+    expect(parseTagInput("  VIP , Black   Friday,vip,")).toEqual(["vip", "black friday"]);
+  });
+
+  it("checks an adjustment before confirming it", () => {
+    expect(checkAdjustment("150", "Goodwill for late delivery", 0)).toEqual({ ok: true, points: 150, reason: "Goodwill for late delivery" });
+    expect(checkAdjustment("-150", "Given twice", 100)).toEqual({ ok: false, field: "points", message: "The balance is 100; a deduction cannot take it below zero." });
+    expect(checkAdjustment("0", "x", 100)).toMatchObject({ ok: false, field: "points" });
+    expect(checkAdjustment("1.5", "x", 100)).toMatchObject({ ok: false, field: "points" });
+    expect(checkAdjustment("+20", "   ", 100)).toEqual({ ok: false, field: "reason", message: "A reason is required; the customer sees it." });
+  });
+});
