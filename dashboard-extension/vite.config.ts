@@ -13,7 +13,8 @@ export default defineConfig({
   base: base.endsWith("/") ? base : `${base}/`,
   plugins: [react()],
   build: {
-    outDir: "dist",
+    // Inside the Python package, so the wheel ships it (saleor_crm_plugin/dashboard/assets.py).
+    outDir: "../saleor_crm_plugin/dashboard/dist",
     emptyOutDir: true,
     sourcemap: false,
     chunkSizeWarningLimit: 1500,

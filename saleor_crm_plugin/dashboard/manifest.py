@@ -38,7 +38,8 @@ EXTENSIONS: tuple[dict[str, Any], ...] = (
         "mount": "ORDER_DETAILS_WIDGETS",
         "target": "WIDGET",
         "path": "widgets/order",
-        "permissions": ["MANAGE_ORDERS"],
+        # the order's points are read from the customer's ledger (MANAGE_USERS)
+        "permissions": ["MANAGE_ORDERS", "MANAGE_USERS"],
     },
     {
         "identifier": "crm-app-page",
@@ -52,19 +53,23 @@ EXTENSIONS: tuple[dict[str, Any], ...] = (
 
 
 def extension_base_url() -> str:
-    """Where the extension is served: ``<PUBLIC_URL>/plugins/saleor.crm/dashboard/``."""
-    return build_absolute_uri(f"/plugins/{PLUGIN_ID}/{MOUNT_PATH}/")
+    """Where the extension is served: ``<PUBLIC_URL>/plugins/saleor.crm/dashboard``.
+
+    No trailing slash: the Dashboard joins ``appUrl`` and an app page's path
+    (``/app``) as they are.
+    """
+    return build_absolute_uri(f"/plugins/{PLUGIN_ID}/{MOUNT_PATH}")
 
 
 def manifest_url() -> str:
-    return extension_base_url() + MANIFEST_FILE
+    return f"{extension_base_url()}/{MANIFEST_FILE}"
 
 
 def _extension(extension: dict[str, Any], *, base_url: str) -> dict[str, Any]:
     # An APP_PAGE url is a path inside the app (the Dashboard joins it to appUrl);
     # widgets load their own absolute URL.
     is_page = extension["target"] == "APP_PAGE"
-    url = "/" + extension["path"] if is_page else base_url + extension["path"]
+    url = "/" + extension["path"] if is_page else f"{base_url}/{extension['path']}"
     entry = {key: value for key, value in extension.items() if key != "path"}
     entry["url"] = url
     if extension["target"] == "WIDGET":

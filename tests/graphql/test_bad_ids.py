@@ -225,6 +225,11 @@ QUERIES = [
         (Argument("channel", CHANNEL),),
     ),
     Operation(
+        "loyaltyReport",
+        """query($channel: String!) { loyaltyReport(channel: $channel) { currency } }""",
+        (Argument("channel", CHANNEL),),
+    ),
+    Operation(
         "cartRecoveryStats",
         """query($channel: String!) { cartRecoveryStats(channel: $channel) { reminded } }""",
         (Argument("channel", CHANNEL),),
