@@ -64,7 +64,9 @@ def activate_crm(channel_slug: str) -> str:
 
 
 def main() -> None:
-    call_command("migrate", interactive=False, verbosity=1)
+    print("Applying Saleor's migrations and ours...", flush=True)
+    call_command("migrate", interactive=False, verbosity=0)
+    print("Loading Saleor's sample data (once)...", flush=True)
     if populate_once():
         print("Loaded Saleor's sample data.")
     else:
