@@ -1,31 +1,16 @@
-import { useEffect, useState } from "react";
-import { useClient, useQuery } from "urql";
+import { useMemo } from "react";
+import { useQuery } from "urql";
 
-import { LoyaltyProgrammeOverviewDocument, LoyaltyTierCountDocument } from "../../generated/graphql";
+import { LoyaltyProgrammeOverviewDocument, LoyaltyReportDocument } from "../../generated/graphql";
+import { type BucketUnit, reportPeriod } from "./points-flow";
 
-/** The programme, its accounts and, per tier, how many accounts are in it. */
-export function useLoyaltyProgramme(channel: string) {
+/**
+ * The programme and its accounts (overview), and `loyaltyReport` for the period and unit
+ * (points flow, liability, accounts per tier).
+ */
+export function useLoyaltyProgramme(channel: string, report: { days: number; unit: BucketUnit }) {
   const [overview] = useQuery({ query: LoyaltyProgrammeOverviewDocument, variables: { channel } });
-  const client = useClient();
-  const tierNames = overview.data?.loyaltyProgram?.tiers.map((tier) => tier.name) ?? [];
-  const tierKey = tierNames.join("\n");
-  const [tierCounts, setTierCounts] = useState<Record<string, number> | null>(null);
-
-  useEffect(() => {
-    let cancelled = false;
-    const names = tierKey ? tierKey.split("\n") : [];
-    Promise.all(
-      names.map(async (tier) => {
-        const result = await client.query(LoyaltyTierCountDocument, { channel, tier }).toPromise();
-        return [tier, result.data?.loyaltyAccounts?.totalCount ?? 0] as const;
-      }),
-    ).then((pairs) => {
-      if (!cancelled) setTierCounts(Object.fromEntries(pairs));
-    });
-    return () => {
-      cancelled = true;
-    };
-  }, [client, channel, tierKey]);
-
-  return { overview, tierCounts };
+  const variables = useMemo(() => ({ channel, period: reportPeriod(report.days), unit: report.unit }), [channel, report.days, report.unit]);
+  const [reportResult] = useQuery({ query: LoyaltyReportDocument, variables });
+  return { overview, report: reportResult };
 }
