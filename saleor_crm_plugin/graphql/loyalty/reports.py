@@ -22,9 +22,11 @@ DEFAULT_MONTHS = 12
 
 
 class LoyaltyReportBucketUnitEnum(graphene.Enum):
-    DAY = "day"
-    WEEK = "week"
-    MONTH = "month"
+    # Values equal to names: a default value is printed and passed to the resolver as
+    # is, so MONTH stays MONTH whether a client sends it or leaves it out.
+    DAY = "DAY"
+    WEEK = "WEEK"
+    MONTH = "MONTH"
 
     class Meta:
         description = "The length of a report bucket (in UTC)."
@@ -92,7 +94,7 @@ def _to_graphql(report: reports.LoyaltyReport) -> LoyaltyReport:
     currency = report.currency
     return LoyaltyReport(
         currency=currency,
-        unit=report.unit,
+        unit=report.unit.upper(),
         buckets=[
             LoyaltyReportBucket(
                 start=bucket.start,
@@ -145,7 +147,7 @@ class LoyaltyReportQueries(graphene.ObjectType):
                 config=load_channel_program(channel_obj.pk, using=database).config,
                 since=since,
                 until=until,
-                unit=unit,
+                unit=unit.lower(),
                 using=database,
             )
         except reports.ReportTooLong as error:

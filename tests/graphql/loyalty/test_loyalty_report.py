@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from saleor.graphql.api import schema
 from saleor.graphql.tests.utils import get_graphql_content
 
 from saleor_crm_plugin.loyalty.accounts import account_get_or_create
@@ -166,3 +167,13 @@ def test_query_count_does_not_grow_with_history(
 
     # then
     assert after == before
+
+
+def test_unit_defaults_to_month_and_prints_as_an_enum_value(staff_manage_users, points):
+    # when
+    response = _report(staff_manage_users, points.slug, period=OCTOBER)
+
+    # then
+    assert get_graphql_content(response)["data"]["loyaltyReport"]["unit"] == "MONTH"
+    printed = str(schema)
+    assert "unit: LoyaltyReportBucketUnitEnum = MONTH" in printed
