@@ -18,6 +18,8 @@ from django.db import connections
 from django.db.models import Count
 
 from ..config import ChannelConfig
+from .error_codes import LoyaltyErrorCode
+from .exceptions import LoyaltyError
 from .models import LoyaltyAccount
 from .quote import points_value
 
@@ -104,8 +106,10 @@ class LoyaltyReport:
     tiers: list[TierCount]
 
 
-class ReportTooLong(ValueError):
+class ReportTooLong(LoyaltyError):
     """The period holds more buckets than a chart can show."""
+
+    code = LoyaltyErrorCode.INVALID
 
 
 def bucket_count(*, since: datetime.datetime, until: datetime.datetime, unit: str) -> int:
@@ -126,7 +130,7 @@ def loyalty_report(
 ) -> LoyaltyReport:
     """The programme's figures per bucket of [since, until] and its tier distribution."""
     if bucket_count(since=since, until=until, unit=unit) > MAX_BUCKETS:
-        raise ReportTooLong(f"At most {MAX_BUCKETS} buckets; choose a longer bucket.")
+        raise ReportTooLong(f"At most {MAX_BUCKETS} buckets; choose a longer bucket.", field="unit")
     params = {
         "unit": unit,
         "step": _STEP[unit],
