@@ -1,6 +1,6 @@
 import { useAppBridge } from "@saleor/app-sdk/app-bridge";
 import { Box, Text } from "@saleor/macaw-ui-next";
-import { useEffect, useState } from "react";
+import { useEffect, useReducer, useState } from "react";
 
 import { AppPage } from "../app-page/app-page";
 import { CustomerWidget } from "../customer-widget/customer-widget";
@@ -13,7 +13,15 @@ const TOKEN_WAIT_MS = 10_000;
 
 /** Thin entry: waits for the Dashboard's handshake, then the URL picks the view. */
 export function App() {
-  const { appBridgeState } = useAppBridge();
+  const { appBridge, appBridgeState: subscribedState } = useAppBridge();
+  // useAppBridge reads the state once, then subscribes in an effect: a handshake that
+  // lands in between (the Dashboard answers notifyReady at once) would be missed until
+  // the next event. Read the bridge itself, and look again once mounted.
+  const [, rerender] = useReducer((count: number) => count + 1, 0);
+  useEffect(() => {
+    if (appBridge?.getState().ready) rerender();
+  }, [appBridge]);
+  const appBridgeState = appBridge?.getState() ?? subscribedState;
   const { route, search, navigate } = useRoute();
   const [waitedLong, setWaitedLong] = useState(false);
   useEffect(() => {

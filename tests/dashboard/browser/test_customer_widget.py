@@ -1,0 +1,50 @@
+"""The customer widget in a real browser: staff read a customer's points and adjust them."""
+
+import graphene
+import pytest
+from playwright.sync_api import expect
+
+from saleor_crm_plugin.loyalty.bonuses import account_points_adjust
+from saleor_crm_plugin.loyalty.models import EntryType, LoyaltyEntry
+from tests.fixtures.loyalty import balance_of
+
+# Saleor serves the page from another thread: the data must be committed, on every alias.
+pytestmark = pytest.mark.django_db(transaction=True)
+
+CUSTOMER_WIDGETS = "customer_details_widgets"
+
+
+def test_staff_adjust_points_and_see_the_ledger_change(
+    crm_dashboard, crm_staff, crm_usd, customer_user
+):
+    # given: the customer holds 120 points from a welcome gift
+    account_points_adjust(
+        user=customer_user,
+        channel_id=crm_usd.pk,
+        points=120,
+        reason="Welcome gift",
+        idempotency_key="browser-welcome",
+    )
+    customer_id = graphene.Node.to_global_id("User", customer_user.pk)
+
+    # when: staff open the customer's page, where the Dashboard mounts the widget
+    widget = crm_dashboard.open_widget(CUSTOMER_WIDGETS, crm_staff, customerId=customer_id)
+
+    # then: balance and the ledger's reason are shown
+    expect(widget.get_by_test_id("balance")).to_contain_text("120")
+    expect(widget.get_by_test_id("ledger")).to_contain_text("Welcome gift")
+    crm_dashboard.screenshot("customer-widget")
+
+    # when: staff add 50 points with a reason, and confirm
+    widget.get_by_test_id("adjust-points").fill("50")
+    widget.get_by_test_id("adjust-reason").fill("Parcel arrived late")
+    widget.get_by_test_id("adjust-submit").click()
+    expect(widget.get_by_test_id("adjust-confirm")).to_contain_text("The balance becomes 170")
+    widget.get_by_test_id("adjust-confirm-button").click()
+
+    # then: the widget shows the new balance and entry, and the ledger holds it once
+    expect(widget.get_by_test_id("balance")).to_contain_text("170")
+    expect(widget.get_by_test_id("ledger")).to_contain_text("Parcel arrived late")
+    assert balance_of(customer_user, crm_usd) == 170
+    adjustment = LoyaltyEntry.objects.get(type=EntryType.ADJUST, reason="Parcel arrived late")
+    assert (adjustment.points, adjustment.actor_user_id) == (50, crm_staff.pk)
