@@ -52,7 +52,10 @@ class CRMPlugin(BasePlugin):
     PLUGIN_NAME = "CRM: loyalty, segments, cart recovery"
     PLUGIN_DESCRIPTION = (
         "Loyalty points and tiers, customer segments and abandoned-cart recovery. "
-        "Each channel is its own programme: configure and activate it per channel."
+        "Each channel is its own programme: configure and activate it per channel. "
+        "Tiers, rates and reminder stages are easier to edit on the CRM settings page "
+        "(Customers → CRM → Programme settings), which checks them as you type; every "
+        "field here is checked on save, and each error names its field."
     )
     CONFIGURATION_PER_CHANNEL = True
     DEFAULT_ACTIVE = False
@@ -61,9 +64,11 @@ class CRMPlugin(BasePlugin):
 
     @classmethod
     def validate_plugin_configuration(cls, plugin_configuration, **kwargs):
-        # Raises ValidationError keyed by field with PluginErrorCode codes; Saleor's
-        # pluginUpdate turns it into `errors { field code message }` and saves nothing.
-        config.parse_configuration(plugin_configuration.configuration)
+        # Raises one ValidationError with every field's problems (PluginErrorCode codes,
+        # each message naming the field's label: the Dashboard shows only messages);
+        # Saleor's pluginUpdate returns them all as `errors { field code message }` and
+        # saves nothing. Templates are rendered with sample data here, not only compiled.
+        config.validate_configuration(plugin_configuration.configuration)
 
     @classmethod
     def pre_save_plugin_configuration(cls, plugin_configuration):

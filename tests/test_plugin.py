@@ -174,16 +174,29 @@ def test_plugin_update_activates_and_configures_one_channel(
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [
-        ("earn_points", "-5", "Must be between 0 and 1000000000000."),
-        ("earn_amount", "0", "Must be greater than zero."),
-        ("earn_rounding", "banker", "'banker' is not one of: floor, half_up, ceil."),
-        ("pending_period", "two weeks", "'two weeks' is not a duration; use e.g. 14d, 36h or 90m."),
-        ("point_value", "abc", "'abc' is not a number."),
-        ("tiers", "Silver 500", "Line 1: expected 'name | threshold | multiplier'."),
+        ("earn_points", "-5", "Points earned: must be between 0 and 1000000000000 (not -5)."),
+        ("earn_amount", "0", "Per amount spent: must be greater than zero (not 0)."),
+        (
+            "earn_rounding",
+            "banker",
+            "Rounding of earned points: 'banker' is not one of: floor, half_up, ceil.",
+        ),
+        (
+            "pending_period",
+            "two weeks",
+            "Pending period: 'two weeks' is not a duration; use e.g. 14d, 36h or 90m.",
+        ),
+        ("point_value", "abc", "Value of one point: 'abc' is not a number."),
+        (
+            "tiers",
+            "Silver 500",
+            "Tiers, line 1 (\"Silver 500\"): expected 'name | threshold | multiplier'.",
+        ),
         (
             "tiers",
             "Gold | 900 | 2\nSilver | 500 | 1.5",
-            "Tiers must be listed by strictly increasing threshold.",
+            'Tiers, line 2 ("Silver | 500 | 1.5"): the threshold must be above line 1\'s (900): '
+            "list tiers from the lowest.",
         ),
     ],
 )
@@ -209,6 +222,127 @@ def test_plugin_update_rejects_bad_configuration_and_saves_nothing(
         {"field": to_camel_case(field), "code": PluginErrorCode.INVALID.name, "message": message}
     ]
     # Saleor stores the plugin's defaults when it loads it; the bad value is not there
+    stored = PluginConfiguration.objects.get(identifier=PLUGIN_ID, channel=channel_USD)
+    assert stored.active is False
+    assert parse_configuration(stored.configuration) == DEFAULT_CONFIG
+
+
+def test_plugin_update_returns_every_problem_at_once_each_naming_its_field(
+    staff_api_client, permission_manage_plugins, channel_USD
+):
+    # given: five fields wrong at once, as a shop owner would send them from the Plugins
+    # page (where the Dashboard shows only the messages, in a toast)
+    variables = {
+        "id": PLUGIN_ID,
+        "channelId": graphene.Node.to_global_id("Channel", channel_USD.pk),
+        "input": {
+            "active": True,
+            "configuration": [
+                {"name": "earn_amount", "value": "0"},
+                {"name": "tiers", "value": "Silver | 500 | 1.25\nGold | 5000 | x"},
+                {"name": "cart_recovery_enabled", "value": "true"},
+                {"name": "cart_reminder_subject", "value": "Back to {{checkout_ur}}"},
+                {"name": "cart_offer_template", "value": "{{#if offer}}<b>{{offer.code}}</b>"},
+                {"name": "smtp_use_tls", "value": "true"},
+                {"name": "smtp_use_ssl", "value": "true"},
+            ],
+        },
+    }
+
+    # when
+    response = staff_api_client.post_graphql(
+        PLUGIN_UPDATE, variables, permissions=[permission_manage_plugins]
+    )
+
+    # then
+    data = get_graphql_content(response)["data"]["pluginUpdate"]
+    assert data["plugin"] is None
+    invalid, required = PluginErrorCode.INVALID.name, PluginErrorCode.REQUIRED.name
+    subject = data["errors"][4]
+    assert subject["message"].startswith(
+        "Reminder subject: {{checkout_ur}} is not a variable (did you mean {{checkout.url}}?); "
+        "the variables are: event, reminder_id, stage, kind, "
+    )
+    assert "customer.(user_id, email, first_name, last_name)" in subject["message"]
+    assert [(error["field"], error["code"], error["message"]) for error in data["errors"]] == [
+        ("earnAmount", invalid, "Per amount spent: must be greater than zero (not 0)."),
+        ("tiers", invalid, "Tiers, line 2 (\"Gold | 5000 | x\"): 'x' is not a number."),
+        (
+            "storefrontCheckoutUrl",
+            required,
+            "Storefront checkout URL: required when 'Cart recovery' is on.",
+        ),
+        (
+            "storefrontUnsubscribeUrl",
+            required,
+            "Storefront unsubscribe URL: required when 'Cart recovery' is on.",
+        ),
+        ("cartReminderSubject", invalid, subject["message"]),
+        ("cartOfferTemplate", invalid, "Offer template: {{#if}} is not closed."),
+        (
+            "smtpUseSsl",
+            invalid,
+            "Use SSL: 'Use TLS' and 'Use SSL' are mutually exclusive; tick one.",
+        ),
+    ]
+    stored = PluginConfiguration.objects.get(identifier=PLUGIN_ID, channel=channel_USD)
+    assert stored.active is False
+    assert parse_configuration(stored.configuration) == DEFAULT_CONFIG
+
+
+@pytest.mark.parametrize(
+    ("template", "message"),
+    [
+        ("<p>{{#if offer}}{{offer.code}}</p>", "Offer template: {{#if}} is not closed."),
+        (
+            "{{#each checkout.lines}}{{#if sku}}{{sku}}{{/each}}{{/if}}",
+            "Offer template: {{/each}} closes {{#if}}.",
+        ),
+        ("<a href='{{unsubscribe_url}'>", "Offer template: a '{{' is not closed with '}}'."),
+        (
+            "{{price checkout.total_gross_amount}}",
+            "Offer template: cannot be rendered with sample data: price() missing 2 required "
+            "positional arguments: 'gross_amount' and 'currency'.",
+        ),
+        (
+            "{{#each checkout.lines}}{{product_nam}}{{/each}}",
+            "Offer template: {{product_nam}} in {{#each checkout.lines}} is not a variable "
+            "(did you mean {{product_name}}?); the variables are: id, product_name, variant_name, "
+            "sku, quantity, unit_price_net_amount, unit_price_gross_amount, total_net_amount, "
+            "total_gross_amount.",
+        ),
+        (
+            "{{offer.cod}}",
+            "Offer template: {{offer.cod}} is not a variable (did you mean {{offer.code}}?); the "
+            "variables are: offer.code, offer.discount_type, offer.value, offer.scope, "
+            "offer.ends_at, offer.description.",
+        ),
+    ],
+)
+def test_plugin_update_refuses_a_template_that_would_not_render_and_saves_nothing(
+    template, message, staff_api_client, permission_manage_plugins, channel_USD
+):
+    # given
+    variables = {
+        "id": PLUGIN_ID,
+        "channelId": graphene.Node.to_global_id("Channel", channel_USD.pk),
+        "input": {
+            "active": True,
+            "configuration": [{"name": "cart_offer_template", "value": template}],
+        },
+    }
+
+    # when
+    response = staff_api_client.post_graphql(
+        PLUGIN_UPDATE, variables, permissions=[permission_manage_plugins]
+    )
+
+    # then
+    data = get_graphql_content(response)["data"]["pluginUpdate"]
+    assert data["plugin"] is None
+    assert data["errors"] == [
+        {"field": "cartOfferTemplate", "code": PluginErrorCode.INVALID.name, "message": message}
+    ]
     stored = PluginConfiguration.objects.get(identifier=PLUGIN_ID, channel=channel_USD)
     assert stored.active is False
     assert parse_configuration(stored.configuration) == DEFAULT_CONFIG

@@ -6,7 +6,8 @@ do the sending. The event is only emitted by the sweep's Celery task, so sending
 synchronously here never blocks a request, and an SMTP error reaches the sweep, which
 records the reminder as failed.
 
-Templates are the channel's Handlebars fields (subject and HTML per stage kind);
+Templates are the channel's Handlebars fields (subject and HTML per stage kind),
+rendered by ``config.templates`` (the renderer that checks them when staff save);
 ``DEFAULT`` picks the built-in one, an empty body sends nothing. An offer stage
 without an offer (an experiment's holdout) uses the reminder templates.
 
@@ -22,30 +23,24 @@ connection's (the next message would fail the same way: the batch stops) rather 
 this message's (a refused mailbox, a template that cannot render it: the others go on).
 """
 
-import html
 import smtplib
 from email.headerregistry import Address
 
-import pybars
 from django.core.mail import send_mail
 from django.core.mail.backends.smtp import EmailBackend
 from saleor.plugins.email_common import (
     DEFAULT_EMAIL_TIMEOUT,
     EmailConfig,
-    compare,
-    format_address,
-    format_datetime,
     get_plain_text_message_for_email,
-    get_product_image_thumbnail,
-    price,
 )
 
 from ..config import (
     DEFAULT_TEMPLATE,
-    HANDLEBARS_LOCK,
     ChannelConfig,
     ReminderKind,
+    body_render,
     parse_configuration,
+    subject_render,
 )
 from . import default_templates
 
@@ -63,26 +58,11 @@ def email_config(config: ChannelConfig) -> EmailConfig:
     )
 
 
-HELPERS = {
-    "format_address": format_address,
-    "price": price,
-    "format_datetime": format_datetime,
-    "get_product_image_thumbnail": get_product_image_thumbnail,
-    "compare": compare,
-}
-
-
 def stops_the_batch(error: BaseException) -> bool:
     """Whether a sending error is the SMTP server's or connection's, not one message's."""
     if isinstance(error, smtplib.SMTPRecipientsRefused):
         return False
     return isinstance(error, smtplib.SMTPException | OSError)
-
-
-def subject_render(template: str, context: dict) -> str:
-    """The subject as plain text on one line (caller holds ``HANDLEBARS_LOCK``)."""
-    rendered = pybars.Compiler().compile(template)(context, helpers=HELPERS)
-    return " ".join(html.unescape(str(rendered)).split())
 
 
 def cart_reminder_templates(config: ChannelConfig, payload: dict) -> tuple[str, str]:
@@ -104,10 +84,10 @@ def cart_reminder_email_send(*, payload: dict, configuration: list[dict]) -> boo
     subject, body = cart_reminder_templates(config, payload)
     if not body:
         return False
-    # Compiling templates: sends from threads of one process take turns.
-    with HANDLEBARS_LOCK:
-        subject_text = subject_render(subject, payload)
-        message = str(pybars.Compiler().compile(body)(payload, helpers=HELPERS))
+    # The renderer staff's templates were checked with on save (config.templates);
+    # compiling takes turns between threads of one process.
+    subject_text = subject_render(subject, payload)
+    message = body_render(body, payload)
     smtp = email_config(config)
     send_mail(
         subject_text,

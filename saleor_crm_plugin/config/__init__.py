@@ -7,18 +7,21 @@
   (``config.loyalty.earn_points``), ``carts`` (``config.carts.stages``) and ``smtp``
   (``config.smtp.host``); each section's module owns its types and constants, so a
   domain reads its section without importing another domain;
-- ``channel``: ``ChannelConfig`` and ``parse_configuration``;
+- ``templates``: the Handlebars renderer (sending and checking), the template
+  variables and the sample payload templates are checked with;
+- ``channel``: ``ChannelConfig``, ``parse_configuration`` (on load) and
+  ``validate_configuration`` (on save);
 - ``programs``: a channel's programme from Saleor's table, and the one rule for the
   channels where the programme is active (``active_channel_programs``).
 
-Validation raises Django's ``ValidationError`` keyed by field name with Saleor's
-``PluginErrorCode`` codes, which ``pluginUpdate`` returns as ``errors { field code
-message }``; nothing is saved when it raises.
+Validation raises one Django ``ValidationError`` with every problem, keyed by field
+name with Saleor's ``PluginErrorCode`` codes, each message starting with the field's
+label (and line); ``pluginUpdate`` returns them all as ``errors { field code message }``
+and saves nothing.
 """
 
 from .carts import (
     DEFAULT_TEMPLATE,
-    HANDLEBARS_LOCK,
     OFFER_FIXED,
     OFFER_FREE_SHIPPING,
     OFFER_PERCENTAGE,
@@ -30,7 +33,7 @@ from .carts import (
     OfferSpec,
     ReminderKind,
 )
-from .channel import DEFAULT_CONFIG, ChannelConfig, parse_configuration
+from .channel import DEFAULT_CONFIG, ChannelConfig, parse_configuration, validate_configuration
 from .fields import CONFIG_STRUCTURE, DEFAULT_CONFIGURATION, PLUGIN_ID
 from .loyalty import (
     ROUNDING_CEIL,
@@ -44,6 +47,7 @@ from .loyalty import (
 from .parsing import MAX_POINTS
 from .programs import ChannelProgram, active_channel_programs, load_channel_program
 from .smtp import SmtpConfig
+from .templates import HANDLEBARS_LOCK, VARIABLES, body_render, subject_render
 
 __all__ = [
     "CONFIG_STRUCTURE",
@@ -73,7 +77,11 @@ __all__ = [
     "ReminderKind",
     "SmtpConfig",
     "TierRule",
+    "VARIABLES",
     "active_channel_programs",
+    "body_render",
     "load_channel_program",
     "parse_configuration",
+    "subject_render",
+    "validate_configuration",
 ]

@@ -6,30 +6,29 @@ of stage are defined here, once: the stored ``cart_recovery_stages`` text names 
 """
 
 import dataclasses
-import functools
 import re
-import threading
 from decimal import Decimal
 
-import pybars
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from saleor.plugins.email_common import DEFAULT_EMAIL_VALUE
+from saleor.plugins.error_codes import PluginErrorCode
 
 from .parsing import (
     MAX_AMOUNT,
+    ConfigErrors,
+    ConfigProblem,
+    Line,
     amount,
     boolean,
     choice,
     decimal_value,
     duration,
     integer,
-    invalid,
-    matched_lines,
-    required,
+    name_problem,
     text,
-    unique_names,
 )
+from .templates import compile_problem, template_check
 
 
 class ReminderKind:
@@ -57,10 +56,6 @@ CART_MAX_MESSAGES_PER_RUN = 100_000
 # A template field holding Saleor's "DEFAULT" uses the plugin's built-in template (as
 # Saleor's e-mail plugins do); an empty template sends no e-mail of that kind.
 DEFAULT_TEMPLATE = DEFAULT_EMAIL_VALUE
-# pybars' compiler keeps its parsing state in shared objects: two threads compiling at
-# once corrupt each other (tests/carts/test_concurrency.py). Every compilation of ours,
-# and Saleor's send_email which compiles too, holds this lock.
-HANDLEBARS_LOCK = threading.Lock()
 
 _STAGE_LINE = re.compile(r"^\s*(?P<delay>[^|]+?)\s*\|\s*(?P<kind>[^|]+?)\s*$")
 _EXPERIMENT_LINE = re.compile(
@@ -132,139 +127,185 @@ class CartsConfig:
         }[kind]
 
 
-def parse_cart_stages(raw: str) -> tuple[CartStage, ...]:
+def _stage(match, line: Line, errors: ConfigErrors) -> tuple[int, str] | None:
+    field = "cart_recovery_stages"
+    delay = errors.value(field, duration, match["delay"], optional=False, line=line)
+    if delay is not None and not 60 <= delay <= CART_MAX_STAGE_DELAY_DAYS * 86400:
+        errors.add(
+            field,
+            ConfigProblem(f"the delay must be between 1m and {CART_MAX_STAGE_DELAY_DAYS}d."),
+            line,
+        )
+        delay = None
+    kind = errors.value(field, choice, match["kind"], ReminderKind.ALL, line=line)
+    return None if delay is None or kind is None else (delay, kind)
+
+
+def parse_cart_stages(raw: str, errors: ConfigErrors) -> tuple[CartStage, ...] | None:
+    """The stages in order; None (problems recorded) when a line is wrong."""
     field = "cart_recovery_stages"
     stages: list[CartStage] = []
-    for number, match in matched_lines(field, raw, _STAGE_LINE, "delay | kind"):
-        delay = duration(field, match["delay"], optional=False)
-        if not delay or delay > CART_MAX_STAGE_DELAY_DAYS * 86400:
-            raise invalid(
-                field, f"Line {number}: delay must be between 1m and {CART_MAX_STAGE_DELAY_DAYS}d."
+    previous: tuple[Line, str] | None = None
+    for line, match in errors.lines(field, raw, _STAGE_LINE, "delay | kind"):
+        stage = _stage(match, line, errors)
+        if stage is None:
+            continue
+        stages.append(CartStage(number=len(stages) + 1, delay_seconds=stage[0], kind=stage[1]))
+        if previous is not None and stage[0] <= stages[-2].delay_seconds:
+            errors.add(
+                field,
+                ConfigProblem(
+                    f"the delay must be longer than line {previous[0].number}'s "
+                    f"({previous[1]}): delays strictly increase."
+                ),
+                line,
             )
-        kind = choice(field, match["kind"], ReminderKind.ALL)
-        stages.append(CartStage(number=len(stages) + 1, delay_seconds=delay, kind=kind))
+        previous = (line, match["delay"])
     if len(stages) > CART_MAX_STAGES:
-        raise invalid(field, f"At most {CART_MAX_STAGES} stages.")
-    delays = [stage.delay_seconds for stage in stages]
-    if delays != sorted(set(delays)):
-        raise invalid(field, "Delays must be strictly increasing.")
-    return tuple(stages)
+        errors.add(field, ConfigProblem(f"at most {CART_MAX_STAGES} stages (not {len(stages)})."))
+    return None if errors.has(field) else tuple(stages)
 
 
-def parse_offer_spec(field: str, raw: str) -> OfferSpec | None:
+def parse_offer_spec(raw: str) -> OfferSpec | None:
     """'percentage 10 items 7d' | 'fixed 5 order 3d' | 'free_shipping 7d' | 'none' | ''."""
     words = str(raw or "").split()
     if not words or [word.lower() for word in words] == ["none"]:
         return None
-    discount_type = choice(field, words[0], OFFER_TYPES)
+    discount_type = choice(words[0], OFFER_TYPES)
     if discount_type == OFFER_FREE_SHIPPING:
         if len(words) != 2:
-            raise invalid(field, "Expected 'free_shipping <validity>', e.g. free_shipping 7d.")
+            raise ConfigProblem(
+                f"expected 'free_shipping <validity>', e.g. free_shipping 7d (not '{raw}')."
+            )
         value, scope, validity = Decimal(0), OFFER_SCOPE_ORDER, words[1]
     else:
         if len(words) != 4:
-            raise invalid(field, f"Expected '{discount_type} <value> <items|order> <validity>'.")
+            raise ConfigProblem(
+                f"expected '{discount_type} <value> <items|order> <validity>', "
+                f"e.g. {discount_type} 10 items 7d (not '{raw}')."
+            )
         maximum = Decimal(100) if discount_type == OFFER_PERCENTAGE else MAX_AMOUNT
-        value = decimal_value(field, words[1], minimum=Decimal(0), maximum=maximum, positive=True)
-        scope = choice(field, words[2], OFFER_SCOPES)
+        value = decimal_value(words[1], minimum=Decimal(0), maximum=maximum, positive=True)
+        scope = choice(words[2], OFFER_SCOPES)
         validity = words[3]
-    valid_seconds = duration(field, validity, optional=False)
+    valid_seconds = duration(validity, optional=False)
     if not valid_seconds or valid_seconds >= OFFER_MAX_VALID_DAYS * 86400:
-        raise invalid(
-            field, f"Validity must be more than 0 and less than {OFFER_MAX_VALID_DAYS} days."
+        raise ConfigProblem(
+            f"the validity must be more than 0 and less than {OFFER_MAX_VALID_DAYS} days "
+            f"(not {validity})."
         )
     return OfferSpec(
         discount_type=discount_type, value=value, scope=scope, valid_seconds=valid_seconds
     )
 
 
-def parse_experiment(raw: str) -> tuple[ExperimentVariant, ...]:
+def _variant(match, line: Line, errors: ConfigErrors, seen: dict) -> ExperimentVariant | None:
     field = "cart_experiment"
-    variants: list[ExperimentVariant] = []
-    lines = matched_lines(field, raw, _EXPERIMENT_LINE, "name | weight | offer or none")
-    for number, match in lines:
-        if len(match["name"]) > 64:
-            raise invalid(field, f"Line {number}: name is longer than 64 characters.")
-        weight = integer(field, match["weight"], maximum=1000)
-        if weight == 0:
-            raise invalid(field, f"Line {number}: weight must be greater than zero.")
-        offer = parse_offer_spec(field, match["offer"])
-        variants.append(ExperimentVariant(name=match["name"], weight=weight, offer=offer))
-    unique_names(field, [variant.name for variant in variants], "Variant names must be unique.")
+    if (problem := name_problem(match["name"], line, seen)) is not None:
+        errors.add(field, problem, line)
+    weight = errors.value(field, integer, match["weight"], minimum=1, maximum=1000, line=line)
+    try:
+        offer = parse_offer_spec(match["offer"])
+    except ConfigProblem as problem:
+        errors.add(field, problem, line)
+        return None
+    if weight is None:
+        return None
+    return ExperimentVariant(name=match["name"], weight=weight, offer=offer)
+
+
+def parse_experiment(raw: str, errors: ConfigErrors) -> tuple[ExperimentVariant, ...] | None:
+    field = "cart_experiment"
+    variants = []
+    seen: dict[str, Line] = {}
+    lines = errors.lines(field, raw, _EXPERIMENT_LINE, "name | weight | offer or none")
+    for line, match in lines:
+        variants.append(_variant(match, line, errors, seen))
     if len(variants) == 1:
-        raise invalid(field, "An experiment needs at least two variants.")
-    return tuple(variants)
+        errors.add(field, ConfigProblem("an experiment needs at least two variants (one a line)."))
+    return None if errors.has(field) else tuple(variants)
 
 
-def _url_template(field: str, raw, *, is_required: bool) -> str:
+def _url_template(raw, *, required_by: str | None) -> str:
+    """An http(s) URL with {token}; ``required_by``: the label of the field that needs it."""
     value = text(raw)
     if not value:
-        if is_required:
-            raise required(field, "Required when cart recovery is enabled.")
+        if required_by:
+            raise ConfigProblem(f"required when '{required_by}' is on.", PluginErrorCode.REQUIRED)
         return ""
     if "{token}" not in value:
-        raise invalid(field, "Must contain {token}.")
+        raise ConfigProblem(f"must contain {{token}} (not '{raw}').")
     try:
         URLValidator(schemes=["http", "https"])(value.replace("{token}", "token"))
     except ValidationError:
-        raise invalid(field, f"'{raw}' is not an http(s) URL.") from None
+        raise ConfigProblem(f"'{raw}' is not an http(s) URL.") from None
     return value
 
 
-@functools.lru_cache(maxsize=256)
-def _handlebars_error(source: str) -> str | None:
-    """Why ``source`` is not a Handlebars template, or None. Cached: compiling takes
-    milliseconds, and every load of a channel's configuration checks its templates."""
-    try:
-        with HANDLEBARS_LOCK:
-            pybars.Compiler().compile(source)
-    except pybars.PybarsError as error:
-        return str(error)
-    return None
+def _loaded_template(source: str, *, subject: bool) -> str:
+    """On load: the template compiles (``template_check`` is for saving)."""
+    if (problem := compile_problem(source)) is not None:
+        raise ConfigProblem(problem)
+    return source
 
 
-def _template(field: str, raw) -> str:
-    value = text(raw, strip=False)
-    if value and value != DEFAULT_TEMPLATE and (error := _handlebars_error(value)) is not None:
-        raise invalid(field, f"Not a valid Handlebars template: {error}")
-    return value
-
-
-def _templates(values: dict) -> dict:
+def _templates(values: dict, errors: ConfigErrors, *, strict: bool) -> dict:
     """The six template fields, keyed by their attribute (``offer_subject``, ...)."""
-    return {
-        field.removeprefix("cart_"): _template(field, values[field])
-        for fields in TEMPLATE_FIELDS.values()
-        for field in fields
-    }
+    check = template_check if strict else _loaded_template
+    templates = {}
+    for subject, body in TEMPLATE_FIELDS.values():
+        for field in (subject, body):
+            value = text(values[field], strip=False)
+            if value and value != DEFAULT_TEMPLATE:
+                value = errors.value(field, check, value, subject=field == subject)
+            templates[field.removeprefix("cart_")] = value
+    return templates
 
 
-def parse_carts(values: dict) -> CartsConfig:
-    """The cart-recovery section from the stored values (defaults filled in)."""
+def parse_carts(values: dict, errors: ConfigErrors, *, strict: bool = False) -> CartsConfig:
+    """The cart-recovery section from the stored values (defaults filled in); ``strict``:
+    templates are rendered with sample data (on save), not only compiled (on load)."""
     enabled = boolean(values["cart_recovery_enabled"])
-    cap = duration("message_frequency_cap", values["message_frequency_cap"], optional=False)
-    per_run = integer(
-        "cart_messages_per_run", values["cart_messages_per_run"], maximum=CART_MAX_MESSAGES_PER_RUN
-    )
-    if per_run == 0:
-        raise invalid("cart_messages_per_run", "Must be greater than zero.")
-    stages = parse_cart_stages(values["cart_recovery_stages"])
-    if enabled and not stages:
-        raise invalid("cart_recovery_stages", "At least one stage is required.")
+    stages = parse_cart_stages(values["cart_recovery_stages"], errors)
+    if enabled and stages == ():
+        errors.add(
+            "cart_recovery_stages",
+            ConfigProblem(
+                f"at least one stage is required when '{errors.label('cart_recovery_enabled')}' "
+                "is on.",
+                PluginErrorCode.REQUIRED,
+            ),
+        )
+    required_by = errors.label("cart_recovery_enabled") if enabled else None
+    value = errors.value
     return CartsConfig(
         enabled=enabled,
         stages=stages,
-        offer=parse_offer_spec("cart_offer", values["cart_offer"]),
-        experiment=parse_experiment(values["cart_experiment"]),
-        min_total=amount("cart_min_total", values["cart_min_total"]),
-        storefront_checkout_url=_url_template(
-            "storefront_checkout_url", values["storefront_checkout_url"], is_required=enabled
+        offer=value("cart_offer", parse_offer_spec, values["cart_offer"]),
+        experiment=parse_experiment(values["cart_experiment"], errors),
+        min_total=value("cart_min_total", amount, values["cart_min_total"]),
+        storefront_checkout_url=value(
+            "storefront_checkout_url",
+            _url_template,
+            values["storefront_checkout_url"],
+            required_by=required_by,
         ),
-        storefront_unsubscribe_url=_url_template(
-            "storefront_unsubscribe_url", values["storefront_unsubscribe_url"], is_required=enabled
+        storefront_unsubscribe_url=value(
+            "storefront_unsubscribe_url",
+            _url_template,
+            values["storefront_unsubscribe_url"],
+            required_by=required_by,
         ),
         marketing_consent_default=boolean(values["marketing_consent_default"]),
-        message_frequency_cap_seconds=cap,
-        messages_per_run=per_run,
-        **_templates(values),
+        message_frequency_cap_seconds=value(
+            "message_frequency_cap", duration, values["message_frequency_cap"], optional=False
+        ),
+        messages_per_run=value(
+            "cart_messages_per_run",
+            integer,
+            values["cart_messages_per_run"],
+            minimum=1,
+            maximum=CART_MAX_MESSAGES_PER_RUN,
+        ),
+        **_templates(values, errors, strict=strict),
     )

@@ -13,6 +13,7 @@ from saleor.plugins.email_common import DEFAULT_EMAIL_CONFIG_STRUCTURE
 
 from .carts import DEFAULT_TEMPLATE
 from .loyalty import ROUNDING_FLOOR, TIER_BASIS_SPEND
+from .templates import VARIABLES_TEXT
 
 PLUGIN_ID = "saleor.crm"
 
@@ -23,26 +24,35 @@ def _saleor_email(name: str) -> tuple[str, str]:
     return field["type"], field["label"]
 
 
+_VARIABLES_HELP = (
+    "Handlebars: {{customer.first_name}}, {{#if offer}}…{{/if}}, "
+    "{{#each checkout.lines}}{{product_name}}{{/each}}; helpers price, format_datetime. "
+    f"Variables: {VARIABLES_TEXT}."
+)
+_VARIABLES_SEE = "Handlebars, with the variables listed under the templates."
+
 # name -> (default value, type, label, help text)
 FIELDS: dict[str, tuple[object, str, str, str]] = {
     "earn_points": (
         "1",
         ConfigurationTypeField.STRING,
         "Points earned",
-        "Whole points earned for every 'Per amount spent' of eligible spend.",
+        "Whole points per 'Per amount spent' of eligible spend, e.g. 5. Easier: the CRM "
+        "settings page (Customers → CRM → Programme settings) edits rates, tiers and "
+        "stages with checks as you type.",
     ),
     "earn_amount": (
         "1.00",
         ConfigurationTypeField.STRING,
         "Per amount spent",
-        "Amount in the channel currency that earns 'Points earned', e.g. 2.50.",
+        "Amount in the channel currency that earns 'Points earned', e.g. 2.50; above 0.",
     ),
     "earn_rounding": (
         ROUNDING_FLOOR,
         ConfigurationTypeField.STRING,
         "Rounding of earned points",
-        "How a partial 'Per amount spent' counts, once per order: floor (default; "
-        "3.00 at 5 points per 2.50 earns 5), half_up or ceil.",
+        "One of: floor, half_up, ceil. How a partial 'Per amount spent' counts, once "
+        "per order (floor: 3.00 at 5 points per 2.50 earns 5).",
     ),
     "eligible_include_shipping": (
         False,
@@ -60,7 +70,7 @@ FIELDS: dict[str, tuple[object, str, str, str]] = {
         "14d",
         ConfigurationTypeField.STRING,
         "Pending period",
-        "How long earned points stay pending (your return window), e.g. 14d, 36h, 0.",
+        "How long earned points stay pending (your return window): 14d, 36h, 90m or 0.",
     ),
     "points_expire_after": (
         "365d",
@@ -84,19 +94,21 @@ FIELDS: dict[str, tuple[object, str, str, str]] = {
         TIER_BASIS_SPEND,
         ConfigurationTypeField.STRING,
         "Tiers are based on",
-        "spend (amount paid) or points (points earned) within the tier window.",
+        "One of: spend (eligible spend), points (points earned), within 'Tier window'.",
     ),
     "tier_window": (
         "365d",
         ConfigurationTypeField.STRING,
         "Tier window",
-        "Rolling window over which tier spend or points are counted.",
+        "Rolling window over which tier spend or points are counted, e.g. 365d.",
     ),
     "tiers": (
         "",
         ConfigurationTypeField.MULTILINE,
         "Tiers",
-        "One tier a line: name | threshold | earning multiplier, e.g. 'Silver | 500 | 1.25'.",
+        "One tier a line, lowest first: name | threshold | multiplier, e.g. "
+        "'Silver | 500 | 1.25' then 'Gold | 2000 | 1.5'. Thresholds in 'Tiers are based "
+        "on' units, strictly increasing; names unique; multiplier above 0, at most 100.",
     ),
     "signup_bonus": (
         "0",
@@ -114,7 +126,7 @@ FIELDS: dict[str, tuple[object, str, str, str]] = {
         "100",
         ConfigurationTypeField.STRING,
         "Maximum redemption (%)",
-        "At most this share of a checkout's total can be paid with points.",
+        "At most this share (0 – 100) of a checkout's total can be paid with points.",
     ),
     "redemption_min_points": (
         "0",
@@ -132,27 +144,31 @@ FIELDS: dict[str, tuple[object, str, str, str]] = {
         False,
         ConfigurationTypeField.BOOLEAN,
         "Cart recovery",
-        "Remind shoppers of checkouts they left (needs the storefront URLs below).",
+        "Remind shoppers of checkouts they left. When ticked, 'Reminder stages' and both "
+        "storefront URLs are required.",
     ),
     "cart_recovery_stages": (
         "1h | reminder\n24h | offer\n72h | last_call",
         ConfigurationTypeField.MULTILINE,
         "Reminder stages",
-        "One stage a line: delay since the checkout's last change | kind "
-        "(reminder, offer or last_call), delays strictly increasing.",
+        "One stage a line: delay since the checkout's last change | kind, e.g. "
+        "'1h | reminder', '24h | offer', '72h | last_call'. Kind: reminder, offer or "
+        "last_call; delays 1m – 30d, strictly increasing; at most 5 stages.",
     ),
     "cart_offer": (
         "percentage 10 items 7d",
         ConfigurationTypeField.STRING,
         "Recovery offer",
         "The one-time code of an offer stage: 'percentage 10 items 7d', 'fixed 5 order 3d', "
-        "'free_shipping 7d', or 'none'.",
+        "'free_shipping 7d' or 'none'; scope items or order; valid less than 60d.",
     ),
     "cart_experiment": (
         "",
         ConfigurationTypeField.MULTILINE,
         "Offer experiment",
-        "Optional A/B test, one variant a line: name | weight | offer or none.",
+        "Optional A/B test replacing 'Recovery offer', one variant a line: name | weight "
+        "(1 – 1000) | offer or none, e.g. 'ten | 45 | percentage 10 items 7d' and "
+        "'holdout | 10 | none'; at least two.",
     ),
     "cart_min_total": (
         "0",
@@ -164,13 +180,15 @@ FIELDS: dict[str, tuple[object, str, str, str]] = {
         "",
         ConfigurationTypeField.STRING,
         "Storefront checkout URL",
-        "Link back to the checkout, with {token}, e.g. https://shop.example/checkout/{token}.",
+        "http(s) link back to the checkout, with {token}, e.g. "
+        "https://shop.example/checkout/{token}. Required when 'Cart recovery' is ticked.",
     ),
     "storefront_unsubscribe_url": (
         "",
         ConfigurationTypeField.STRING,
         "Storefront unsubscribe URL",
-        "Unsubscribe page, with {token} (the signed token for crmUnsubscribe).",
+        "http(s) unsubscribe page, with {token} (the signed token for crmUnsubscribe). "
+        "Required when 'Cart recovery' is ticked.",
     ),
     "marketing_consent_default": (
         False,
@@ -188,43 +206,44 @@ FIELDS: dict[str, tuple[object, str, str, str]] = {
         "500",
         ConfigurationTypeField.STRING,
         "Messages per run",
-        "At most this many reminders are handled per channel by one sweep.",
+        "At most this many reminders (1 – 100000) are handled per channel by one sweep.",
     ),
     "cart_reminder_subject": (
         "You left something in your cart",
         ConfigurationTypeField.STRING,
         "Reminder subject",
-        "Handlebars subject of a reminder stage.",
+        "Subject of a reminder stage, e.g. '{{customer.first_name}}, your cart is waiting'. "
+        + _VARIABLES_SEE,
     ),
     "cart_reminder_template": (
         DEFAULT_TEMPLATE,
         ConfigurationTypeField.MULTILINE,
         "Reminder template",
-        "Handlebars HTML of a reminder; DEFAULT: built-in; empty: no e-mail.",
+        "HTML of a reminder e-mail; DEFAULT: built-in; empty: no e-mail. " + _VARIABLES_HELP,
     ),
     "cart_offer_subject": (
         "Your cart is waiting, with {{offer.description}}",
         ConfigurationTypeField.STRING,
         "Offer subject",
-        "Handlebars subject of an offer stage.",
+        "Subject of an offer stage, e.g. 'Your code {{offer.code}}'. " + _VARIABLES_SEE,
     ),
     "cart_offer_template": (
         DEFAULT_TEMPLATE,
         ConfigurationTypeField.MULTILINE,
         "Offer template",
-        "Handlebars HTML of an offer stage; DEFAULT: built-in; empty: no e-mail.",
+        "HTML of an offer e-mail; DEFAULT: built-in; empty: no e-mail. " + _VARIABLES_HELP,
     ),
     "cart_last_call_subject": (
         "Last call for your cart",
         ConfigurationTypeField.STRING,
         "Last call subject",
-        "Handlebars subject of a last-call stage.",
+        "Subject of a last-call stage. " + _VARIABLES_SEE,
     ),
     "cart_last_call_template": (
         DEFAULT_TEMPLATE,
         ConfigurationTypeField.MULTILINE,
         "Last call template",
-        "Handlebars HTML of a last call; DEFAULT: built-in; empty: no e-mail.",
+        "HTML of a last-call e-mail; DEFAULT: built-in; empty: no e-mail. " + _VARIABLES_HELP,
     ),
     "smtp_host": (
         "",
@@ -232,7 +251,11 @@ FIELDS: dict[str, tuple[object, str, str, str]] = {
         "The CRM sends its e-mails itself through this server; empty: apps handle "
         "the notify events.",
     ),
-    "smtp_port": ("", *_saleor_email("port"), "Port of the SMTP server."),
+    "smtp_port": (
+        "",
+        *_saleor_email("port"),
+        "Port of the SMTP server; required when 'SMTP host' is set.",
+    ),
     "smtp_user": ("", *_saleor_email("username"), "Login of the SMTP server."),
     "smtp_password": (
         "",
@@ -249,7 +272,7 @@ FIELDS: dict[str, tuple[object, str, str, str]] = {
         "",
         ConfigurationTypeField.STRING,
         "Sender address",
-        "Address the e-mails come from (required with an SMTP host).",
+        "Address the e-mails come from; required when 'SMTP host' is set.",
     ),
     "smtp_use_tls": (
         False,
@@ -266,6 +289,7 @@ FIELDS: dict[str, tuple[object, str, str, str]] = {
 DEFAULT_CONFIGURATION = [
     {"name": name, "value": default} for name, (default, *_rest) in FIELDS.items()
 ]
+LABELS = {name: label for name, (_default, _type, label, _help) in FIELDS.items()}
 CONFIG_STRUCTURE = {
     name: {"type": field_type, "label": label, "help_text": help_text}
     for name, (_default, field_type, label, help_text) in FIELDS.items()

@@ -1,12 +1,17 @@
 """The parsing helpers every section shares: one stored text value -> one typed value.
 
-Each helper takes the field's name and raises Django's ``ValidationError`` keyed by it,
-with Saleor's ``PluginErrorCode``, so ``pluginUpdate`` reports ``errors { field code
-message }`` on the right field.
+A helper raises ``ConfigProblem`` (what is wrong with the value, and Saleor's
+``PluginErrorCode``); it does not know which field it reads. ``ConfigErrors`` collects
+the problems of every field while the sections parse on, each message prefixed with
+the field's label as staff see it on the Plugins page (and, in a multi-line field, the
+line: ``Tiers, line 2 ("Gold | 5000 | x"): 'x' is not a number.``), since Saleor's
+Dashboard shows only the messages, in a toast, and highlights no plugin field. At the
+end it raises one Django ``ValidationError`` keyed by field name, which ``pluginUpdate``
+returns as ``errors { field code message }``, one error per problem.
 """
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
@@ -17,67 +22,131 @@ from saleor.plugins.error_codes import PluginErrorCode
 MAX_POINTS = 10**12
 MAX_AMOUNT = Decimal(10**9)
 MAX_DURATION_DAYS = 3650
+# A line of a multi-line field is quoted in its message up to this length.
+QUOTED_LINE_LENGTH = 60
 
 
-def invalid(field: str, message: str) -> ValidationError:
-    return ValidationError({field: ValidationError(message, code=PluginErrorCode.INVALID.value)})
+class ConfigProblem(Exception):
+    """What is wrong with one value (a sentence starting in lower case)."""
+
+    def __init__(self, message: str, code: PluginErrorCode = PluginErrorCode.INVALID):
+        super().__init__(message)
+        self.message = message
+        self.code = code
 
 
-def required(field: str, message: str) -> ValidationError:
-    return ValidationError({field: ValidationError(message, code=PluginErrorCode.REQUIRED.value)})
+class Line:
+    """One non-blank line of a multi-line field: its number (from 1) and its text."""
+
+    def __init__(self, number: int, text: str):
+        self.number = number
+        self.text = text.strip()
+
+    def __str__(self) -> str:
+        quoted = self.text
+        if len(quoted) > QUOTED_LINE_LENGTH:
+            quoted = quoted[: QUOTED_LINE_LENGTH - 1] + "…"
+        return f'line {self.number} ("{quoted}")'
 
 
-def decimal_value(field: str, raw, *, minimum: Decimal, maximum: Decimal, positive=False):
+class ConfigErrors:
+    """Every problem of one configuration, by field; ``labels``: field name -> label."""
+
+    def __init__(self, labels: dict[str, str]):
+        self.labels = labels
+        self.by_field: dict[str, list[ValidationError]] = {}
+
+    def label(self, field: str) -> str:
+        return self.labels[field]
+
+    def add(self, field: str, problem: ConfigProblem, line: Line | None = None) -> None:
+        where = self.labels[field] if line is None else f"{self.labels[field]}, {line}"
+        message = f"{where}: {problem.message}"
+        self.by_field.setdefault(field, []).append(
+            ValidationError(message, code=problem.code.value)
+        )
+
+    def value(self, field: str, parse: Callable, *args, line: Line | None = None, **kwargs):
+        """``parse(*args, **kwargs)``, or None with its problem recorded for ``field``."""
+        try:
+            return parse(*args, **kwargs)
+        except ConfigProblem as problem:
+            self.add(field, problem, line)
+            return None
+
+    def has(self, field: str) -> bool:
+        return field in self.by_field
+
+    def lines(self, field: str, raw, pattern: re.Pattern, expected: str) -> Iterator[tuple]:
+        """(line, match) of each non-blank line of a multi-line field matching
+        ``pattern``; a line that does not is recorded (``expected``: how it should read)."""
+        for number, text in enumerate(str(raw or "").splitlines(), start=1):
+            if not text.strip():
+                continue
+            line = Line(number, text)
+            match = pattern.match(text)
+            if match:
+                yield line, match
+            else:
+                self.add(field, ConfigProblem(f"expected '{expected}'."), line)
+
+    def raise_if_any(self) -> None:
+        if self.by_field:
+            raise ValidationError(self.by_field)
+
+
+def decimal_value(raw, *, minimum: Decimal, maximum: Decimal, positive=False) -> Decimal:
     try:
         value = Decimal(str(raw).strip())
     except InvalidOperation:
-        raise invalid(field, f"'{raw}' is not a number.") from None
+        raise ConfigProblem(f"'{raw}' is not a number.") from None
     if not value.is_finite():
-        raise invalid(field, f"'{raw}' is not a number.")
+        raise ConfigProblem(f"'{raw}' is not a number.")
     if positive and value <= 0:
-        raise invalid(field, "Must be greater than zero.")
+        raise ConfigProblem(f"must be greater than zero (not {raw}).")
     if value < minimum or value > maximum:
-        raise invalid(field, f"Must be between {minimum} and {maximum}.")
+        raise ConfigProblem(f"must be between {minimum} and {maximum} (not {raw}).")
     return value
 
 
-def amount(field: str, raw, *, positive=False) -> Decimal:
+def amount(raw, *, positive=False) -> Decimal:
     """A non-negative amount in the channel currency, at most ``MAX_AMOUNT``."""
-    return decimal_value(field, raw, minimum=Decimal(0), maximum=MAX_AMOUNT, positive=positive)
+    return decimal_value(raw, minimum=Decimal(0), maximum=MAX_AMOUNT, positive=positive)
 
 
-def integer(field: str, raw, *, maximum: int = MAX_POINTS) -> int:
+def integer(raw, *, minimum: int = 0, maximum: int = MAX_POINTS) -> int:
     text = str(raw).strip()
     if not re.fullmatch(r"-?\d+", text):
-        raise invalid(field, f"'{raw}' is not a whole number.")
+        raise ConfigProblem(f"'{raw}' is not a whole number.")
     value = int(text)
-    if value < 0 or value > maximum:
-        raise invalid(field, f"Must be between 0 and {maximum}.")
+    if value < minimum or value > maximum:
+        raise ConfigProblem(f"must be between {minimum} and {maximum} (not {raw}).")
     return value
 
 
-def duration(field: str, raw, *, optional: bool) -> int | None:
+def duration(raw, *, optional: bool) -> int | None:
     """Seconds of a duration such as 14d, 36h or 90m; ``0`` is zero; empty is None if
     ``optional``."""
     text = str(raw or "").strip()
     if not text:
         if optional:
             return None
-        raise invalid(field, "A duration is required, e.g. 14d or 36h.")
+        raise ConfigProblem("a duration is required, e.g. 14d or 36h.", PluginErrorCode.REQUIRED)
     if text == "0":
         return 0
     seconds = parse_duration_seconds(text)
     if seconds is None or seconds < 0:
-        raise invalid(field, f"'{raw}' is not a duration; use e.g. 14d, 36h or 90m.")
+        raise ConfigProblem(f"'{raw}' is not a duration; use e.g. 14d, 36h or 90m.")
     if seconds > MAX_DURATION_DAYS * 86400:
-        raise invalid(field, f"Must be at most {MAX_DURATION_DAYS} days.")
+        raise ConfigProblem(f"must be at most {MAX_DURATION_DAYS} days (not {raw}).")
     return int(seconds)
 
 
-def choice(field: str, raw, choices: tuple[str, ...]) -> str:
+def choice(raw, choices: tuple[str, ...]) -> str:
+    """One of ``choices``, whatever the case it is typed in."""
     value = str(raw).strip().lower()
     if value not in choices:
-        raise invalid(field, f"'{raw}' is not one of: {', '.join(choices)}.")
+        raise ConfigProblem(f"'{raw}' is not one of: {', '.join(choices)}.")
     return value
 
 
@@ -92,22 +161,12 @@ def text(raw, *, strip: bool = True) -> str:
     return value.strip() if strip else value
 
 
-def matched_lines(
-    field: str, raw, pattern: re.Pattern, expected: str
-) -> Iterator[tuple[int, re.Match]]:
-    """(line number, match) of each non-blank line of a multi-line field, which must match
-    ``pattern`` (``expected`` says how the line should read)."""
-    for number, line in enumerate(str(raw or "").splitlines(), start=1):
-        if not line.strip():
-            continue
-        match = pattern.match(line)
-        if not match:
-            raise invalid(field, f"Line {number}: expected '{expected}'.")
-        yield number, match
-
-
-def unique_names(field: str, names: list[str], message: str) -> None:
-    """Names of a list's lines must differ, ignoring case."""
-    folded = [name.lower() for name in names]
-    if len(set(folded)) != len(folded):
-        raise invalid(field, message)
+def name_problem(name: str, line: Line, seen: dict[str, Line]) -> ConfigProblem | None:
+    """A line's name must be at most 64 characters and differ (ignoring case) from the
+    names of the lines before (``seen``: folded name -> line, updated)."""
+    if len(name) > 64:
+        return ConfigProblem("the name is longer than 64 characters.")
+    first = seen.setdefault(name.lower(), line)
+    if first is not line:
+        return ConfigProblem(f"the name '{name}' is already used on line {first.number}.")
+    return None

@@ -2,16 +2,26 @@
 
 from decimal import Decimal
 
+import datetime
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from saleor.checkout.fetch import fetch_checkout_info
 from saleor.checkout.models import CheckoutLine
 from saleor.checkout.tests.utils import add_variant_to_checkout
+from freezegun import freeze_time
 from saleor.plugins.manager import get_plugins_manager
 
-from saleor_crm_plugin.carts.messages import checkout_lines_payload, offer_description
-from saleor_crm_plugin.carts.models import CartRecoveryOffer
+from saleor_crm_plugin.carts.messages import (
+    cart_message_payload,
+    checkout_lines_payload,
+    offer_description,
+)
+from saleor_crm_plugin.carts.models import AbandonedCheckout, CartRecoveryOffer
+from saleor_crm_plugin.config import DEFAULT_CONFIG, VARIABLES
+from saleor_crm_plugin.config.templates import SAMPLE_PAYLOAD
+from tests.fixtures.carts import sweep
 
 
 def test_lines_are_read_with_the_same_queries_for_one_or_many(
@@ -74,3 +84,35 @@ def test_offer_description(discount_type, value, scope, description):
 
     # then
     assert text == description
+
+
+def _variables(value: dict, prefix: str = "") -> set[str]:
+    names = set()
+    for key, item in value.items():
+        if isinstance(item, list):
+            names |= _variables(item[0], f"{prefix}{key}[].")
+        elif isinstance(item, dict):
+            names |= _variables(item, f"{prefix}{key}.")
+        else:
+            names.add(f"{prefix}{key}")
+    return names
+
+
+def test_templates_are_checked_with_a_sample_shaped_as_the_payload(cart_recovery, shopper_checkout):
+    # given: a cart at its offer stage, with its code issued
+    start = datetime.datetime(2026, 3, 2, 10, 0, tzinfo=datetime.UTC)
+    with freeze_time(start) as frozen:
+        checkout = shopper_checkout(cart_recovery)
+        frozen.move_to(start + datetime.timedelta(hours=24.1))
+        sweep()
+
+        # when
+        payload = cart_message_payload(
+            abandoned=AbandonedCheckout.objects.get(),
+            checkout=checkout,
+            stage=DEFAULT_CONFIG.carts.stages[1],
+            offer=CartRecoveryOffer.objects.get(),
+        )
+
+    # then: the variables a saved template may use are those the e-mail gets
+    assert _variables(payload) == _variables(SAMPLE_PAYLOAD) == set(VARIABLES)

@@ -107,94 +107,138 @@ REQUIRED = PluginErrorCode.REQUIRED.name
     ("configuration", "field", "code", "message"),
     [
         (
-            [{"name": "cart_recovery_enabled", "value": True}],
+            [
+                {"name": "cart_recovery_enabled", "value": True},
+                {
+                    "name": "storefront_unsubscribe_url",
+                    "value": "https://shop.example.com/u/{token}",
+                },
+            ],
             "storefront_checkout_url",
             REQUIRED,
-            "Required when cart recovery is enabled.",
+            "Storefront checkout URL: required when 'Cart recovery' is on.",
+        ),
+        (
+            [
+                {"name": "cart_recovery_enabled", "value": True},
+                {"name": "cart_recovery_stages", "value": ""},
+                *URLS,
+            ],
+            "cart_recovery_stages",
+            REQUIRED,
+            "Reminder stages: at least one stage is required when 'Cart recovery' is on.",
         ),
         (
             [{"name": "storefront_checkout_url", "value": "https://shop.example.com/checkout"}],
             "storefront_checkout_url",
             INVALID,
-            "Must contain {token}.",
+            "Storefront checkout URL: must contain {token} (not 'https://shop.example.com/checkout').",
         ),
         (
             [{"name": "storefront_unsubscribe_url", "value": "javascript:alert({token})"}],
             "storefront_unsubscribe_url",
             INVALID,
-            "'javascript:alert({token})' is not an http(s) URL.",
+            "Storefront unsubscribe URL: 'javascript:alert({token})' is not an http(s) URL.",
         ),
         (
             [{"name": "cart_recovery_stages", "value": "1h reminder"}],
             "cart_recovery_stages",
             INVALID,
-            "Line 1: expected 'delay | kind'.",
+            "Reminder stages, line 1 (\"1h reminder\"): expected 'delay | kind'.",
         ),
         (
             [{"name": "cart_recovery_stages", "value": "1h | nudge"}],
             "cart_recovery_stages",
             INVALID,
-            "'nudge' is not one of: reminder, offer, last_call.",
+            "Reminder stages, line 1 (\"1h | nudge\"): 'nudge' is not one of: reminder, offer, "
+            "last_call.",
         ),
         (
-            [{"name": "cart_recovery_stages", "value": "24h | reminder\n1h | offer"}],
+            [{"name": "cart_recovery_stages", "value": "24h | reminder\n\n1h | offer"}],
             "cart_recovery_stages",
             INVALID,
-            "Delays must be strictly increasing.",
+            'Reminder stages, line 3 ("1h | offer"): the delay must be longer than line 1\'s '
+            "(24h): delays strictly increase.",
         ),
         (
             [{"name": "cart_recovery_stages", "value": "31d | reminder"}],
             "cart_recovery_stages",
             INVALID,
-            "Line 1: delay must be between 1m and 30d.",
+            'Reminder stages, line 1 ("31d | reminder"): the delay must be between 1m and 30d.',
+        ),
+        (
+            [
+                {
+                    "name": "cart_recovery_stages",
+                    "value": "\n".join(f"{n}h | reminder" for n in range(1, 7)),
+                }
+            ],
+            "cart_recovery_stages",
+            INVALID,
+            "Reminder stages: at most 5 stages (not 6).",
         ),
         (
             [{"name": "cart_offer", "value": "percentage 10 items 60d"}],
             "cart_offer",
             INVALID,
-            "Validity must be more than 0 and less than 60 days.",
+            "Recovery offer: the validity must be more than 0 and less than 60 days (not 60d).",
         ),
         (
             [{"name": "cart_offer", "value": "percentage 150 items 7d"}],
             "cart_offer",
             INVALID,
-            "Must be between 0 and 100.",
+            "Recovery offer: must be between 0 and 100 (not 150).",
         ),
         (
             [{"name": "cart_offer", "value": "bogo 1 items 7d"}],
             "cart_offer",
             INVALID,
-            "'bogo' is not one of: percentage, fixed, free_shipping.",
+            "Recovery offer: 'bogo' is not one of: percentage, fixed, free_shipping.",
+        ),
+        (
+            [{"name": "cart_offer", "value": "fixed 5 7d"}],
+            "cart_offer",
+            INVALID,
+            "Recovery offer: expected 'fixed <value> <items|order> <validity>', "
+            "e.g. fixed 10 items 7d (not 'fixed 5 7d').",
         ),
         (
             [{"name": "cart_experiment", "value": "only | 100 | none"}],
             "cart_experiment",
             INVALID,
-            "An experiment needs at least two variants.",
+            "Offer experiment: an experiment needs at least two variants (one a line).",
         ),
         (
             [{"name": "cart_experiment", "value": "a | 1 | none\nA | 1 | free_shipping 1d"}],
             "cart_experiment",
             INVALID,
-            "Variant names must be unique.",
+            "Offer experiment, line 2 (\"A | 1 | free_shipping 1d\"): the name 'A' is already "
+            "used on line 1.",
+        ),
+        (
+            [{"name": "cart_experiment", "value": "a | 1 | none\nb | 1 | bogo 1d"}],
+            "cart_experiment",
+            INVALID,
+            "Offer experiment, line 2 (\"b | 1 | bogo 1d\"): 'bogo' is not one of: percentage, "
+            "fixed, free_shipping.",
         ),
         (
             [{"name": "message_frequency_cap", "value": "daily"}],
             "message_frequency_cap",
             INVALID,
-            "'daily' is not a duration; use e.g. 14d, 36h or 90m.",
+            "Frequency cap: 'daily' is not a duration; use e.g. 14d, 36h or 90m.",
         ),
         (
             [{"name": "cart_messages_per_run", "value": "0"}],
             "cart_messages_per_run",
             INVALID,
-            "Must be greater than zero.",
+            "Messages per run: must be between 1 and 100000 (not 0).",
         ),
         (
             [{"name": "cart_reminder_template", "value": "{{#if offer}}x{{/each}}"}],
             "cart_reminder_template",
             INVALID,
-            None,
+            "Reminder template: {{/each}} closes {{#if}}.",
         ),
     ],
 )
@@ -206,12 +250,22 @@ def test_plugin_update_refuses_bad_cart_configuration_and_saves_nothing(
 
     # then
     assert data["plugin"] is None
-    [error] = data["errors"]
-    assert (error["field"], error["code"]) == (to_camel_case(field), code)
-    if message is not None:
-        assert error["message"] == message
-    else:
-        assert error["message"].startswith("Not a valid Handlebars template")
+    assert data["errors"] == [{"field": to_camel_case(field), "code": code, "message": message}]
     stored = PluginConfiguration.objects.get(identifier=PLUGIN_ID, channel=channel_USD)
     assert stored.active is False
     assert parse_configuration(stored.configuration) == DEFAULT_CONFIG
+
+
+def test_choices_are_read_whatever_their_case():
+    # given: typed on the Plugins page, where choices are free text
+    configuration = [
+        {"name": "cart_recovery_stages", "value": "1h | Reminder\n2d | LAST_CALL"},
+        {"name": "cart_offer", "value": "Fixed 5 Order 3d"},
+    ]
+
+    # when
+    config = parse_configuration(configuration)
+
+    # then
+    assert [stage.kind for stage in config.carts.stages] == ["reminder", "last_call"]
+    assert config.carts.offer == OfferSpec("fixed", Decimal(5), "order", 3 * 86400)

@@ -62,10 +62,13 @@ def test_smtp_fields_are_labelled_as_in_saleors_email_plugins():
     ("configuration", "field", "code", "message"),
     [
         (
-            [{"name": "smtp_host", "value": "smtp.example.com"}],
+            [
+                {"name": "smtp_host", "value": "smtp.example.com"},
+                {"name": "smtp_sender_address", "value": "shop@example.com"},
+            ],
             "smtp_port",
             REQUIRED,
-            "Required with an SMTP host.",
+            "SMTP port: required when 'SMTP host' is set.",
         ),
         (
             [
@@ -74,19 +77,19 @@ def test_smtp_fields_are_labelled_as_in_saleors_email_plugins():
             ],
             "smtp_sender_address",
             REQUIRED,
-            "Required with an SMTP host.",
+            "Sender address: required when 'SMTP host' is set.",
         ),
         (
             [{"name": "smtp_use_tls", "value": True}, {"name": "smtp_use_ssl", "value": True}],
             "smtp_use_ssl",
             INVALID,
-            "Use TLS and Use SSL are mutually exclusive.",
+            "Use SSL: 'Use TLS' and 'Use SSL' are mutually exclusive; tick one.",
         ),
         (
             [{"name": "smtp_sender_address", "value": "shop.example.com"}],
             "smtp_sender_address",
             INVALID,
-            "'shop.example.com' is not an e-mail address.",
+            "Sender address: 'shop.example.com' is not an e-mail address.",
         ),
     ],
 )

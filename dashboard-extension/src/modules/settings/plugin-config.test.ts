@@ -5,6 +5,7 @@ import {
   offerProblem,
   parseDuration,
   stagesFromText,
+  storedFieldName,
   stagesToText,
   templateProblem,
   tiersFromText,
@@ -78,17 +79,25 @@ describe("configuration validation", () => {
       smtp_use_ssl: "true",
     });
     expect(problems).toEqual([
-      { field: "earn_amount", message: "Must be greater than zero." },
-      { field: "pending_period", message: "'two weeks' is not a duration; use e.g. 14d, 36h or 90m." },
-      { field: "tiers", line: 2, message: "Line 2: multiplier: 'x' is not a number." },
-      { field: "tiers", message: "Tiers must be listed by strictly increasing threshold." },
-      { field: "storefront_checkout_url", message: "Required when cart recovery is enabled." },
-      { field: "storefront_unsubscribe_url", message: "Must contain {token}." },
-      { field: "cart_offer_template", message: "{{#if}} is not closed." },
-      { field: "smtp_port", message: "Required with an SMTP host." },
-      { field: "smtp_sender_address", message: "Required with an SMTP host." },
-      { field: "smtp_use_ssl", message: "Use TLS or SSL, not both." },
+      { field: "earn_amount", message: "Per amount spent: must be greater than zero (not 0)." },
+      { field: "pending_period", message: "Pending period: 'two weeks' is not a duration; use e.g. 14d, 36h or 90m." },
+      { field: "tiers", line: 2, message: 'Tiers, line 2 ("Gold | 400 | x"): \'x\' is not a number.' },
+      { field: "storefront_checkout_url", message: "Storefront checkout URL: required when 'Cart recovery' is on." },
+      {
+        field: "storefront_unsubscribe_url",
+        message: "Storefront unsubscribe URL: must contain {token} (not 'https://shop.example.com/unsubscribe').",
+      },
+      { field: "cart_offer_template", message: "Offer template: {{#if}} is not closed." },
+      { field: "smtp_port", message: "SMTP port: required when 'SMTP host' is set." },
+      { field: "smtp_sender_address", message: "Sender address: required when 'SMTP host' is set." },
+      { field: "smtp_use_ssl", message: "Use SSL: 'Use TLS' and 'Use SSL' are mutually exclusive; tick one." },
     ]);
+  });
+
+  it("reads a pluginUpdate error's field as stored", () => {
+    expect(storedFieldName("cartRecoveryStages")).toBe("cart_recovery_stages");
+    expect(storedFieldName("tiers")).toBe("tiers");
+    expect(storedFieldName(null)).toBeNull();
   });
 
   it("sends only what changed, and never an empty secret", () => {
@@ -111,21 +120,21 @@ describe("tiers", () => {
     expect(tiersToText(tiersFromText(text))).toBe("Silver | 500 | 1.25\nGold | 2000 | 1.5");
   });
 
-  it("names the line at fault", () => {
+  it("names the line at fault in the server's words", () => {
     expect(
       validateTiers([
         { name: "Silver", threshold: "500", multiplier: "0" },
-        { name: "silver", threshold: "500", multiplier: "1" },
+        { name: "silver", threshold: "600", multiplier: "1" },
         { name: "", threshold: "abc", multiplier: "1" },
       ]).map((problem) => problem.message),
     ).toEqual([
-      "Line 1: multiplier: Must be greater than zero.",
-      "Line 3: name is required.",
-      "Line 3: threshold: 'abc' is not a number.",
-      "Tier names must be unique.",
+      'Tiers, line 1 ("Silver | 500 | 0"): must be greater than zero (not 0).',
+      'Tiers, line 2 ("silver | 600 | 1"): the name \'silver\' is already used on line 1.',
+      'Tiers, line 3 ("| abc | 1"): the name is required.',
+      'Tiers, line 3 ("| abc | 1"): \'abc\' is not a number.',
     ]);
     expect(validateTiers(tiersFromText("A | 10 | 1\nB | 10 | 2"))).toEqual([
-      { field: "tiers", message: "Tiers must be listed by strictly increasing threshold." },
+      { field: "tiers", line: 2, message: 'Tiers, line 2 ("B | 10 | 2"): the threshold must be above line 1\'s (10): list tiers from the lowest.' },
     ]);
   });
 });
@@ -134,11 +143,11 @@ describe("stages, offers, experiments, templates", () => {
   it("round-trips stages and checks them", () => {
     expect(stagesToText(stagesFromText(defaults.cart_recovery_stages))).toBe(defaults.cart_recovery_stages);
     expect(validateStages(stagesFromText("24h | offer\n1h | nudge\n31d | reminder")).map((p) => p.message)).toEqual([
-      "Line 2: 'nudge' is not one of: reminder, offer, last_call.",
-      "Line 3: delay must be between 1m and 30d.",
+      "Reminder stages, line 2 (\"1h | nudge\"): 'nudge' is not one of: reminder, offer, last_call.",
+      'Reminder stages, line 3 ("31d | reminder"): the delay must be between 1m and 30d.',
     ]);
     expect(validateStages(stagesFromText("24h | offer\n1h | reminder")).map((p) => p.message)).toEqual([
-      "Delays must be strictly increasing.",
+      "Reminder stages, line 2 (\"1h | reminder\"): the delay must be longer than line 1's (24h): delays strictly increase.",
     ]);
   });
 
@@ -154,21 +163,20 @@ describe("stages, offers, experiments, templates", () => {
     expect(offerProblem("percentage 10 items 7d")).toBeNull();
     expect(offerProblem("free_shipping 7d")).toBeNull();
     expect(offerProblem("none")).toBeNull();
-    expect(offerProblem("percentage 150 items 7d")).toBe("Must be between 0 and 100.");
+    expect(offerProblem("percentage 150 items 7d")).toBe("must be between 0 and 100 (not 150).");
     expect(offerProblem("fixed 5 basket 7d")).toBe("'basket' is not one of: items, order.");
-    expect(offerProblem("fixed 5 order 60d")).toBe("Validity must be more than 0 and less than 60 days.");
+    expect(offerProblem("fixed 5 order 60d")).toBe("the validity must be more than 0 and less than 60 days (not 60d).");
     expect(offerProblem("bogo")).toBe("'bogo' is not one of: percentage, fixed, free_shipping.");
   });
 
   it("checks experiments", () => {
     expect(validateExperiment("ten | 45 | percentage 10 items 7d\nholdout | 10 | none")).toEqual([]);
     expect(validateExperiment("ten | 45 | percentage 10 items 7d").map((p) => p.message)).toEqual([
-      "An experiment needs at least two variants.",
+      "Offer experiment: an experiment needs at least two variants (one a line).",
     ]);
     expect(validateExperiment("a | 0 | none\nA | 5\n").map((p) => p.message)).toEqual([
-      "Line 1: weight: Must be between 1 and 1000.",
-      "Line 2: expected 'name | weight | offer or none'.",
-      "Variant names must be unique.",
+      'Offer experiment, line 1 ("a | 0 | none"): must be between 1 and 1000 (not 0).',
+      "Offer experiment, line 2 (\"A | 5\"): expected 'name | weight | offer or none'.",
     ]);
   });
 
@@ -176,7 +184,7 @@ describe("stages, offers, experiments, templates", () => {
     expect(templateProblem("{{#if offer}}{{offer.code}}{{/if}}")).toBeNull();
     expect(templateProblem("{{#each lines}}{{#if x}}{{/each}}{{/if}}")).toBe("{{/each}} closes {{#if}}.");
     expect(templateProblem("{{/if}}")).toBe("{{/if}} closes nothing.");
-    expect(templateProblem("Hello {{name")).toBe("Unbalanced {{ and }}.");
+    expect(templateProblem("Hello {{name")).toBe("a '{{' is not closed with '}}'.");
     expect(templateProblem("DEFAULT")).toBeNull();
   });
 });

@@ -2,7 +2,8 @@
  * The CRM's per-channel configuration (docs/configuration.md) as an editor sees it:
  * sections of fields, tiers and stages as rows instead of `a | b | c` lines, and
  * validation as staff type that reports every problem at once, each naming its field
- * (and line). The server validates again on `pluginUpdate`; these rules mirror it.
+ * (and line) in the server's words. The server validates again on `pluginUpdate` (and
+ * renders the templates with sample data); these rules mirror it.
  */
 
 export type ConfigValues = Record<string, string | boolean>;
@@ -89,7 +90,7 @@ export const CONFIG_SECTIONS: readonly ConfigSection[] = [
   {
     title: "Messages",
     fields: [
-      { name: "cart_reminder_subject", label: "Reminder subject", kind: "template", help: "Handlebars; variables in docs/cart-recovery.md." },
+      { name: "cart_reminder_subject", label: "Reminder subject", kind: "template", help: "Handlebars; the Plugins page and docs/configuration.md list the variables." },
       { name: "cart_reminder_template", label: "Reminder template", kind: "template", help: "DEFAULT: built-in; empty: no e-mail." },
       { name: "cart_offer_subject", label: "Offer subject", kind: "template", help: "Handlebars." },
       { name: "cart_offer_template", label: "Offer template", kind: "template", help: "DEFAULT: built-in; empty: no e-mail." },
@@ -138,17 +139,31 @@ function numberProblem(text: string, options: { integer: boolean; min: number; m
     return options.integer ? `'${text}' is not a whole number.` : `'${text}' is not a number.`;
   }
   const value = Number(trimmed);
-  if (options.positive && value <= 0) return "Must be greater than zero.";
-  if (value < options.min || value > options.max) return `Must be between ${options.min} and ${options.max}.`;
+  if (options.positive && value <= 0) return `must be greater than zero (not ${text}).`;
+  if (value < options.min || value > options.max) return `must be between ${options.min} and ${options.max} (not ${text}).`;
   return null;
 }
 
 function durationProblem(text: string, optional: boolean, maxDays = 3650): string | null {
-  if (!text.trim()) return optional ? null : "A duration is required, e.g. 14d or 36h.";
+  if (!text.trim()) return optional ? null : "a duration is required, e.g. 14d or 36h.";
   const seconds = parseDuration(text);
   if (seconds === null) return `'${text}' is not a duration; use e.g. 14d, 36h or 90m.`;
-  if (seconds > maxDays * DAY) return `Must be at most ${maxDays} days.`;
+  if (seconds > maxDays * DAY) return `must be at most ${maxDays} days (not ${text}).`;
   return null;
+}
+
+const LINE_QUOTED = 60;
+
+/**
+ * A problem worded as the server words it (saleor_crm_plugin/config/parsing.py): the
+ * field's label, the line and its text for a multi-line field, then what is wrong.
+ */
+function problem(field: string, message: string, line?: { number: number; text: string }): ConfigProblem {
+  const label = CONFIG_FIELDS.find((spec) => spec.name === field)?.label ?? field;
+  if (!line) return { field, message: `${label}: ${message}` };
+  const text = line.text.trim();
+  const quoted = text.length > LINE_QUOTED ? `${text.slice(0, LINE_QUOTED - 1)}…` : text;
+  return { field, line: line.number, message: `${label}, line ${line.number} ("${quoted}"): ${message}` };
 }
 
 export interface TierRow {
@@ -162,12 +177,12 @@ export interface StageRow {
   kind: string;
 }
 
-function splitLines(text: string): { line: number; parts: string[] }[] {
+function splitLines(text: string): { line: number; raw: string; parts: string[] }[] {
   return text
     .split("\n")
     .map((raw, index) => ({ line: index + 1, raw }))
     .filter(({ raw }) => raw.trim() !== "")
-    .map(({ line, raw }) => ({ line, parts: raw.split("|").map((part) => part.trim()) }));
+    .map(({ line, raw }) => ({ line, raw, parts: raw.split("|").map((part) => part.trim()) }));
 }
 
 export function tiersFromText(text: string): TierRow[] {
@@ -189,47 +204,58 @@ export function stagesToText(rows: readonly StageRow[]): string {
 export function validateTiers(rows: readonly TierRow[]): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   const field = "tiers";
+  const seen = new Map<string, number>();
+  let previous: { number: number; threshold: number } | null = null;
   rows.forEach((row, index) => {
-    const line = index + 1;
-    if (!row.name.trim()) problems.push({ field, line, message: `Line ${line}: name is required.` });
-    if (row.name.trim().length > 64) problems.push({ field, line, message: `Line ${line}: name is longer than 64 characters.` });
-    if (/[|\n]/.test(row.name)) problems.push({ field, line, message: `Line ${line}: name cannot contain '|'.` });
+    const line = { number: index + 1, text: tiersToText([row]) };
+    const add = (message: string) => problems.push(problem(field, message, line));
+    const name = row.name.trim();
+    if (!name) add("the name is required.");
+    else if (name.length > 64) add("the name is longer than 64 characters.");
+    else if (/[|\n]/.test(row.name)) add("the name cannot contain '|'.");
+    else if (seen.has(name.toLowerCase())) add(`the name '${name}' is already used on line ${seen.get(name.toLowerCase())}.`);
+    else seen.set(name.toLowerCase(), line.number);
     const threshold = numberProblem(row.threshold, { integer: false, min: 0, max: MAX_AMOUNT });
-    if (threshold) problems.push({ field, line, message: `Line ${line}: threshold: ${threshold}` });
+    if (threshold) add(threshold);
     const multiplier = numberProblem(row.multiplier, { integer: false, min: 0, max: 100, positive: true });
-    if (multiplier) problems.push({ field, line, message: `Line ${line}: multiplier: ${multiplier}` });
+    if (multiplier) add(multiplier);
+    if (threshold || multiplier) return;
+    const value = Number(row.threshold);
+    if (previous && value <= previous.threshold) {
+      add(`the threshold must be above line ${previous.number}'s (${previous.threshold}): list tiers from the lowest.`);
+    }
+    previous = { number: line.number, threshold: value };
   });
-  const names = rows.map((row) => row.name.trim().toLowerCase());
-  if (new Set(names).size !== names.length) problems.push({ field, message: "Tier names must be unique." });
-  const thresholds = rows.map((row) => Number(row.threshold));
-  if (thresholds.every((value) => !Number.isNaN(value)) && thresholds.some((value, index) => index > 0 && value <= (thresholds[index - 1] as number))) {
-    problems.push({ field, message: "Tiers must be listed by strictly increasing threshold." });
-  }
   return problems;
 }
 
 export function validateStages(rows: readonly StageRow[]): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   const field = "cart_recovery_stages";
-  const delays: number[] = [];
+  let previous: { number: number; delay: string; seconds: number } | null = null;
   rows.forEach((row, index) => {
-    const line = index + 1;
+    const line = { number: index + 1, text: stagesToText([row]) };
+    const add = (message: string) => problems.push(problem(field, message, line));
     const seconds = parseDuration(row.delay);
+    let valid = true;
     if (seconds === null) {
-      problems.push({ field, line, message: `Line ${line}: '${row.delay}' is not a duration; use e.g. 1h or 24h.` });
+      add(`'${row.delay}' is not a duration; use e.g. 14d, 36h or 90m.`);
+      valid = false;
     } else if (seconds < 60 || seconds > 30 * DAY) {
-      problems.push({ field, line, message: `Line ${line}: delay must be between 1m and 30d.` });
-    } else {
-      delays.push(seconds);
+      add("the delay must be between 1m and 30d.");
+      valid = false;
     }
     if (!["reminder", "offer", "last_call"].includes(row.kind.trim().toLowerCase())) {
-      problems.push({ field, line, message: `Line ${line}: '${row.kind}' is not one of: reminder, offer, last_call.` });
+      add(`'${row.kind}' is not one of: reminder, offer, last_call.`);
+      valid = false;
     }
+    if (!valid || seconds === null) return;
+    if (previous && seconds <= previous.seconds) {
+      add(`the delay must be longer than line ${previous.number}'s (${previous.delay}): delays strictly increase.`);
+    }
+    previous = { number: line.number, delay: row.delay.trim(), seconds };
   });
-  if (rows.length > 5) problems.push({ field, message: "At most 5 stages." });
-  if (delays.length === rows.length && delays.some((delay, index) => index > 0 && delay <= (delays[index - 1] as number))) {
-    problems.push({ field, message: "Delays must be strictly increasing." });
-  }
+  if (rows.length > 5) problems.push(problem(field, `at most 5 stages (not ${rows.length}).`));
   return problems;
 }
 
@@ -241,17 +267,18 @@ export function offerProblem(text: string): string | null {
   if (!["percentage", "fixed", "free_shipping"].includes(type)) return `'${words[0]}' is not one of: percentage, fixed, free_shipping.`;
   let validity: string;
   if (type === "free_shipping") {
-    if (words.length !== 2) return "Expected 'free_shipping <validity>', e.g. free_shipping 7d.";
+    if (words.length !== 2) return `expected 'free_shipping <validity>', e.g. free_shipping 7d (not '${text}').`;
     validity = words[1] as string;
   } else {
-    if (words.length !== 4) return `Expected '${type} <value> <items|order> <validity>'.`;
+    if (words.length !== 4) return `expected '${type} <value> <items|order> <validity>', e.g. ${type} 10 items 7d (not '${text}').`;
     const value = numberProblem(words[1] as string, { integer: false, min: 0, max: type === "percentage" ? 100 : MAX_AMOUNT, positive: true });
     if (value) return value;
     if (!["items", "order"].includes((words[2] as string).toLowerCase())) return `'${words[2]}' is not one of: items, order.`;
     validity = words[3] as string;
   }
   const seconds = parseDuration(validity);
-  if (seconds === null || seconds <= 0 || seconds >= 60 * DAY) return "Validity must be more than 0 and less than 60 days.";
+  if (seconds === null) return `'${validity}' is not a duration; use e.g. 14d, 36h or 90m.`;
+  if (seconds <= 0 || seconds >= 60 * DAY) return `the validity must be more than 0 and less than 60 days (not ${validity}).`;
   return null;
 }
 
@@ -259,26 +286,30 @@ export function validateExperiment(text: string): ConfigProblem[] {
   const field = "cart_experiment";
   const problems: ConfigProblem[] = [];
   const lines = splitLines(text);
-  lines.forEach(({ line, parts }) => {
+  const seen = new Map<string, number>();
+  lines.forEach(({ line: number, raw, parts }) => {
+    const line = { number, text: raw };
+    const add = (message: string) => problems.push(problem(field, message, line));
     if (parts.length !== 3 || parts.some((part) => !part)) {
-      problems.push({ field, line, message: `Line ${line}: expected 'name | weight | offer or none'.` });
+      add("expected 'name | weight | offer or none'.");
       return;
     }
+    const name = (parts[0] as string).toLowerCase();
+    if (seen.has(name)) add(`the name '${parts[0]}' is already used on line ${seen.get(name)}.`);
+    else seen.set(name, number);
     const weight = numberProblem(parts[1] as string, { integer: true, min: 1, max: 1000 });
-    if (weight) problems.push({ field, line, message: `Line ${line}: weight: ${weight}` });
+    if (weight) add(weight);
     const offer = offerProblem(parts[2] as string);
-    if (offer) problems.push({ field, line, message: `Line ${line}: ${offer}` });
+    if (offer) add(offer);
   });
-  const names = lines.map(({ parts }) => (parts[0] ?? "").toLowerCase());
-  if (new Set(names).size !== names.length) problems.push({ field, message: "Variant names must be unique." });
-  if (lines.length === 1) problems.push({ field, message: "An experiment needs at least two variants." });
+  if (lines.length === 1) problems.push(problem(field, "an experiment needs at least two variants (one a line)."));
   return problems;
 }
 
 function urlProblem(text: string, required: boolean): string | null {
   const trimmed = text.trim();
-  if (!trimmed) return required ? "Required when cart recovery is enabled." : null;
-  if (!trimmed.includes("{token}")) return "Must contain {token}.";
+  if (!trimmed) return required ? "required when 'Cart recovery' is on." : null;
+  if (!trimmed.includes("{token}")) return `must contain {token} (not '${text}').`;
   try {
     const url = new URL(trimmed.replace("{token}", "token"));
     if (url.protocol !== "http:" && url.protocol !== "https:") return `'${text}' is not an http(s) URL.`;
@@ -288,14 +319,18 @@ function urlProblem(text: string, required: boolean): string | null {
   return null;
 }
 
-/** A quick Handlebars check: every block opened with {{#x}} is closed with {{/x}}, in order. */
+/**
+ * A quick Handlebars check: every block opened with {{#x}} is closed with {{/x}}, in
+ * order, and every {{ with }}. The server also renders the template with sample data
+ * and refuses unknown variables (saleor_crm_plugin/config/templates.py).
+ */
 export function templateProblem(text: string): string | null {
   if (!text || text === "DEFAULT") return null;
   const stack: string[] = [];
-  for (const match of text.matchAll(/\{\{~?\s*([#/^])\s*([\w.-]+)/g)) {
+  for (const match of text.matchAll(/\{\{~?\s*([#/^])\s*([\w.@-]+)/g)) {
     const [, sign, name] = match as unknown as [string, string, string];
-    if (sign === "#") stack.push(name);
-    else if (sign === "/") {
+    if (sign === "#" || sign === "^") stack.push(name);
+    else {
       const open = stack.pop();
       if (open !== name) return open ? `{{/${name}}} closes {{#${open}}}.` : `{{/${name}}} closes nothing.`;
     }
@@ -303,78 +338,70 @@ export function templateProblem(text: string): string | null {
   if (stack.length > 0) return `{{#${stack[stack.length - 1]}}} is not closed.`;
   const opens = (text.match(/\{\{/g) ?? []).length;
   const closes = (text.match(/\}\}/g) ?? []).length;
-  if (opens !== closes) return "Unbalanced {{ and }}.";
+  if (opens !== closes) return "a '{{' is not closed with '}}'.";
   return null;
 }
 
 const asText = (value: string | boolean | undefined) => (typeof value === "boolean" ? String(value) : (value ?? ""));
 const asBool = (value: string | boolean | undefined) => value === true || String(value).trim().toLowerCase() === "true";
 
-/** Every problem of a channel's configuration at once, each naming its field. */
+function fieldProblem(spec: ConfigFieldSpec, text: string, values: ConfigValues): string | null {
+  switch (spec.kind) {
+    case "integer":
+      if (spec.name === "smtp_port") return text.trim() ? numberProblem(text, { integer: true, min: 0, max: 65535 }) : null;
+      if (spec.name === "cart_messages_per_run") return numberProblem(text, { integer: true, min: 1, max: 100_000 });
+      return numberProblem(text, { integer: true, min: 0, max: MAX_POINTS });
+    case "decimal": {
+      const max = spec.name === "redemption_max_percent" ? 100 : MAX_AMOUNT;
+      const positive = spec.name === "earn_amount" || spec.name === "point_value";
+      return numberProblem(text, { integer: false, min: 0, max, positive });
+    }
+    case "duration":
+      return durationProblem(text, spec.name === "points_expire_after" || spec.name === "expiry_warning_before");
+    case "choice":
+      return spec.choices?.includes(text.trim().toLowerCase()) ? null : `'${text}' is not one of: ${spec.choices?.join(", ")}.`;
+    case "offer":
+      return offerProblem(text);
+    case "url":
+      return urlProblem(text, asBool(values.cart_recovery_enabled));
+    case "template":
+      return templateProblem(text);
+    default:
+      return null;
+  }
+}
+
+/** Every problem of a channel's configuration at once, each naming its field (and line). */
 export function validateConfig(values: ConfigValues): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   const add = (field: string, message: string | null) => {
-    if (message) problems.push({ field, message });
+    if (message) problems.push(problem(field, message));
   };
   for (const spec of CONFIG_FIELDS) {
     const text = asText(values[spec.name]);
-    switch (spec.kind) {
-      case "integer": {
-        if (spec.name === "smtp_port") {
-          if (text.trim()) add(spec.name, numberProblem(text, { integer: true, min: 0, max: 65535 }));
-        } else if (spec.name === "cart_messages_per_run") {
-          add(spec.name, numberProblem(text, { integer: true, min: 1, max: 100_000 }));
-        } else {
-          add(spec.name, numberProblem(text, { integer: true, min: 0, max: MAX_POINTS }));
-        }
-        break;
-      }
-      case "decimal": {
-        const max = spec.name === "redemption_max_percent" ? 100 : MAX_AMOUNT;
-        const positive = spec.name === "earn_amount" || spec.name === "point_value";
-        add(spec.name, numberProblem(text, { integer: false, min: 0, max, positive }));
-        break;
-      }
-      case "duration":
-        add(spec.name, durationProblem(text, spec.name === "points_expire_after" || spec.name === "expiry_warning_before"));
-        break;
-      case "choice":
-        if (!spec.choices?.includes(text.trim().toLowerCase())) add(spec.name, `'${text}' is not one of: ${spec.choices?.join(", ")}.`);
-        break;
-      case "tiers":
-        problems.push(...validateTiers(tiersFromText(text)));
-        break;
-      case "stages":
-        problems.push(...validateStages(stagesFromText(text)));
-        break;
-      case "offer":
-        add(spec.name, offerProblem(text));
-        break;
-      case "experiment":
-        problems.push(...validateExperiment(text));
-        break;
-      case "url":
-        add(spec.name, urlProblem(text, asBool(values.cart_recovery_enabled)));
-        break;
-      case "template":
-        add(spec.name, templateProblem(text));
-        break;
-      default:
-        break;
-    }
+    if (spec.kind === "tiers") problems.push(...validateTiers(tiersFromText(text)));
+    else if (spec.kind === "stages") problems.push(...validateStages(stagesFromText(text)));
+    else if (spec.kind === "experiment") problems.push(...validateExperiment(text));
+    else add(spec.name, fieldProblem(spec, text, values));
   }
   if (asBool(values.cart_recovery_enabled) && stagesFromText(asText(values.cart_recovery_stages)).length === 0) {
-    add("cart_recovery_stages", "At least one stage is required when cart recovery is enabled.");
+    add("cart_recovery_stages", "at least one stage is required when 'Cart recovery' is on.");
   }
   const host = asText(values.smtp_host).trim();
   if (host) {
-    if (!asText(values.smtp_port).trim()) add("smtp_port", "Required with an SMTP host.");
-    if (!asText(values.smtp_sender_address).trim()) add("smtp_sender_address", "Required with an SMTP host.");
+    if (!asText(values.smtp_port).trim()) add("smtp_port", "required when 'SMTP host' is set.");
+    if (!asText(values.smtp_sender_address).trim()) add("smtp_sender_address", "required when 'SMTP host' is set.");
   }
   const sender = asText(values.smtp_sender_address).trim();
   if (sender && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(sender)) add("smtp_sender_address", `'${sender}' is not an e-mail address.`);
-  if (asBool(values.smtp_use_tls) && asBool(values.smtp_use_ssl)) add("smtp_use_ssl", "Use TLS or SSL, not both.");
+  if (asBool(values.smtp_use_tls) && asBool(values.smtp_use_ssl)) add("smtp_use_ssl", "'Use TLS' and 'Use SSL' are mutually exclusive; tick one.");
   return problems;
+}
+
+/** The field a `pluginUpdate` error names (Saleor sends it in camelCase) as stored. */
+export function storedFieldName(field: string | null | undefined): string | null {
+  if (!field) return null;
+  return field.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
 }
 
 /** The `configuration` input of `pluginUpdate`: only the fields that changed. */

@@ -62,7 +62,7 @@ describe("programme settings", () => {
     await waitFor(() => screen.getByTestId("settings"));
     const tiers = screen.getByTestId("field-tiers");
     fireEvent.click(within(tiers).getByText("+ Tier"));
-    expect(screen.getByTestId("settings-problems").textContent).toContain("tiers: Line 2: threshold: '' is not a number.");
+    expect(screen.getByTestId("settings-problems").textContent).toContain('Tiers, line 2 ("New tier |  | 1"): \'\' is not a number.');
     const inputs = Array.from(tiers.querySelectorAll("input"));
     fireEvent.change(inputs[3]!, { target: { value: "Gold" } });
     fireEvent.change(inputs[4]!, { target: { value: "2000" } });
@@ -74,5 +74,18 @@ describe("programme settings", () => {
       channelId: "Q2hhbm5lbDox",
       input: { active: true, configuration: [{ name: "tiers", value: "Silver | 500 | 1.25\nGold | 2000 | 1.5" }] },
     });
+  });
+
+  it("shows the server's errors under the field they name", async () => {
+    const message = "Reminder template: {{checkout_ur}} is not a variable (did you mean {{checkout.url}}?)";
+    renderWithApi(<SettingsTab channelSlug="default-channel" />, {
+      CrmPluginSettings: plugin(base),
+      CrmPluginUpdate: { data: { pluginUpdate: { plugin: null, errors: [{ field: "cartRecoveryStages", code: "INVALID", message }] } } },
+    });
+    await waitFor(() => screen.getByTestId("settings"));
+    fireEvent.change(screen.getByTestId("field-earn_points").querySelector("input")!, { target: { value: "5" } });
+    fireEvent.click(screen.getByTestId("save-settings"));
+    await waitFor(() => expect(screen.getByTestId("field-cart_recovery_stages").textContent).toContain(message));
+    expect(screen.getByTestId("form-errors").textContent).toContain(message);
   });
 });

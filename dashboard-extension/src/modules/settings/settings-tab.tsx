@@ -16,6 +16,7 @@ import {
   type TierRow,
   changedConfiguration,
   stagesFromText,
+  storedFieldName,
   stagesToText,
   tiersFromText,
   tiersToText,
@@ -52,7 +53,7 @@ function SettingsEditor({ channel, active, original, onSaved }: { channel: { id:
   const problems = useMemo(() => validateConfig(values), [values]);
   const byField = (name: string) => [
     ...problems.filter((problem) => problem.field === name).map((problem) => problem.message),
-    ...serverErrors.filter((error) => error.field === name).map((error) => error.message ?? ""),
+    ...serverErrors.filter((error) => storedFieldName(error.field) === name).map((error) => error.message ?? ""),
   ];
   const set = (name: string, value: string | boolean) => setValues((current) => ({ ...current, [name]: value }));
   const changes = changedConfiguration(original, values);
@@ -88,10 +89,11 @@ function SettingsEditor({ channel, active, original, onSaved }: { channel: { id:
           <Text size={2} color="critical1">
             {problems.length} {problems.length === 1 ? "problem" : "problems"} to fix before saving:
           </Text>
-          <FormErrors errors={problems.map((problem: ConfigProblem) => ({ field: problem.field, message: problem.message }))} />
+          <FormErrors errors={problems.map((problem: ConfigProblem) => ({ message: problem.message }))} />
         </Box>
       ) : null}
-      <FormErrors errors={serverErrors.filter((error) => !error.field)} />
+      {/* The server's messages name their field (and line) themselves. */}
+      <FormErrors errors={serverErrors.map((error) => ({ message: error.message }))} />
       {CONFIG_SECTIONS.map((section) => (
         <Section key={section.title} title={section.title}>
           <Box display="grid" gap={4} __gridTemplateColumns="repeat(auto-fit, minmax(320px, 1fr))">
