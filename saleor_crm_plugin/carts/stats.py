@@ -2,6 +2,7 @@
 
 The population is the channel's abandoned checkouts *detected* in the period.
 
+* **detected**: all of them, the funnel's first step;
 * **reminded**: checkouts for which at least one reminder was sent;
 * **recovered**: those that completed after it (``recovered``, see ``attribution``);
 * **recovery rate**: recovered / reminded (0 when nobody was reminded);
@@ -17,7 +18,7 @@ z-test with the pooled proportion: ``z = (p1 − p0) / sqrt(p(1 − p)(1/n1 + 1/
 ``p-value = erfc(|z| / √2)`` (= 2·(1 − Φ(|z|))). It is ``None`` for the reference
 itself and when either side has nobody reminded or the pooled rate is 0 or 1.
 
-Three aggregate queries, whatever the number of checkouts.
+Four aggregate queries, whatever the number of checkouts.
 """
 
 import dataclasses
@@ -25,7 +26,7 @@ import datetime
 import math
 from decimal import Decimal
 
-from django.db.models import Count, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
 
 from .models import AbandonedCheckout, AbandonedStatus, CartReminder, ReminderStatus
 
@@ -56,6 +57,7 @@ class VariantFigures(RecoveryFigures):
 
 @dataclasses.dataclass(frozen=True)
 class CartRecoveryStats:
+    detected: int
     total: RecoveryFigures
     by_stage: list[StageFigures]
     by_variant: list[VariantFigures]
@@ -73,6 +75,21 @@ def two_proportion_p_value(
         return None
     z = (successes / trials - reference_successes / reference_trials) / math.sqrt(variance)
     return math.erfc(abs(z) / math.sqrt(2))
+
+
+def detected_between(
+    checkouts: QuerySet[AbandonedCheckout],
+    *,
+    since: datetime.datetime | None,
+    until: datetime.datetime | None,
+) -> QuerySet[AbandonedCheckout]:
+    """The checkouts detected in ``[since, until]`` (either end open): the population of
+    the stats, shared with the ``abandonedCheckouts`` filter so both count alike."""
+    if since is not None:
+        checkouts = checkouts.filter(detected_at__gte=since)
+    if until is not None:
+        checkouts = checkouts.filter(detected_at__lte=until)
+    return checkouts
 
 
 def _figures_aggregates():
@@ -97,11 +114,11 @@ def cart_recovery_stats(
     using: str = "default",
 ) -> CartRecoveryStats:
     """Figures of the checkouts detected in ``[since, until]`` (either end open)."""
-    checkouts = AbandonedCheckout.objects.using(using).filter(channel_id=channel_id)
-    if since is not None:
-        checkouts = checkouts.filter(detected_at__gte=since)
-    if until is not None:
-        checkouts = checkouts.filter(detected_at__lte=until)
+    checkouts = detected_between(
+        AbandonedCheckout.objects.using(using).filter(channel_id=channel_id),
+        since=since,
+        until=until,
+    )
     sent = CartReminder.objects.using(using).filter(status=ReminderStatus.SENT)
     last_sent_stage = Subquery(
         sent.filter(abandoned_id=OuterRef("pk")).order_by("-stage").values("stage")[:1]
@@ -140,6 +157,7 @@ def cart_recovery_stats(
         discount_cost=sum((f.discount_cost for f in by_stage), Decimal(0)),
     )
     return CartRecoveryStats(
+        detected=checkouts.count(),
         total=total,
         by_stage=by_stage,
         by_variant=_variants(variant_rows, reference_variant),

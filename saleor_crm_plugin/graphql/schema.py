@@ -23,11 +23,18 @@ from .loyalty.schema import (
     LoyaltyQueries,
     TYPE_EXTENSIONS as LOYALTY_TYPE_EXTENSIONS,
 )
+from .segments.reports import SegmentReportQueries
 from .segments.schema import TYPE_EXTENSIONS as SEGMENT_TYPE_EXTENSIONS
 from .segments.schema import SegmentMutations, SegmentQueries
 
 
-class CRMQueries(LoyaltyQueries, LoyaltyReportQueries, SegmentQueries, CartRecoveryQueries):
+class CRMQueries(
+    LoyaltyQueries,
+    LoyaltyReportQueries,
+    SegmentQueries,
+    SegmentReportQueries,
+    CartRecoveryQueries,
+):
     pass
 
 

@@ -72,12 +72,13 @@ def test_stats_per_stage_and_variant(dataset, django_assert_num_queries):
     since = timezone.now() - datetime.timedelta(days=30)
 
     # when
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         stats = cart_recovery_stats(
             channel_id=dataset.pk, since=since, until=timezone.now(), reference_variant="holdout"
         )
 
-    # then
+    # then: ten detected in the period, nine of them reminded
+    assert stats.detected == 10
     assert stats.total == RecoveryFigures(
         reminded=9, recovered=5, recovered_revenue=Decimal(330), discount_cost=Decimal(19)
     )
@@ -126,6 +127,7 @@ def test_the_reference_variant_can_be_any(dataset):
     stats = cart_recovery_stats(channel_id=dataset.pk, reference_variant="ten")
 
     # then: the test is symmetric; an open period also takes the old checkout
+    assert stats.detected == 11
     holdout, ten = stats.by_variant
     assert (holdout.is_reference, ten.is_reference) == (False, True)
     assert (ten.reminded, ten.recovered) == (6, 5)
@@ -139,6 +141,7 @@ def test_no_checkouts_no_figures(recovery_channel):
     stats = cart_recovery_stats(channel_id=recovery_channel.pk)
 
     # then
+    assert stats.detected == 0
     assert stats.total == RecoveryFigures(
         reminded=0, recovered=0, recovered_revenue=Decimal(0), discount_cost=Decimal(0)
     )

@@ -225,6 +225,11 @@ QUERIES = [
         (Argument("channel", CHANNEL),),
     ),
     Operation(
+        "customerRfmGrid",
+        """query($channel: String!) { customerRfmGrid(channel: $channel) { computedAt } }""",
+        (Argument("channel", CHANNEL),),
+    ),
+    Operation(
         "loyaltyReport",
         """query($channel: String!) { loyaltyReport(channel: $channel) { currency } }""",
         (Argument("channel", CHANNEL),),

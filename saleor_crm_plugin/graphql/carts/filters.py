@@ -4,10 +4,10 @@ from saleor.graphql.core.filters import (
     ListObjectTypeFilter,
     ObjectTypeFilter,
 )
-from saleor.graphql.core.types import IntRangeInput
+from saleor.graphql.core.types import DateTimeRangeInput, IntRangeInput
 from saleor.graphql.utils.filters import filter_range_field
 
-from ...carts import selectors
+from ...carts import selectors, stats
 from ...carts.models import AbandonedCheckout
 from .enums import DOC_CATEGORY_CART_RECOVERY, AbandonedCheckoutStatusEnum
 
@@ -20,6 +20,12 @@ def filter_status(qs, _, value):
 
 def filter_stage(qs, _, value):
     return filter_range_field(qs, "stage", value)
+
+
+def filter_detected_at(qs, _, value):
+    if not value:
+        return qs
+    return stats.detected_between(qs, since=value.get("gte"), until=value.get("lte"))
 
 
 def filter_min_total(qs, _, value):
@@ -44,6 +50,12 @@ class AbandonedCheckoutFilter(django_filters.FilterSet):
         input_class=IntRangeInput,
         method=filter_stage,
         help_text="Checkouts whose last stage reached is in this range.",
+    )
+    detected_at = ObjectTypeFilter(
+        input_class=DateTimeRangeInput,
+        method=filter_detected_at,
+        help_text="Checkouts detected as abandoned in this period: the same population "
+        "as cartRecoveryStats(period:).",
     )
     min_total = django_filters.NumberFilter(
         method=filter_min_total, help_text="Checkouts worth at least this (gross)."

@@ -206,6 +206,10 @@ class CartRecoveryVariantFigures(CartRecoveryFigures):
 
 
 class CartRecoveryStats(CartRecoveryFigures):
+    detected = graphene.Int(
+        required=True,
+        description="Checkouts detected as abandoned in the period: the funnel's first step.",
+    )
     by_stage = NonNullList(CartRecoveryStageFigures, required=True)
     by_variant = NonNullList(CartRecoveryVariantFigures, required=True)
 
@@ -226,6 +230,7 @@ def _figures(figures, currency: str) -> dict:
 
 def stats_to_graphql(stats, currency: str) -> CartRecoveryStats:
     return CartRecoveryStats(
+        detected=stats.detected,
         **_figures(stats.total, currency),
         by_stage=[
             CartRecoveryStageFigures(stage=figures.stage, **_figures(figures, currency))

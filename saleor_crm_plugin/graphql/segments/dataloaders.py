@@ -4,9 +4,12 @@ They read through ``segments.selectors`` on the request's database alias (the re
 for queries), as Saleor's own loaders do.
 """
 
+from collections import defaultdict
+
+from django.utils import timezone
 from saleor.graphql.core.dataloaders import DataLoader
 
-from ...segments import selectors
+from ...segments import reports, selectors
 from ...segments.models import CustomerRfm, CustomerSegment
 
 
@@ -77,3 +80,27 @@ class CustomerRfmByUserAndChannelIdLoader(DataLoader[tuple[int, int | None], lis
             [row for row in by_user[user_id] if channel_id in (None, row.channel_id)]
             for user_id, channel_id in keys
         ]
+
+
+class MemberCountHistoryBySegmentIdAndDaysLoader(
+    DataLoader[tuple[int, int], list[reports.DailyCount]]
+):
+    """Members per day of (segment id, days): one query per distinct ``days`` asked."""
+
+    context_key = "crm_member_count_history_by_segment_id_and_days"
+
+    def batch_load(self, keys):
+        ids_per_days: dict[int, list[int]] = defaultdict(list)
+        for segment_id, days in keys:
+            ids_per_days[days].append(segment_id)
+        today = timezone.now().date()
+        histories = {
+            days: reports.member_count_history(
+                segment_ids=segment_ids,
+                days=days,
+                today=today,
+                using=self.database_connection_name,
+            )
+            for days, segment_ids in ids_per_days.items()
+        }
+        return [histories[days][segment_id] for segment_id, days in keys]

@@ -8,6 +8,7 @@ Saleor's ``UserByUserIdLoader`` and channels through ``ChannelByIdLoader``.
 from typing import NamedTuple
 
 import graphene
+from graphql import GraphQLError
 from prices import Money as Price
 from saleor.graphql.account.dataloaders import UserByUserIdLoader
 from saleor.graphql.account.types import User, UserCountableConnection
@@ -19,11 +20,12 @@ from saleor.graphql.core.connection import CountableConnection, create_connectio
 from saleor.graphql.core.context import get_database_connection_name
 from saleor.graphql.core.enums import JobStatusEnum
 from saleor.graphql.core.fields import ConnectionField, JSONString
-from saleor.graphql.core.scalars import DateTime
+from saleor.graphql.core.scalars import Date, DateTime
 from saleor.graphql.core.types import BaseObjectType, Error, ModelObjectType, Money, NonNullList
 
 from ...segments import models, selectors
 from ...segments.rfm import TopCustomer
+from .dataloaders import MemberCountHistoryBySegmentIdAndDaysLoader
 from .enums import (
     DOC_CATEGORY_SEGMENTS,
     CustomerRfmGroupEnum,
@@ -77,6 +79,18 @@ class CustomerSegmentEventCountableConnection(CountableConnection):
         node = CustomerSegmentEvent
 
 
+MAX_HISTORY_DAYS = 365
+
+
+class CustomerSegmentCount(BaseObjectType):
+    date = Date(required=True, description="The day (UTC).")
+    member_count = graphene.Int(required=True, description="Members at the end of the day.")
+
+    class Meta:
+        description = "A segment's size at the end of one day."
+        doc_category = DOC_CATEGORY_SEGMENTS
+
+
 class CustomerSegment(ModelObjectType[models.CustomerSegment]):
     id = graphene.GlobalID(required=True, description="ID of the segment.")
     name = graphene.String(required=True, description="Name of the segment.")
@@ -102,6 +116,17 @@ class CustomerSegment(ModelObjectType[models.CustomerSegment]):
     history = ConnectionField(
         CustomerSegmentEventCountableConnection,
         description="Customers joining and leaving the segment, newest first.",
+    )
+    member_count_history = NonNullList(
+        CustomerSegmentCount,
+        required=True,
+        days=graphene.Argument(
+            graphene.Int,
+            default_value=30,
+            description=f"How many days, today included (1 to {MAX_HISTORY_DAYS}).",
+        ),
+        description="Members at the end of each of the last `days` days (UTC), oldest "
+        "first; today's is `memberCount`. From the joined / left history; batched for lists.",
     )
 
     class Meta:
@@ -134,6 +159,12 @@ class CustomerSegment(ModelObjectType[models.CustomerSegment]):
         return create_connection_slice(
             events, info, kwargs, CustomerSegmentEventCountableConnection
         )
+
+    @staticmethod
+    def resolve_member_count_history(root: models.CustomerSegment, info: ResolveInfo, *, days):
+        if not 1 <= days <= MAX_HISTORY_DAYS:
+            raise GraphQLError(f"days must be between 1 and {MAX_HISTORY_DAYS}.")
+        return MemberCountHistoryBySegmentIdAndDaysLoader(info.context).load((root.pk, days))
 
 
 class CustomerSegmentExportFile(ModelObjectType[models.SegmentMembersExport]):

@@ -1,9 +1,11 @@
 """`abandonedCheckouts(channel:, filter:, sortBy:)`: the staff list, MANAGE_CHECKOUTS."""
 
+import datetime
 from decimal import Decimal
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 from django.test.utils import CaptureQueriesContext
 from saleor.graphql.tests.utils import get_graphql_content
 
@@ -41,6 +43,12 @@ query($channel: String!) {
   abandonedCheckouts(channel: $channel, first: 10) {
     edges { node { email user { email } } }
   }
+}
+"""
+
+STATS_DETECTED = """
+query($channel: String!, $period: DateTimeRangeInput) {
+  cartRecoveryStats(channel: $channel, period: $period) { detected }
 }
 """
 
@@ -168,6 +176,46 @@ def test_filters(staff_manage_checkouts, checkouts, filter_, expected):
 
     # then
     assert _nodes(data) == expected
+
+
+def test_detected_at_is_the_population_of_the_stats(
+    staff_manage_checkouts, checkouts, abandoned_row
+):
+    # given: one more checkout, detected 40 days ago
+    abandoned_row(
+        checkouts,
+        email="old@example.com",
+        sent_stages=[1],
+        detected_at=timezone.now() - datetime.timedelta(days=40),
+    )
+    month_ago = (timezone.now() - datetime.timedelta(days=30)).isoformat()
+    periods = [{"gte": month_ago}, {"lte": month_ago}]
+
+    # when
+    lists = [
+        list_checkouts(
+            staff_manage_checkouts,
+            checkouts,
+            filter={"detectedAt": period},
+            sortBy={"field": "EMAIL", "direction": "ASC"},
+        )
+        for period in periods
+    ]
+    detected = [
+        get_graphql_content(
+            staff_manage_checkouts.post_graphql(
+                STATS_DETECTED, {"channel": checkouts.slug, "period": period}
+            )
+        )["data"]["cartRecoveryStats"]["detected"]
+        for period in periods
+    ]
+
+    # then
+    assert [[node["email"] for node in _nodes(data)] for data in lists] == [
+        ["ann@example.com", "bob@example.com", "cat@example.com"],
+        ["old@example.com"],
+    ]
+    assert [data["totalCount"] for data in lists] == detected == [3, 1]
 
 
 def test_sorting_and_pages(staff_manage_checkouts, checkouts):

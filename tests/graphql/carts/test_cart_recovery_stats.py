@@ -16,7 +16,7 @@ from .utils import MANAGE_CHECKOUTS, WITHOUT_MANAGE_CHECKOUTS, denied_data, writ
 CART_RECOVERY_STATS = """
 query($channel: String!, $period: DateTimeRangeInput) {
   cartRecoveryStats(channel: $channel, period: $period) {
-    reminded recovered recoveryRate
+    detected reminded recovered recoveryRate
     recoveredRevenue { amount currency } discountCost { amount currency }
     byStage { stage reminded recovered recoveryRate recoveredRevenue { amount } }
     byVariant {
@@ -32,7 +32,8 @@ RECOVERED = AbandonedStatus.RECOVERED
 
 @pytest.fixture
 def reminded(recovery_channel, abandoned_row):
-    """Holdout: 1 of 2 recovered; "ten": 2 of 3; one older checkout (40 days)."""
+    """Holdout: 1 of 2 recovered; "ten": 2 of 3, and one never reminded; one older
+    checkout (40 days)."""
     configure_crm(
         recovery_channel,
         pending_period="0",
@@ -58,6 +59,7 @@ def reminded(recovery_channel, abandoned_row):
     row("ten", [1, 2], RECOVERED, "80", "8")
     row("ten", [1, 2], RECOVERED, "60", "6")
     row("ten", [1])
+    row("ten", [])
     row(
         "ten", [1], RECOVERED, "500", "50", detected_at=timezone.now() - datetime.timedelta(days=40)
     )
@@ -80,6 +82,7 @@ def test_stats_of_a_period(requester, reminded):
 
     # then
     assert data == {
+        "detected": 6,
         "reminded": 5,
         "recovered": 3,
         "recoveryRate": 0.6,
@@ -136,7 +139,7 @@ def test_without_a_period_all_checkouts_count(staff_manage_checkouts, reminded):
     data = _stats(staff_manage_checkouts, reminded)
 
     # then
-    assert (data["reminded"], data["recovered"]) == (6, 4)
+    assert (data["detected"], data["reminded"], data["recovered"]) == (7, 6, 4)
     assert data["recoveredRevenue"] == {"amount": 740.0, "currency": "USD"}
 
 

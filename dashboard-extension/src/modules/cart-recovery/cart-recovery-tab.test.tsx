@@ -21,10 +21,11 @@ describe("cart recovery tab", () => {
   });
 
   it("shows results, the funnel, the A/B reading and the list", async () => {
-    renderWithApi(<CartRecoveryTab channel={channel} />, {
+    const { calls } = renderWithApi(<CartRecoveryTab channel={channel} />, {
       CartRecoveryOverview: {
         data: {
           cartRecoveryStats: {
+            detected: 12,
             reminded: 9,
             recovered: 5,
             recoveryRate: 5 / 9,
@@ -70,6 +71,12 @@ describe("cart recovery tab", () => {
       },
     });
     await waitFor(() => expect(screen.getByTestId("recovered").textContent).toContain("55.6%"));
+    expect(screen.getByTestId("detected").textContent).toContain("12");
+    expect(screen.getByTestId("funnel-summary").textContent).toBe("Of 12 checkouts detected as abandoned, 9 were reminded and 5 recovered (41.7% of all).");
+    const overview = calls.find((call) => call.operationName === "CartRecoveryOverview");
+    const list = calls.find((call) => call.operationName === "AbandonedCheckoutList");
+    expect(list?.variables.detectedAt).toEqual(overview?.variables.period);
+    expect(list?.variables.detectedAt).toMatchObject({ gte: expect.any(String) });
     expect(screen.getByTestId("ab-test").textContent).toContain("no clear difference");
     expect(screen.getByTestId("ab-test").textContent).toContain("0.0989");
     expect(screen.getByTestId("abandoned-checkouts").textContent).toContain("CART-BOB (used)");

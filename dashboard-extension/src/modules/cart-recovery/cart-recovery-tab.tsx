@@ -59,14 +59,15 @@ export function CartRecoveryTab({ channel }: { channel: ChannelChoice }) {
         <ErrorNotice error={stats.error} what="cart-recovery figures" />
       ) : !data ? (
         <EmptyState title="Unknown channel" />
-      ) : data.reminded === 0 ? (
-        <EmptyState title="No reminders sent in this period">
-          Cart recovery runs in channels where the CRM is active and “Cart recovery” is on (Programme settings), with both storefront URLs set. Reminded carts show up here.
+      ) : data.detected === 0 ? (
+        <EmptyState title="No abandoned checkouts in this period">
+          Cart recovery runs in channels where the CRM is active and “Cart recovery” is on (Programme settings), with both storefront URLs set. Abandoned and reminded carts show up here.
         </EmptyState>
       ) : (
         <>
           <Section title="Results" testId="recovery-stats">
             <StatRow>
+              <Stat label="Abandoned" value={data.detected.toLocaleString("en-US")} hint="detected in the period" testId="detected" />
               <Stat label="Reminded" value={data.reminded.toLocaleString("en-US")} />
               <Stat label="Recovered" value={data.recovered.toLocaleString("en-US")} hint={formatPercent(data.recoveryRate)} testId="recovered" />
               <Stat label="Recovered revenue" value={formatMoney(data.recoveredRevenue.amount, currency)} />
@@ -74,9 +75,9 @@ export function CartRecoveryTab({ channel }: { channel: ChannelChoice }) {
             </StatRow>
           </Section>
           <Section title="Funnel" testId="funnel">
-            <FunnelChart steps={recoveryFunnel({ abandoned: null, reminded: data.reminded, recovered: data.recovered, byStage })} />
-            <Text size={1} color="default2">
-              The first step (carts detected as abandoned) needs the pending cartRecoveryStats.detected field.
+            <FunnelChart steps={recoveryFunnel({ detected: data.detected, reminded: data.reminded, recovered: data.recovered, byStage })} />
+            <Text size={1} color="default2" data-testid="funnel-summary">
+              Of {data.detected.toLocaleString("en-US")} checkouts detected as abandoned, {data.reminded.toLocaleString("en-US")} were reminded and {data.recovered.toLocaleString("en-US")} recovered ({formatPercent(data.detected === 0 ? 0 : data.recovered / data.detected)} of all).
             </Text>
           </Section>
           <Section title="Recovered revenue against discount cost" testId="revenue-cost">

@@ -10,16 +10,16 @@ const byStage = [
 ];
 
 describe("recovery funnel", () => {
-  it("runs abandoned → each stage → recovered with shares", () => {
+  it("runs detected → each stage → recovered with shares", () => {
     const steps = recoveryFunnel({
-      abandoned: 200,
+      detected: 200,
       reminded: 100,
       recovered: 20,
       byStage,
       stageKinds: stageKindsFromConfig("1h | reminder\n24h | offer\n72h | last_call\n"),
     });
     expect(steps.map((step) => [step.label, step.count, step.shareOfFirst, step.shareOfPrevious])).toEqual([
-      ["Abandoned", 200, 1, null],
+      ["Abandoned (detected)", 200, 1, null],
       ["Reminded: stage 1 (reminder)", 100, 0.5, 0.5],
       ["Reminded: stage 2 (offer)", 60, 0.3, 0.6],
       ["Reminded: stage 3 (last call)", 40, 0.2, 40 / 60],
@@ -27,8 +27,14 @@ describe("recovery funnel", () => {
     ]);
   });
 
-  it("starts at the reminded when the abandoned count is unknown, and survives zeros", () => {
-    expect(recoveryFunnel({ abandoned: null, reminded: 0, recovered: 0, byStage: [] })).toEqual([
+  it("shows the reminded step when no stage was sent, and survives zeros", () => {
+    expect(recoveryFunnel({ detected: 3, reminded: 0, recovered: 0, byStage: [] })).toEqual([
+      { key: "detected", label: "Abandoned (detected)", count: 3, shareOfFirst: 1, shareOfPrevious: null },
+      { key: "reminded", label: "Reminded", count: 0, shareOfFirst: 0, shareOfPrevious: 0 },
+      { key: "recovered", label: "Recovered", count: 0, shareOfFirst: 0, shareOfPrevious: null },
+    ]);
+    expect(recoveryFunnel({ detected: 0, reminded: 0, recovered: 0, byStage: [] })).toEqual([
+      { key: "detected", label: "Abandoned (detected)", count: 0, shareOfFirst: null, shareOfPrevious: null },
       { key: "reminded", label: "Reminded", count: 0, shareOfFirst: null, shareOfPrevious: null },
       { key: "recovered", label: "Recovered", count: 0, shareOfFirst: null, shareOfPrevious: null },
     ]);

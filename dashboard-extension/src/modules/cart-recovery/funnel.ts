@@ -1,6 +1,6 @@
 /*
- * Cart-recovery funnel: abandoned → reminded at each stage → recovered, each step with
- * its share of the first step and of the step before.
+ * Cart-recovery funnel: detected as abandoned → reminded at each stage → recovered, each
+ * step with its share of the first step and of the step before.
  */
 
 export interface StageFigures {
@@ -12,8 +12,8 @@ export interface StageFigures {
 }
 
 export interface FunnelInput {
-  /** Checkouts detected as abandoned in the period; null while the API lacks it. */
-  abandoned: number | null;
+  /** Checkouts detected as abandoned in the period (cartRecoveryStats.detected). */
+  detected: number;
   reminded: number;
   recovered: number;
   byStage: readonly StageFigures[];
@@ -31,10 +31,7 @@ export interface FunnelStep {
 const KIND_LABELS: Record<string, string> = { reminder: "reminder", offer: "offer", last_call: "last call" };
 
 export function recoveryFunnel(input: FunnelInput): FunnelStep[] {
-  const raw: { key: string; label: string; count: number }[] = [];
-  if (input.abandoned !== null) {
-    raw.push({ key: "abandoned", label: "Abandoned", count: input.abandoned });
-  }
+  const raw: { key: string; label: string; count: number }[] = [{ key: "detected", label: "Abandoned (detected)", count: input.detected }];
   for (const stage of [...input.byStage].sort((a, b) => a.stage - b.stage)) {
     const kind = input.stageKinds?.[stage.stage];
     raw.push({

@@ -19,7 +19,8 @@ export function useCartRecovery(channel: string, periodDays: number | null, list
   const [stats] = useQuery({ query: CartRecoveryOverviewDocument, variables });
   const [checkouts] = useQuery({
     query: AbandonedCheckoutListDocument,
-    variables: { channel, status: list.status, search: list.search || null, after: list.after },
+    // The same checkouts as the figures: those detected in the period.
+    variables: { channel, status: list.status, search: list.search || null, after: list.after, detectedAt: variables.period },
   });
   return { stats, checkouts };
 }

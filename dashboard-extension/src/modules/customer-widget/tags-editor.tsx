@@ -1,11 +1,19 @@
 import { Box, Button, Chip, Input, Text } from "@saleor/macaw-ui-next";
 import { useState } from "react";
 
+import { currentTerm, optionText } from "../segments/picker-options";
+import { useTagSuggestions } from "../tags/use-tag-suggestions";
 import { parseTagInput } from "./customer-summary";
 
 export function TagsEditor({ tags, onAdd, onRemove }: { tags: readonly string[]; onAdd: (tags: string[]) => Promise<string | null>; onRemove: (tag: string) => Promise<string | null> }) {
   const [text, setText] = useState("");
   const [error, setError] = useState<string | null>(null);
+  const suggestions = useTagSuggestions(currentTerm(text, true), [...tags, ...parseTagInput(text)]);
+  const addOne = async (tag: string) => {
+    const problem = await onAdd([tag]);
+    setError(problem);
+    if (!problem) setText(text.slice(0, text.lastIndexOf(",") + 1).trim());
+  };
   return (
     <Box display="flex" flexDirection="column" gap={2} data-testid="tags">
       <Box display="flex" gap={1.5} flexWrap="wrap">
@@ -53,6 +61,18 @@ export function TagsEditor({ tags, onAdd, onRemove }: { tags: readonly string[];
           Add
         </Button>
       </Box>
+      {suggestions.length > 0 ? (
+        <Box display="flex" gap={1} flexWrap="wrap" alignItems="center" data-testid="tag-suggestions">
+          <Text size={1} color="default2">
+            In use:
+          </Text>
+          {suggestions.map((option) => (
+            <Button key={option.value} type="button" size="small" variant="tertiary" onClick={() => addOne(option.value)} data-testid={`tag-suggestion-${option.value}`}>
+              {optionText(option)}
+            </Button>
+          ))}
+        </Box>
+      ) : null}
       {error ? (
         <Text size={2} color="critical1">
           {error}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { addChoice, currentTerm, matchOptions } from "./picker-options";
+import { addChoice, currentTerm, matchOptions, optionText } from "./picker-options";
 
 const countries = [
   { value: "AT", label: "Austria" },
@@ -30,5 +30,11 @@ describe("picker options", () => {
   it("searches with the item being typed", () => {
     expect(currentTerm("DE, Aus", true)).toBe("Aus");
     expect(currentTerm(" red shoes ", false)).toBe("red shoes");
+  });
+
+  it("shows a suggestion's code when it differs from its name, then its hint", () => {
+    expect(optionText({ value: "AT", label: "Austria" })).toBe("Austria (AT)");
+    expect(optionText({ value: "gold", label: "gold" })).toBe("gold");
+    expect(optionText({ value: "vip", label: "vip", hint: "12 customers" })).toBe("vip · 12 customers");
   });
 });

@@ -6,6 +6,14 @@
 export interface PickerOption {
   value: string;
   label: string;
+  /** Shown after the label, e.g. how many customers carry a tag. */
+  hint?: string;
+}
+
+/** A suggestion's text: the label, the value when it differs, and the hint. */
+export function optionText(option: PickerOption): string {
+  const text = option.label === option.value ? option.label : `${option.label} (${option.value})`;
+  return option.hint ? `${text} · ${option.hint}` : text;
 }
 
 function fold(text: string): string {

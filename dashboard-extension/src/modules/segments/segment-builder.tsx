@@ -15,7 +15,7 @@ import {
   updateNode,
 } from "./builder-rows";
 import { FIELD_SPECS, OPERATOR_LABELS, type Operator, type ValuePicker, fieldSpec, valueKind } from "./condition-fields";
-import { type PickerOption, addChoice, currentTerm, matchOptions } from "./picker-options";
+import { type PickerOption, addChoice, currentTerm, matchOptions, optionText } from "./picker-options";
 import { defaultValueFor, formatValueInput, parseDaysInput, parseValueInput } from "./value-input";
 
 export interface BuilderChoices {
@@ -23,9 +23,14 @@ export interface BuilderChoices {
   channels: readonly PickerOption[];
   rfmGroups: readonly PickerOption[];
   countries: readonly PickerOption[];
-  /** Products and categories are searched in the API as staff type. */
-  search: (picker: "product" | "category", term: string) => Promise<PickerOption[]>;
+  /** Products, categories and tags in use are searched in the API as staff type. */
+  search: (picker: SearchedPicker, term: string) => Promise<PickerOption[]>;
 }
+
+export type SearchedPicker = "product" | "category" | "tag";
+
+/** Characters typed before a search: tags in use are offered at once, most carried first. */
+const MIN_SEARCH: Record<SearchedPicker, number> = { product: 2, category: 2, tag: 0 };
 
 interface Props {
   root: BuilderGroup;
@@ -114,15 +119,15 @@ function staticChoices(picker: ValuePicker, choices: BuilderChoices): readonly P
 function useSuggestions(picker: ValuePicker, term: string, choices: BuilderChoices): PickerOption[] {
   const [found, setFound] = useState<PickerOption[]>([]);
   const fixed = staticChoices(picker, choices);
-  const searchable = picker === "product" || picker === "category";
+  const searched: SearchedPicker | null = picker === "product" || picker === "category" || picker === "tag" ? picker : null;
   useEffect(() => {
-    if (!searchable || term.length < 2) {
+    if (searched === null || term.length < MIN_SEARCH[searched]) {
       setFound([]);
       return;
     }
     let cancelled = false;
     const timer = setTimeout(() => {
-      choices.search(picker, term).then((options) => {
+      choices.search(searched, term).then((options) => {
         if (!cancelled) setFound(options);
       });
     }, 300);
@@ -130,7 +135,7 @@ function useSuggestions(picker: ValuePicker, term: string, choices: BuilderChoic
       cancelled = true;
       clearTimeout(timer);
     };
-  }, [searchable, picker, term, choices]);
+  }, [searched, term, choices]);
   if (fixed) return matchOptions(fixed, term);
   return found;
 }
@@ -244,7 +249,7 @@ function RowEditor({ row, root, onChange, choices, problems }: Props & { row: Bu
                 edit({ value: parsed.ok ? parsed.value : undefined });
               }}
             >
-              {choice.label === choice.value ? choice.label : `${choice.label} (${choice.value})`}
+              {optionText(choice)}
             </Button>
           ))}
         </Box>

@@ -17,6 +17,50 @@ describe("segments tab", () => {
     await waitFor(() => expect(screen.getByTestId("empty").textContent).toContain("No segments yet"));
   });
 
+  it("lists segments with their trend over the last 30 days", async () => {
+    const history = (counts: number[]) => counts.map((memberCount, index) => ({ date: `2026-11-${String(18 + index)}`, memberCount }));
+    const node = (name: string, memberCount: number, counts: number[]) => ({
+      id: name,
+      name,
+      memberCount,
+      computedAt: null,
+      autoTag: null,
+      channel: null,
+      memberCountHistory: history(counts),
+    });
+    renderWithApi(<SegmentsTab channel={channel} segmentId={null} draft={null} openSegment={() => {}} />, {
+      SegmentList: {
+        data: {
+          customerSegments: {
+            totalCount: 2,
+            pageInfo: { hasNextPage: false, endCursor: null },
+            edges: [{ node: node("Lapsed", 40, [45, 41, 40]) }, { node: node("VIPs", 12, [10, 12, 12]) }],
+          },
+        },
+      },
+    });
+    await waitFor(() => expect(screen.getByTestId("segment-trend-Lapsed").textContent).toBe("−5 in 3 days"));
+    expect(screen.getByTestId("segment-trend-VIPs").textContent).toBe("+2 in 3 days");
+    expect(screen.getByTestId("segment-trend-VIPs").querySelector("svg")).not.toBeNull();
+  });
+
+  it("offers the tags in use for a tags condition", async () => {
+    const { calls } = renderWithApi(
+      <SegmentsTab channel={channel} segmentId={null} draft={'{"field": "tags", "op": "has", "value": "v"}'} openSegment={() => {}} />,
+      {
+        CrmChannels: channels,
+        SegmentBuilderChoices: { data: { loyaltyProgram: { tiers: [] } } },
+        CustomerTags: { data: { customerTags: [{ tag: "vip", customerCount: 12, automatic: false }, { tag: "big spender", customerCount: 3, automatic: true }] } },
+        SegmentPreview: { data: { customerSegmentPreview: { count: 1, entering: null, leaving: null, sample: [], errors: [] } } },
+      },
+    );
+    await waitFor(() => expect(screen.getByText("vip · 12 customers")).toBeTruthy(), { timeout: 3000 });
+    expect(screen.getByText("big spender · 3 customers · set by a segment")).toBeTruthy();
+    expect(calls.find((call) => call.operationName === "CustomerTags")?.variables).toEqual({ search: "v", first: 8 });
+    fireEvent.click(screen.getByText("vip · 12 customers"));
+    expect((screen.getByTestId("row-value") as HTMLInputElement).value).toBe("vip");
+  });
+
   it("previews the count as staff type, before saving", async () => {
     const { calls } = renderWithApi(
       <SegmentsTab channel={channel} segmentId={null} draft={'{"field": "rfm_group", "op": "eq", "value": "champions"}'} openSegment={() => {}} />,

@@ -18,6 +18,8 @@ import { EmptyState, ErrorNotice, FormErrors, Loading } from "../ui/states";
 import { type BuilderGroup, builderToDefinition, counterIds, definitionToBuilder, emptyBuilder, nodeIdsByPath } from "./builder-rows";
 import { parseDefinition, serializeDefinition } from "./condition-tree";
 import { SegmentBuilder } from "./segment-builder";
+import { segmentTrend } from "./segment-trend";
+import { TrendSparkline } from "./trend-sparkline";
 import { useBuilderChoices } from "./use-builder-choices";
 import { useSegmentPreview } from "./use-segment-preview";
 import { useSegmentSave } from "./use-segment-save";
@@ -68,12 +70,15 @@ function SegmentList({ channel, onOpen, onNew }: { channel: ChannelChoice; onOpe
           A segment is a rule (spend, orders, recency, points, tier, tags, country, products, consent, RFM…) whose members stay current by themselves. Try “spent over 500 in the last year”.
         </EmptyState>
       ) : (
-        <Table head={["Name", "Channel", "Members", "Automatic tag", "Computed"]}>
+        <Table head={["Name", "Channel", "Members", "Last 30 days", "Automatic tag", "Computed"]}>
           {segments.map((segment) => (
             <Box as="tr" key={segment.id} cursor="pointer" onClick={() => onOpen(segment.id)} data-testid={`segment-row-${segment.name}`}>
               <Cell>{segment.name}</Cell>
               <Cell>{segment.channel?.slug ?? "all channels"}</Cell>
               <Cell>{segment.memberCount.toLocaleString("en-US")}</Cell>
+              <Cell>
+                <TrendSparkline trend={segmentTrend(segment.memberCountHistory)} testId={`segment-trend-${segment.name}`} />
+              </Cell>
               <Cell>{segment.autoTag ?? "—"}</Cell>
               <Cell>{formatDateTime(segment.computedAt)}</Cell>
             </Box>

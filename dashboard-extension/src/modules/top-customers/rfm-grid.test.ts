@@ -28,30 +28,19 @@ describe("RFM groups", () => {
 });
 
 describe("RFM heat map", () => {
-  it("uses cell counts when known", () => {
-    const cells = rfmGrid({
-      cellCounts: [
-        { recency: 5, fm: 5, customerCount: 10 },
-        { recency: 5, fm: 4, customerCount: 5 },
-        { recency: 1, fm: 1, customerCount: 2 },
-      ],
-    });
-    expect(cells).toHaveLength(25);
-    expect(cells[0]).toEqual({ recency: 5, fm: 1, group: "new", customerCount: 0, groupCount: 0, intensity: 0 });
-    expect(cells[4]).toEqual({ recency: 5, fm: 5, group: "champions", customerCount: 10, groupCount: 15, intensity: 1 });
-    expect(cells[3]?.intensity).toBe(0.5);
-    expect(cells[20]).toEqual({ recency: 1, fm: 1, group: "lost", customerCount: 2, groupCount: 2, intensity: 0.2 });
-  });
-
-  it("falls back to group totals", () => {
-    const cells = rfmGrid({ groupCounts: { champions: 8, lost: 2 } });
-    const champions = cells.filter((cell) => cell.group === "champions");
-    expect(champions.map((cell) => [cell.customerCount, cell.groupCount, cell.intensity])).toEqual([
-      [null, 8, 1],
-      [null, 8, 1],
+  it("places the API's cells, empty ones at zero", () => {
+    const usd = (amount: number) => ({ amount });
+    const cells = rfmGrid([
+      { recency: 5, fm: 5, customerCount: 10, revenue: usd(1000) },
+      { recency: 5, fm: 4, customerCount: 5, revenue: usd(400.5) },
+      { recency: 1, fm: 1, customerCount: 2, revenue: usd(20) },
     ]);
-    expect(cells.find((cell) => cell.group === "lost")?.intensity).toBe(0.25);
-    expect(rfmGrid({ groupCounts: {} }).every((cell) => cell.intensity === 0)).toBe(true);
+    expect(cells).toHaveLength(25);
+    expect(cells[0]).toEqual({ recency: 5, fm: 1, group: "new", customerCount: 0, revenue: 0, groupCount: 0, intensity: 0 });
+    expect(cells[4]).toEqual({ recency: 5, fm: 5, group: "champions", customerCount: 10, revenue: 1000, groupCount: 15, intensity: 1 });
+    expect(cells[3]?.intensity).toBe(0.5);
+    expect(cells[20]).toEqual({ recency: 1, fm: 1, group: "lost", customerCount: 2, revenue: 20, groupCount: 2, intensity: 0.2 });
+    expect(rfmGrid([]).every((cell) => cell.intensity === 0 && cell.customerCount === 0)).toBe(true);
   });
 
   it("links a cell to exactly its customers", () => {

@@ -1,7 +1,8 @@
 /*
  * The RFM grid of docs/segments.md: recency (R, 1 … 5) against FM = (F + M) / 2 rounded
  * half up, 25 cells, each in exactly one group. Heat-map cells carry the number of
- * customers and an intensity 0 … 1 relative to the fullest cell.
+ * customers (from customerRfmGrid), their spend and an intensity 0 … 1 relative to the
+ * fullest cell.
  */
 
 import type { RfmGroupSlug } from "../segments/condition-fields";
@@ -11,11 +12,13 @@ export interface RfmCell {
   recency: number;
   fm: number;
   group: RfmGroupSlug;
-  /** Customers in this cell; null when only group totals are known. */
-  customerCount: number | null;
+  /** Customers in this cell. */
+  customerCount: number;
+  /** Their spend in the channel (in its currency). */
+  revenue: number;
   /** Customers in the cell's whole group. */
   groupCount: number;
-  /** 0 … 1, relative to the fullest cell (or group when cells are unknown). */
+  /** 0 … 1, relative to the fullest cell. */
   intensity: number;
 }
 
@@ -39,25 +42,20 @@ export function fmScore(frequency: number, monetary: number): number {
   return Math.floor((frequency + monetary) / 2 + 0.5);
 }
 
+/** A cell as customerRfmGrid answers it. */
 export interface RfmCellCount {
   recency: number;
   fm: number;
   customerCount: number;
+  revenue: { amount: number };
 }
 
-/**
- * 25 cells, recency 5 … 1 (rows, top is most recent) × FM 1 … 5 (columns).
- * With `cellCounts` each cell has its own count; with only `groupCounts` cells show their
- * group's total (and intensity follows the group).
- */
-export function rfmGrid(input: {
-  groupCounts?: Partial<Record<RfmGroupSlug, number>>;
-  cellCounts?: readonly RfmCellCount[];
-}): RfmCell[] {
-  const byCell = new Map<string, number>();
-  const groupTotals: Partial<Record<RfmGroupSlug, number>> = input.cellCounts ? {} : { ...input.groupCounts };
-  for (const cell of input.cellCounts ?? []) {
-    byCell.set(`${cell.recency}:${cell.fm}`, cell.customerCount);
+/** 25 cells, recency 5 … 1 (rows, top is most recent) × FM 1 … 5 (columns); missing cells are empty. */
+export function rfmGrid(cellCounts: readonly RfmCellCount[]): RfmCell[] {
+  const byCell = new Map<string, RfmCellCount>();
+  const groupTotals: Partial<Record<RfmGroupSlug, number>> = {};
+  for (const cell of cellCounts) {
+    byCell.set(`${cell.recency}:${cell.fm}`, cell);
     const group = rfmGroupOf(cell.recency, cell.fm);
     groupTotals[group] = (groupTotals[group] ?? 0) + cell.customerCount;
   }
@@ -65,13 +63,12 @@ export function rfmGrid(input: {
   for (let recency = 5; recency >= 1; recency--) {
     for (let fm = 1; fm <= 5; fm++) {
       const group = rfmGroupOf(recency, fm);
-      const customerCount = input.cellCounts ? (byCell.get(`${recency}:${fm}`) ?? 0) : null;
-      cells.push({ recency, fm, group, customerCount, groupCount: groupTotals[group] ?? 0, intensity: 0 });
+      const known = byCell.get(`${recency}:${fm}`);
+      cells.push({ recency, fm, group, customerCount: known?.customerCount ?? 0, revenue: known?.revenue.amount ?? 0, groupCount: groupTotals[group] ?? 0, intensity: 0 });
     }
   }
-  const weight = (cell: RfmCell) => cell.customerCount ?? cell.groupCount;
-  const max = Math.max(0, ...cells.map(weight));
-  return cells.map((cell) => ({ ...cell, intensity: max === 0 ? 0 : weight(cell) / max }));
+  const max = Math.max(0, ...cells.map((cell) => cell.customerCount));
+  return cells.map((cell) => ({ ...cell, intensity: max === 0 ? 0 : cell.customerCount / max }));
 }
 
 /**

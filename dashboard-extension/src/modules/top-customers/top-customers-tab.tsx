@@ -4,9 +4,10 @@ import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContai
 
 import type { ChannelChoice } from "../channels/use-channel";
 import { formatMoney, formatPercent } from "../money/format-money";
-import { RFM_GROUPS, type RfmGroupSlug } from "../segments/condition-fields";
+import { RFM_GROUPS } from "../segments/condition-fields";
 import { serializeDefinition } from "../segments/condition-tree";
 import { chartColors } from "../ui/chart-colors";
+import { formatDateTime } from "../ui/dates";
 import { Cell, Section, Stat, StatRow, Table } from "../ui/layout";
 import { EmptyState, ErrorNotice, Loading } from "../ui/states";
 import { useDebouncedValue } from "../ui/use-debounced-value";
@@ -32,11 +33,7 @@ export function TopCustomersTab({ channel, openSegmentBuilder }: { channel: Chan
   const samples: ValueReportSample[] = [...SAMPLE_KEYS.map((key) => report.data?.[key]).filter((sample): sample is ValueReportSample => !!sample), main];
   const curve = paretoFromReports(samples);
   const eighty = customerShareFor(curve, 0.8);
-  const groupCounts: Partial<Record<RfmGroupSlug, number>> = {};
-  for (const group of RFM_GROUPS) {
-    const count = rfm.data?.[group.slug]?.count;
-    if (typeof count === "number") groupCounts[group.slug] = count;
-  }
+  const grid = rfm.data?.customerRfmGrid;
 
   return (
     <Box display="flex" flexDirection="column" gap={6}>
@@ -75,17 +72,19 @@ export function TopCustomersTab({ channel, openSegmentBuilder }: { channel: Chan
       <Section title="RFM grid" testId="rfm-grid">
         {rfm.fetching && !rfm.data ? (
           <Loading lines={4} />
-        ) : rfm.error && !rfm.data?.champions ? (
-          <ErrorNotice error={rfm.error} what="the RFM groups" />
+        ) : rfm.error && !grid ? (
+          <ErrorNotice error={rfm.error} what="the RFM grid" />
+        ) : !grid?.computedAt ? (
+          <EmptyState title="Not scored yet">RFM scores are computed daily; the grid fills in after the next run.</EmptyState>
         ) : (
-          <RfmHeatMap cells={rfmGrid({ groupCounts })} onOpen={(cell) => openSegmentBuilder(serializeDefinition(rfmCellDefinition(cell)))} />
+          <RfmHeatMap cells={rfmGrid(grid.cells)} currency={main.currency} computedAt={grid.computedAt} onOpen={(cell) => openSegmentBuilder(serializeDefinition(rfmCellDefinition(cell)))} />
         )}
       </Section>
     </Box>
   );
 }
 
-function RfmHeatMap({ cells, onOpen }: { cells: readonly RfmCell[]; onOpen: (cell: RfmCell) => void }) {
+function RfmHeatMap({ cells, currency, computedAt, onOpen }: { cells: readonly RfmCell[]; currency: string; computedAt: string; onOpen: (cell: RfmCell) => void }) {
   const label = (slug: string) => RFM_GROUPS.find((group) => group.slug === slug)?.label ?? slug;
   return (
     <Box display="flex" flexDirection="column" gap={2}>
@@ -117,7 +116,10 @@ function RfmHeatMap({ cells, onOpen }: { cells: readonly RfmCell[]; onOpen: (cel
                     {label(cell.group)}
                   </Text>
                   <Text size={3} fontWeight="bold" color="buttonDefaultPrimary" display="block">
-                    {(cell.customerCount ?? cell.groupCount).toLocaleString("en-US")}
+                    {cell.customerCount.toLocaleString("en-US")}
+                  </Text>
+                  <Text size={1} color="buttonDefaultPrimary" display="block" data-testid={`rfm-revenue-${cell.recency}-${cell.fm}`}>
+                    {formatMoney(cell.revenue, currency)}
                   </Text>
                 </Box>
               ))}
@@ -131,7 +133,7 @@ function RfmHeatMap({ cells, onOpen }: { cells: readonly RfmCell[]; onOpen: (cel
         ))}
       </Box>
       <Text size={1} color="default2">
-        Rows: recency (5 = most recent). Columns: frequency and money. Each cell shows its group's customers (per-cell counts need the pending customerRfmGrid field); click a cell to open exactly its customers in the segment builder.
+        Rows: recency (5 = most recent). Columns: frequency and money. Each cell shows its customers and their revenue as scored {formatDateTime(computedAt)}; click a cell to open exactly its customers in the segment builder.
       </Text>
     </Box>
   );
