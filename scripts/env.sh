@@ -38,3 +38,23 @@ ensure_test_deps() {
 
 export PYTHONPATH="$repo_root:$deps_dir${PYTHONPATH:+:$PYTHONPATH}"
 export DATABASE_URL=${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/saleor_crm}
+
+# The dashboard extension, built into the Python package (and the browser tests' stand-in
+# Dashboard page). node_modules follows the lockfile: installed again only when
+# package-lock.json changed.
+ensure_extension_built() {
+  command -v npm >/dev/null || { echo "error: npm (Node 20) is needed to build dashboard-extension/" >&2; exit 1; }
+  (
+    cd "$repo_root/dashboard-extension"
+    if ! cmp -s package-lock.json node_modules/.package-lock.json.installed 2>/dev/null; then
+      echo "Installing the dashboard extension's packages (npm ci)..."
+      npm ci --no-audit --no-fund --loglevel=error
+      cp package-lock.json node_modules/.package-lock.json.installed
+    fi
+    echo "Building the dashboard extension..."
+    local log
+    log=$(mktemp)
+    { npm run build && npm run build:host; } >"$log" 2>&1 || { cat "$log" >&2; exit 1; }
+    rm -f "$log"
+  )
+}

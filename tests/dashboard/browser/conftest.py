@@ -8,6 +8,7 @@ from saleor.order.models import Order
 
 from saleor_crm_plugin.carts.models import AbandonedStatus
 from saleor_crm_plugin.segments.rfm import rfm_compute
+from tests.fixtures.plugin import configure_crm
 
 
 @pytest.fixture
@@ -53,9 +54,10 @@ class Shop:
 def crm_shop(crm_usd, crm_order, order_payments, customer_user, abandoned_row):
     """A small shop with CRM history, through Saleor's own paths where there is one.
 
-    Two customers paid orders (points earned by the plugin's own hooks), one only
-    browsed; RFM is scored; one cart was abandoned and reminded, another recovered.
+    Two customers paid orders (points earned by the plugin's own hooks; the big
+    spender reaches Silver), one only browsed; RFM is scored; one cart was abandoned and reminded, another recovered.
     """
+    configure_crm(crm_usd, pending_period="0", tiers="Silver | 200 | 1.25\nGold | 1000 | 1.5")
     big_spender = User.objects.create(email="big.spender@example.com", first_name="Bea")
     browser = User.objects.create(email="just.looking@example.com", first_name="Jo")
     orders = {}

@@ -36,17 +36,51 @@ def test_staff_build_a_segment_and_watch_the_count_before_saving(
     page.get_by_test_id("segment-name").fill("Big spenders")
     page.get_by_test_id("save-segment").click()
 
-    # then: it is stored with its one member and listed
-    expect(page.get_by_test_id("segment-list")).to_contain_text("Big spenders")
+    # then: it is stored with its one member, and opens with its members and history
+    expect(page.get_by_test_id("segment-editor")).to_contain_text("Segment: Big spenders")
+    expect(page.get_by_text("Members (1)")).to_be_visible()
     segment = CustomerSegment.objects.get(name="Big spenders")
     assert list(segment.memberships.values_list("user__email", flat=True)) == [
         crm_shop.big_spender.email
     ]
+    crm_dashboard.screenshot("segment-detail")
+
+    # when: staff go back to the list
+    page.get_by_role("button", name="All segments").click()
+
+    # then
+    expect(page.get_by_test_id("segment-row-Big spenders")).to_contain_text("1")
     crm_dashboard.screenshot("segments")
 
 
+def _chart_drawn(section):
+    """A recharts chart in ``section`` with marks drawn."""
+    expect(section.locator("svg.recharts-surface").first).to_be_visible()
+    expect(section.locator("svg.recharts-surface path").first).to_be_attached()
+
+
+def test_top_customers_pareto_and_rfm_cells_lead_to_their_customers(
+    crm_dashboard, crm_staff, crm_shop
+):
+    # when
+    page = crm_dashboard.open_app_page("app/top-customers", crm_staff)
+
+    # then: the curve, and 25 R × FM cells holding the two scored customers
+    _chart_drawn(page.get_by_test_id("pareto"))
+    cells = page.locator("[data-testid^='rfm-cell-']")
+    expect(cells).to_have_count(25)
+    counts = [int(text.splitlines()[1].replace(",", "")) for text in cells.all_inner_texts()]
+    assert sum(counts) == 2
+    crm_dashboard.screenshot("top-customers")
+
+    # when: staff open a cell that holds a customer
+    cells.nth(next(index for index, count in enumerate(counts) if count)).click()
+
+    # then: the segment builder opens on that cell's customers
+    expect(page.get_by_test_id("preview-count")).to_have_text("1")
+
+
 CHARTS = [
-    ("top-customers", ["pareto", "rfm-grid"]),
     ("loyalty", ["points-flow", "tier-distribution"]),
     ("cart-recovery", ["funnel", "revenue-cost"]),
 ]
@@ -57,16 +91,16 @@ def test_every_chart_draws_from_the_shops_data(crm_dashboard, crm_staff, crm_sho
     # when
     page = crm_dashboard.open_app_page(f"app/{tab}", crm_staff)
 
-    # then: each chart is drawn (an SVG with marks), no error and no empty state
+    # then: each chart is drawn, and nothing failed
     for chart in charts:
-        section = page.get_by_test_id(chart)
-        expect(section.locator("svg.recharts-surface").first).to_be_visible()
-        expect(section.locator("svg.recharts-surface path, svg.recharts-surface rect").first).to_be_attached()
+        _chart_drawn(page.get_by_test_id(chart))
     expect(page.get_by_test_id("error")).to_have_count(0)
     crm_dashboard.screenshot(tab)
 
 
-def test_programme_settings_open_with_the_channels_configuration(crm_dashboard, crm_staff, crm_shop):
+def test_programme_settings_open_with_the_channels_configuration(
+    crm_dashboard, crm_staff, crm_shop
+):
     # when
     page = crm_dashboard.open_app_page("app/settings", crm_staff)
 

@@ -6,6 +6,7 @@ from playwright.sync_api import expect
 
 from saleor_crm_plugin.loyalty.bonuses import account_points_adjust
 from saleor_crm_plugin.loyalty.models import EntryType, LoyaltyEntry
+from saleor_crm_plugin.segments.models import CustomerTag
 from tests.fixtures.loyalty import balance_of
 
 # Saleor serves the page from another thread: the data must be committed, on every alias.
@@ -48,3 +49,22 @@ def test_staff_adjust_points_and_see_the_ledger_change(
     assert balance_of(customer_user, crm_usd) == 170
     adjustment = LoyaltyEntry.objects.get(type=EntryType.ADJUST, reason="Parcel arrived late")
     assert (adjustment.points, adjustment.actor_user_id) == (50, crm_staff.pk)
+
+
+def test_staff_tag_a_customer(crm_dashboard, crm_staff, crm_usd, customer_user):
+    # given
+    customer_id = graphene.Node.to_global_id("User", customer_user.pk)
+    widget = crm_dashboard.open_widget(CUSTOMER_WIDGETS, crm_staff, customerId=customer_id)
+
+    # when
+    widget.get_by_test_id("tag-input").fill("wholesale, vip")
+    widget.get_by_role("button", name="Add", exact=True).click()
+
+    # then: shown, stored once each, and the page settles (no render loop)
+    expect(widget.get_by_test_id("tags")).to_contain_text("vip")
+    expect(widget.get_by_test_id("tags")).to_contain_text("wholesale")
+    assert sorted(CustomerTag.objects.filter(user=customer_user).values_list("tag", flat=True)) == [
+        "vip",
+        "wholesale",
+    ]
+    assert not [line for line in crm_dashboard.console if "Maximum update depth" in line]

@@ -29,6 +29,7 @@ describe("resolveRoute", () => {
       segmentId: null,
       channel: "default-channel",
     });
+    expect(resolveRoute(`${base}app/segments/Q3VzdG9tZXJTZWdtZW50OjE%3D`, "", base)).toMatchObject({ segmentId: "Q3VzdG9tZXJTZWdtZW50OjE=" });
     expect(resolveRoute(`${base}app/segments/Q3VzdG9tZXJTZWdtZW50OjE=`, "", base)).toMatchObject({
       tab: "segments",
       segmentId: "Q3VzdG9tZXJTZWdtZW50OjE=",

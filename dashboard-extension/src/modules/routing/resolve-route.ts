@@ -28,6 +28,15 @@ function relativePath(pathname: string, base: string): string {
   return path.replace(/^\/+|\/+$/g, "").replace(/\/index\.html$|^index\.html$/, "");
 }
 
+function decodePart(part: string | undefined): string | null {
+  if (part === undefined) return null;
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return part;
+  }
+}
+
 export function resolveRoute(pathname: string, search: string, base: string): Route {
   const params = new URLSearchParams(search);
   const path = relativePath(pathname, base);
@@ -40,7 +49,8 @@ export function resolveRoute(pathname: string, search: string, base: string): Ro
   }
   if (parts.length === 0 || parts[0] === "app") {
     const tab = (APP_TABS as readonly string[]).includes(parts[1] ?? "") ? (parts[1] as AppTab) : "segments";
-    const segmentId = tab === "segments" ? (parts[2] ?? params.get("segmentId")) : null;
+    // segmentHref() encodes the id (global ids end in "="): decode it back.
+    const segmentId = tab === "segments" ? (decodePart(parts[2]) ?? params.get("segmentId")) : null;
     return { view: "app", tab, segmentId: segmentId ?? null, channel: params.get("channel") };
   }
   return { view: "not-found", path };
