@@ -81,19 +81,27 @@ def test_top_customers_pareto_and_rfm_cells_lead_to_their_customers(
 
 
 CHARTS = [
-    ("loyalty", ["points-flow", "tier-distribution"]),
-    ("cart-recovery", ["funnel", "revenue-cost"]),
+    ("loyalty", ["points-flow", "tier-distribution"], ("top-earners", "big.spender@example.com")),
+    (
+        "cart-recovery",
+        ["funnel", "revenue-cost"],
+        ("abandoned-checkouts", "just.looking@example.com"),
+    ),
 ]
 
 
-@pytest.mark.parametrize(("tab", "charts"), CHARTS, ids=[tab for tab, _ in CHARTS])
-def test_every_chart_draws_from_the_shops_data(crm_dashboard, crm_staff, crm_shop, tab, charts):
+@pytest.mark.parametrize(("tab", "charts", "listed"), CHARTS, ids=[tab for tab, *_ in CHARTS])
+def test_every_chart_draws_from_the_shops_data(
+    crm_dashboard, crm_staff, crm_shop, tab, charts, listed
+):
     # when
     page = crm_dashboard.open_app_page(f"app/{tab}", crm_staff)
 
-    # then: each chart is drawn, and nothing failed
+    # then: each chart is drawn, the tab's list shows the shop's customers, nothing failed
     for chart in charts:
         _chart_drawn(page.get_by_test_id(chart))
+    section, email = listed
+    expect(page.get_by_test_id(section)).to_contain_text(email)
     expect(page.get_by_test_id("error")).to_have_count(0)
     crm_dashboard.screenshot(tab)
 
