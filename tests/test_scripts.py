@@ -79,6 +79,6 @@ def test_test_dependency_group_installed_beside_saleor_without_shadowing_it():
     in_saleor = distribution_names(saleor_environment.stdout.split())
 
     # then: the group's own packages plus only what Saleor's environment lacks
-    assert requested == {"factory-boy", "hypothesis", "aiosmtpd"}
+    assert requested == {"factory-boy", "hypothesis", "aiosmtpd", "playwright"}
     assert requested <= in_deps
     assert in_deps.isdisjoint(in_saleor)
