@@ -10,10 +10,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from saleor.graphql.tests.utils import get_graphql_content
 
-from saleor_crm_plugin.loyalty.accounts import account_get_or_create
-from saleor_crm_plugin.loyalty.ledger import EntrySource, post_entry
-from saleor_crm_plugin.loyalty.models import EntryStatus, EntryType, LoyaltyRedemption
+from saleor_crm_plugin.loyalty.models import LoyaltyRedemption
 
+from ...fixtures.loyalty import order_earn, order_reverse
 from ...fixtures.orders import THREE_LINES
 from ...fixtures.plugin import configure_crm
 from .checkout_utils import apply_points, customer_checkout
@@ -44,32 +43,6 @@ DENIED = [
 
 def order_id(order) -> str:
     return graphene.Node.to_global_id("Order", order.pk)
-
-
-def earn(order, points, *, available_at=None):
-    """The order's earn, through the ledger writer (pending until ``available_at``)."""
-    account = account_get_or_create(user_id=order.user_id, channel_id=order.channel_id)
-    return post_entry(
-        account=account,
-        points=points,
-        entry_type=EntryType.EARN,
-        idempotency_key=f"earn:order:{order.pk}",
-        status=EntryStatus.PENDING if available_at else EntryStatus.AVAILABLE,
-        source=EntrySource(order_id=order.pk, source_reference=f"order:{order.number}"),
-        available_at=available_at,
-    ).entry
-
-
-def reverse(order, earned, points):
-    return post_entry(
-        account=earned.account,
-        points=-points,
-        entry_type=EntryType.REVERSE,
-        idempotency_key=f"reverse:order:{order.pk}:{points}",
-        source=EntrySource(order_id=order.pk, reason="refund"),
-        batch=earned,
-        available_at=earned.available_at,
-    ).entry
 
 
 def loyalty(points_earned=0, *, pending=0, until=None, reversed_=0, redeemed=0, value=0.0):
@@ -152,7 +125,7 @@ def test_customer_reads_the_points_of_their_own_orders(
 ):
     # given
     order = crm_order(crm_usd, THREE_LINES, user=customer_user)
-    earn(order, 60)
+    order_earn(order, 60)
 
     # when
     response = user_api_client.post_graphql(MY_ORDERS)
@@ -169,7 +142,7 @@ def test_the_customer_and_manage_orders_read_the_points(
     # given
     order = crm_order(crm_usd, THREE_LINES, user=customer_user)
     until = timezone.now() + datetime.timedelta(days=3)
-    reverse(order, earn(order, 60, available_at=until), 15)
+    order_reverse(order, order_earn(order, 60, available_at=until), 15)
     rows = written_rows()
 
     # when
@@ -185,7 +158,7 @@ def test_the_customer_and_manage_orders_read_the_points(
 def test_others_are_denied(requester, crm_usd, crm_order, customer_user):
     # given
     order = crm_order(crm_usd, THREE_LINES, user=customer_user)
-    earn(order, 60)
+    order_earn(order, 60)
     rows = written_rows()
 
     # when
@@ -229,7 +202,7 @@ def test_points_stay_after_the_programme_is_switched_off(
 ):
     # given
     order = crm_order(crm_usd, THREE_LINES, user=customer_user)
-    earn(order, 60)
+    order_earn(order, 60)
     configure_crm(crm_usd, active=False)
 
     # when
@@ -247,12 +220,12 @@ def test_queries_do_not_grow_with_the_orders(app_manage_orders, crm_usd, crm_ord
         edges = get_graphql_content(response)["data"]["orders"]["edges"]
         return len(queries), edges
 
-    earn(crm_order(crm_usd, THREE_LINES, user=customer_user), 60)
+    order_earn(crm_order(crm_usd, THREE_LINES, user=customer_user), 60)
     count_queries()  # warm-up: the first request loads the requester's permissions
     few, _edges = count_queries()
     for _ in range(4):
         order = crm_order(crm_usd, THREE_LINES, user=customer_user)
-        reverse(order, earn(order, 60), 20)
+        order_reverse(order, order_earn(order, 60), 20)
 
     # when
     many, edges = count_queries()
