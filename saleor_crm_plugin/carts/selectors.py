@@ -33,6 +33,40 @@ def channel_abandoned_checkouts(*, channel_slug: str, using: str) -> QuerySet[Ab
     )
 
 
+def abandoned_checkout_by_order_id(
+    order_ids: Iterable[uuid.UUID], *, using: str
+) -> dict[uuid.UUID, AbandonedCheckout]:
+    """The abandoned checkout each order completed (``attribution``), in one query."""
+    checkouts = AbandonedCheckout.objects.using(using).filter(order_id__in=list(order_ids))
+    checkouts = checkouts.annotate(
+        reminders_sent=Count("reminders", filter=Q(reminders__status=ReminderStatus.SENT))
+    )
+    return {checkout.order_id: checkout for checkout in checkouts}
+
+
+def order_offer_by_abandoned_id(
+    keys: Iterable[tuple[int, uuid.UUID]], *, using: str
+) -> dict[tuple[int, uuid.UUID], CartRecoveryOffer]:
+    """For each (abandoned checkout id, id of the order that completed it): the offer
+    whose code the order used (possibly made for another of the shopper's checkouts),
+    else the latest offer made for that checkout; in one query."""
+    keys = list(keys)
+    abandoned_ids = [abandoned_id for abandoned_id, _order_id in keys]
+    order_ids = [order_id for _abandoned_id, order_id in keys]
+    latest: dict[int, CartRecoveryOffer] = {}
+    used: dict[uuid.UUID, CartRecoveryOffer] = {}
+    for offer in (
+        CartRecoveryOffer.objects.using(using)
+        .filter(Q(abandoned_id__in=abandoned_ids) | Q(used_order_id__in=order_ids))
+        .order_by("created_at", "pk")
+    ):
+        latest[offer.abandoned_id] = offer
+        if offer.used_order_id is not None:
+            used[offer.used_order_id] = offer
+    found = {key: used.get(key[1]) or latest.get(key[0]) for key in keys}
+    return {key: offer for key, offer in found.items() if offer is not None}
+
+
 def abandoned_with_email(
     checkouts: QuerySet[AbandonedCheckout], text: str
 ) -> QuerySet[AbandonedCheckout]:

@@ -8,6 +8,8 @@ again. Cart reminders (``marketing_consent_for``) and the segments' ``marketing_
 condition (``consent_granted_sql``) both read it so.
 """
 
+from collections.abc import Iterable
+
 from django.db.models import Q
 
 from .models import MarketingConsent
@@ -23,6 +25,38 @@ def marketing_consent_for(*, email: str | None, user_id: int | None = None):
     if user_id is not None:
         lookup |= Q(user_id=user_id)
     return MarketingConsent.objects.filter(lookup).order_by("-updated_at", "-pk").first()
+
+
+def marketing_consents_by_customer(
+    customers: Iterable[tuple[int, str]], *, using: str
+) -> dict[tuple[int, str], MarketingConsent]:
+    """``marketing_consent_for`` of many (user id, e-mail) at once, in one query.
+
+    Customers who never answered are missing from the answer.
+    """
+    customers = list(customers)
+    rows = list(
+        MarketingConsent.objects.using(using)
+        .filter(
+            Q(user_id__in=[user_id for user_id, _email in customers])
+            | Q(email__in=[normalize_email(email) for _user_id, email in customers if email])
+        )
+        .order_by("-updated_at", "-pk")
+    )
+    found = {}
+    for user_id, email in customers:
+        normalized = normalize_email(email)
+        latest = next(
+            (
+                row
+                for row in rows
+                if row.user_id == user_id or (normalized and row.email == normalized)
+            ),
+            None,
+        )
+        if latest is not None:
+            found[(user_id, email)] = latest
+    return found
 
 
 def consent_granted_sql(*, user_id: str, email: str) -> str:

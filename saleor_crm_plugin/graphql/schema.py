@@ -16,7 +16,9 @@ import graphene
 from graphene.types.unmountedtype import UnmountedType
 from saleor.graphql.core.schema import CoreMutations, CoreQueries
 
+from .carts.schema import TYPE_EXTENSIONS as CART_TYPE_EXTENSIONS
 from .carts.schema import CartRecoveryMutations, CartRecoveryQueries
+from .consent.schema import TYPE_EXTENSIONS as CONSENT_TYPE_EXTENSIONS
 from .loyalty.reports import LoyaltyReportQueries
 from .loyalty.schema import (
     LoyaltyMutations,
@@ -43,7 +45,12 @@ class CRMMutations(LoyaltyMutations, SegmentMutations, CartRecoveryMutations):
 
 
 # (Saleor type, field name, mounted graphene Field with its own resolver)
-TYPE_EXTENSIONS = [*LOYALTY_TYPE_EXTENSIONS, *SEGMENT_TYPE_EXTENSIONS]
+TYPE_EXTENSIONS = [
+    *LOYALTY_TYPE_EXTENSIONS,
+    *SEGMENT_TYPE_EXTENSIONS,
+    *CART_TYPE_EXTENSIONS,
+    *CONSENT_TYPE_EXTENSIONS,
+]
 
 _extended = False
 

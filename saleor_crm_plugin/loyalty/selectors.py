@@ -16,7 +16,7 @@ import datetime
 from collections.abc import Iterable
 from decimal import Decimal
 
-from django.db.models import Exists, Min, OuterRef, QuerySet, Sum
+from django.db.models import Exists, Max, Min, OuterRef, Q, QuerySet, Sum
 from saleor.account.models import User
 from saleor.giftcard.const import GIFT_CARD_PAYMENT_GATEWAY_ID
 from saleor.giftcard.models import GiftCard
@@ -29,6 +29,7 @@ from . import rules
 from .models import (
     CustomerProfile,
     EntryStatus,
+    EntryType,
     LoyaltyAccount,
     LoyaltyEntry,
     LoyaltyRedemption,
@@ -124,6 +125,83 @@ def tier_progress(
     else:
         progress = float(min(max(basis_value / following.threshold, Decimal(0)), Decimal(1)))
     return TierProgress(tier=tier, next_tier=following, progress=progress)
+
+
+@dataclasses.dataclass(frozen=True)
+class OrderPoints:
+    """An order's points as the ledger tells them (all counts positive)."""
+
+    earned: int
+    # Of the earned points, those still inside the return window (less their reversals).
+    pending: int
+    pending_until: datetime.datetime | None
+    # Earned points taken back by refunds, line removals or cancellation.
+    reversed: int
+    # Points spent to pay for the order, and what they paid (points a refund gave
+    # back are not deducted: they are new entries of the customer's ledger).
+    redeemed: int
+    redeemed_value: Decimal
+
+
+NO_ORDER_POINTS = OrderPoints(
+    earned=0, pending=0, pending_until=None, reversed=0, redeemed=0, redeemed_value=Decimal(0)
+)
+
+
+def order_points_by_order_id(order_ids: Iterable, *, using: str) -> dict[object, OrderPoints]:
+    """The points of each order the ledger knows anything about, in two queries.
+
+    An order is missing from the answer when no entry names it and no points were
+    spent on it: a guest order, an order not paid yet, a channel without the programme.
+    """
+    order_ids = list(order_ids)
+    pending = Q(status=EntryStatus.PENDING)
+    entries = (
+        LoyaltyEntry.objects.using(using)
+        .filter(order_id__in=order_ids, type__in=[EntryType.EARN, EntryType.REVERSE])
+        .order_by()
+        .values("order_id")
+        .annotate(
+            earned=Sum("points", filter=Q(type=EntryType.EARN), default=0),
+            reversed=Sum("points", filter=Q(type=EntryType.REVERSE), default=0),
+            pending=Sum("points", filter=pending, default=0),
+            pending_until=Max("available_at", filter=pending & Q(type=EntryType.EARN)),
+        )
+    )
+    found = {
+        row["order_id"]: dataclasses.replace(
+            NO_ORDER_POINTS,
+            earned=row["earned"],
+            pending=max(row["pending"], 0),
+            pending_until=row["pending_until"] if row["pending"] > 0 else None,
+            reversed=-row["reversed"],
+        )
+        for row in entries
+    }
+    spent = LoyaltyRedemption.objects.using(using).filter(
+        order_id__in=order_ids, status=RedemptionStatus.SPENT, spent_points__gt=0
+    )
+    for redemption in spent.order_by("pk"):
+        points = found.get(redemption.order_id, NO_ORDER_POINTS)
+        found[redemption.order_id] = dataclasses.replace(
+            points,
+            redeemed=points.redeemed + redemption.spent_points,
+            redeemed_value=points.redeemed_value + redemption_spent_value(redemption),
+        )
+    return found
+
+
+def redemption_spent_value(redemption: LoyaltyRedemption) -> Decimal:
+    """What the spent points of a redemption paid, at the redemption's own rate.
+
+    All of it when every point was spent; else the spent share, rounded down to the
+    currency's unit as points are paid out.
+    """
+    if redemption.spent_points >= redemption.points:
+        return redemption.value
+    share = redemption.value * redemption.spent_points / redemption.points
+    currency = redemption.currency
+    return rules.from_minor_units(rules.to_minor_units(share, currency), currency)
 
 
 def birthdays_by_user_id(user_ids: Iterable[int], *, using: str) -> dict[int, datetime.date | None]:

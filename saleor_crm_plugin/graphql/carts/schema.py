@@ -14,6 +14,7 @@ from saleor.graphql.core.connection import create_connection_slice, filter_conne
 from saleor.graphql.core.context import get_database_connection_name
 from saleor.graphql.core.fields import FilterConnectionField, PermissionsField
 from saleor.graphql.core.types import DateTimeRangeInput
+from saleor.graphql.order.types import Order
 from saleor.permission.enums import CheckoutPermissions
 
 from ...carts import selectors, stats
@@ -22,6 +23,7 @@ from ...config import load_channel_program
 from ..utils import channel_or_none, is_channel_slug
 from .enums import DOC_CATEGORY_CART_RECOVERY
 from .filters import AbandonedCheckoutFilterInput
+from .order import order_type_extensions
 from .mutations import CrmCartRestore, CrmUnsubscribe, CustomerMarketingConsentSet
 from .sorters import AbandonedCheckoutSortingInput
 from .types import AbandonedCheckoutCountableConnection, CartRecoveryStats, stats_to_graphql
@@ -93,3 +95,7 @@ class CartRecoveryMutations(graphene.ObjectType):
     crm_cart_restore = CrmCartRestore.Field()
     crm_unsubscribe = CrmUnsubscribe.Field()
     customer_marketing_consent_set = CustomerMarketingConsentSet.Field()
+
+
+# (Saleor type, field name, mounted field with its resolver): see ..schema
+TYPE_EXTENSIONS: list = [*order_type_extensions(Order)]

@@ -63,6 +63,16 @@ class TierBasisValueByAccountLoader(DataLoader[tuple[int, int], Decimal]):
         )
 
 
+class OrderPointsByOrderIdLoader(DataLoader[object, selectors.OrderPoints | None]):
+    """An order's points (``selectors.order_points_by_order_id``); None: no points story."""
+
+    context_key = "crm_order_points_by_order_id"
+
+    def batch_load(self, keys):
+        found = selectors.order_points_by_order_id(keys, using=self.database_connection_name)
+        return [found.get(key) for key in keys]
+
+
 class CustomerBirthdayByUserIdLoader(DataLoader[int, object]):
     context_key = "crm_customer_birthday_by_user_id"
 

@@ -13,6 +13,7 @@ from saleor.graphql.core.connection import (
 from saleor.graphql.core.context import get_database_connection_name
 from saleor.graphql.core.fields import BaseField, FilterConnectionField
 from saleor.graphql.core.scalars import Date
+from saleor.graphql.order.types import Order
 from saleor.graphql.utils import get_user_or_app_from_context
 from saleor.permission.enums import AccountPermissions
 
@@ -26,6 +27,7 @@ from .dataloaders import (
 )
 from .enums import DOC_CATEGORY_LOYALTY
 from .filters import LoyaltyAccountFilterInput
+from .order import order_type_extensions
 from .mutations import (
     CheckoutLoyaltyPointsApply,
     CheckoutLoyaltyPointsRemove,
@@ -146,4 +148,5 @@ TYPE_EXTENSIONS: list = [
         ),
     ),
     *checkout_type_extensions(Checkout),
+    *order_type_extensions(Order),
 ]

@@ -70,6 +70,34 @@ def test_staff_abandoned_checkouts_example(
     assert node["order"] == {"number": str(order.number)}
 
 
+def test_staff_order_recovery_example(staff_with_all, recovery_channel, abandoned_row, order):
+    # given: ``order`` completed a checkout reminded once, without an offer
+    abandoned_row(
+        recovery_channel,
+        email="ann@example.com",
+        status=AbandonedStatus.RECOVERED,
+        sent_stages=[1],
+        total=80,
+        order_total=80,
+        discount=0,
+    )
+    AbandonedCheckout.objects.update(order_id=order.pk)
+
+    # when
+    response = staff_with_all.post_graphql(
+        docs_operation("graphql-staff.md", "OrderRecovery"),
+        {"id": to_global_id_or_none(order)},
+    )
+
+    # then
+    data = get_graphql_content(response)["data"]["order"]["crmRecovery"]
+    assert (data["abandonedCheckout"]["status"], data["abandonedCheckout"]["remindersSent"]) == (
+        "RECOVERED",
+        1,
+    )
+    assert (data["offer"], data["discount"]) == (None, {"amount": 0.0, "currency": "USD"})
+
+
 def test_staff_stats_example(staff_with_all, recovery_channel):
     # when
     response = staff_with_all.post_graphql(

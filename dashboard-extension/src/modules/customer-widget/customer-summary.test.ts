@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { checkAdjustment, entryLabel, parseTagInput, segmentWhy, signedPoints, tierProgress } from "./customer-summary";
+import { checkAdjustment, consentSummary, entryLabel, parseTagInput, segmentWhy, signedPoints, tierProgress } from "./customer-summary";
 
 describe("tier progress", () => {
   it("shows the way to the next tier", () => {
@@ -71,5 +71,20 @@ describe("tags and adjustments", () => {
     expect(checkAdjustment("0", "x", 100)).toMatchObject({ ok: false, field: "points" });
     expect(checkAdjustment("1.5", "x", 100)).toMatchObject({ ok: false, field: "points" });
     expect(checkAdjustment("+20", "   ", 100)).toEqual({ ok: false, field: "reason", message: "A reason is required; the customer sees it." });
+  });
+});
+
+describe("consent summary", () => {
+  it("says who answered and when", () => {
+    expect(consentSummary({ granted: true, source: "customer", updatedAt: "2026-03-01T10:00:00Z" })).toEqual({ state: "given", text: "Given by the customer on Mar 1, 2026." });
+    expect(consentSummary({ granted: false, source: "unsubscribe_link", updatedAt: "2026-04-01T10:00:00Z" })).toEqual({
+      state: "withdrawn",
+      text: "Withdrawn through an unsubscribe link on Apr 1, 2026.",
+    });
+    expect(consentSummary({ granted: false, source: "something_new", updatedAt: "2026-04-01T10:00:00Z" }).text).toBe("Withdrawn (something_new) on Apr 1, 2026.");
+  });
+
+  it("explains a customer who never answered", () => {
+    expect(consentSummary(null)).toEqual({ state: "unknown", text: "Never answered: the channel's consent default applies (no marketing unless it is switched on)." });
   });
 });

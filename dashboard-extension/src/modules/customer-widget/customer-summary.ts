@@ -101,3 +101,24 @@ export function checkAdjustment(pointsText: string, reasonText: string, balance:
   if (reason.length > 255) return { ok: false, field: "reason", message: "At most 255 characters." };
   return { ok: true, points, reason };
 }
+
+export interface ConsentLike {
+  granted: boolean;
+  source: string;
+  updatedAt: string;
+}
+
+const CONSENT_SOURCES: Record<string, string> = {
+  customer: "by the customer",
+  staff: "by staff",
+  unsubscribe_link: "through an unsubscribe link",
+  import: "by an import",
+};
+
+/** "Given by the customer on Mar 1, 2026"; never answered: the shop's default applies. */
+export function consentSummary(consent: ConsentLike | null, locale = "en-US"): { state: "given" | "withdrawn" | "unknown"; text: string } {
+  if (!consent) return { state: "unknown", text: "Never answered: the channel's consent default applies (no marketing unless it is switched on)." };
+  const source = CONSENT_SOURCES[consent.source] ?? `(${consent.source})`;
+  const date = new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeZone: "UTC" }).format(new Date(consent.updatedAt));
+  return consent.granted ? { state: "given", text: `Given ${source} on ${date}.` } : { state: "withdrawn", text: `Withdrawn ${source} on ${date}.` };
+}

@@ -5,56 +5,9 @@ import { cleanup } from "@testing-library/react";
 
 import { channels, renderWithApi } from "../../test/render-with-api";
 import { CustomerWidget } from "./customer-widget";
+import { crm, segments } from "./test-answers";
 
 afterEach(cleanup);
-
-const crm = (overrides: { isActive?: boolean; balance?: number } = {}) => ({
-  data: {
-    user: {
-      id: "VXNlcjoy",
-      email: "bob@example.com",
-      firstName: "Bob",
-      lastName: "",
-      isStaff: false,
-      crmTags: ["vip"],
-      crmBirthday: null,
-      loyalty: {
-        balance: overrides.balance ?? 1200,
-        pending: 300,
-        lifetimePoints: 5000,
-        progressToNextTier: 0.5,
-        pointsValue: { amount: 12, currency: "USD" },
-        tier: { name: "Silver", threshold: 500, multiplier: 1.25 },
-        nextTier: { name: "Gold", threshold: 2000 },
-        entries: {
-          totalCount: 1,
-          edges: [
-            {
-              node: { id: "e1", points: 150, type: "ADJUST", status: "AVAILABLE", reason: "Late delivery goodwill", createdAt: "2026-11-20T10:00:00Z", availableAt: null, expiresAt: null },
-            },
-          ],
-        },
-      },
-    },
-    loyaltyProgram: { channel: "default-channel", isActive: overrides.isActive ?? true, tierBasis: "SPEND", pointValue: { amount: 0.01, currency: "USD" } },
-  },
-});
-
-const segments = {
-  data: {
-    user: {
-      id: "VXNlcjoy",
-      segmentExplanations: [
-        {
-          isMember: true,
-          segment: { id: "s1", name: "Big spenders", memberCount: 3, channel: { slug: "default-channel" } },
-          conditions: [{ path: "", description: "Total spent > 500", holds: true, actual: "812.40" }],
-        },
-      ],
-      rfm: [],
-    },
-  },
-};
 
 describe("customer widget", () => {
   it("explains a missing MANAGE_USERS instead of failing", () => {
@@ -74,6 +27,7 @@ describe("customer widget", () => {
     expect(screen.getByTestId("ledger").textContent).toContain("Late delivery goodwill");
     expect(screen.getByTestId("tag-vip")).toBeTruthy();
     await waitFor(() => expect(screen.getByTestId("segments").textContent).toContain("Total spent > 500 (actual: 812.40)"));
+    expect(screen.getByTestId("consent-state").textContent).toBe("Given by the customer on Mar 1, 2026.");
   });
 
   it("says when the programme is off in the channel", async () => {

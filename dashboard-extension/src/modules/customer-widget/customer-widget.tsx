@@ -13,7 +13,7 @@ import { ConfirmButton } from "../ui/confirm-button";
 import { Cell, ProgressBar, Section, Stat, StatRow, Table } from "../ui/layout";
 import { EmptyState, ErrorNotice, InactiveProgramme, Loading, MissingPermission } from "../ui/states";
 import { AdjustPointsForm } from "./adjust-points-form";
-import { entryLabel, segmentWhy, signedPoints, tierProgress } from "./customer-summary";
+import { type ConsentLike, consentSummary, entryLabel, segmentWhy, signedPoints, tierProgress } from "./customer-summary";
 import { TagsEditor } from "./tags-editor";
 import { useCustomerCrm } from "./use-customer-crm";
 
@@ -42,7 +42,7 @@ function CustomerCrm({ customerId, requestedChannel }: { customerId: string; req
   const { channels, channel, fetching: channelsLoading, error: channelsError } = useChannel(channelSlug);
   const { crm, segments, adjust, addTags, removeTags, setConsent, refresh } = useCustomerCrm(customerId, channel?.slug ?? null);
   const { appBridge } = useAppBridge();
-  const [consent, setConsentShown] = useState<boolean | null>(null);
+  const [consentSet, setConsentShown] = useState<ConsentLike | null>(null);
 
   if (channelsLoading) return <Loading />;
   if (channelsError) return <ErrorNotice error={channelsError} what="the channels" />;
@@ -58,6 +58,7 @@ function CustomerCrm({ customerId, requestedChannel }: { customerId: string; req
   const why = segmentWhy(segments.data?.user?.segmentExplanations ?? []);
   const rfm = segments.data?.user?.rfm?.[0] ?? null;
   const entries = account?.entries?.edges.map((edge) => edge.node) ?? [];
+  const consent = consentSummary(consentSet ?? user.crmMarketingConsent);
 
   const notify = (status: "success" | "error", title: string) => appBridge?.dispatch(actions.Notification({ status, title }));
 
@@ -186,12 +187,8 @@ function CustomerCrm({ customerId, requestedChannel }: { customerId: string; req
       </Section>
 
       <Section title="Marketing consent" testId="consent">
-        <Text size={2} color="default2">
-          {consent === null
-            ? "Record the customer's answer here. (Showing the current answer needs an API field that is not there yet.)"
-            : consent
-              ? "Consent recorded as given."
-              : "Consent recorded as withdrawn."}
+        <Text size={2} color="default2" data-testid="consent-state">
+          {consent.text}
         </Text>
         <Box display="flex" gap={2}>
           {[true, false].map((granted) => (
@@ -203,7 +200,7 @@ function CustomerCrm({ customerId, requestedChannel }: { customerId: string; req
                 const result = await setConsent({ customerId, granted });
                 const problem = result.error?.message ?? result.data?.customerMarketingConsentSet?.errors[0]?.message;
                 if (problem) notify("error", problem);
-                else setConsentShown(result.data?.customerMarketingConsentSet?.granted ?? granted);
+                else setConsentShown(result.data?.customerMarketingConsentSet?.user?.crmMarketingConsent ?? null);
               }}
             >
               {granted ? "Consent given" : "Consent withdrawn"}

@@ -3,13 +3,11 @@ import { Box, Text } from "@saleor/macaw-ui-next";
 import { useRef } from "react";
 import { useQuery } from "urql";
 
-import { OrderCrmDocument, OrderLedgerDocument, OrderRecoveryDocument } from "../../generated/graphql";
-import { formatMoneyObject } from "../money/format-money";
-import { hasPermissions, missingPermissions } from "../permissions/describe-error";
-import { formatDate } from "../ui/dates";
+import { OrderCrmDocument, OrderProgrammeDocument } from "../../generated/graphql";
+import { missingPermissions } from "../permissions/describe-error";
 import { Section, Stat, StatRow } from "../ui/layout";
 import { EmptyState, ErrorNotice, InactiveProgramme, Loading, MissingPermission } from "../ui/states";
-import { orderPoints } from "./order-points";
+import { orderPointsView, orderRecoveryStats, type StatLine } from "./order-points";
 
 /** ORDER_DETAILS_WIDGETS: the order's points and the recovery offer it came from. */
 export function OrderWidget({ orderId, permissions }: { orderId: string | null; permissions: readonly string[] | undefined }) {
@@ -23,81 +21,60 @@ export function OrderWidget({ orderId, permissions }: { orderId: string | null; 
       ) : missing.length > 0 ? (
         <MissingPermission permissions={missing} what="this order's points" />
       ) : (
-        <OrderCrm orderId={orderId} canSeeCheckouts={hasPermissions(permissions, ["MANAGE_CHECKOUTS"])} />
+        <OrderCrm orderId={orderId} />
       )}
     </Box>
   );
 }
 
-function OrderCrm({ orderId, canSeeCheckouts }: { orderId: string; canSeeCheckouts: boolean }) {
-  const [orderResult] = useQuery({ query: OrderCrmDocument, variables: { id: orderId } });
-  const order = orderResult.data?.order;
-  const channel = order?.channel.slug ?? "";
-  const userId = order?.user?.id ?? null;
-  const [ledger] = useQuery({ query: OrderLedgerDocument, variables: { userId: userId ?? "", channel }, pause: !userId || !channel });
-  const [recovery] = useQuery({
-    query: OrderRecoveryDocument,
-    variables: { channel, search: order?.userEmail ?? "" },
-    pause: !canSeeCheckouts || !channel || !order?.userEmail,
-  });
+function Stats({ stats }: { stats: readonly StatLine[] }) {
+  return (
+    <StatRow>
+      {stats.map((stat) => (
+        <Stat key={stat.label} label={stat.label} value={stat.value} hint={stat.hint} testId={stat.testId} />
+      ))}
+    </StatRow>
+  );
+}
 
-  if (orderResult.fetching && !orderResult.data) return <Loading />;
-  if (orderResult.error && !order) return <ErrorNotice error={orderResult.error} what="this order" />;
+function OrderCrm({ orderId }: { orderId: string }) {
+  const [result] = useQuery({ query: OrderCrmDocument, variables: { id: orderId } });
+  const order = result.data?.order;
+  const channel = order?.channel.slug ?? "";
+  // Only asked when the ledger knows nothing about the order: is the programme off?
+  const [programme] = useQuery({ query: OrderProgrammeDocument, variables: { channel }, pause: !order || order.crmLoyalty !== null || !order.user });
+
+  if (result.fetching && !result.data) return <Loading />;
+  if (result.error && !order) return <ErrorNotice error={result.error} what="this order" />;
   if (!order) return <EmptyState title="Order not found" />;
 
-  const entries =
-    ledger.data?.user?.loyalty?.entries?.edges.map(({ node }) => ({
-      points: node.points,
-      type: node.type,
-      status: node.status,
-      availableAt: node.availableAt ?? null,
-      orderId: node.order?.id ?? null,
-    })) ?? [];
-  const points = orderPoints(entries, order.id);
-  const program = ledger.data?.loyaltyProgram;
-  const recovered = recovery.data?.abandonedCheckouts?.edges.map(({ node }) => node).find((node) => node.order?.id === order.id) ?? null;
+  const points = orderPointsView(order.crmLoyalty, { isGuest: !order.user, programmeActive: programme.data?.loyaltyProgram?.isActive ?? null });
+  const recovery = orderRecoveryStats(order.crmRecovery);
 
   return (
     <>
+      {result.error ? <ErrorNotice error={result.error} what="part of this order's CRM data" /> : null}
       <Section title={`Points on order #${order.number}`} testId="order-points">
-        {!userId ? (
+        {points.kind === "guest" ? (
           <Text size={2} color="default2">
             A guest order: points go to customer accounts only.
           </Text>
-        ) : ledger.fetching && !ledger.data ? (
-          <Loading lines={2} />
-        ) : ledger.error && !ledger.data?.user ? (
-          <ErrorNotice error={ledger.error} what="the customer's points" />
-        ) : program && !program.isActive && points.entryCount === 0 ? (
-          <InactiveProgramme channel={channel} />
-        ) : points.entryCount === 0 ? (
+        ) : points.kind === "inactive" ? (
+          <InactiveProgramme channel={order.channel.name} />
+        ) : points.kind === "none" ? (
           <Text size={2} color="default2">
             No points on this order (yet): points are earned once it is fully paid.
           </Text>
         ) : (
-          <StatRow>
-            <Stat label="Earned" value={points.earned.toLocaleString("en-US")} testId="order-earned" />
-            <Stat label="Pending" value={points.pending.toLocaleString("en-US")} hint={points.pendingUntil ? `until ${formatDate(points.pendingUntil)}` : undefined} />
-            <Stat label="Reversed" value={points.reversed.toLocaleString("en-US")} hint="refunds, cancellation" />
-            <Stat label="Redeemed" value={points.redeemed.toLocaleString("en-US")} hint="paid with points" />
-          </StatRow>
+          <Stats stats={points.stats} />
         )}
       </Section>
       <Section title="Cart recovery" testId="order-recovery">
-        {!canSeeCheckouts ? (
-          <MissingPermission permissions={["MANAGE_CHECKOUTS"]} what="the abandoned cart this order may come from" />
-        ) : recovery.fetching && !recovery.data ? (
-          <Loading lines={1} />
-        ) : recovered ? (
-          <StatRow>
-            <Stat label="Recovered cart" value={formatMoneyObject(recovered.total)} hint={`abandoned ${formatDate(recovered.detectedAt)}`} />
-            <Stat label="Reminders" value={`stage ${recovered.stage}`} hint={recovered.variant ? `variant ${recovered.variant}` : undefined} />
-            <Stat label="Offer" value={recovered.offer?.code ?? "none"} hint={recovered.offer ? `${recovered.offer.status.toLowerCase()} · ${recovered.offer.discountType} ${recovered.offer.value}` : undefined} />
-            <Stat label="Discount" value={formatMoneyObject(recovered.discount)} />
-          </StatRow>
+        {recovery ? (
+          <Stats stats={recovery} />
         ) : (
           <Text size={2} color="default2">
-            Not from a reminded cart.
+            Not from an abandoned cart.
           </Text>
         )}
       </Section>
