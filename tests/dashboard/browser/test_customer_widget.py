@@ -6,6 +6,7 @@ from playwright.sync_api import expect
 
 from saleor_crm_plugin.loyalty.bonuses import account_points_adjust
 from saleor_crm_plugin.loyalty.models import EntryType, LoyaltyEntry
+from saleor_crm_plugin.segments.actions import customer_segment_create
 from saleor_crm_plugin.segments.models import CustomerTag
 from tests.fixtures.loyalty import balance_of
 
@@ -34,7 +35,6 @@ def test_staff_adjust_points_and_see_the_ledger_change(
     # then: balance and the ledger's reason are shown
     expect(widget.get_by_test_id("balance")).to_contain_text("120")
     expect(widget.get_by_test_id("ledger")).to_contain_text("Welcome gift")
-    crm_dashboard.screenshot("customer-widget")
 
     # when: staff add 50 points with a reason, and confirm
     widget.get_by_test_id("adjust-points").fill("50")
@@ -51,10 +51,19 @@ def test_staff_adjust_points_and_see_the_ledger_change(
     assert (adjustment.points, adjustment.actor_user_id) == (50, crm_staff.pk)
 
 
-def test_staff_tag_a_customer(crm_dashboard, crm_staff, crm_usd, customer_user):
-    # given
-    customer_id = graphene.Node.to_global_id("User", customer_user.pk)
+def test_staff_tag_a_customer_and_read_why_they_are_in_a_segment(
+    crm_dashboard, crm_staff, crm_shop
+):
+    # given: the big spender is in a segment
+    customer = crm_shop.big_spender
+    definition = {"field": "total_spent", "op": "gt", "value": 300}
+    customer_segment_create(
+        name="Big spenders", definition=definition, channel_id=crm_shop.channel.pk
+    )
+    customer_id = graphene.Node.to_global_id("User", customer.pk)
     widget = crm_dashboard.open_widget(CUSTOMER_WIDGETS, crm_staff, customerId=customer_id)
+    expect(widget.get_by_test_id("segments")).to_contain_text("Big spenders")
+    expect(widget.get_by_test_id("tier")).to_contain_text("Silver")
 
     # when
     widget.get_by_test_id("tag-input").fill("wholesale, vip")
@@ -63,8 +72,7 @@ def test_staff_tag_a_customer(crm_dashboard, crm_staff, crm_usd, customer_user):
     # then: shown, stored once each, and the page settles (no render loop)
     expect(widget.get_by_test_id("tags")).to_contain_text("vip")
     expect(widget.get_by_test_id("tags")).to_contain_text("wholesale")
-    assert sorted(CustomerTag.objects.filter(user=customer_user).values_list("tag", flat=True)) == [
-        "vip",
-        "wholesale",
-    ]
+    stored = CustomerTag.objects.filter(user=customer).values_list("tag", flat=True)
+    assert sorted(stored) == ["vip", "wholesale"]
     assert not [line for line in crm_dashboard.console if "Maximum update depth" in line]
+    crm_dashboard.screenshot("customer-widget")

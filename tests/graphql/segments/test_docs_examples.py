@@ -24,7 +24,7 @@ def test_the_section_has_examples():
     examples = section_examples()
 
     # then
-    assert len(examples) == 8
+    assert len(examples) == 10
 
 
 @pytest.mark.parametrize("example", section_examples())
