@@ -7,10 +7,14 @@ with ``DJANGO_SETTINGS_MODULE=demo.settings``:
 2. load Saleor's sample data (``populatedb --createsuperuser``) once, in one
    transaction, so an interrupted load leaves nothing half-written and the next run
    starts it again;
-3. make the CRM programme active on the default channel, through the same path as
-   ``pluginUpdate`` (Saleor's plugin manager, which validates the configuration).
+3. top the sample orders up to ``SAMPLE_ORDERS`` with the same generator, so that the
+   charts have a few months of customers to draw;
+4. make the CRM programme active on the default channel, through the same path as
+   ``pluginUpdate`` (Saleor's plugin manager, which validates the configuration);
+5. fill the CRM (``demo.seed``): points history, abandoned checkouts, segments.
 """
 
+import io
 import os
 
 import saleor
@@ -18,23 +22,35 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db import transaction
 from saleor.channel.models import Channel
+from saleor.core.utils.random_data import create_orders
 from saleor.plugins.manager import get_plugins_manager
 from saleor.plugins.models import PluginConfiguration
+from saleor.order.models import Order
 from saleor.product.models import Product
 
 from saleor_crm_plugin.config import PLUGIN_ID
 
+from .seed import crm_seed
+
 # A programme that shows results at once: 1 point per 1.00 spent, available right
-# away (no return window), worth 0.01 each, and two spend tiers.
-DEMO_PROGRAMME = {
+# away (no return window), worth 0.01 each, expiring after 180 days, two spend tiers;
+# cart recovery on with an A/B test of the offer. No SMTP host: the CRM sends no e-mail
+# itself (apps subscribed to NOTIFY_USER would).
+DEMO_PROGRAMME: dict[str, str | bool] = {
     "earn_points": "1",
     "earn_amount": "1.00",
     "pending_period": "0",
+    "points_expire_after": "180d",
     "point_value": "0.01",
     "tier_basis": "spend",
     "tiers": "Silver | 200 | 1.25\nGold | 1000 | 1.5",
     "signup_bonus": "50",
+    "cart_recovery_enabled": True,
+    "cart_experiment": "control | 1 | none\nten-off | 1 | percentage 10 items 7d",
+    "storefront_checkout_url": "http://localhost:3000/checkout/{token}",
+    "storefront_unsubscribe_url": "http://localhost:3000/unsubscribe?token={token}",
 }
+SAMPLE_ORDERS = 150
 
 
 def populate_once(*, images: bool = True) -> bool:
@@ -45,8 +61,19 @@ def populate_once(*, images: bool = True) -> bool:
     # saleor/static/placeholders/…, so run it from there.
     os.chdir(os.path.dirname(os.path.dirname(saleor.__file__)))
     with transaction.atomic():
-        call_command("populatedb", createsuperuser=True, withoutimages=not images)
+        call_command(
+            "populatedb", createsuperuser=True, withoutimages=not images, stdout=io.StringIO()
+        )
     return True
+
+
+def orders_top_up(target: int = SAMPLE_ORDERS) -> int:
+    """Add sample orders (Saleor's generator) until there are ``target``; return how many."""
+    missing = max(target - Order.objects.count(), 0)
+    with transaction.atomic():
+        for _message in create_orders(missing):
+            pass
+    return missing
 
 
 def activate_crm(channel_slug: str) -> str:
@@ -71,5 +98,8 @@ def main() -> None:
         print("Loaded Saleor's sample data.")
     else:
         print("Sample data already loaded.")
+    print(f"Topping the sample orders up to {SAMPLE_ORDERS}...", end=" ", flush=True)
+    print(f"added {orders_top_up()}.")
     outcome = activate_crm(settings.DEFAULT_CHANNEL_SLUG)
     print(f"CRM plugin active on {settings.DEFAULT_CHANNEL_SLUG} ({outcome}).")
+    crm_seed(settings.DEFAULT_CHANNEL_SLUG)
