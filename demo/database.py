@@ -4,13 +4,14 @@ Runs before Django is set up, with the psycopg that Saleor's environment already
 
     python -m demo.database check   # create the database if missing; print
                                     # "ready" when it was prepared for the current
-                                    # migrations, else "prepare"
+                                    # migrations and demo code, else "prepare"
     python -m demo.database stamp   # record that preparation succeeded
 
 Setting Django up takes tens of seconds, so a second run of the demo skips
 ``demo.prepare`` when nothing changed: the stamp names the database by its PostgreSQL
 oid (a dropped and re-created database does not match) and fingerprints every
-migration file of Saleor and of the plugin.
+migration file of Saleor and of the plugin, and the demo's own modules (a new seed step
+runs on the next start).
 """
 
 import hashlib
@@ -52,11 +53,15 @@ def ensure_database(url: str) -> int:
     return row[0]
 
 
-def migrations_fingerprint() -> str:
+def preparation_fingerprint() -> str:
     digest = hashlib.sha256()
-    for package in (saleor, saleor_crm_plugin):
-        root = Path(package.__file__).parent
-        for path in sorted(root.glob("**/migrations/**/*.py")):
+    demo = Path(__file__).parent
+    sources = [
+        (Path(package.__file__).parent, "**/migrations/**/*.py")
+        for package in (saleor, saleor_crm_plugin)
+    ]
+    for root, pattern in [*sources, (demo, "*.py")]:
+        for path in sorted(root.glob(pattern)):
             stat = path.stat()
             digest.update(f"{path.relative_to(root)}:{stat.st_size}:{stat.st_mtime_ns}\n".encode())
     return digest.hexdigest()
@@ -68,7 +73,7 @@ def stamp_path(state_dir: str, url: str) -> Path:
 
 
 def expected_stamp(url: str) -> str:
-    return f"{ensure_database(url)} {migrations_fingerprint()}\n"
+    return f"{ensure_database(url)} {preparation_fingerprint()}\n"
 
 
 if __name__ == "__main__":
