@@ -8,7 +8,8 @@ with ``DJANGO_SETTINGS_MODULE=demo.settings``:
    transaction, so an interrupted load leaves nothing half-written and the next run
    starts it again;
 3. top the sample orders up to ``SAMPLE_ORDERS`` with the same generator, so that the
-   charts have a few months of customers to draw;
+   charts have a few months of customers to draw, and link the orders to the accounts
+   of the customers whose e-mail they carry;
 4. make the CRM programme active on the default channel, through the same path as
    ``pluginUpdate`` (Saleor's plugin manager, which validates the configuration);
 5. fill the CRM (``demo.seed``): points history, abandoned checkouts, segments.
@@ -25,7 +26,9 @@ from saleor.channel.models import Channel
 from saleor.core.utils.random_data import create_orders
 from saleor.plugins.manager import get_plugins_manager
 from saleor.plugins.models import PluginConfiguration
+from saleor.account.models import User
 from saleor.order.models import Order
+from saleor.order.utils import match_orders_with_new_user
 from saleor.product.models import Product
 
 from saleor_crm_plugin.config import PLUGIN_ID
@@ -50,7 +53,7 @@ DEMO_PROGRAMME: dict[str, str | bool] = {
     "storefront_checkout_url": "http://localhost:3000/checkout/{token}",
     "storefront_unsubscribe_url": "http://localhost:3000/unsubscribe?token={token}",
 }
-SAMPLE_ORDERS = 150
+SAMPLE_ORDERS = 300
 
 
 def populate_once(*, images: bool = True) -> bool:
@@ -76,6 +79,16 @@ def orders_top_up(target: int = SAMPLE_ORDERS) -> int:
     return missing
 
 
+def orders_link_to_customers() -> int:
+    """Saleor's generator gives orders the customer's e-mail but no account: link them as
+    Saleor does when a shopper registers (``match_orders_with_new_user``)."""
+    guest_orders = Order.objects.filter(user=None)
+    before = guest_orders.count()
+    for user in User.objects.filter(is_staff=False).exclude(email=""):
+        match_orders_with_new_user(user)
+    return before - guest_orders.count()
+
+
 def activate_crm(channel_slug: str) -> str:
     """Activate the programme on ``channel_slug``; configure it the first time."""
     channel = Channel.objects.get(slug=channel_slug)
@@ -99,7 +112,7 @@ def main() -> None:
     else:
         print("Sample data already loaded.")
     print(f"Topping the sample orders up to {SAMPLE_ORDERS}...", end=" ", flush=True)
-    print(f"added {orders_top_up()}.")
+    print(f"added {orders_top_up()}; {orders_link_to_customers()} linked to customers.")
     outcome = activate_crm(settings.DEFAULT_CHANNEL_SLUG)
     print(f"CRM plugin active on {settings.DEFAULT_CHANNEL_SLUG} ({outcome}).")
     crm_seed(settings.DEFAULT_CHANNEL_SLUG)
