@@ -36,14 +36,14 @@ from saleor_crm_plugin.config import PLUGIN_ID
 from .seed import crm_seed
 
 # A programme that shows results at once: 1 point per 1.00 spent, available right
-# away (no return window), worth 0.01 each, expiring after 180 days, two spend tiers;
+# away (no return window), worth 0.01 each, expiring after 240 days, two spend tiers;
 # cart recovery on with an A/B test of the offer. No SMTP host: the CRM sends no e-mail
 # itself (apps subscribed to NOTIFY_USER would).
 DEMO_PROGRAMME: dict[str, str | bool] = {
     "earn_points": "1",
     "earn_amount": "1.00",
     "pending_period": "0",
-    "points_expire_after": "180d",
+    "points_expire_after": "240d",
     "point_value": "0.01",
     "tier_basis": "spend",
     "tiers": "Silver | 200 | 1.25\nGold | 1000 | 1.5",

@@ -47,20 +47,22 @@ from saleor_crm_plugin.loyalty.exceptions import LoyaltyError
 from saleor_crm_plugin.loyalty.models import LoyaltyAccount
 from saleor_crm_plugin.loyalty.reconcile import order_loyalty_reconcile
 
-# Hours since each checkout was left; the shopper's consent answer (None: never asked).
+# Hours since each checkout was left, and the shopper's consent answer (None: never
+# asked). Shoppers are the programme's members, most points first, then two guests: the
+# first, reminded and offered a code, comes back and pays with points (recovered).
 CARTS = [
+    (54, True),
     (150, True),
     (110, True),
     (80, True),
-    (54, True),  # comes back and buys: recovered
     (40, False),  # said no to marketing: suppressed
     (30, True),
     (20, True),
     (6, True),
-    (3, None),
+    (3, None),  # a guest who never answered: suppressed (the demo's default is no)
 ]
 GUEST_EMAILS = ["guest.shopper@example.com", "window.shopper@example.com"]
-RECOVERED = 3
+RECOVERED = 0
 STEP = datetime.timedelta(minutes=1)
 
 
@@ -107,19 +109,20 @@ def carts_seed(*, channel: Channel) -> CartsResult | None:
 
 
 def _shoppers(channel: Channel) -> list[tuple[str, User | None]]:
-    """(e-mail, customer) pairs: the programme's members with an address, then guests."""
-    members = (
-        User.objects.filter(
-            is_staff=False,
-            is_active=True,
-            default_shipping_address__isnull=False,
-            pk__in=LoyaltyAccount.objects.filter(channel=channel).values("user_id"),
+    """(e-mail, customer) pairs: members with an address, most points first; then guests."""
+    accounts = (
+        LoyaltyAccount.objects.filter(
+            channel=channel,
+            user__is_staff=False,
+            user__is_active=True,
+            user__default_shipping_address__isnull=False,
         )
-        .select_related("default_shipping_address")
-        .order_by("pk")
+        .select_related("user__default_shipping_address")
+        .order_by("-balance", "pk")[: len(CARTS) - len(GUEST_EMAILS)]
     )
-    shoppers: list[tuple[str, User | None]] = [(user.email, user) for user in members]
-    return shoppers[: len(CARTS) - len(GUEST_EMAILS)] + [(e, None) for e in GUEST_EMAILS]
+    return [(account.user.email, account.user) for account in accounts] + [
+        (email, None) for email in GUEST_EMAILS
+    ]
 
 
 def _variants(channel: Channel) -> list[ProductVariant]:
