@@ -7,15 +7,16 @@ with ``DJANGO_SETTINGS_MODULE=demo.settings``:
 2. load Saleor's sample data (``populatedb --createsuperuser``) once, in one
    transaction, so an interrupted load leaves nothing half-written and the next run
    starts it again;
-3. top the sample orders up to ``SAMPLE_ORDERS`` with the same generator, so that the
-   charts have a few months of customers to draw, and link the orders to the accounts
-   of the customers whose e-mail they carry;
+3. top the sample orders and customers up (``SAMPLE_ORDERS``, ``SAMPLE_CUSTOMERS``)
+   with the same generator, so that the charts have months of customers to draw, and
+   link the orders to the accounts of the customers whose e-mail they carry;
 4. make the CRM programme active on the default channel, through the same path as
    ``pluginUpdate`` (Saleor's plugin manager, which validates the configuration);
 5. fill the CRM (``demo.seed``): points history, abandoned checkouts, segments.
 """
 
 import io
+import logging
 import os
 
 import saleor
@@ -23,7 +24,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db import transaction
 from saleor.channel.models import Channel
-from saleor.core.utils.random_data import create_orders
+from saleor.core.utils.random_data import create_orders, create_users
 from saleor.plugins.manager import get_plugins_manager
 from saleor.plugins.models import PluginConfiguration
 from saleor.account.models import User
@@ -54,6 +55,8 @@ DEMO_PROGRAMME: dict[str, str | bool] = {
     "storefront_unsubscribe_url": "http://localhost:3000/unsubscribe?token={token}",
 }
 SAMPLE_ORDERS = 300
+# populatedb's 20 customers all get orders; a few more registered and have not ordered.
+SAMPLE_CUSTOMERS = 24
 
 
 def populate_once(*, images: bool = True) -> bool:
@@ -77,6 +80,16 @@ def orders_top_up(target: int = SAMPLE_ORDERS) -> int:
         for _message in create_orders(missing):
             pass
     return missing
+
+
+def customers_top_up(target: int = SAMPLE_CUSTOMERS) -> int:
+    """Add customers without orders (Saleor's generator) up to ``target``; return how many."""
+    customers = User.objects.filter(is_staff=False)
+    before = customers.count()
+    with transaction.atomic():
+        for _message in create_users("password", max(target - before, 0)):
+            pass
+    return customers.count() - before
 
 
 def orders_link_to_customers() -> int:
@@ -104,6 +117,8 @@ def activate_crm(channel_slug: str) -> str:
 
 
 def main() -> None:
+    # Progress only: Saleor's info lines (a gift card paid an order…) would break it up.
+    logging.getLogger("saleor").setLevel(logging.WARNING)
     print("Applying Saleor's migrations and ours...", flush=True)
     call_command("migrate", interactive=False, verbosity=0)
     print("Loading Saleor's sample data (once)...", flush=True)
@@ -112,7 +127,9 @@ def main() -> None:
     else:
         print("Sample data already loaded.")
     print(f"Topping the sample orders up to {SAMPLE_ORDERS}...", end=" ", flush=True)
-    print(f"added {orders_top_up()}; {orders_link_to_customers()} linked to customers.")
+    orders = orders_top_up()
+    print(f"added {orders} and {customers_top_up()} customers; ", end="")
+    print(f"{orders_link_to_customers()} orders linked to their customers.")
     outcome = activate_crm(settings.DEFAULT_CHANNEL_SLUG)
     print(f"CRM plugin active on {settings.DEFAULT_CHANNEL_SLUG} ({outcome}).")
     crm_seed(settings.DEFAULT_CHANNEL_SLUG)

@@ -11,7 +11,7 @@ from saleor.account.models import User
 from saleor.plugins.models import PluginConfiguration
 from saleor.product.models import Product
 
-from demo.prepare import DEMO_PROGRAMME, activate_crm, populate_once
+from demo.prepare import DEMO_PROGRAMME, activate_crm, orders_link_to_customers, populate_once
 from saleor_crm_plugin.config import PLUGIN_ID, TierRule, parse_configuration
 from tests.fixtures.plugin import configure_crm
 
@@ -141,3 +141,20 @@ def test_activate_crm_keeps_a_configuration_staff_changed_and_activates_it(chann
         (),
     )
     assert PluginConfiguration.objects.filter(identifier=PLUGIN_ID).count() == 1
+
+
+def test_orders_link_to_customers_links_confirmed_guest_orders_by_email(
+    order_generator, customer_user, staff_user
+):
+    # given: sample orders carry a customer's e-mail but no account
+    mine = order_generator(user=None, user_email=customer_user.email)
+    stranger = order_generator(user=None, user_email="stranger@example.com")
+
+    # when
+    linked = orders_link_to_customers()
+
+    # then
+    mine.refresh_from_db()
+    stranger.refresh_from_db()
+    assert linked == 1
+    assert (mine.user_id, stranger.user_id) == (customer_user.pk, None)
