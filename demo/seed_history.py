@@ -30,7 +30,7 @@ from saleor_crm_plugin.loyalty.models import LoyaltyEntry
 from saleor_crm_plugin.loyalty.orders import order_points_sync
 from saleor_crm_plugin.loyalty.points_lifecycle import due_points_expire
 
-HISTORY_DAYS = 330
+HISTORY_DAYS = 355
 QUIET_DAYS = 8
 # Customers without an order registered lately: the "new this month" segment.
 NEW_CUSTOMER_DAYS = 25
