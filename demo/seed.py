@@ -53,8 +53,8 @@ def _carts(channel: Channel) -> None:
         return
     recovered = f"order #{result.recovered_order} recovered" if result.recovered_order else ""
     say(
-        f"done: {result.checkouts} checkouts, {result.sent} reminders sent, "
-        f"{result.skipped} skipped; {recovered or 'none recovered'}."
+        f"done: {result.checkouts} checkouts, {result.sent} reminders sent and "
+        f"{result.skipped} skipped in {result.sweeps} sweeps; {recovered or 'none recovered'}."
     )
 
 

@@ -31,7 +31,7 @@ from saleor.checkout.delivery_context import (
 from saleor.checkout.fetch import fetch_checkout_info, fetch_checkout_lines
 from saleor.checkout.models import Checkout
 from saleor.checkout.payment_utils import update_checkout_payment_statuses
-from saleor.checkout.tests.utils import add_variant_to_checkout
+from saleor.checkout.tests.utils import add_variant_to_checkout  # as populatedb does
 from saleor.plugins.manager import get_plugins_manager
 from saleor.product.models import ProductVariant
 
