@@ -21,6 +21,7 @@ import os
 
 import saleor
 from django.conf import settings
+from django.contrib.sites.models import Site
 from django.core.management import call_command
 from django.db import transaction
 from saleor.channel.models import Channel
@@ -121,6 +122,9 @@ def main() -> None:
     logging.getLogger("saleor").setLevel(logging.WARNING)
     print("Applying Saleor's migrations and ours...", flush=True)
     call_command("migrate", interactive=False, verbosity=0)
+    # Saleor's data migrations cache the Site with their historical models, whose
+    # SiteSettings lack later fields; checkout completion reads the real ones.
+    Site.objects.clear_cache()
     print("Loading Saleor's sample data (once)...", flush=True)
     if populate_once():
         print("Loaded Saleor's sample data.")

@@ -11,7 +11,8 @@ was reminded, comes back: points are applied to the checkout (``checkout_points_
 and Saleor's own ``complete_checkout`` turns it into an order paid by a transaction, which
 the CRM attributes to the reminders (recovered).
 
-Runs once per channel: when the channel has tracked checkouts, nothing is done.
+Each part runs once per channel: checkouts are left and reminded while the channel tracks
+none; one is recovered while none is recovered.
 """
 
 import dataclasses
@@ -38,7 +39,7 @@ from saleor.product.models import ProductVariant
 from saleor_crm_plugin.carts.attribution import abandoned_checkout_attribute
 from saleor_crm_plugin.carts.detection import abandoned_checkouts_sweep
 from saleor_crm_plugin.carts.offers import recovery_offers_settle
-from saleor_crm_plugin.carts.models import AbandonedCheckout
+from saleor_crm_plugin.carts.models import AbandonedCheckout, AbandonedStatus
 from saleor_crm_plugin.config import load_channel_program
 from saleor_crm_plugin.consent.actions import marketing_consent_set
 from saleor_crm_plugin.consent.models import ConsentSource
@@ -48,8 +49,9 @@ from saleor_crm_plugin.loyalty.models import LoyaltyAccount
 from saleor_crm_plugin.loyalty.reconcile import order_loyalty_reconcile
 
 # Hours since each checkout was left, and the shopper's consent answer (None: never
-# asked). Shoppers are the programme's members, most points first, then two guests: the
-# first, reminded and offered a code, comes back and pays with points (recovered).
+# asked). Shoppers are the programme's members, most points first, then two guests; the
+# reminded member with the most points, offered a code a day later, comes back and pays
+# with points (recovered).
 CARTS = [
     (54, True),
     (150, True),
@@ -62,50 +64,67 @@ CARTS = [
     (3, None),  # a guest who never answered: suppressed (the demo's default is no)
 ]
 GUEST_EMAILS = ["guest.shopper@example.com", "window.shopper@example.com"]
-RECOVERED = 0
 STEP = datetime.timedelta(minutes=1)
 
 
 @dataclasses.dataclass(frozen=True)
 class CartsResult:
-    checkouts: int
-    sweeps: int
-    sent: int
-    skipped: int
-    recovered_order: str | None
+    checkouts: int = 0
+    sweeps: int = 0
+    sent: int = 0
+    skipped: int = 0
+    recovered_order: str | None = None
 
 
 def carts_seed(*, channel: Channel) -> CartsResult | None:
-    """Leave, remind and recover checkouts; None when the channel already has some."""
+    """Leave and remind checkouts, then recover one; None when both were done before."""
     config = load_channel_program(channel.pk).config
-    if not config.carts.enabled or AbandonedCheckout.objects.filter(channel=channel).exists():
+    if not config.carts.enabled:
         return None
+    result = None
+    if not AbandonedCheckout.objects.filter(channel=channel).exists():
+        result = _carts_leave_and_remind(channel, config=config)
+    if not AbandonedCheckout.objects.filter(
+        channel=channel, status=AbandonedStatus.RECOVERED
+    ).exists():
+        order = _recover_one(channel)
+        result = dataclasses.replace(
+            result or CartsResult(), recovered_order=str(order.number) if order else None
+        )
+    return result
+
+
+def _carts_leave_and_remind(channel: Channel, *, config) -> CartsResult:
+    """Shoppers leave checkouts; sweep at every moment a stage fell due, and now."""
     now = timezone.now()
     manager = get_plugins_manager(allow_replica=False)
     with transaction.atomic():
         left = _checkouts_leave(channel, now=now, manager=manager)
-    moments = sorted(
-        {
-            left_at + datetime.timedelta(seconds=stage.delay_seconds) + STEP
-            for left_at in left.values()
-            for stage in config.carts.stages
-        }
-        | {now}
-    )
+    moments = {
+        left_at + datetime.timedelta(seconds=stage.delay_seconds) + STEP
+        for left_at in left
+        for stage in config.carts.stages
+    }
+    moments = sorted(moment for moment in moments | {now} if moment <= now)
     sent = skipped = 0
-    for moment in (moment for moment in moments if moment <= now):
-        result = abandoned_checkouts_sweep(now=moment)
-        sent, skipped = sent + result.sent, skipped + result.skipped
-    tokens = list(left)
-    order = _come_back(tokens[RECOVERED], manager=manager) if len(tokens) > RECOVERED else None
-    final = abandoned_checkouts_sweep(now=timezone.now())
-    return CartsResult(
-        checkouts=len(left),
-        sweeps=len(moments) + 1,
-        sent=sent + final.sent,
-        skipped=skipped + final.skipped,
-        recovered_order=str(order.number) if order else None,
+    for moment in moments:
+        swept = abandoned_checkouts_sweep(now=moment)
+        sent, skipped = sent + swept.sent, skipped + swept.skipped
+    return CartsResult(checkouts=len(left), sweeps=len(moments), sent=sent, skipped=skipped)
+
+
+def _recover_one(channel: Channel):
+    """The reminded customer with the most points comes back (their checkout left open)."""
+    balances = dict(
+        LoyaltyAccount.objects.filter(channel=channel).values_list("user_id", "balance")
     )
+    reminded = AbandonedCheckout.objects.filter(
+        channel=channel, status=AbandonedStatus.OPEN, user__isnull=False, stage__gte=2
+    )
+    target = max(reminded, key=lambda row: (balances.get(row.user_id, 0), -row.pk), default=None)
+    if target is None:
+        return None
+    return _come_back(target.token, manager=get_plugins_manager(allow_replica=False))
 
 
 def _shoppers(channel: Channel) -> list[tuple[str, User | None]]:
@@ -139,10 +158,10 @@ def _variants(channel: Channel) -> list[ProductVariant]:
     )
 
 
-def _checkouts_leave(channel: Channel, *, now, manager) -> dict[uuid.UUID, datetime.datetime]:
-    """Create the shoppers' checkouts; return when each was left, by token."""
+def _checkouts_leave(channel: Channel, *, now, manager) -> list[datetime.datetime]:
+    """Create the shoppers' checkouts; return when each was left."""
     variants = _variants(channel)
-    left: dict[uuid.UUID, datetime.datetime] = {}
+    left: list[datetime.datetime] = []
     for number, ((email, user), (hours, consent)) in enumerate(
         zip(_shoppers(channel), CARTS, strict=False)
     ):
@@ -160,7 +179,7 @@ def _checkouts_leave(channel: Channel, *, now, manager) -> dict[uuid.UUID, datet
             continue
         left_at = now - datetime.timedelta(hours=hours)
         Checkout.objects.filter(pk=checkout.pk).update(last_change=left_at)
-        left[checkout.pk] = left_at
+        left.append(left_at)
     return left
 
 
