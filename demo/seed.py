@@ -51,10 +51,15 @@ def _carts(channel: Channel) -> None:
     if result is None:
         say("already there (or cart recovery is off).")
         return
-    recovered = f"order #{result.recovered_order} recovered" if result.recovered_order else ""
+    recovered = (
+        f"order #{result.recovered_order} recovered" if result.recovered_order else "none recovered"
+    )
+    if not result.checkouts:  # they were left before; only the recovery was missing
+        say(f"done: {recovered}.")
+        return
     say(
         f"done: {result.checkouts} checkouts, {result.sent} reminders sent and "
-        f"{result.skipped} skipped in {result.sweeps} sweeps; {recovered or 'none recovered'}."
+        f"{result.skipped} skipped in {result.sweeps} sweeps; {recovered}."
     )
 
 

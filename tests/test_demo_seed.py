@@ -10,6 +10,7 @@ from saleor.order import OrderChargeStatus
 from saleor.order.models import Order
 
 from demo.prepare import activate_crm
+from demo import seed_carts
 from demo.seed import crm_seed
 from saleor_crm_plugin.carts.models import (
     AbandonedCheckout,
@@ -116,3 +117,29 @@ def test_seed_a_second_time_changes_nothing(small_shop, capsys):
         "Abandoned checkouts and their reminders... already there (or cart recovery is off).",
     ]
     assert "0 segments created" in output[2]
+
+
+def test_seed_interrupted_before_the_recovery_recovers_on_the_next_run(
+    small_shop, monkeypatch, capsys
+):
+    # given: the first run stopped when the shopper came back
+    def interrupted(*args, **kwargs):
+        raise RuntimeError("interrupted")
+
+    monkeypatch.setattr(seed_carts, "_come_back", interrupted)
+    with pytest.raises(RuntimeError):
+        crm_seed(small_shop.slug)
+    monkeypatch.undo()
+    reminders = CartReminder.objects.count()
+    capsys.readouterr()
+
+    # when
+    crm_seed(small_shop.slug)
+
+    # then
+    assert AbandonedCheckout.objects.count() == 9
+    assert CartReminder.objects.count() == reminders
+    assert AbandonedCheckout.objects.filter(status=AbandonedStatus.RECOVERED).count() == 1
+    output = capsys.readouterr().out.splitlines()
+    assert output[1].startswith("Abandoned checkouts and their reminders... done: order #")
+    assert output[1].endswith(" recovered.")
