@@ -57,7 +57,15 @@ def crm_shop(crm_usd, crm_order, order_payments, customer_user, abandoned_row):
     Two customers paid orders (points earned by the plugin's own hooks; the big
     spender reaches Silver), one only browsed; RFM is scored; one cart was abandoned and reminded, another recovered.
     """
-    configure_crm(crm_usd, pending_period="0", tiers="Silver | 200 | 1.25\nGold | 1000 | 1.5")
+    configure_crm(
+        crm_usd,
+        pending_period="0",
+        tiers="Silver | 200 | 1.25\nGold | 1000 | 1.5",
+        cart_recovery_enabled=True,
+        storefront_checkout_url="https://shop.example.com/checkout/{token}",
+        storefront_unsubscribe_url="https://shop.example.com/unsubscribe/{token}",
+        cart_experiment="ten | 50 | percentage 10 items 7d\nholdout | 50 | none",
+    )
     big_spender = User.objects.create(email="big.spender@example.com", first_name="Bea")
     browser = User.objects.create(email="just.looking@example.com", first_name="Jo")
     orders = {}
@@ -65,12 +73,13 @@ def crm_shop(crm_usd, crm_order, order_payments, customer_user, abandoned_row):
         orders[user.pk] = crm_order(crm_usd, [(net_price, 1)], user=user)
         order_payments.mark_as_paid(orders[user.pk])
     rfm_compute(channel_id=crm_usd.pk)
-    abandoned_row(crm_usd, email=browser.email, user=browser, sent_stages=(1,))
+    abandoned_row(crm_usd, email=browser.email, user=browser, sent_stages=(1,), variant="holdout")
     abandoned_row(
         crm_usd,
         email=big_spender.email,
         user=big_spender,
         sent_stages=(1, 2),
+        variant="ten",
         status=AbandonedStatus.RECOVERED,
         order_total=Decimal("80.00"),
         discount=Decimal("8.00"),

@@ -39,7 +39,7 @@ export function TopCustomersTab({ channel, openSegmentBuilder }: { channel: Chan
     <Box display="flex" flexDirection="column" gap={6}>
       <Section title="Revenue concentration (Pareto)" testId="pareto">
         <StatRow>
-          <Stat label={`Top ${percent}% of customers`} value={formatPercent(main.topShare)} hint={`${main.topCustomerCount.toLocaleString("en-US")} customers bring ${formatMoney(main.topRevenue.amount, main.currency)}`} testId="top-share" />
+          <Stat label={`Top ${percent}% of customers`} value={formatPercent(main.topShare)} hint={`${main.topCustomerCount.toLocaleString("en-US")} ${main.topCustomerCount === 1 ? "customer brings" : "customers bring"} ${formatMoney(main.topRevenue.amount, main.currency)}`} testId="top-share" />
           <Stat label="Customers with orders" value={main.customerCount.toLocaleString("en-US")} />
           <Stat label="Revenue" value={formatMoney(main.totalRevenue.amount, main.currency)} />
           <Stat label="80% of revenue from" value={eighty === null ? "—" : formatPercent(eighty)} hint="of customers" />
@@ -84,6 +84,11 @@ export function TopCustomersTab({ channel, openSegmentBuilder }: { channel: Chan
   );
 }
 
+/** Light text on the darker cells, the page's text on the pale ones. */
+function textColor(intensity: number) {
+  return intensity >= 0.5 ? ("buttonDefaultPrimary" as const) : ("default1" as const);
+}
+
 function RfmHeatMap({ cells, currency, computedAt, onOpen }: { cells: readonly RfmCell[]; currency: string; computedAt: string; onOpen: (cell: RfmCell) => void }) {
   const label = (slug: string) => RFM_GROUPS.find((group) => group.slug === slug)?.label ?? slug;
   return (
@@ -101,26 +106,30 @@ function RfmHeatMap({ cells, currency, computedAt, onOpen }: { cells: readonly R
                   key={`${cell.recency}-${cell.fm}`}
                   as="button"
                   type="button"
+                  position="relative"
                   padding={2}
                   borderRadius={2}
                   borderWidth={0}
                   cursor="pointer"
                   textAlign="left"
-                  backgroundColor="accent1"
-                  __opacity={0.15 + 0.85 * cell.intensity}
+                  backgroundColor="default1"
                   title={`${label(cell.group)}, R ${cell.recency} · FM ${cell.fm}: open these customers in the segment builder`}
                   onClick={() => onOpen(cell)}
                   data-testid={`rfm-cell-${cell.recency}-${cell.fm}`}
                 >
-                  <Text size={1} color="buttonDefaultPrimary">
-                    {label(cell.group)}
-                  </Text>
-                  <Text size={3} fontWeight="bold" color="buttonDefaultPrimary" display="block">
-                    {cell.customerCount.toLocaleString("en-US")}
-                  </Text>
-                  <Text size={1} color="buttonDefaultPrimary" display="block" data-testid={`rfm-revenue-${cell.recency}-${cell.fm}`}>
-                    {formatMoney(cell.revenue, currency)}
-                  </Text>
+                  {/* The shade alone fades with the cell's share; the text stays readable. */}
+                  <Box position="absolute" borderRadius={2} backgroundColor="accent1" __inset={0} __opacity={0.15 + 0.85 * cell.intensity} />
+                  <Box position="relative">
+                    <Text size={1} color={textColor(cell.intensity)}>
+                      {label(cell.group)}
+                    </Text>
+                    <Text size={3} fontWeight="bold" color={textColor(cell.intensity)} display="block">
+                      {cell.customerCount.toLocaleString("en-US")}
+                    </Text>
+                    <Text size={1} color={textColor(cell.intensity)} display="block" data-testid={`rfm-revenue-${cell.recency}-${cell.fm}`}>
+                      {formatMoney(cell.revenue, currency)}
+                    </Text>
+                  </Box>
                 </Box>
               ))}
           </Box>
