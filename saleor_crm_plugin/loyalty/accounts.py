@@ -14,8 +14,13 @@ from django.utils import timezone
 from saleor.account.models import User
 
 from ..config import ChannelProgram, load_channel_program
+from .exceptions import InvalidMemberCode
 from .ledger import EntrySource, Posting, post_entry
+from .member_codes import member_code_is_valid, member_code_normalize
 from .models import EntryType, LoyaltyAccount, LoyaltyProgramStart
+
+# Drawing a code already used is a one in 10^13 event; a few more draws settle it.
+MEMBER_CODE_ATTEMPTS = 5
 
 
 def expires_after(seconds: int | None, now: datetime.datetime) -> datetime.datetime | None:
@@ -44,19 +49,39 @@ def account_get_or_create(
     the plugins loaded so far), so the sign-up bonus is given here instead, to
     customers who registered after the programme started.
     """
-    account = LoyaltyAccount.objects.filter(user_id=user_id, channel_id=channel_id).first()
-    if account is not None:
-        return account
     now = now or timezone.now()
-    try:
-        with transaction.atomic():
-            account = LoyaltyAccount.objects.create(
-                user_id=user_id, channel_id=channel_id, created_at=now
-            )
-            _award_signup_bonus_on_joining(account, now)
+    for _attempt in range(MEMBER_CODE_ATTEMPTS):
+        account = LoyaltyAccount.objects.filter(user_id=user_id, channel_id=channel_id).first()
+        if account is not None:
             return account
-    except IntegrityError:
-        return LoyaltyAccount.objects.get(user_id=user_id, channel_id=channel_id)
+        try:
+            with transaction.atomic():
+                account = LoyaltyAccount.objects.create(
+                    user_id=user_id, channel_id=channel_id, created_at=now
+                )
+                _award_signup_bonus_on_joining(account, now)
+                return account
+        except IntegrityError:
+            # Another request opened it first, or the new member code was drawn before
+            # (then no account exists yet and a new code is drawn).
+            continue
+    raise IntegrityError(f"no free member code in {MEMBER_CODE_ATTEMPTS} attempts")
+
+
+def account_by_member_code(*, channel_id: int, raw: str) -> LoyaltyAccount | None:
+    """The customer's account in the channel with the member code ``raw`` as typed.
+
+    A code whose check character does not match is refused before any lookup; a deleted
+    customer's account is found by nobody.
+    """
+    if not member_code_is_valid(raw):
+        raise InvalidMemberCode(
+            "This is not a member code: check it for a mistyped character.",
+            field="memberCode",
+        )
+    return LoyaltyAccount.objects.filter(
+        channel_id=channel_id, member_code=member_code_normalize(raw), user__isnull=False
+    ).first()
 
 
 def _award_signup_bonus_on_joining(account: LoyaltyAccount, now) -> None:

@@ -12,3 +12,4 @@ class LoyaltyErrorCode(Enum):
     ACCOUNT_REQUIRED = "account_required"
     ADJUST_OWN_ACCOUNT = "adjust_own_account"
     ADJUST_STAFF_ACCOUNT = "adjust_staff_account"
+    INVALID_MEMBER_CODE = "invalid_member_code"

@@ -41,3 +41,9 @@ class PointsCardNotApplicable(LoyaltyError):
     """A points card pays a checkout it was not issued for, or beyond the cap."""
 
     code = LoyaltyErrorCode.INVALID
+
+
+class InvalidMemberCode(LoyaltyError):
+    """A member code that is malformed or whose check character does not match."""
+
+    code = LoyaltyErrorCode.INVALID_MEMBER_CODE

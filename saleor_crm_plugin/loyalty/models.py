@@ -43,6 +43,8 @@ from django.db.models import F, Q
 from django.db.models.functions import Now
 from django.utils import timezone
 
+from . import member_codes
+
 
 class EntryType:
     EARN = "earn"
@@ -117,6 +119,10 @@ class LoyaltyAccount(models.Model):
     lifetime_points = models.BigIntegerField(default=0)
     tier_name = models.CharField(max_length=64, blank=True, default="")
     tier_changed_at = models.DateTimeField(null=True, blank=True)
+    # What staff or a POS type or scan at the till (``member_codes``): random, unique.
+    member_code = models.CharField(
+        max_length=member_codes.LENGTH, unique=True, default=member_codes.member_code_generate
+    )
     anonymised_at = models.DateTimeField(null=True, blank=True, editable=False)
     # Set only in the transaction that deletes the account with its channel: the
     # database then purges its entries (``purge_ledger_on_channel_delete``).

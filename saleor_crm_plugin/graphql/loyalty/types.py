@@ -247,6 +247,12 @@ class LoyaltyAccount(ModelObjectType[models.LoyaltyAccount]):
         "zero for a balance below zero.",
     )
     created_at = DateTime(description="When the account was opened; null if it was not.")
+    member_code = graphene.String(
+        description="What staff or a POS type or scan at the till to find the customer: "
+        "ten characters of Crockford's base32, the last a check character (shown grouped "
+        "as `K7QMD-2XD94`; the code itself is the payload of a QR code or barcode). "
+        "Null while the account is not opened."
+    )
     entries = ConnectionField(
         LoyaltyEntryCountableConnection,
         description="The account's points history, newest first.",
@@ -269,6 +275,11 @@ class LoyaltyAccount(ModelObjectType[models.LoyaltyAccount]):
     @staticmethod
     def resolve_created_at(root: models.LoyaltyAccount, _info: ResolveInfo):
         return root.created_at if root.pk is not None else None
+
+    @staticmethod
+    def resolve_member_code(root: models.LoyaltyAccount, _info: ResolveInfo):
+        # An account not opened yet has no code: an unsaved one only holds a fresh draw.
+        return root.member_code if root.pk is not None else None
 
     @staticmethod
     def resolve_tier(root: models.LoyaltyAccount, info: ResolveInfo):

@@ -236,4 +236,6 @@ def test_query_count_does_not_grow_with_accounts(staff_manage_users, crm_usd):
         None,
         {"name": "Silver", "threshold": 20.0},
     )
+    codes = {edge["node"]["memberCode"] for edge in many}
+    assert codes == set(LoyaltyAccount.objects.values_list("member_code", flat=True))
     assert many_queries == few_queries

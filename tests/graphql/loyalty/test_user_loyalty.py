@@ -38,6 +38,7 @@ def account_data(account, balance, lifetime_points, value):
         "balance": balance,
         "pending": 0,
         "lifetimePoints": lifetime_points,
+        "memberCode": account.member_code,
         "tier": None,
         "nextTier": None,
         "progressToNextTier": None,
@@ -77,6 +78,7 @@ def test_customer_without_account_sees_zero_balances_and_nothing_is_written(
         "balance": 0,
         "pending": 0,
         "lifetimePoints": 0,
+        "memberCode": None,
         "tier": None,
         "nextTier": None,
         "progressToNextTier": None,
@@ -150,7 +152,7 @@ def test_other_customer_sees_only_their_own_account(user2_api_client, customer_u
 
     # then
     data = get_graphql_content(response)["data"]["me"]["loyalty"]
-    assert (data["id"], data["balance"]) == (None, 0)
+    assert (data["id"], data["balance"], data["memberCode"]) == (None, 0, None)
 
 
 @pytest.mark.parametrize("requester", MANAGE_USERS, indirect=True)

@@ -15,7 +15,7 @@ UNKNOWN_USER_ID = graphene.Node.to_global_id("User", 0)
 
 ACCOUNT_FIELDS = """
 fragment AccountFields on LoyaltyAccount {
-  id balance pending lifetimePoints
+  id balance pending lifetimePoints memberCode
   tier { name multiplier }
   nextTier { name threshold }
   progressToNextTier
