@@ -42,6 +42,12 @@ import random
 import uuid
 from collections.abc import Iterator
 
+from saleor_crm_plugin.loyalty.member_codes import (
+    ALPHABET,
+    LENGTH,
+    member_code_check_character,
+)
+
 BLOCK = 10_000
 SEED = 20261123
 ORDERS_PER_CUSTOMER = 5
@@ -161,7 +167,7 @@ COLUMNS = {
     "account_user_addresses": "id user_id address_id",
     "saleor_crm_loyaltyaccount": (
         "id balance pending lifetime_points tier_name tier_changed_at created_at updated_at "
-        "channel_id user_id"
+        "channel_id user_id member_code"
     ),
     "order_order": (
         "id number created_at updated_at status origin user_id user_email channel_id currency "
@@ -227,6 +233,15 @@ def _weighted(rng: random.Random, weights: dict[str, int]) -> str:
 
 def _uuid(rng: random.Random) -> uuid.UUID:
     return uuid.UUID(int=rng.getrandbits(128), version=4)
+
+
+def bench_member_code(loyalty_id: int) -> str:
+    """A valid, unique member code spelling the account id (real ones are random)."""
+    body = ""
+    for _ in range(LENGTH - 1):
+        loyalty_id, digit = divmod(loyalty_id, len(ALPHABET))
+        body = ALPHABET[digit] + body
+    return body + member_code_check_character(body)
 
 
 def block_seed(number: int) -> int:
@@ -309,6 +324,7 @@ def _customers(
                 joined,
                 first_channel.id,
                 user_id,
+                bench_member_code(loyalty_id),
             )
             loyalty_id += 1
         user_row = (

@@ -5,6 +5,7 @@ from collections import Counter
 
 from bench import scale_data
 from bench.scale_data import BLOCK, COLUMNS, Channel, Ids, Variant, World
+from saleor_crm_plugin.loyalty.member_codes import member_code_is_valid
 
 ANCHOR = datetime.datetime(2026, 11, 23, 7, 0, tzinfo=datetime.UTC)
 WORLD = World(
@@ -43,6 +44,16 @@ def test_every_row_has_a_value_for_every_loaded_column():
     for table, rows in block.rows.items():
         widths = {len(row.split("\t")) for row in rows}
         assert widths == {len(COLUMNS[table].split())}, table
+
+
+def test_loyalty_accounts_have_valid_unique_member_codes():
+    # when
+    codes = [account["member_code"] for account in _table(_block(), "saleor_crm_loyaltyaccount")]
+
+    # then
+    assert codes
+    assert len(set(codes)) == len(codes)
+    assert all(member_code_is_valid(code) for code in codes)
 
 
 def test_orders_are_exactly_five_per_customer_and_belong_to_the_block():
