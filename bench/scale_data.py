@@ -11,7 +11,8 @@ Per customer number ``n`` (e-mail ``scale-<n>@example.com``):
 - for 60 %, a default billing address (``account_address`` + ``account_user_addresses``)
   in one of ``COUNTRIES`` (weighted);
 - for 40 %, a ``saleor_crm_loyaltyaccount`` on the first channel with a balance, lifetime
-  points and the tier those lifetime points give (no ledger entries are written: these
+  points, the tier those lifetime points give and a member code spelling its id (valid
+  and unique, not random like real ones; no ledger entries are written: these
   accounts exist for segment conditions, not for the ledger's invariants);
 - on average exactly ``ORDERS_PER_CUSTOMER`` orders: a block's orders are dealt to its
   customers by log-normal weights (a fifth of customers get none), so spend is skewed

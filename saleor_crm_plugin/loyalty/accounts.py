@@ -4,7 +4,9 @@ A customer joins the channel's programme when their first account there is opene
 (``account_get_or_create``); the channel's programme start is recorded the first time it
 is needed (``program_start_record``). Joining gives the sign-up bonus to customers who
 registered after the programme started there, once: its idempotency key names the
-customer and the channel, so a replay or a race changes nothing.
+customer and the channel, so a replay or a race changes nothing. An account opens with
+a random member code (``member_codes``), drawn again if it was taken; the till finds the
+account by it (``account_by_member_code``).
 """
 
 import datetime

@@ -3,8 +3,7 @@
 The column is added nullable, existing accounts are given random codes in batches
 (``bulk_update`` of accounts only: the ledger's triggers guard entries and allocations,
 and on accounts only the delete and the ``purged_at`` stamp), then it becomes unique and
-non-null. A code drawn twice in the fill is drawn again; one already stored cannot be
-drawn twice because the fill only hands out codes it has not seen.
+non-null. The fill remembers every code it handed out and draws again on a repeat.
 """
 
 from django.db import migrations, models
