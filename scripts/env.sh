@@ -39,10 +39,11 @@ ensure_test_deps() {
 export PYTHONPATH="$repo_root:$deps_dir${PYTHONPATH:+:$PYTHONPATH}"
 export DATABASE_URL=${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/saleor_crm}
 
-# The dashboard extension, built into the Python package (and the browser tests' stand-in
-# Dashboard page). node_modules follows the lockfile: installed again only when
-# package-lock.json changed.
-ensure_extension_built() {
+# The dashboard extension, built into the Python package: `extension_build build` (and
+# `build:host`, the browser tests' stand-in Dashboard page). node_modules follows the
+# lockfile: installed again only when package-lock.json changed. A failed build prints
+# its output and stops.
+extension_build() {
   command -v npm >/dev/null || { echo "error: npm (Node 20) is needed to build dashboard-extension/" >&2; exit 1; }
   (
     cd "$repo_root/dashboard-extension"
@@ -52,9 +53,11 @@ ensure_extension_built() {
       cp package-lock.json node_modules/.package-lock.json.installed
     fi
     echo "Building the dashboard extension..."
-    local log
+    local log script
     log=$(mktemp)
-    { npm run build && npm run build:host; } >"$log" 2>&1 || { cat "$log" >&2; exit 1; }
+    for script in "$@"; do
+      npm run "$script" >>"$log" 2>&1 || { cat "$log" >&2; rm -f "$log"; exit 1; }
+    done
     rm -f "$log"
   )
 }

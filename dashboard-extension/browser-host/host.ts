@@ -2,37 +2,27 @@
  * Plays the Saleor Dashboard's part for the browser tests (tests/dashboard/browser/):
  * loads one extension URL in an iframe, as the Dashboard 3.23 does, and speaks to it
  * with @saleor/app-sdk's own DashboardEventFactory events: the handshake with a token
- * Saleor minted, the theme, a response to every action. Actions the extension sends
- * (notifications, redirects, widget heights) are kept in `window.hostLog` for the tests.
+ * Saleor minted, the theme, a response to every action; a widget's reported height
+ * sizes its frame.
  *
  * Query parameters: `src` (the extension URL with the Dashboard's parameters), `token`,
  * `height` (the iframe's height; widgets report theirs and the host follows).
  */
 import { DashboardEventFactory } from "@saleor/app-sdk/app-bridge";
 
-interface HostWindow extends Window {
-  hostLog: unknown[];
-  hostRefreshToken: (token: string) => void;
-}
-
-const hostWindow = window as unknown as HostWindow;
 const params = new URLSearchParams(window.location.search);
 const src = params.get("src") ?? "";
 const frame = document.getElementById("frame") as HTMLIFrameElement;
 const appOrigin = new URL(src).origin;
 frame.style.height = `${params.get("height") ?? 900}px`;
-hostWindow.hostLog = [];
 
 function send(event: unknown) {
   frame.contentWindow?.postMessage(event, appOrigin);
 }
 
-hostWindow.hostRefreshToken = (token: string) => send(DashboardEventFactory.createTokenRefreshEvent(token));
-
 window.addEventListener("message", (message: MessageEvent) => {
   if (message.source !== frame.contentWindow) return;
   const action = message.data as { type?: string; payload?: { actionId?: string; height?: number } };
-  hostWindow.hostLog.push(action);
   if (action.type === "widgetResize" && action.payload?.height) {
     frame.style.height = `${action.payload.height}px`;
   }

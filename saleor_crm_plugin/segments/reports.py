@@ -17,7 +17,6 @@ reads, on the alias given as ``using`` (the replica for GraphQL queries):
 
 import dataclasses
 import datetime
-import re
 from decimal import Decimal
 
 from django.conf import settings
@@ -33,11 +32,10 @@ from .models import (
     SegmentMembershipEvent,
     TagSource,
 )
-from .tags import TAG_MAX_LENGTH
+from .tags import TAG_MAX_LENGTH, fold_tag
 
 DEFAULT_DB = settings.DATABASE_CONNECTION_DEFAULT_NAME
 SCORES = range(1, 6)
-_WHITESPACE = re.compile(r"\s+")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -97,7 +95,7 @@ def tags_in_use(
     """
     tags = CustomerTag.objects.using(using).all()
     if search is not None:
-        needle = _WHITESPACE.sub(" ", search).strip().lower()
+        needle = fold_tag(search)
         if len(needle) > TAG_MAX_LENGTH or "\x00" in needle:
             return []
         tags = tags.filter(tag__contains=needle)

@@ -20,13 +20,19 @@ _WHITESPACE = re.compile(r"\s+")
 _ALLOWED = re.compile(r"^[\w :-]+$")
 
 
+def fold_tag(raw: str) -> str:
+    """``raw`` folded as tags are stored (inner whitespace collapsed, stripped, lower
+    case), without checking that it is a valid tag."""
+    return _WHITESPACE.sub(" ", raw).strip().lower()
+
+
 def normalize_tag(raw: str) -> str:
     """The stored form of ``raw``; raises SegmentError(INVALID_TAG) when not a tag."""
     if not isinstance(raw, str):
         raise SegmentError(
             "A tag must be a string.", code=CustomerSegmentErrorCode.INVALID_TAG, field="tags"
         )
-    tag = _WHITESPACE.sub(" ", raw).strip().lower()
+    tag = fold_tag(raw)
     if not tag:
         raise SegmentError(
             "A tag cannot be empty.", code=CustomerSegmentErrorCode.INVALID_TAG, field="tags"
