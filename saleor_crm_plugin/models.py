@@ -25,3 +25,11 @@ from .segments.models import (  # noqa: F401
     SegmentMembership,
     SegmentMembershipEvent,
 )
+from .stores.models import (  # noqa: F401
+    StoreCardRecognition,
+    StorePickup,
+    StorePurchase,
+    StorePurchaseClaim,
+    StorePurchaseLink,
+    StoreRefund,
+)

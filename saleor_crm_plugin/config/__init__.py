@@ -47,6 +47,7 @@ from .loyalty import (
 from .parsing import MAX_POINTS
 from .programs import ChannelProgram, active_channel_programs, load_channel_program
 from .smtp import SmtpConfig
+from .stores import StoresConfig
 from .templates import HANDLEBARS_LOCK, VARIABLES, body_render, subject_render
 
 __all__ = [
@@ -76,6 +77,7 @@ __all__ = [
     "OfferSpec",
     "ReminderKind",
     "SmtpConfig",
+    "StoresConfig",
     "TierRule",
     "VARIABLES",
     "active_channel_programs",

@@ -19,6 +19,7 @@ from .fields import DEFAULT_CONFIGURATION, LABELS, stored_values
 from .loyalty import LoyaltyConfig, parse_loyalty
 from .parsing import ConfigErrors
 from .smtp import SmtpConfig, parse_smtp
+from .stores import StoresConfig, parse_stores
 
 
 @dataclasses.dataclass(frozen=True)
@@ -28,6 +29,7 @@ class ChannelConfig:
     loyalty: LoyaltyConfig
     carts: CartsConfig
     smtp: SmtpConfig
+    stores: StoresConfig
 
 
 def _parse(configuration: list[dict] | None, *, strict: bool) -> ChannelConfig:
@@ -37,6 +39,7 @@ def _parse(configuration: list[dict] | None, *, strict: bool) -> ChannelConfig:
         loyalty=parse_loyalty(values, errors),
         carts=parse_carts(values, errors, strict=strict),
         smtp=parse_smtp(values, errors),
+        stores=parse_stores(values, errors),
     )
     errors.raise_if_any()
     return config

@@ -284,6 +284,46 @@ FIELDS: dict[str, tuple[object, str, str, str]] = {
         *_saleor_email("use_ssl"),
         "Implicit TLS (usually port 465); exclusive with TLS.",
     ),
+    "stripe_webhook_secrets": (
+        "",
+        ConfigurationTypeField.SECRET_MULTILINE,
+        "Stripe webhook signing secrets",
+        "In-store purchases from Stripe Terminal: the signing secret (whsec_…) of the "
+        "webhook endpoint /plugins/channel/<channel slug>/saleor.crm/stripe/webhook, one a "
+        "line (two while rotating). Empty: the endpoint refuses every event.",
+    ),
+    "stripe_terminal_locations": (
+        "",
+        ConfigurationTypeField.MULTILINE,
+        "Stripe Terminal locations",
+        "Which store each Terminal location is in, one a line: 'tml_… | warehouse slug'. "
+        "A payment's metadata 'store' (a warehouse slug) takes precedence.",
+    ),
+    "store_claim_window": (
+        "30d",
+        ConfigurationTypeField.STRING,
+        "Receipt claim window",
+        "How long after an in-store purchase a shopper may claim it online (1d – 365d).",
+    ),
+    "store_claim_daily_limit": (
+        "5",
+        ConfigurationTypeField.STRING,
+        "Receipt claims per day",
+        "At most this many receipt claims a shopper may start a day (1 – 100).",
+    ),
+    "store_claim_code_lifetime": (
+        "15m",
+        ConfigurationTypeField.STRING,
+        "Claim code lifetime",
+        "How long the one-time code e-mailed for a receipt claim stays valid.",
+    ),
+    "store_card_recognition": (
+        False,
+        ConfigurationTypeField.BOOLEAN,
+        "Card recognition",
+        "Let shoppers who claimed a receipt opt in to having later purchases with the "
+        "same card linked to them automatically.",
+    ),
 }
 
 DEFAULT_CONFIGURATION = [

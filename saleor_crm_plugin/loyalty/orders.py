@@ -28,8 +28,6 @@ import datetime
 from decimal import Decimal
 from uuid import UUID
 
-from django.db import transaction
-from django.db.models import Sum
 from django.utils import timezone
 from saleor.order import OrderChargeStatus, OrderStatus
 from saleor.order.models import Order
@@ -38,8 +36,8 @@ from ..config import ChannelProgram, load_channel_program
 from . import fetch, rules
 from .accounts import expires_after, account_get_or_create
 from .ledger import EntrySource, post_entry
-from .lock_objects import loyalty_account_qs_select_for_update
 from .models import EntryStatus, EntryType, LoyaltyAccount, LoyaltyEntry
+from .reversals import ReversalSource, earn_reverse_to
 from .tiers import account_tier_evaluate
 
 PAID_STATUSES = (OrderChargeStatus.FULL, OrderChargeStatus.OVERCHARGED)
@@ -180,36 +178,18 @@ def _reversal_target(order: Order, money, *, points: int, details: dict) -> int:
 
 def _reverse_order_points(order: Order, money, earn: LoyaltyEntry, *, now) -> int:
     target = _reversal_target(order, money, points=earn.points, details=earn.details)
-    if target <= 0:
-        return 0
-    spend_target = (Decimal(earn.spend_amount) * target / earn.points).quantize(Decimal("0.001"))
-    with transaction.atomic():
-        # Under the account's lock: two workers cannot both reverse the same share.
-        loyalty_account_qs_select_for_update().get(pk=earn.account_id)
-        done = LoyaltyEntry.objects.filter(batch=earn, type=EntryType.REVERSE).aggregate(
-            points=Sum("points"), spend=Sum("spend_amount")
-        )
-        delta = target + (done["points"] or 0)
-        if delta <= 0:
-            return 0
-        posting = post_entry(
-            account=earn.account,
-            points=-delta,
-            entry_type=EntryType.REVERSE,
-            idempotency_key=f"reverse:order:{order.pk}:{target}",
-            source=EntrySource(
-                order_id=order.pk,
-                source_reference=f"order:{order.number}",
-                spend_amount=-(spend_target + (done["spend"] or 0)),
-                reason=(
-                    f"order {order.status}" if order.status in VOID_ORDER_STATUSES else "refund"
-                ),
-            ),
-            batch=earn,
-            available_at=earn.available_at,
-            occurred_at=now,
-        )
-    return -posting.entry.points if posting.created else 0
+    voided = order.status in VOID_ORDER_STATUSES
+    return earn_reverse_to(
+        earn=earn,
+        target=target,
+        source=ReversalSource(
+            key_prefix=f"reverse:order:{order.pk}",
+            reason=f"order {order.status}" if voided else "refund",
+            source_reference=f"order:{order.number}",
+            order_id=order.pk,
+        ),
+        now=now,
+    )
 
 
 def order_points_plan(*, order: Order) -> OrderPointsPlan:
