@@ -28,6 +28,8 @@ from .loyalty.schema import (
 from .segments.reports import SegmentReportQueries
 from .segments.schema import TYPE_EXTENSIONS as SEGMENT_TYPE_EXTENSIONS
 from .segments.schema import SegmentMutations, SegmentQueries
+from .stores.schema import TYPE_EXTENSIONS as STORE_TYPE_EXTENSIONS
+from .stores.schema import StoreMutations, StoreQueries
 
 
 class CRMQueries(
@@ -36,11 +38,12 @@ class CRMQueries(
     SegmentQueries,
     SegmentReportQueries,
     CartRecoveryQueries,
+    StoreQueries,
 ):
     pass
 
 
-class CRMMutations(LoyaltyMutations, SegmentMutations, CartRecoveryMutations):
+class CRMMutations(LoyaltyMutations, SegmentMutations, CartRecoveryMutations, StoreMutations):
     pass
 
 
@@ -50,6 +53,7 @@ TYPE_EXTENSIONS = [
     *SEGMENT_TYPE_EXTENSIONS,
     *CART_TYPE_EXTENSIONS,
     *CONSENT_TYPE_EXTENSIONS,
+    *STORE_TYPE_EXTENSIONS,
 ]
 
 _extended = False

@@ -36,6 +36,8 @@ def _by_member_code(channel_id: int, raw: str) -> int:
 
 
 def _by_email(raw: str) -> int:
+    if "\x00" in raw:  # PostgreSQL cannot compare text holding NUL
+        raise CustomerNotFound("No customer has this e-mail address.", field="email")
     user_id = _active_customers().filter(email__iexact=raw.strip()).values_list("pk", flat=True)
     found = list(user_id[:1])
     if not found:

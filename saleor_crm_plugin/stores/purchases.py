@@ -28,6 +28,7 @@ from saleor.warehouse.models import Warehouse
 
 from ..loyalty.member_codes import member_code_generate
 from ..loyalty.purchases import Purchase, PurchasePoints, purchase_points_sync
+from .customers import customer_find
 from .exceptions import LinkRefused, PurchaseConflict, StoreError, StoreNotFound
 from .error_codes import StoreErrorCode
 from .lock_objects import store_purchase_qs_select_for_update
@@ -35,6 +36,7 @@ from .models import LinkAction, StorePurchase, StorePurchaseLink, StoreRefund
 
 RECEIPT_CODE_ATTEMPTS = 5
 MAX_LINES = 500
+MAX_TEXT = 255
 
 
 @dataclasses.dataclass(frozen=True)
@@ -65,7 +67,7 @@ class Recorded:
 
 
 def _validated(data: PurchaseInput, now: datetime.datetime) -> tuple[Channel, Warehouse]:
-    if not data.external_id or len(data.external_id) > 255:
+    if not data.external_id or len(data.external_id) > 255 or "\x00" in data.external_id:
         raise StoreError(
             "Give the till's id of the payment (1 to 255 characters).",
             code=StoreErrorCode.REQUIRED,
@@ -75,8 +77,7 @@ def _validated(data: PurchaseInput, now: datetime.datetime) -> tuple[Channel, Wa
         raise StoreError("The amount must be more than zero.", field="amount")
     if data.purchased_at > now + datetime.timedelta(minutes=5):
         raise StoreError("The purchase cannot be in the future.", field="purchasedAt")
-    if len(data.lines) > MAX_LINES:
-        raise StoreError(f"At most {MAX_LINES} lines.", field="lines")
+    _lines_validated(data.lines)
     channel = Channel.objects.filter(pk=data.channel_id).first()
     if channel is None:
         raise StoreError("No such channel.", code=StoreErrorCode.NOT_FOUND, field="channel")
@@ -95,6 +96,36 @@ def _validated(data: PurchaseInput, now: datetime.datetime) -> tuple[Channel, Wa
             field="store",
         )
     return channel, warehouse
+
+
+def _lines_validated(lines: tuple) -> None:
+    if len(lines) > MAX_LINES:
+        raise StoreError(f"At most {MAX_LINES} lines.", field="lines")
+    for number, line in enumerate(lines, start=1):
+        name = str(line.get("name") or "").strip()
+        sku = str(line.get("sku") or "")
+        if not name or len(name) > MAX_TEXT or len(sku) > MAX_TEXT or "\x00" in name + sku:
+            raise StoreError(
+                f"Line {number}: give a name and a code of up to {MAX_TEXT} characters.",
+                field="lines",
+            )
+        if int(line.get("quantity") or 0) < 1 or Decimal(line.get("amount") or 0) < 0:
+            raise StoreError(
+                f"Line {number}: the quantity must be 1 or more and the amount not negative.",
+                field="lines",
+            )
+
+
+def _stored_lines(lines: tuple) -> list[dict]:
+    return [
+        {
+            "sku": str(line.get("sku") or ""),
+            "name": str(line["name"]).strip(),
+            "quantity": int(line["quantity"]),
+            "amount": str(line.get("amount") or "0"),
+        }
+        for line in lines
+    ]
 
 
 def _same_purchase(purchase: StorePurchase, data: PurchaseInput) -> bool:
@@ -139,7 +170,7 @@ def store_purchase_record(*, data: PurchaseInput, now: datetime.datetime | None 
                     currency=data.currency,
                     purchased_at=data.purchased_at,
                     card_fingerprint=data.card_fingerprint,
-                    lines=list(data.lines),
+                    lines=_stored_lines(data.lines),
                     created_at=now,
                 )
             return Recorded(purchase=purchase, created=True)
@@ -292,3 +323,72 @@ def store_refund_record(
     if purchase is not None:
         store_purchase_points_sync(purchase_id=purchase.pk, now=now)
     return purchase
+
+
+@dataclasses.dataclass(frozen=True)
+class CustomerKeys:
+    """How the till names the shopper: exactly one of the three."""
+
+    member_code: str | None = None
+    email: str | None = None
+    phone: str | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class TillSale:
+    purchase: StorePurchase
+    created: bool
+    points: PurchasePoints
+
+
+def store_purchase_record_at_till(
+    *,
+    data: PurchaseInput,
+    customer: CustomerKeys | None,
+    actor: Actor,
+    now: datetime.datetime | None = None,
+) -> TillSale:
+    """Record a till's purchase and, when the till names the shopper, link it to them.
+
+    The shopper is found before anything is written: an unknown member code records
+    nothing. Recording the same purchase again links nobody new: a purchase already
+    linked to someone else is refused (``ALREADY_LINKED``).
+    """
+    now = now or timezone.now()
+    user_id = method = None
+    if customer is not None:
+        user_id, method = customer_find(
+            channel_id=data.channel_id,
+            member_code=customer.member_code,
+            email=customer.email,
+            phone=customer.phone,
+        )
+    with transaction.atomic():
+        recorded = store_purchase_record(data=data, now=now)
+        points = PurchasePoints(earned=0, reversed=0)
+        if user_id is not None:
+            points = store_purchase_link(
+                purchase_id=recorded.purchase.pk,
+                user_id=user_id,
+                method=method,
+                actor=actor,
+                now=now,
+            )
+    recorded.purchase.refresh_from_db()
+    return TillSale(purchase=recorded.purchase, created=recorded.created, points=points)
+
+
+def store_purchase_link_customer(
+    *, purchase_id: int, customer: CustomerKeys, actor: Actor, now: datetime.datetime | None = None
+) -> PurchasePoints:
+    """Staff or the POS link a recorded purchase to the shopper they name."""
+    purchase = StorePurchase.objects.get(pk=purchase_id)
+    user_id, method = customer_find(
+        channel_id=purchase.channel_id,
+        member_code=customer.member_code,
+        email=customer.email,
+        phone=customer.phone,
+    )
+    return store_purchase_link(
+        purchase_id=purchase_id, user_id=user_id, method=method, actor=actor, now=now
+    )

@@ -1,0 +1,56 @@
+"""Stores in the GraphQL API: in-store purchases for tills (POS apps) and staff.
+
+``storePurchases`` and the mutations recording, linking and unlinking purchases need
+MANAGE_ORDERS, as Saleor's own orders do (a POS app has it); the shopper behind a
+purchase keeps Saleor's MANAGE_USERS. Shoppers claim receipts themselves with
+``storePurchaseClaimStart`` / ``storePurchaseClaimConfirm``.
+"""
+
+import graphene
+from saleor.graphql.core import ResolveInfo
+from saleor.graphql.core.connection import create_connection_slice, filter_connection_queryset
+from saleor.graphql.core.context import get_database_connection_name
+from saleor.graphql.core.fields import FilterConnectionField
+from saleor.permission.enums import OrderPermissions
+
+from ...stores import selectors
+from ..utils import is_channel_slug
+from .enums import DOC_CATEGORY_STORES
+from .filters import StorePurchaseFilterInput
+from .mutations import StorePurchaseLink, StorePurchaseRecord, StorePurchaseUnlink
+from .types import StorePurchaseCountableConnection
+
+
+class StoreQueries(graphene.ObjectType):
+    store_purchases = FilterConnectionField(
+        StorePurchaseCountableConnection,
+        channel=graphene.Argument(
+            graphene.String, required=True, description="Slug of the channel."
+        ),
+        filter=StorePurchaseFilterInput(description="Filtering options."),
+        description="Purchases at the stores' tills in a channel, newest first (empty for "
+        "an unknown channel).",
+        permissions=[OrderPermissions.MANAGE_ORDERS],
+        doc_category=DOC_CATEGORY_STORES,
+    )
+
+    @staticmethod
+    def resolve_store_purchases(_root, info: ResolveInfo, **kwargs):
+        purchases = selectors.channel_store_purchases(
+            channel_slug=kwargs["channel"], using=get_database_connection_name(info.context)
+        ).order_by("-purchased_at", "-pk")
+        if not is_channel_slug(kwargs["channel"]):
+            purchases = purchases.none()
+        purchases = filter_connection_queryset(
+            purchases, kwargs, allow_replica=info.context.allow_replica
+        )
+        return create_connection_slice(purchases, info, kwargs, StorePurchaseCountableConnection)
+
+
+class StoreMutations(graphene.ObjectType):
+    store_purchase_record = StorePurchaseRecord.Field()
+    store_purchase_link = StorePurchaseLink.Field()
+    store_purchase_unlink = StorePurchaseUnlink.Field()
+
+
+TYPE_EXTENSIONS: list = []
