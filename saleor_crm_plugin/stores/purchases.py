@@ -21,6 +21,7 @@ import dataclasses
 import datetime
 from decimal import Decimal
 
+from babel.numbers import get_currency_precision
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from saleor.channel.models import Channel
@@ -75,6 +76,11 @@ def _validated(data: PurchaseInput, now: datetime.datetime) -> tuple[Channel, Wa
         )
     if data.amount is None or data.amount <= 0:
         raise StoreError("The amount must be more than zero.", field="amount")
+    precision = Decimal(10) ** -get_currency_precision(data.currency or "USD")
+    if data.amount != data.amount.quantize(precision):
+        raise StoreError(
+            f"The amount has more decimal places than {data.currency} has.", field="amount"
+        )
     if data.purchased_at > now + datetime.timedelta(minutes=5):
         raise StoreError("The purchase cannot be in the future.", field="purchasedAt")
     _lines_validated(data.lines)

@@ -11,7 +11,7 @@ from .utils import StoreCustomerInput, actor_of, customer_keys
 
 class StorePurchaseLink(CRMBaseMutation):
     purchase = graphene.Field(StorePurchase, description="The purchase, linked.")
-    points_earned = graphene.Int(required=True, description="Points the shopper earned by it.")
+    points_earned = graphene.Int(description="Points the shopper earned by it.")
 
     class Arguments:
         id = graphene.ID(required=True, description="ID of the store purchase.")

@@ -58,10 +58,10 @@ def _lines(lines) -> tuple[dict, ...]:
 class StorePurchaseRecord(CRMBaseMutation):
     purchase = graphene.Field(StorePurchase, description="The purchase, new or recorded before.")
     created = graphene.Boolean(
-        required=True, description="False when the same sale was recorded before."
+        description="False when the same sale was recorded before."
     )
     points_earned = graphene.Int(
-        required=True, description="Points the named shopper earned by it (0 if none)."
+        description="Points the named shopper earned by it (0 if none)."
     )
 
     class Arguments:

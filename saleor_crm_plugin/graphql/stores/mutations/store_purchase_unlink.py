@@ -12,7 +12,7 @@ from .utils import actor_of
 class StorePurchaseUnlink(CRMBaseMutation):
     purchase = graphene.Field(StorePurchase, description="The purchase, now linked to nobody.")
     points_reversed = graphene.Int(
-        required=True, description="Points taken back from the shopper it was linked to."
+        description="Points taken back from the shopper it was linked to."
     )
 
     class Arguments:
