@@ -38,6 +38,8 @@ from .models import LinkAction, StorePurchase, StorePurchaseLink, StoreRefund
 RECEIPT_CODE_ATTEMPTS = 5
 MAX_LINES = 500
 MAX_TEXT = 255
+# What the amount columns (20 digits, 3 decimal places) hold, with room to spare.
+MAX_AMOUNT = Decimal(10**15)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -76,6 +78,8 @@ def _validated(data: PurchaseInput, now: datetime.datetime) -> tuple[Channel, Wa
         )
     if data.amount is None or data.amount <= 0:
         raise StoreError("The amount must be more than zero.", field="amount")
+    if data.amount >= MAX_AMOUNT:
+        raise StoreError(f"The amount must be less than {MAX_AMOUNT}.", field="amount")
     precision = Decimal(10) ** -get_currency_precision(data.currency or "USD")
     if data.amount != data.amount.quantize(precision):
         raise StoreError(

@@ -222,9 +222,7 @@ def test_unlink_takes_the_points_back_and_keeps_the_history(
     ]
 
 
-def test_unlink_after_the_points_were_spent_leaves_a_debt(
-    store_purchase, crm_usd, customer_user
-):
+def test_unlink_after_the_points_were_spent_leaves_a_debt(store_purchase, crm_usd, customer_user):
     # given the shopper spent part of the points (an adjustment stands in for spending)
     store_purchase_link(
         purchase_id=store_purchase.pk, user_id=customer_user.pk, method="email", actor=STAFF
@@ -381,7 +379,9 @@ def test_till_sale_with_a_mistyped_member_code_writes_nothing(
     # when
     with pytest.raises(StoreError) as error:
         store_purchase_record_at_till(
-            data=purchase_input(store, crm_usd), customer=CustomerKeys(member_code=typo), actor=STAFF
+            data=purchase_input(store, crm_usd),
+            customer=CustomerKeys(member_code=typo),
+            actor=STAFF,
         )
 
     # then
@@ -440,7 +440,9 @@ def test_till_sale_by_phone(store, crm_usd, customer_user, address):
 def test_till_sale_names_the_shopper_exactly_once(store, crm_usd, keys):
     # when
     with pytest.raises(StoreError) as error:
-        store_purchase_record_at_till(data=purchase_input(store, crm_usd), customer=keys, actor=STAFF)
+        store_purchase_record_at_till(
+            data=purchase_input(store, crm_usd), customer=keys, actor=STAFF
+        )
 
     # then
     assert error.value.field == "customer"

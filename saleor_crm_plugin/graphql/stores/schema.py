@@ -18,6 +18,7 @@ from ..utils import is_channel_slug
 from .enums import DOC_CATEGORY_STORES
 from .filters import StorePurchaseFilterInput
 from .mutations import StorePurchaseLink, StorePurchaseRecord, StorePurchaseUnlink
+from .sorters import DEFAULT_SORT, StorePurchaseSortingInput
 from .types import StorePurchaseCountableConnection
 
 
@@ -28,6 +29,7 @@ class StoreQueries(graphene.ObjectType):
             graphene.String, required=True, description="Slug of the channel."
         ),
         filter=StorePurchaseFilterInput(description="Filtering options."),
+        sort_by=StorePurchaseSortingInput(description="Sort store purchases (newest first)."),
         description="Purchases at the stores' tills in a channel, newest first (empty for "
         "an unknown channel).",
         permissions=[OrderPermissions.MANAGE_ORDERS],
@@ -38,7 +40,10 @@ class StoreQueries(graphene.ObjectType):
     def resolve_store_purchases(_root, info: ResolveInfo, **kwargs):
         purchases = selectors.channel_store_purchases(
             channel_slug=kwargs["channel"], using=get_database_connection_name(info.context)
-        ).order_by("-purchased_at", "-pk")
+        )
+        if not kwargs.get("sort_by"):
+            sorting_type = info.schema.get_type(StorePurchaseSortingInput._meta.name)
+            kwargs["sort_by"] = sorting_type.create_container(DEFAULT_SORT)
         if not is_channel_slug(kwargs["channel"]):
             purchases = purchases.none()
         purchases = filter_connection_queryset(

@@ -135,6 +135,10 @@ def test_till_names_the_shopper_by_member_code(
             ("amount", "INVALID", "The amount has more decimal places than USD has."),
         ),
         (
+            {"total": "1e30"},
+            ("amount", "INVALID", "The amount must be less than 1000000000000000."),
+        ),
+        (
             {"externalId": ""},
             (
                 "externalId",

@@ -57,12 +57,8 @@ def _lines(lines) -> tuple[dict, ...]:
 
 class StorePurchaseRecord(CRMBaseMutation):
     purchase = graphene.Field(StorePurchase, description="The purchase, new or recorded before.")
-    created = graphene.Boolean(
-        description="False when the same sale was recorded before."
-    )
-    points_earned = graphene.Int(
-        description="Points the named shopper earned by it (0 if none)."
-    )
+    created = graphene.Boolean(description="False when the same sale was recorded before.")
+    points_earned = graphene.Int(description="Points the named shopper earned by it (0 if none).")
 
     class Arguments:
         input = StorePurchaseRecordInput(required=True, description="The sale.")
