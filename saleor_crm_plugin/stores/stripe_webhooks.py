@@ -29,8 +29,10 @@ mapping; retrying would not help, and Stripe's Dashboard resends an event once m
 
 Replays change nothing: the same event, or the same payment under a new event id, finds
 the purchase recorded before (idempotent on the PaymentIntent's id) and links nobody
-again; a refund total only grows. Each event is handled in one transaction, so a
-failure leaves nothing written and Stripe's retry starts afresh.
+again; a refund total only grows. A purchase and its refund arriving at once take
+turns on the payment's lock (``lock_objects.store_payment_lock``), so the second sees
+the first. Each event is handled in one transaction, so a failure leaves nothing
+written and Stripe's retry starts afresh.
 """
 
 import dataclasses
@@ -48,6 +50,7 @@ from . import stripe_payloads as payloads
 from .customers import customer_find
 from .error_codes import StoreErrorCode
 from .exceptions import StoreError
+from .lock_objects import store_payment_lock
 from .models import PurchaseSource
 from .purchases import (
     Actor,
@@ -226,10 +229,11 @@ def _payment_succeeded(event: dict, intent: dict, endpoint: _Endpoint) -> Stripe
     if warehouse_id is None:
         _not_recorded(event, intent, hints, endpoint, "no store of this name or mapping")
         return _result(event, Outcome.IGNORED, "unknown_store")
+    data = _purchase_input(intent, charge, warehouse_id, endpoint)
+    # Its refund may be handled at this very moment: one after the other.
+    store_payment_lock(source=data.source, external_id=data.external_id)
     try:
-        recorded = store_purchase_record(
-            data=_purchase_input(intent, charge, warehouse_id, endpoint), now=endpoint.now
-        )
+        recorded = store_purchase_record(data=data, now=endpoint.now)
     except StoreError as error:
         _not_recorded(event, intent, hints, endpoint, error.message)
         return _result(event, Outcome.IGNORED, _REFUSALS.get(error.code, "invalid"))
@@ -250,6 +254,7 @@ def _charge_refunded(event: dict, charge: dict, endpoint: _Endpoint) -> StripeEv
     if not intent_id or not isinstance(intent_id, str):
         return _result(event, Outcome.IGNORED, "no_payment_intent")
     currency = _currency(charge)
+    store_payment_lock(source=PurchaseSource.STRIPE, external_id=intent_id)
     purchase = store_refund_record(
         source=PurchaseSource.STRIPE,
         external_id=intent_id,
