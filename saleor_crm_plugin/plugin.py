@@ -8,7 +8,8 @@ work itself (and its idempotency) lives in the domain packages. The one exceptio
 by raising Saleor's ``ValidationError`` (a cart-recovery code used in another checkout, a
 points card paying a checkout it was not issued for or beyond the cap).
 ``notify`` sends the CRM's own cart-reminder e-mail in place: only the cart-recovery
-sweep, itself a Celery task, emits that event.
+sweep, itself a Celery task, emits that event. ``webhook`` answers HTTP: Stripe
+Terminal's signed events (one call into ``stores.stripe_http``) and the dashboard files.
 """
 
 import logging
@@ -35,6 +36,7 @@ from .loyalty.tasks import (
     sync_order_points_task,
 )
 from .segments.tasks import customer_segments_refresh_task
+from .stores.stripe_http import stripe_webhook_response
 
 logger = logging.getLogger(__name__)
 
@@ -190,6 +192,14 @@ class CRMPlugin(BasePlugin):
         return self._refresh_customer(customer, previous_value, "deleted")
 
     def webhook(self, request, path, previous_value):
+        # Stripe Terminal's signed events for this channel's stores (POST
+        # /plugins/channel/<slug>/saleor.crm/stripe/webhook), only while active here.
+        if self.active:
+            response = stripe_webhook_response(
+                request, path, channel=self.channel, configuration=self.configuration
+            )
+            if response is not None:
+                return response
         # The dashboard extension (manifest and built files) under /plugins/saleor.crm/
         # dashboard/: the same for every channel, served whether or not a channel's
         # programme is active, since the App is installed once for the whole shop.

@@ -4,7 +4,7 @@ import ast
 
 from tests.test_architecture import PACKAGE, _imported, _modules
 
-DOMAIN = ("loyalty", "segments", "carts", "consent")
+DOMAIN = ("loyalty", "segments", "carts", "consent", "stores")
 SHARED = ("errors.py", "money.py", "global_ids.py")
 FORBIDDEN = ("graphene", "graphql", "graphql_relay", "saleor.graphql")
 FORBIDDEN_OURS = ("saleor_crm_plugin.graphql", "saleor_crm_plugin.plugin")

@@ -1,7 +1,6 @@
 """The ledger under real concurrency: 16 threads, each with its own PostgreSQL connection."""
 
 import threading
-import time
 
 import pytest
 from django.db import connection, transaction
@@ -10,6 +9,7 @@ from saleor.account.models import User
 from saleor_crm_plugin.loyalty.accounts import account_get_or_create
 from saleor_crm_plugin.loyalty.ledger import post_entry
 from saleor_crm_plugin.loyalty.models import EntryType, LoyaltyAccount, LoyaltyEntry
+from tests.fixtures.concurrency import wait_for_a_blocked_backend
 from tests.fixtures.loyalty import ledger_problems
 from tests.fixtures.plugin import configure_crm
 
@@ -85,20 +85,6 @@ def test_concurrent_postings_lose_nothing_and_keep_keys_unique(channel_USD):
     assert LoyaltyEntry.objects.filter(idempotency_key__startswith="shared:").count() == SHARED_KEYS
 
 
-def _wait_for_a_blocked_backend() -> None:
-    """Return once another connection waits on a row or key lock (up to 60 s)."""
-    with connection.cursor() as cursor:
-        for _attempt in range(600):
-            cursor.execute(
-                "SELECT count(*) FROM pg_stat_activity "
-                "WHERE datname = current_database() AND wait_event_type = 'Lock'"
-            )
-            if cursor.fetchone()[0]:
-                return
-            time.sleep(0.1)
-    raise AssertionError("no connection ever waited for the key")
-
-
 @pytest.mark.django_db(transaction=True)
 def test_debit_losing_a_key_race_to_another_account_leaves_its_batches_alone(
     channel_USD,
@@ -146,7 +132,7 @@ def test_debit_losing_a_key_race_to_another_account_leaves_its_batches_alone(
     for thread in threads:
         thread.start()
     winner_posted.wait(timeout=60)
-    _wait_for_a_blocked_backend()
+    wait_for_a_blocked_backend()
     loser_blocked.set()
     for thread in threads:
         thread.join(timeout=60)
