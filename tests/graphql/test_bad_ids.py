@@ -172,6 +172,30 @@ MUTATIONS = [
           customerTagsRemove(customerId: $customerId, tags: ["vip"]) { errors { field code } } }""",
         (Argument("customerId", "User"),),
     ),
+    Operation(
+        "storePurchaseRecord",
+        """mutation($channel: String!, $store: ID!) {
+          storePurchaseRecord(input: {channel: $channel, store: $store, externalId: "fuzz",
+            total: 10.00, currency: "USD", purchasedAt: "2026-01-01T00:00:00+00:00"}) {
+            errors { field code } } }""",
+        (
+            Argument("channel", CHANNEL, ("Mutation.storePurchaseRecord.input.channel",)),
+            Argument("store", "Warehouse", ("Mutation.storePurchaseRecord.input.store",)),
+        ),
+    ),
+    Operation(
+        "storePurchaseLink",
+        """mutation($id: ID!) {
+          storePurchaseLink(id: $id, customer: {email: "test@example.com"}) {
+            errors { field code } } }""",
+        (Argument("id", "StorePurchase"),),
+    ),
+    Operation(
+        "storePurchaseUnlink",
+        """mutation($id: ID!) {
+          storePurchaseUnlink(id: $id, reason: "fuzz") { errors { field code } } }""",
+        (Argument("id", "StorePurchase"),),
+    ),
 ]
 
 # Queries answer null / empty for what names nothing, or a coded GraphQLError.
@@ -238,6 +262,16 @@ QUERIES = [
         "cartRecoveryStats",
         """query($channel: String!) { cartRecoveryStats(channel: $channel) { reminded } }""",
         (Argument("channel", CHANNEL),),
+    ),
+    Operation(
+        "storePurchases",
+        """query($channel: String!, $store: ID!) {
+          storePurchases(channel: $channel, first: 5, filter: {stores: [$store]}) {
+            edges { node { receiptCode } } } }""",
+        (
+            Argument("channel", CHANNEL),
+            Argument("store", "Warehouse", ("Query.storePurchases.filter.stores",)),
+        ),
     ),
     Operation(
         "user",
@@ -373,18 +407,20 @@ def everything_staff(
     permission_manage_users,
     permission_manage_checkouts,
     permission_impersonate_user,
+    permission_manage_orders,
 ):
     for permission in (
         permission_manage_users,
         permission_manage_checkouts,
         permission_impersonate_user,
+        permission_manage_orders,
     ):
         with_permission(staff_api_client, permission)
     return staff_api_client
 
 
 @pytest.fixture
-def valid(customer_user, crm_usd, checkout_with_item):
+def valid(customer_user, crm_usd, checkout_with_item, store_purchase, store):
     """Valid values of every kind; the case under test replaces one of them."""
     segment = actions.customer_segment_create(
         name="VIPs",
@@ -404,6 +440,8 @@ def valid(customer_user, crm_usd, checkout_with_item):
             "CustomerSegmentExportFile", export.pk
         ),
         "Checkout": graphene.Node.to_global_id("Checkout", checkout_with_item.token),
+        "Warehouse": graphene.Node.to_global_id("Warehouse", store.pk),
+        "StorePurchase": graphene.Node.to_global_id("StorePurchase", store_purchase.pk),
         CHANNEL: crm_usd.slug,
     }
 
