@@ -59,6 +59,12 @@ STORED_DEFAULTS = {
     "smtp_sender_address": "",
     "smtp_use_tls": False,
     "smtp_use_ssl": False,
+    "stripe_webhook_secrets": "",
+    "stripe_terminal_locations": "",
+    "store_claim_window": "30d",
+    "store_claim_daily_limit": "5",
+    "store_claim_code_lifetime": "15m",
+    "store_card_recognition": False,
 }
 TEMPLATES = ("cart_reminder_template", "cart_offer_template", "cart_last_call_template")
 SETTINGS_PAGE = "Customers → CRM → Programme settings"
@@ -100,9 +106,11 @@ def test_types_are_the_closest_saleor_offers():
         "tiers",
         "cart_recovery_stages",
         "cart_experiment",
+        "stripe_terminal_locations",
         *TEMPLATES,
     }
     assert types["smtp_password"] == ConfigurationTypeField.PASSWORD
+    assert types["stripe_webhook_secrets"] == ConfigurationTypeField.SECRET_MULTILINE
 
 
 def test_choices_are_listed_in_the_help_text():
