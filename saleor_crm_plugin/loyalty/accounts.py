@@ -16,7 +16,7 @@ from django.utils import timezone
 from saleor.account.models import User
 
 from ..config import ChannelProgram, load_channel_program
-from .exceptions import InvalidMemberCode
+from .exceptions import InvalidMemberCode, ProgramInactive
 from .ledger import EntrySource, Posting, post_entry
 from .member_codes import member_code_is_valid, member_code_normalize
 from .models import EntryType, LoyaltyAccount, LoyaltyProgramStart
@@ -68,6 +68,23 @@ def account_get_or_create(
             # (then no account exists yet and a new code is drawn).
             continue
     raise IntegrityError(f"no free member code in {MEMBER_CODE_ATTEMPTS} attempts")
+
+
+def account_open(*, user_id: int, channel_id: int, now: datetime.datetime | None = None):
+    """Join the channel's programme before any points: the member code exists from now.
+
+    A storefront calls this when the shopper asks to join (or shows the loyalty page),
+    so a new shopper has a code to show at the till before their first purchase.
+    Opening an open account changes nothing; an inactive programme is refused.
+    """
+    program = load_channel_program(channel_id)
+    if not program.active:
+        raise ProgramInactive(
+            "The loyalty programme is not active in this channel.", field="channel"
+        )
+    account = account_get_or_create(user_id=user_id, channel_id=channel_id, now=now)
+    account.refresh_from_db()  # a sign-up bonus moved the stored balance
+    return account
 
 
 def account_by_member_code(*, channel_id: int, raw: str) -> LoyaltyAccount | None:

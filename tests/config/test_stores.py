@@ -67,7 +67,7 @@ def test_secrets_and_locations_are_parsed():
         (
             [{"name": "stripe_terminal_locations", "value": "tml_1 store-soho"}],
             "stripe_terminal_locations",
-            "Stripe Terminal locations, line 1 (\"tml_1 store-soho\"): expected "
+            'Stripe Terminal locations, line 1 ("tml_1 store-soho"): expected '
             "'tml_… | store slug'.",
         ),
         (

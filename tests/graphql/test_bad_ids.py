@@ -110,6 +110,13 @@ MUTATIONS = [
         (Argument("customerId", "User"), Argument("channel", CHANNEL)),
     ),
     Operation(
+        "loyaltyAccountOpen",
+        """mutation($customerId: ID, $channel: String!) {
+          loyaltyAccountOpen(customerId: $customerId, channel: $channel) {
+            errors { field code } } }""",
+        (Argument("customerId", "User"), Argument("channel", CHANNEL)),
+    ),
+    Operation(
         "customerBirthdaySet",
         """mutation($customerId: ID) {
           customerBirthdaySet(customerId: $customerId, birthday: "1990-05-01") {

@@ -32,6 +32,7 @@ from .mutations import (
     CheckoutLoyaltyPointsApply,
     CheckoutLoyaltyPointsRemove,
     CustomerBirthdaySet,
+    LoyaltyAccountOpen,
     LoyaltyPointsAdjust,
 )
 from .sorters import LoyaltyAccountSortingInput
@@ -84,6 +85,7 @@ class LoyaltyQueries(graphene.ObjectType):
 
 
 class LoyaltyMutations(graphene.ObjectType):
+    loyalty_account_open = LoyaltyAccountOpen.Field()
     loyalty_points_adjust = LoyaltyPointsAdjust.Field()
     customer_birthday_set = CustomerBirthdaySet.Field()
     checkout_loyalty_points_apply = CheckoutLoyaltyPointsApply.Field()
