@@ -25,6 +25,7 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 from saleor.core.notification.utils import get_site_context
+from saleor.core.prices import quantize_price
 
 from ..config import body_render, parse_configuration, subject_render
 from ..global_ids import to_global_id
@@ -71,7 +72,7 @@ def claim_code_payload(*, claim: StorePurchaseClaim, code: str) -> dict:
             "receipt_code": member_code_display(purchase.receipt_code),
             "store_name": purchase.warehouse_name,
             "purchased_at": purchase.purchased_at.isoformat(),
-            "total_amount": str(purchase.amount),
+            "total_amount": str(quantize_price(purchase.amount, purchase.currency)),
             "currency": purchase.currency,
         },
         **get_site_context(),
