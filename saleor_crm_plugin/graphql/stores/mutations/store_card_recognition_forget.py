@@ -12,7 +12,7 @@ from ..types import StoreErrorType
 
 
 class StoreCardRecognitionForget(CRMBaseMutation):
-    forgotten = graphene.Int(required=True, description="How many cards were forgotten.")
+    forgotten = graphene.Int(description="How many cards were forgotten (null when refused).")
 
     class Arguments:
         channel = graphene.String(required=True, description="Slug of the channel.")

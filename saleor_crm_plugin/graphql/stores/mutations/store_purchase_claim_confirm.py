@@ -10,11 +10,12 @@ from ..types import StoreErrorType, StorePurchase, StorePurchaseClaim
 
 class StorePurchaseClaimConfirm(CRMBaseMutation):
     purchase = graphene.Field(StorePurchase, description="The purchase, now in your account.")
+    # Nullable, as Saleor's mutation payloads are: null when the claim is refused.
     points_earned = graphene.Int(
-        required=True, description="Points it earned, back-dated to the purchase."
+        description="Points it earned, back-dated to the purchase (null when refused)."
     )
     card_remembered = graphene.Boolean(
-        required=True, description="Whether the card that paid is now recognised."
+        description="Whether the card that paid is now recognised (null when refused)."
     )
 
     class Arguments:
