@@ -1,29 +1,21 @@
 """Card recognition: opted in by a confirmed claim, linking later purchases by the card."""
 
-import datetime
-import uuid
-from decimal import Decimal
-
-from django.utils import timezone
-
 from saleor_crm_plugin.loyalty.models import LoyaltyEntry
 from saleor_crm_plugin.stores.claims import store_purchase_claim_confirm
 from saleor_crm_plugin.stores.models import (
     LinkMethod,
-    PurchaseSource,
     StoreCardRecognition,
     StorePurchaseLink,
 )
 from saleor_crm_plugin.stores.purchases import (
     Actor,
     CustomerKeys,
-    PurchaseInput,
     store_purchase_recognise,
     store_purchase_record_at_till,
 )
 from saleor_crm_plugin.stores.recognition import store_card_recognition_forget
 from tests.fixtures.loyalty import ledger_problems
-from tests.fixtures.store_claims import emailed_code, till_purchase
+from tests.fixtures.store_claims import emailed_code, till_input, till_purchase
 from tests.stores.claim_helpers import claim_start
 
 CARD = "fp_4242visa"
@@ -40,16 +32,7 @@ def _claimed_with_card(capture, channel, user, *, remember_card=True, card=CARD)
 def _at_till(channel, *, card=CARD, customer=None, amount="20.00"):
     """A purchase recorded at the till an hour ago, paid with ``card``."""
     return store_purchase_record_at_till(
-        data=PurchaseInput(
-            channel_id=channel.pk,
-            warehouse_id=channel.store.pk,
-            source=PurchaseSource.API,
-            external_id=f"till-{uuid.uuid4()}",
-            amount=Decimal(amount),
-            currency=channel.currency_code,
-            purchased_at=timezone.now() - datetime.timedelta(hours=1),
-            card_fingerprint=card,
-        ),
+        data=till_input(channel, amount=amount, days_ago=1 / 24, card_fingerprint=card),
         customer=customer,
         actor=Actor(),
     )

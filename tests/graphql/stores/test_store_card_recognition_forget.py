@@ -5,18 +5,13 @@ card (recorded as the till or Stripe records it) links to them by itself, until 
 opt out. A card two shoppers opted in with links to nobody.
 """
 
-import datetime
-import uuid
-from decimal import Decimal
-
 import pytest
-from django.utils import timezone
 from saleor.graphql.tests.utils import get_graphql_content
 
 from saleor_crm_plugin.stores.models import LinkMethod, PurchaseSource, StoreCardRecognition
-from saleor_crm_plugin.stores.purchases import Actor, PurchaseInput, store_purchase_record_at_till
+from saleor_crm_plugin.stores.purchases import Actor, store_purchase_record_at_till
 from tests.fixtures.loyalty import ledger_problems
-from tests.fixtures.store_claims import emailed_code, till_purchase
+from tests.fixtures.store_claims import emailed_code, till_input, till_purchase
 from tests.graphql.loyalty.utils import denied_data
 from tests.graphql.stores.claim_utils import (
     CARD_FORGET,
@@ -40,17 +35,14 @@ def _claim_with_card(client, channel) -> dict:
 
 
 def _paid_with_card(channel, amount="25.00"):
-    """The till records a purchase paid with CARD an hour ago, naming nobody."""
+    """Stripe records a purchase paid with CARD an hour ago, naming nobody."""
     return store_purchase_record_at_till(
-        data=PurchaseInput(
-            channel_id=channel.pk,
-            warehouse_id=channel.store.pk,
-            source=PurchaseSource.STRIPE,
-            external_id=f"pi_{uuid.uuid4().hex}",
-            amount=Decimal(amount),
-            currency=channel.currency_code,
-            purchased_at=timezone.now() - datetime.timedelta(hours=1),
+        data=till_input(
+            channel,
+            amount=amount,
+            days_ago=1 / 24,
             card_fingerprint=CARD,
+            source=PurchaseSource.STRIPE,
         ),
         customer=None,
         actor=Actor(),

@@ -1,14 +1,12 @@
 import graphene
 from saleor.graphql.core import ResolveInfo
-from saleor.graphql.core.context import get_database_connection_name
 from saleor.permission.auth_filters import AuthorizationFilters
 
-from ....stores.error_codes import StoreErrorCode
 from ....stores.recognition import store_card_recognition_forget
-from ... import utils
 from ...utils import CRMBaseMutation
 from ..enums import DOC_CATEGORY_STORES
 from ..types import StoreErrorType
+from .utils import channel_of
 
 
 class StoreCardRecognitionForget(CRMBaseMutation):
@@ -30,10 +28,6 @@ class StoreCardRecognitionForget(CRMBaseMutation):
 
     @classmethod
     def perform_mutation(cls, _root, info: ResolveInfo, /, *, channel):  # type: ignore[override]
-        channel = utils.get_channel_or_error(
-            channel,
-            using=get_database_connection_name(info.context),
-            code=StoreErrorCode.NOT_FOUND.value,
-        )
+        channel = channel_of(info, channel)
         forgotten = store_card_recognition_forget(user=info.context.user, channel_id=channel.pk)
         return cls(forgotten=forgotten)

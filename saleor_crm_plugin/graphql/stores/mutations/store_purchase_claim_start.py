@@ -1,14 +1,12 @@
 import graphene
 from saleor.graphql.core import ResolveInfo
-from saleor.graphql.core.context import get_database_connection_name
 from saleor.permission.auth_filters import AuthorizationFilters
 
 from ....stores.claims import store_purchase_claim_start
-from ....stores.error_codes import StoreErrorCode
-from ... import utils
 from ...utils import CRMBaseMutation
 from ..enums import DOC_CATEGORY_STORES
 from ..types import StoreErrorType, StorePurchaseClaim
+from .utils import channel_of
 
 
 class StorePurchaseClaimStart(CRMBaseMutation):
@@ -45,11 +43,7 @@ class StorePurchaseClaimStart(CRMBaseMutation):
     def perform_mutation(  # type: ignore[override]
         cls, _root, info: ResolveInfo, /, *, channel, receipt_code, remember_card=False
     ):
-        channel = utils.get_channel_or_error(
-            channel,
-            using=get_database_connection_name(info.context),
-            code=StoreErrorCode.NOT_FOUND.value,
-        )
+        channel = channel_of(info, channel)
         claim = store_purchase_claim_start(
             user=info.context.user,
             channel_id=channel.pk,
