@@ -277,11 +277,11 @@ def store_purchase_link(
 
 def store_purchase_recognise(
     *, purchase_id: int, now: datetime.datetime | None = None
-) -> PurchasePoints:
+) -> PurchasePoints | None:
     """Link an unlinked purchase to the one shopper who opted in with its card.
 
-    For a purchase just recorded with nobody named (``recognition.py``); nobody or
-    several shoppers with this card in the channel: nothing is linked.
+    For a purchase just recorded with nobody named (``recognition.py``); None when
+    nobody or several shoppers opted in with this card in the channel (nothing linked).
     """
     purchase = StorePurchase.objects.get(pk=purchase_id)
     user_id = None
@@ -290,13 +290,13 @@ def store_purchase_recognise(
             channel_id=purchase.channel_id, card_fingerprint=purchase.card_fingerprint
         )
     if user_id is None:
-        return PurchasePoints(earned=0, reversed=0)
+        return None
     try:
         return store_purchase_link(
             purchase_id=purchase_id, user_id=user_id, method=LinkMethod.CARD, actor=Actor(), now=now
         )
     except LinkRefused:  # linked to someone else meanwhile
-        return PurchasePoints(earned=0, reversed=0)
+        return None
 
 
 def store_purchase_unlink(
@@ -411,7 +411,7 @@ def store_purchase_record_at_till(
                 now=now,
             )
         elif recorded.created:
-            points = store_purchase_recognise(purchase_id=recorded.purchase.pk, now=now)
+            points = store_purchase_recognise(purchase_id=recorded.purchase.pk, now=now) or points
     recorded.purchase.refresh_from_db()
     return TillSale(purchase=recorded.purchase, created=recorded.created, points=points)
 
