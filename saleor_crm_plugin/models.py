@@ -30,6 +30,7 @@ from .stores.models import (  # noqa: F401
     StorePickup,
     StorePurchase,
     StorePurchaseClaim,
+    StorePurchaseClaimRefusal,
     StorePurchaseLink,
     StoreRefund,
 )

@@ -7,8 +7,8 @@ work itself (and its idempotency) lives in the domain packages. The one exceptio
 ``preprocess_order_creation``: synchronous, before the order exists, it refuses an order
 by raising Saleor's ``ValidationError`` (a cart-recovery code used in another checkout, a
 points card paying a checkout it was not issued for or beyond the cap).
-``notify`` sends the CRM's own cart-reminder e-mail in place: only the cart-recovery
-sweep, itself a Celery task, emits that event. ``webhook`` answers HTTP: Stripe
+``notify`` sends the CRM's own e-mails in place (cart reminders, receipt-claim codes):
+only the CRM's Celery tasks emit those events. ``webhook`` answers HTTP: Stripe
 Terminal's signed events (one call into ``stores.stripe_http``) and the dashboard files.
 """
 
@@ -36,6 +36,7 @@ from .loyalty.tasks import (
     sync_order_points_task,
 )
 from .segments.tasks import customer_segments_refresh_task
+from .stores.claim_email import STORE_CLAIM_CODE_EVENT, store_claim_code_email_send
 from .stores.stripe_http import stripe_webhook_response
 
 logger = logging.getLogger(__name__)
@@ -177,6 +178,9 @@ class CRMPlugin(BasePlugin):
         # failed. Without an SMTP host, apps subscribed to NOTIFY_USER send it.
         if self.active and event == CART_REMINDER_EVENT:
             cart_reminder_email_send(payload=payload_func(), configuration=self.configuration)
+        # The same for a receipt claim's code, from the task that draws it.
+        if self.active and event == STORE_CLAIM_CODE_EVENT:
+            store_claim_code_email_send(payload=payload_func(), configuration=self.configuration)
         return previous_value
 
     def customer_created(self, customer, previous_value):

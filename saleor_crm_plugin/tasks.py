@@ -32,6 +32,7 @@ from .segments.tasks import (  # noqa: F401
     segment_members_export_task,
     segments_time_refresh_task,
 )
+from .stores.tasks import store_purchase_claim_code_send_task  # noqa: F401
 
 task_logger = get_task_logger(__name__)
 

@@ -14,9 +14,7 @@ without an offer (an experiment's holdout) uses the reminder templates.
 The body is HTML (Handlebars escapes the shopper's values); the subject is a plain-text
 header: rendered with the same helpers, un-escaped (``O'Brien``, not ``O&#x27;Brien``)
 and folded onto one line (a CR/LF in a shopper's name would otherwise make Django
-refuse the header, or inject one). Saleor's ``send_email`` renders the subject as
-HTML, so the message is put together here with its pieces (its SMTP backend, helpers
-and plain-text alternative).
+refuse the header, or inject one); ``mail.html_email_send`` sends it.
 
 ``stops_the_batch`` tells the sweep which sending errors are the server's or the
 connection's (the next message would fail the same way: the batch stops) rather than
@@ -24,15 +22,6 @@ this message's (a refused mailbox, a template that cannot render it: the others 
 """
 
 import smtplib
-from email.headerregistry import Address
-
-from django.core.mail import send_mail
-from django.core.mail.backends.smtp import EmailBackend
-from saleor.plugins.email_common import (
-    DEFAULT_EMAIL_TIMEOUT,
-    EmailConfig,
-    get_plain_text_message_for_email,
-)
 
 from ..config import (
     DEFAULT_TEMPLATE,
@@ -42,20 +31,8 @@ from ..config import (
     parse_configuration,
     subject_render,
 )
+from ..mail import html_email_send
 from . import default_templates
-
-
-def email_config(config: ChannelConfig) -> EmailConfig:
-    return EmailConfig(
-        host=config.smtp.host,
-        port=str(config.smtp.port),
-        username=config.smtp.user or None,
-        password=config.smtp.password or None,
-        sender_name=config.smtp.sender_name,
-        sender_address=config.smtp.sender_address,
-        use_tls=config.smtp.use_tls,
-        use_ssl=config.smtp.use_ssl,
-    )
 
 
 def stops_the_batch(error: BaseException) -> bool:
@@ -88,21 +65,7 @@ def cart_reminder_email_send(*, payload: dict, configuration: list[dict]) -> boo
     # compiling takes turns between threads of one process.
     subject_text = subject_render(subject, payload)
     message = body_render(body, payload)
-    smtp = email_config(config)
-    send_mail(
-        subject_text,
-        get_plain_text_message_for_email(message),
-        str(Address(smtp.sender_name or "", addr_spec=smtp.sender_address)),
-        [payload["recipient_email"]],
-        html_message=message,
-        connection=EmailBackend(
-            host=smtp.host,
-            port=smtp.port,
-            username=smtp.username,
-            password=smtp.password,
-            use_ssl=smtp.use_ssl,
-            use_tls=smtp.use_tls,
-            timeout=DEFAULT_EMAIL_TIMEOUT,
-        ),
+    html_email_send(
+        config=config, recipient=payload["recipient_email"], subject=subject_text, html=message
     )
     return True

@@ -14,7 +14,10 @@ Saleor's ``Order.collection_point_name`` does, so a deleted store stays readable
   total (Stripe's ``amount_refunded``), kept even when the refund arrives before its
   purchase; the purchase reads it when it comes.
 * ``StorePurchaseClaim``: a shopper's claim of a receipt, with the one-time code sent to
-  their e-mail stored as a hash.
+  their e-mail stored as a hash (``stores/claims.py``).
+* ``StorePurchaseClaimRefusal``: a claim refused after its receipt code was looked up
+  (unknown, out of the claim window, already linked): it counts towards the shopper's
+  daily limit with the claims, so receipt codes cannot be tried without end.
 * ``StoreCardRecognition``: a shopper's opt-in to having later purchases with the same
   card recognised (the card's fingerprint, an opaque value the payment provider gives).
 * ``StorePickup``: when a click & collect order was picked up (Saleor's order keeps
@@ -162,7 +165,8 @@ class StoreRefund(models.Model):
 class StorePurchaseClaim(models.Model):
     purchase = models.ForeignKey(StorePurchase, on_delete=models.CASCADE, related_name="claims")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    # SHA-256 of the one-time code and the claim's salt; the code itself is only e-mailed.
+    # HMAC-SHA256 (keyed by SECRET_KEY) of the claim's id and its one-time code; empty
+    # until the code is sent. The code itself is only e-mailed (stores/claim_codes.py).
     code_hash = models.CharField(max_length=64)
     attempts = models.PositiveSmallIntegerField(default=0)
     remember_card = models.BooleanField(default=False)
@@ -173,6 +177,20 @@ class StorePurchaseClaim(models.Model):
     class Meta:
         indexes = [
             models.Index(fields=["user", "-created_at"], name="crm_store_claim_user"),
+        ]
+
+
+class StorePurchaseClaimRefusal(models.Model):
+    """A claim refused after the lookup of its receipt code: counted in the daily limit."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # The StoreErrorCode value it was refused with.
+    reason = models.CharField(max_length=32)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["user", "-created_at"], name="crm_store_claim_refusal_user"),
         ]
 
 

@@ -33,7 +33,8 @@ from .customers import customer_find
 from .exceptions import LinkRefused, PurchaseConflict, StoreError, StoreNotFound
 from .error_codes import StoreErrorCode
 from .lock_objects import store_purchase_qs_select_for_update
-from .models import LinkAction, StorePurchase, StorePurchaseLink, StoreRefund
+from .models import LinkAction, LinkMethod, StorePurchase, StorePurchaseLink, StoreRefund
+from .recognition import card_owner
 
 RECEIPT_CODE_ATTEMPTS = 5
 MAX_LINES = 500
@@ -274,6 +275,30 @@ def store_purchase_link(
         )
 
 
+def store_purchase_recognise(
+    *, purchase_id: int, now: datetime.datetime | None = None
+) -> PurchasePoints | None:
+    """Link an unlinked purchase to the one shopper who opted in with its card.
+
+    For a purchase just recorded with nobody named (``recognition.py``); None when
+    nobody or several shoppers opted in with this card in the channel (nothing linked).
+    """
+    purchase = StorePurchase.objects.get(pk=purchase_id)
+    user_id = None
+    if purchase.user_id is None:
+        user_id = card_owner(
+            channel_id=purchase.channel_id, card_fingerprint=purchase.card_fingerprint
+        )
+    if user_id is None:
+        return None
+    try:
+        return store_purchase_link(
+            purchase_id=purchase_id, user_id=user_id, method=LinkMethod.CARD, actor=Actor(), now=now
+        )
+    except LinkRefused:  # linked to someone else meanwhile
+        return None
+
+
 def store_purchase_unlink(
     *, purchase_id: int, reason: str, actor: Actor, now: datetime.datetime | None = None
 ) -> PurchasePoints:
@@ -362,7 +387,8 @@ def store_purchase_record_at_till(
 
     The shopper is found before anything is written: an unknown member code records
     nothing. Recording the same purchase again links nobody new: a purchase already
-    linked to someone else is refused (``ALREADY_LINKED``).
+    linked to someone else is refused (``ALREADY_LINKED``). A new purchase with nobody
+    named links to the shopper who opted in with its card (``store_purchase_recognise``).
     """
     now = now or timezone.now()
     user_id = method = None
@@ -384,6 +410,8 @@ def store_purchase_record_at_till(
                 actor=actor,
                 now=now,
             )
+        elif recorded.created:
+            points = store_purchase_recognise(purchase_id=recorded.purchase.pk, now=now) or points
     recorded.purchase.refresh_from_db()
     return TillSale(purchase=recorded.purchase, created=recorded.created, points=points)
 

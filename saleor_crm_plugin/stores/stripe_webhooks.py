@@ -14,7 +14,8 @@ Stripe posts every event of the account to each endpoint, and each channel has i
    was created, the card's fingerprint when the payload carries the charge, and the
    store from ``metadata.store`` or else the channel's Terminal mapping
    (``stripe_payloads.store_hints``). A ``metadata.member_code`` (or ``email``) links
-   the shopper, points back-dated to the purchase.
+   the shopper, points back-dated to the purchase; with neither, the shopper who opted
+   in to having this card recognised is linked, if exactly one did (``recognition.py``).
 3. ``charge.refunded`` records the charge's ``amount_refunded`` (Stripe's running
    total) with ``store_refund_record``, whether or not its purchase has arrived: a
    purchase recorded later earns on what is left of it.
@@ -56,6 +57,7 @@ from .purchases import (
     Actor,
     PurchaseInput,
     store_purchase_link,
+    store_purchase_recognise,
     store_purchase_record,
     store_refund_record,
 )
@@ -183,11 +185,13 @@ def _purchase_input(
 
 
 def _link_customer(purchase_id: int, metadata: dict[str, str], endpoint: _Endpoint) -> str:
-    """Link the shopper the POS named (member code first, else e-mail); what became of it."""
+    """Link the shopper the POS named (member code first, else e-mail), or else the one
+    who opted in with the card (``store_purchase_recognise``); what became of it."""
     member_code = metadata.get(payloads.MEMBER_CODE_KEY, "")
     email = metadata.get(payloads.EMAIL_KEY, "")
     if not member_code and not email:
-        return ""
+        recognised = store_purchase_recognise(purchase_id=purchase_id, now=endpoint.now)
+        return "card_recognised" if recognised is not None else ""
     try:
         user_id, method = customer_find(
             channel_id=endpoint.channel.pk,

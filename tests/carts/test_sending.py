@@ -1,15 +1,9 @@
 """Sending: transport failures never cause a second send; apps can take the event over."""
 
 import datetime
-import http.server
-import json
-import threading
 
-import pytest
 from freezegun import freeze_time
 from saleor.account.models import User
-from saleor.webhook.event_types import WebhookEventAsyncType
-from saleor.webhook.models import Webhook
 
 from saleor_crm_plugin.carts.models import CartRecoveryOffer, CartReminder, ReminderStatus
 from tests.fixtures.carts import sweep
@@ -146,55 +140,12 @@ def test_a_refused_mailbox_fails_its_reminder_only(cart_recovery, shopper_checko
     assert CartReminder.objects.get(email=EMAILS[0]).skip_reason == "SMTPRecipientsRefused"
 
 
-class _Receiver(http.server.BaseHTTPRequestHandler):
-    received: list
-
-    def do_POST(self):
-        body = self.rfile.read(int(self.headers["Content-Length"]))
-        self.server.received.append({"path": self.path, "body": json.loads(body)})
-        self.send_response(200)
-        self.end_headers()
-        self.wfile.write(b"{}")
-
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture
-def app_endpoint():
-    """An app's webhook endpoint: an HTTP server on loopback that keeps what it gets."""
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Receiver)
-    server.received = []
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server
-    server.shutdown()
-    server.server_close()
-
-
 def test_app_subscribed_to_notify_user_receives_the_reminder_event(
-    cart_recovery,
-    shopper_checkout,
-    smtp_server,
-    settings,
-    app,
-    app_endpoint,
-    permission_manage_users,
+    cart_recovery, shopper_checkout, smtp_server, notify_user_app
 ):
-    # given: no SMTP in the CRM; an e-mail app subscribed to NOTIFY_USER (which Saleor
-    # delivers to apps with MANAGE_USERS)
-    settings.PLUGINS = [
-        "saleor_crm_plugin.plugin.CRMPlugin",
-        "saleor.plugins.webhook.plugin.WebhookPlugin",
-    ]
+    # given: no SMTP in the CRM; an e-mail app subscribed to NOTIFY_USER
+    app_endpoint = notify_user_app
     cart_recovery.configure(smtp_host="")
-    app.permissions.add(permission_manage_users)
-    webhook = Webhook.objects.create(
-        name="E-mail app",
-        app=app,
-        target_url=f"http://127.0.0.1:{app_endpoint.server_port}/notify",
-    )
-    webhook.events.create(event_type=WebhookEventAsyncType.NOTIFY_USER)
     with freeze_time(START) as frozen:
         checkout = shopper_checkout(cart_recovery, quantity=3)
         frozen.move_to(at(24.1))

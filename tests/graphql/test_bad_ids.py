@@ -34,6 +34,7 @@ from saleor_crm_plugin.graphql.schema import (
 )
 from saleor_crm_plugin.segments import actions
 from saleor_crm_plugin.segments.models import SegmentMembersExport
+from saleor_crm_plugin.stores.claims import store_purchase_claim_start
 
 from .conftest import with_permission
 
@@ -202,6 +203,26 @@ MUTATIONS = [
         """mutation($id: ID!) {
           storePurchaseUnlink(id: $id, reason: "fuzz") { errors { field code } } }""",
         (Argument("id", "StorePurchase"),),
+    ),
+    Operation(
+        "storePurchaseClaimStart",
+        """mutation($channel: String!) {
+          storePurchaseClaimStart(channel: $channel, receiptCode: "0000000000") {
+            errors { field code } } }""",
+        (Argument("channel", CHANNEL),),
+    ),
+    Operation(
+        "storePurchaseClaimConfirm",
+        """mutation($claimId: ID!) {
+          storePurchaseClaimConfirm(claimId: $claimId, code: "123456") {
+            errors { field code } } }""",
+        (Argument("claimId", "StorePurchaseClaim"),),
+    ),
+    Operation(
+        "storeCardRecognitionForget",
+        """mutation($channel: String!) {
+          storeCardRecognitionForget(channel: $channel) { errors { field code } } }""",
+        (Argument("channel", CHANNEL),),
     ),
 ]
 
@@ -440,6 +461,9 @@ def valid(customer_user, crm_usd, checkout_with_item, store_purchase, store):
     checkout_with_item.user = customer_user
     checkout_with_item.email = customer_user.email
     checkout_with_item.save(update_fields=["user", "email"])
+    claim = store_purchase_claim_start(
+        user=customer_user, channel_id=crm_usd.pk, receipt_code=store_purchase.receipt_code
+    )
     return {
         "User": graphene.Node.to_global_id("User", customer_user.pk),
         "CustomerSegment": graphene.Node.to_global_id("CustomerSegment", segment.pk),
@@ -449,6 +473,7 @@ def valid(customer_user, crm_usd, checkout_with_item, store_purchase, store):
         "Checkout": graphene.Node.to_global_id("Checkout", checkout_with_item.token),
         "Warehouse": graphene.Node.to_global_id("Warehouse", store.pk),
         "StorePurchase": graphene.Node.to_global_id("StorePurchase", store_purchase.pk),
+        "StorePurchaseClaim": graphene.Node.to_global_id("StorePurchaseClaim", claim.pk),
         CHANNEL: crm_usd.slug,
     }
 

@@ -3,7 +3,9 @@
 ``storePurchases`` and the mutations recording, linking and unlinking purchases need
 MANAGE_ORDERS, as Saleor's own orders do (a POS app has it); the shopper behind a
 purchase keeps Saleor's MANAGE_USERS. Shoppers claim receipts themselves with
-``storePurchaseClaimStart`` / ``storePurchaseClaimConfirm``.
+``storePurchaseClaimStart`` / ``storePurchaseClaimConfirm`` and opt out of card
+recognition with ``storeCardRecognitionForget`` (a signed-in user, for themself only;
+apps cannot: there is no customer to act for).
 """
 
 import graphene
@@ -17,7 +19,14 @@ from ...stores import selectors
 from ..utils import is_channel_slug
 from .enums import DOC_CATEGORY_STORES
 from .filters import StorePurchaseFilterInput
-from .mutations import StorePurchaseLink, StorePurchaseRecord, StorePurchaseUnlink
+from .mutations import (
+    StoreCardRecognitionForget,
+    StorePurchaseClaimConfirm,
+    StorePurchaseClaimStart,
+    StorePurchaseLink,
+    StorePurchaseRecord,
+    StorePurchaseUnlink,
+)
 from .sorters import DEFAULT_SORT, StorePurchaseSortingInput
 from .types import StorePurchaseCountableConnection
 
@@ -56,6 +65,9 @@ class StoreMutations(graphene.ObjectType):
     store_purchase_record = StorePurchaseRecord.Field()
     store_purchase_link = StorePurchaseLink.Field()
     store_purchase_unlink = StorePurchaseUnlink.Field()
+    store_purchase_claim_start = StorePurchaseClaimStart.Field()
+    store_purchase_claim_confirm = StorePurchaseClaimConfirm.Field()
+    store_card_recognition_forget = StoreCardRecognitionForget.Field()
 
 
 TYPE_EXTENSIONS: list = []

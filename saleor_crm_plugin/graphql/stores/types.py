@@ -176,6 +176,42 @@ class StorePurchase(ModelObjectType[models.StorePurchase]):
         return StorePurchaseLinksByPurchaseIdLoader(info.context).load(root.pk)
 
 
+class StorePurchaseClaim(ModelObjectType[models.StorePurchaseClaim]):
+    id = graphene.GlobalID(
+        required=True, description="ID of the claim, for `storePurchaseClaimConfirm`."
+    )
+    expires_at = DateTime(required=True, description="Until when the e-mailed code is valid.")
+    remember_card = graphene.Boolean(
+        required=True,
+        description="Whether the card that paid will be remembered once the claim is "
+        "confirmed (asked for, and offered by the channel).",
+    )
+    store_name = graphene.String(required=True, description="Where the purchase was made.")
+    purchased_at = DateTime(required=True, description="When it was paid.")
+    total = graphene.Field(Money, required=True, description="What was paid.")
+
+    class Meta:
+        model = models.StorePurchaseClaim
+        description = (
+            "A shopper's claim of an in-store purchase by its receipt code, waiting for "
+            "the one-time code e-mailed to them. The purchase's store, date and total "
+            "let them check that the receipt is theirs."
+        )
+        doc_category = DOC_CATEGORY_STORES
+
+    @staticmethod
+    def resolve_store_name(root: models.StorePurchaseClaim, _info: ResolveInfo):
+        return root.purchase.warehouse_name
+
+    @staticmethod
+    def resolve_purchased_at(root: models.StorePurchaseClaim, _info: ResolveInfo):
+        return root.purchase.purchased_at
+
+    @staticmethod
+    def resolve_total(root: models.StorePurchaseClaim, _info: ResolveInfo):
+        return Price(root.purchase.amount, root.purchase.currency)
+
+
 class StorePurchaseCountableConnection(CountableConnection):
     class Meta:
         doc_category = DOC_CATEGORY_STORES

@@ -1,19 +1,16 @@
 import graphene
 from saleor.graphql.core import ResolveInfo
-from saleor.graphql.core.context import get_database_connection_name
 from saleor.graphql.core.scalars import DateTime, PositiveDecimal
 from saleor.graphql.core.types import NonNullList
 from saleor.graphql.warehouse.types import Warehouse
 from saleor.permission.enums import OrderPermissions
 
-from ....stores.error_codes import StoreErrorCode
 from ....stores.models import PurchaseSource
 from ....stores.purchases import PurchaseInput, store_purchase_record_at_till
-from ... import utils
 from ...utils import CRMBaseMutation, clean_global_id
 from ..enums import DOC_CATEGORY_STORES
 from ..types import StoreErrorType, StorePurchase
-from .utils import StoreCustomerInput, actor_of, customer_keys
+from .utils import StoreCustomerInput, actor_of, channel_of, customer_keys
 
 
 class StorePurchaseLineInput(graphene.InputObjectType):
@@ -76,10 +73,7 @@ class StorePurchaseRecord(CRMBaseMutation):
 
     @classmethod
     def perform_mutation(cls, _root, info: ResolveInfo, /, *, input):  # type: ignore[override]
-        database = get_database_connection_name(info.context)
-        channel = utils.get_channel_or_error(
-            input["channel"], using=database, code=StoreErrorCode.NOT_FOUND.value
-        )
+        channel = channel_of(info, input["channel"])
         warehouse_id = clean_global_id(input["store"], only_type=Warehouse, field="store")
         sale = store_purchase_record_at_till(
             data=PurchaseInput(

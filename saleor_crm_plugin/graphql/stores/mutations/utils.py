@@ -1,8 +1,12 @@
 import graphene
+from saleor.channel.models import Channel
 from saleor.graphql.app.dataloaders import get_app_promise
 from saleor.graphql.core import ResolveInfo
+from saleor.graphql.core.context import get_database_connection_name
 
+from ....stores.error_codes import StoreErrorCode
 from ....stores.purchases import Actor, CustomerKeys
+from ... import utils
 from ..enums import DOC_CATEGORY_STORES
 
 
@@ -32,3 +36,10 @@ def actor_of(info: ResolveInfo) -> Actor:
     app = get_app_promise(info.context).get()
     user = info.context.user
     return Actor(user_id=user.pk if user else None, app_id=app.pk if app else None)
+
+
+def channel_of(info: ResolveInfo, slug: str) -> Channel:
+    """The channel a mutation names by slug, or a coded error on ``channel``."""
+    return utils.get_channel_or_error(
+        slug, using=get_database_connection_name(info.context), code=StoreErrorCode.NOT_FOUND.value
+    )
