@@ -44,6 +44,11 @@ class PurchasePoints:
     earned: int
     reversed: int
 
+    @property
+    def kept(self) -> int:
+        """What the shopper keeps of the earn: less what refunds took back."""
+        return self.earned - self.reversed
+
 
 def purchase_points_preview(
     *, user_id: int, channel_id: int, amount: Decimal, currency: str

@@ -12,7 +12,8 @@ class StorePurchaseClaimConfirm(CRMBaseMutation):
     purchase = graphene.Field(StorePurchase, description="The purchase, now in your account.")
     # Nullable, as Saleor's mutation payloads are: null when the claim is refused.
     points_earned = graphene.Int(
-        description="Points it earned, back-dated to the purchase (null when refused)."
+        description="Points it earned, back-dated to the purchase, less what refunds of "
+        "it took back (null when refused)."
     )
     card_remembered = graphene.Boolean(
         description="Whether the card that paid is now recognised (null when refused)."
@@ -46,6 +47,6 @@ class StorePurchaseClaimConfirm(CRMBaseMutation):
         )
         return cls(
             purchase=confirmed.purchase,
-            points_earned=confirmed.points.earned,
+            points_earned=confirmed.points.kept,
             card_remembered=confirmed.card_remembered,
         )

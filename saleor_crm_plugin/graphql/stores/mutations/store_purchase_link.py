@@ -11,7 +11,9 @@ from .utils import StoreCustomerInput, actor_of, customer_keys
 
 class StorePurchaseLink(CRMBaseMutation):
     purchase = graphene.Field(StorePurchase, description="The purchase, linked.")
-    points_earned = graphene.Int(description="Points the shopper earned by it.")
+    points_earned = graphene.Int(
+        description="Points the shopper earned by it, less what refunds of it took back."
+    )
 
     class Arguments:
         id = graphene.ID(required=True, description="ID of the store purchase.")
@@ -35,4 +37,4 @@ class StorePurchaseLink(CRMBaseMutation):
             purchase_id=purchase.pk, customer=customer_keys(customer), actor=actor_of(info)
         )
         purchase.refresh_from_db()
-        return cls(purchase=purchase, points_earned=points.earned)
+        return cls(purchase=purchase, points_earned=points.kept)

@@ -55,7 +55,10 @@ def _lines(lines) -> tuple[dict, ...]:
 class StorePurchaseRecord(CRMBaseMutation):
     purchase = graphene.Field(StorePurchase, description="The purchase, new or recorded before.")
     created = graphene.Boolean(description="False when the same sale was recorded before.")
-    points_earned = graphene.Int(description="Points the named shopper earned by it (0 if none).")
+    points_earned = graphene.Int(
+        description="Points the named shopper earned by it, less what refunds of it took "
+        "back (0 if none)."
+    )
 
     class Arguments:
         input = StorePurchaseRecordInput(required=True, description="The sale.")
@@ -89,4 +92,4 @@ class StorePurchaseRecord(CRMBaseMutation):
             customer=customer_keys(input["customer"]) if input.get("customer") else None,
             actor=actor_of(info),
         )
-        return cls(purchase=sale.purchase, created=sale.created, points_earned=sale.points.earned)
+        return cls(purchase=sale.purchase, created=sale.created, points_earned=sale.points.kept)
