@@ -7,7 +7,7 @@ once and earn once; starts at once cannot pass the daily limit together.
 import threading
 
 import pytest
-from django.db import connection
+from django.db import connections
 
 from saleor_crm_plugin.loyalty.models import LoyaltyEntry
 from saleor_crm_plugin.stores.claims import (
@@ -18,6 +18,9 @@ from saleor_crm_plugin.stores.exceptions import ClaimRefused
 from saleor_crm_plugin.stores.models import StorePurchaseClaim, StorePurchaseLink
 from tests.fixtures.loyalty import ledger_problems
 from tests.fixtures.store_claims import emailed_code, till_purchase
+
+# The threads (and the tasks they run) read through Saleor's replica alias.
+pytestmark = pytest.mark.usefixtures("threads_read_the_test_database")
 
 THREADS = 6
 
@@ -36,7 +39,7 @@ def _at_once(calls) -> tuple[list, list[str]]:
         except BaseException as error:  # noqa: BLE001 - reported below
             errors.append(error)
         finally:
-            connection.close()
+            connections.close_all()  # the default and, for tasks, the replica
 
     threads = [threading.Thread(target=run, args=(call,)) for call in calls]
     for thread in threads:

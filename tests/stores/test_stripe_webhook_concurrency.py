@@ -15,6 +15,9 @@ from tests.fixtures.concurrency import wait_for_a_blocked_backend
 
 from .stripe_events import payment_intent, refunded, signature_header, succeeded
 
+# The threads (and the tasks they run) read through Saleor's replica alias.
+pytestmark = pytest.mark.usefixtures("threads_read_the_test_database")
+
 
 def _handle(channel, stripe_event):
     body = json.dumps(stripe_event)
