@@ -38,6 +38,7 @@ from .loyalty.tasks import (
 from .segments.tasks import customer_segments_refresh_task
 from .stores.claim_email import STORE_CLAIM_CODE_EVENT, store_claim_code_email_send
 from .stores.stripe_http import stripe_webhook_response
+from .stores.tasks import order_pickups_record_task
 
 logger = logging.getLogger(__name__)
 
@@ -171,6 +172,41 @@ class CRMPlugin(BasePlugin):
 
     def order_expired(self, order, previous_value, webhooks=None):
         return self._sync_order(order, previous_value, "expired")
+
+    # Click & collect: the first hand-over of a collection-point order is its pickup
+    # (stores/pickup.py reads the order's state, so any of these events, or a replay,
+    # records it once); then the customers' segments re-read their orders.
+    def _record_pickups(self, orders, previous_value, event: str):
+        if not self.active:
+            return previous_value
+        if self.channel is not None:  # bulk creation passes every channel's orders
+            orders = [order for order in orders if order.channel_id == self.channel.pk]
+        if not orders:
+            return previous_value
+        refreshes = [
+            customer_segments_refresh_task.si(user_id, reason)
+            for user_id, reason in {
+                order.user_id: f"order #{order.number} {event}" for order in orders if order.user_id
+            }.items()
+        ]
+        pickups = order_pickups_record_task.si([str(order.pk) for order in orders])
+        _enqueue(chain(pickups, *refreshes))
+        return previous_value
+
+    def fulfillment_approved(
+        self,
+        fulfillment,
+        notify_customer=True,
+        calculate_stocks_with_shipping_zones=True,
+        previous_value=None,
+    ):
+        return self._record_pickups([fulfillment.order], previous_value, "fulfilment approved")
+
+    def order_fulfilled(self, order, previous_value, webhooks=None):
+        return self._record_pickups([order], previous_value, "fulfilled")
+
+    def order_bulk_created(self, orders, previous_value):
+        return self._record_pickups(orders, previous_value, "imported")
 
     def notify(self, event, payload_func, previous_value):
         # Only the cart-recovery sweep (a Celery task, never a request) emits this

@@ -35,6 +35,11 @@ PERIODIC_TASKS = {
         "task": ("saleor_crm_plugin.loyalty.tasks.reconcile_inactive_programme_orders_task"),
         "schedule": datetime.timedelta(hours=1),
     },
+    # Pickups of click & collect orders no event told of (orderBulkCreate's imports).
+    "crm-store-pickups": {
+        "task": "saleor_crm_plugin.stores.tasks.order_pickups_sweep_task",
+        "schedule": datetime.timedelta(hours=1),
+    },
     "crm-daily-loyalty": {
         "task": "saleor_crm_plugin.tasks.daily_loyalty_task",
         "schedule": crontab(hour=3, minute=0),

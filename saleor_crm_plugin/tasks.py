@@ -32,7 +32,11 @@ from .segments.tasks import (  # noqa: F401
     segment_members_export_task,
     segments_time_refresh_task,
 )
-from .stores.tasks import store_purchase_claim_code_send_task  # noqa: F401
+from .stores.tasks import (  # noqa: F401
+    order_pickups_record_task,
+    order_pickups_sweep_task,
+    store_purchase_claim_code_send_task,
+)
 
 task_logger = get_task_logger(__name__)
 

@@ -30,34 +30,21 @@ import dataclasses
 import datetime
 
 from django.contrib.auth import get_user_model
-from saleor.order import OrderStatus
 from saleor.order.models import Order
+
+# Which orders count is one shop-wide rule (``counting.py``), read here as by stores.
+from ..counting import Sql, counted_order
 
 User = get_user_model()
 
 T_USER = User._meta.db_table
 T_ORDER = Order._meta.db_table
 
-# Orders that count: placed (not a draft, not awaiting confirmation), not cancelled or
-# expired, and with money charged (refunds lower ``total_charged_amount``).
-EXCLUDED_STATUSES = [
-    OrderStatus.DRAFT,
-    OrderStatus.UNCONFIRMED,
-    OrderStatus.CANCELED,
-    OrderStatus.EXPIRED,
-]
-COUNTED_ORDER = "{o}.status <> ALL(%s::text[]) AND {o}.total_charged_amount > 0"
 # Customers that count (segments, RFM and the value report alike): Saleor's customers,
 # the non-staff users. Staff members' own orders are not customer behaviour.
 COUNTED_CUSTOMER = "NOT {u}.is_staff"
 
 COMPARISONS = {"eq": "=", "ne": "<>", "gt": ">", "gte": ">=", "lt": "<", "lte": "<="}
-
-
-@dataclasses.dataclass
-class Sql:
-    text: str
-    params: list
 
 
 @dataclasses.dataclass(frozen=True)
@@ -69,10 +56,6 @@ class LeafSql:
 
 
 NO_VALUE = Sql("NULL", [])
-
-
-def counted_order(alias: str) -> Sql:
-    return Sql(COUNTED_ORDER.format(o=alias), [EXCLUDED_STATUSES])
 
 
 def counted_customer(alias: str) -> str:

@@ -3,7 +3,8 @@
 Each field of the registry (``fields/``) names
 
 * its **triggers**: the kinds of change that move its value (an order of the customer,
-  their account, their consent, their loyalty points, their tags, the RFM scores).
+  their account, their consent, their loyalty points, their in-store purchases, their
+  tags, the RFM scores).
   Events refresh the customer at once (plugin hooks, tag writes, tier changes; the
   daily RFM run recomputes the segments reading RFM); a trigger with ``changed`` is
   also one the plugin may not hear of, so the hourly refresh (``refresh.py``) asks it
@@ -23,6 +24,7 @@ from collections.abc import Callable
 
 from ..consent.models import MarketingConsent
 from ..loyalty.models import LoyaltyAccount, LoyaltyEntry
+from ..stores.models import StorePurchase, StorePurchaseLink, StoreRefund
 from .sql import T_ORDER, T_USER, Sql
 
 Ranges = list[tuple[datetime.datetime, datetime.datetime]]
@@ -103,6 +105,27 @@ def _points_changed(channel_id, since, now) -> list[Sql]:
     ]
 
 
+def _store_purchases_changed(channel_id, since, now) -> list[Sql]:
+    # A purchase linked to them or unlinked from them (every link and unlink is a row,
+    # with the customer), or a refund of a purchase linked to them.
+    purchases = StorePurchase._meta.db_table
+    links, refunds = StorePurchaseLink._meta.db_table, StoreRefund._meta.db_table
+    channel, params = ("", []) if channel_id is None else (" AND p.channel_id = %s", [channel_id])
+    return [
+        Sql(
+            f"SELECT l.user_id FROM {links} l JOIN {purchases} p ON p.id = l.purchase_id "
+            f"WHERE l.user_id IS NOT NULL AND l.created_at >= %s AND l.created_at < %s{channel}",
+            [since, now, *params],
+        ),
+        Sql(
+            f"SELECT p.user_id FROM {refunds} r JOIN {purchases} p "
+            "ON p.source = r.source AND p.external_id = r.external_id "
+            f"WHERE p.user_id IS NOT NULL AND r.updated_at >= %s AND r.updated_at < %s{channel}",
+            [since, now, *params],
+        ),
+    ]
+
+
 ORDERS = Trigger(
     "orders",
     "an order of theirs placed, paid, refunded, cancelled, edited or moved",
@@ -111,6 +134,11 @@ ORDERS = Trigger(
 ACCOUNT = Trigger("account", "their account (its default addresses) updated", _accounts_changed)
 CONSENT = Trigger("consent", "a marketing consent answer of theirs", _consents_changed)
 LOYALTY = Trigger("loyalty", "their points or tier in the segment's channel", _points_changed)
+STORES = Trigger(
+    "stores",
+    "an in-store purchase linked to them, unlinked or refunded",
+    _store_purchases_changed,
+)
 TAGS = Trigger("tags", "a tag of theirs added or removed (refreshed at once)")
 RFM = Trigger("rfm", "RFM scores recomputed (daily, then the segments reading them)")
 

@@ -4,15 +4,17 @@ A field of the registry (``fields/``) names its value type; the type gives the
 operators the field accepts and turns the JSON ``value`` into its canonical form, or
 refuses it with ``SegmentError(INVALID_VALUE)`` naming the node. Bounds keep every
 value within Python's datetime arithmetic and PostgreSQL's types: a definition is
-validated here once, and nowhere else. References (channels, products, categories) are
-looked up on the database alias given as ``using``.
+validated here once, and nowhere else. References (channels, products, categories,
+stores) are looked up on the database alias given as ``using``.
 """
 
+import uuid
 from decimal import Decimal, InvalidOperation
 
 from django_countries import countries
 from saleor.channel.models import Channel
 from saleor.product.models import Category, Product
+from saleor.warehouse.models import Warehouse
 
 from ..global_ids import from_global_id
 from .error_codes import CustomerSegmentErrorCode
@@ -215,6 +217,18 @@ class Channels(ValueType):
         return tuple(sorted(set(found.values())))
 
 
+def _existing(model, type_name: str, keys: set, slugs: set, path: str, *, using: str) -> set:
+    """The keys of ``model``'s objects named by ``keys`` and ``slugs``; all must exist."""
+    objects = model.objects.using(using)
+    by_slug = dict(objects.filter(slug__in=slugs).values_list("slug", "pk"))
+    existing = set(objects.filter(pk__in=keys).values_list("pk", flat=True))
+    missing = [str(slug) for slug in slugs if slug not in by_slug]
+    missing += [str(pk) for pk in keys if pk not in existing]
+    if missing:
+        raise invalid(f"Unknown {type_name.lower()} {sorted(missing)[0]!r}.", path)
+    return existing | set(by_slug.values())
+
+
 class References(ValueType):
     """Objects of ``model`` by global id, slug or numeric id, all existing; sorted ids."""
 
@@ -237,14 +251,28 @@ class References(ValueType):
                 ids.add(pk)
             else:
                 slugs.add(text)
-        objects = self.model.objects.using(using)
-        by_slug = dict(objects.filter(slug__in=slugs).values_list("slug", "pk"))
-        existing = set(objects.filter(pk__in=ids).values_list("pk", flat=True))
-        missing = [str(slug) for slug in slugs if slug not in by_slug]
-        missing += [str(pk) for pk in ids if pk not in existing]
-        if missing:
-            raise invalid(f"Unknown {self.type_name.lower()} {sorted(missing)[0]!r}.", path)
-        return tuple(sorted(existing | set(by_slug.values())))
+        return tuple(sorted(_existing(self.model, self.type_name, ids, slugs, path, using=using)))
+
+
+class Stores(ValueType):
+    """Stores (Saleor warehouses) by global ID or slug: one (``eq`` / ``ne``) or a list
+    (``in``), all existing; canonical: the warehouse's UUID as text (a sorted tuple)."""
+
+    ops = STRING_OPS
+
+    def parse(self, op: str, value, path: str, *, using: str):
+        items = string_list(value, path) if op == "in" else [string(value, path)]
+        keys, slugs = set(), set()
+        for item in items:
+            key = _global_id_uuid(item, "Warehouse")
+            if key is not None:
+                keys.add(key)
+            else:
+                slugs.add(item)
+        found = sorted(
+            str(pk) for pk in _existing(Warehouse, "Store", keys, slugs, path, using=using)
+        )
+        return tuple(found) if op == "in" else found[0]
 
 
 class Categories(References):
@@ -261,6 +289,17 @@ class Categories(References):
             categories, include_self=True
         )
         return tuple(sorted(with_descendants.values_list("pk", flat=True)))
+
+
+def _global_id_uuid(text: str, type_name: str) -> uuid.UUID | None:
+    """The UUID key of a global ID of ``type_name`` (``Warehouse:<uuid>``); None otherwise."""
+    found = from_global_id(text)
+    if found is None or found[0] != type_name:
+        return None
+    try:
+        return uuid.UUID(found[1])
+    except ValueError:
+        return None
 
 
 def _global_id_key(text: str, type_name: str) -> int | None:
@@ -290,3 +329,4 @@ TAGS = Tags()
 CHANNELS = Channels()
 PRODUCTS = References(Product, "Product")
 CATEGORIES = Categories()
+STORES = Stores()

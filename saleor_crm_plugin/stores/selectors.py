@@ -1,11 +1,22 @@
-"""Reads of the stores domain for the API (each on the database the caller names)."""
+"""Reads of the stores domain for the API (each on the database the caller names).
 
+``store_activities`` reads each customer's store figures with the expressions of
+``visits.py``, the ones segments compile, so the API shows what segments decide on.
+"""
+
+import dataclasses
+import datetime
+import uuid
 from collections import defaultdict
 from collections.abc import Iterable
 from decimal import Decimal
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import connections
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from . import visits
 from .models import StorePurchase, StorePurchaseLink, StoreRefund
 
 
@@ -55,3 +66,72 @@ def refunded_by_payment(
         (refund.source, refund.external_id): refund.amount
         for refund in StoreRefund.objects.using(using).filter(lookup)
     }
+
+
+User = get_user_model()
+T_USER = User._meta.db_table
+
+
+@dataclasses.dataclass(frozen=True)
+class StoreActivity:
+    """A customer's store figures in one channel (``visits.py`` says what each is)."""
+
+    home_store_id: uuid.UUID | None
+    pickup_store_id: uuid.UUID | None
+    in_store_spend: Decimal
+    in_store_purchases: int
+    click_and_collect_orders: int
+    store_visits: int
+    last_visit_at: datetime.datetime | None
+    shopping_mode: str | None
+
+
+NO_ACTIVITY = StoreActivity(None, None, Decimal(0), 0, 0, 0, None, None)
+
+
+def _activity_statement(user_ids: list[int], channel_id: int) -> tuple[str, list]:
+    parts = {
+        "home": visits.home_store("u.id", channel_id),
+        "pickup": visits.pickup_store("u.id", channel_id),
+        "purchases": visits.purchase_totals("u.id", channel_id),
+        "orders": visits.order_totals("u.id", channel_id),
+        "seen": visits.visits("u.id", channel_id),
+    }
+    mode = visits.shopping_mode(
+        orders="orders.orders",
+        collect_orders="orders.collect_orders",
+        purchases="purchases.purchases",
+    )
+    text = f"""
+        SELECT u.id, home.warehouse_id, pickup.warehouse_id,
+            COALESCE(purchases.spent, 0), purchases.purchases, orders.collect_orders,
+            seen.visits, seen.last_at, {mode}
+        FROM {T_USER} u
+        LEFT JOIN LATERAL ({parts["home"].text}) home ON true
+        LEFT JOIN LATERAL ({parts["pickup"].text}) pickup ON true
+        LEFT JOIN LATERAL ({parts["purchases"].text}) purchases ON true
+        LEFT JOIN LATERAL ({parts["orders"].text}) orders ON true
+        LEFT JOIN LATERAL (
+            SELECT count(*) AS visits, max(v.visited_at) AS last_at
+            FROM ({parts["seen"].text}) v
+        ) seen ON true
+        WHERE u.id = ANY(%s::bigint[])
+    """
+    params = [param for part in parts.values() for param in part.params]
+    return text, [*params, list(user_ids)]
+
+
+def store_activities(
+    *,
+    user_ids: list[int],
+    channel_id: int,
+    using: str = settings.DATABASE_CONNECTION_DEFAULT_NAME,
+) -> dict[int, StoreActivity]:
+    """Each customer's store activity in the channel, in one query; unknown ids: none."""
+    if not user_ids:
+        return {}
+    text, params = _activity_statement(user_ids, channel_id)
+    with connections[using].cursor() as cursor:
+        cursor.execute(text, params)
+        rows = cursor.fetchall()
+    return {row[0]: StoreActivity(*row[1:]) for row in rows}

@@ -9,13 +9,13 @@ the module of the data it reads (or a new module listed below); docs/segments.md
 how.
 """
 
-from . import customer, loyalty, orders, rfm
+from . import customer, loyalty, orders, rfm, stores
 from .base import Field, Leaf
 
 __all__ = ["FIELDS", "Field", "Leaf"]
 
 FIELDS: dict[str, Field] = {
     field.name: field
-    for group in (orders.FIELDS, customer.FIELDS, loyalty.FIELDS, rfm.FIELDS)
+    for group in (orders.FIELDS, customer.FIELDS, loyalty.FIELDS, rfm.FIELDS, stores.FIELDS)
     for field in group
 }
