@@ -51,6 +51,8 @@ def _sample(field: Field, op: str, references: dict):
         one = value_type.choices[0]
     elif isinstance(value_type, values.Country):
         one = "PL"
+    elif isinstance(value_type, values.Stores):
+        one = references[values.Stores]
     elif isinstance(value_type, values.Text):
         one = "gold"
     elif isinstance(value_type, values.Tags):
@@ -63,11 +65,12 @@ def _sample(field: Field, op: str, references: dict):
 
 
 @pytest.fixture
-def references(channel_USD, product, category):
+def references(channel_USD, product, category, warehouse):
     return {
         values.Channels: channel_USD.slug,
         values.References: product.slug,
         values.Categories: category.slug,
+        values.Stores: warehouse.slug,
     }
 
 

@@ -1,8 +1,9 @@
 """Property: set-based membership equals a brute-force Python reading of the definition.
 
 Hypothesis draws a random dataset (customers, addresses, orders of every status in two
-channels with product lines, loyalty accounts, tags, consents, RFM rows — written with
-Saleor's models and fixtures to the real database) and a random definition over every
+channels with product lines, some collected in stores, in-store purchases with refunds,
+loyalty accounts, tags, consents, RFM rows — written with Saleor's models and fixtures
+to the real database) and a random definition over every
 field, with dates on exact day boundaries. The segment computed in SQL must hold exactly
 the customers a plain Python evaluation selects; the same query restricted to a few
 customers (the event-driven refresh) must agree with it too.
@@ -22,9 +23,11 @@ from saleor.account.models import Address
 from saleor.order import OrderStatus
 from saleor.order.models import Order, OrderLine
 from saleor.product.models import Category, Product, ProductVariant
+from saleor.warehouse.models import Warehouse
 
 from saleor_crm_plugin.consent.actions import has_marketing_consent
 from saleor_crm_plugin.consent.models import ConsentSource, MarketingConsent
+from saleor_crm_plugin.global_ids import to_global_id
 from saleor_crm_plugin.loyalty.models import LoyaltyAccount
 from saleor_crm_plugin.segments.actions import (
     customer_segment_create,
@@ -32,12 +35,14 @@ from saleor_crm_plugin.segments.actions import (
     customer_segments_refresh,
 )
 from saleor_crm_plugin.segments.rfm import RFM_GROUP_SLUGS
+from saleor_crm_plugin.stores.visits import ShoppingMode
 from saleor_crm_plugin.segments.models import (
     CustomerRfm,
     CustomerTag,
     SegmentMembership,
     TagSource,
 )
+from saleor_crm_plugin.stores.models import PurchaseSource, StorePurchase, StoreRefund
 
 User = get_user_model()
 NOW = datetime.datetime(2026, 6, 15, 12, 0, tzinfo=datetime.UTC)
@@ -80,6 +85,18 @@ order_st = st.fixed_dictionaries(
         "charged": st.sampled_from(AMOUNTS),
         "age": st.sampled_from(AGES),
         "products": st.lists(st.integers(0, 2), max_size=2, unique=True),
+        # a store (index), a deleted store ("gone": only the name is left) or shipping
+        "collect": st.sampled_from([None, None, 0, 1, 2, "gone"]),
+    }
+)
+PURCHASE_AMOUNTS = [Decimal("5.00"), Decimal("12.50"), Decimal("40.00")]
+purchase_st = st.fixed_dictionaries(
+    {
+        "usd": st.booleans(),
+        "store": st.sampled_from([0, 1, 2, None]),  # None: the store was deleted
+        "amount": st.sampled_from(PURCHASE_AMOUNTS),
+        "refunded": st.sampled_from([None, Decimal("2.50"), "all"]),
+        "age": st.sampled_from(AGES),
     }
 )
 customer_st = st.fixed_dictionaries(
@@ -89,6 +106,7 @@ customer_st = st.fixed_dictionaries(
         "billing": st.sampled_from(COUNTRIES),
         "shipping": st.sampled_from(COUNTRIES),
         "orders": st.lists(order_st, max_size=4),
+        "purchases": st.lists(purchase_st, max_size=3),
         "account": st.one_of(st.none(), st.tuples(st.integers(-20, 300), st.sampled_from(TIERS))),
         "tags": st.lists(st.sampled_from(TAGS), max_size=3, unique=True),
         "consent": st.sampled_from([None, "user:true", "user:false", "email:true"]),
@@ -127,7 +145,15 @@ def _number_leaf(field, values, windowed=False):
     return leaf
 
 
-def leaf_st(with_channel: bool, products: list[str], categories: list[str]):
+def _choice_leaf(field, choices):
+    return st.builds(
+        lambda op, values: {"field": field, "op": op, "value": values if op == "in" else values[0]},
+        st.sampled_from(["eq", "ne", "in"]),
+        st.lists(st.sampled_from(choices), min_size=1, max_size=2, unique=True),
+    )
+
+
+def leaf_st(with_channel: bool, products: list[str], categories: list[str], stores: list[str]):
     money = st.sampled_from(["0", "10", "25.50", "33.33", "50", "100"])
     counts = st.sampled_from([0, 1, 2, 3])
     days = st.sampled_from(DAYS)
@@ -166,12 +192,17 @@ def leaf_st(with_channel: bool, products: list[str], categories: list[str]):
             lambda value: {"field": "marketing_consent", "op": "eq", "value": value},
             st.booleans(),
         ),
+        _choice_leaf("home_store", stores),
+        _choice_leaf("pickup_store", stores),
+        _number_leaf("in_store_orders", counts),
+        _choice_leaf("shopping_mode", list(ShoppingMode.CHOICES)),
     ]
     if with_channel:
         leaves += [
             _number_leaf("total_spent", money, windowed=True),
             _number_leaf("average_order_value", money, windowed=True),
             _number_leaf("points_balance", st.sampled_from([-5, 0, 50, 150])),
+            _number_leaf("in_store_spend", st.sampled_from(["0", "5", "10", "12.50", "50"])),
             _number_leaf("rfm_recency", st.integers(1, 5)),
             _number_leaf("rfm_frequency", st.integers(1, 5)),
             _number_leaf("rfm_monetary", st.integers(1, 5)),
@@ -197,9 +228,9 @@ def leaf_st(with_channel: bool, products: list[str], categories: list[str]):
     return st.one_of(*leaves)
 
 
-def definition_st(with_channel: bool, products, categories):
+def definition_st(with_channel: bool, products, categories, stores):
     return st.recursive(
-        leaf_st(with_channel, products, categories),
+        leaf_st(with_channel, products, categories, stores),
         lambda children: st.one_of(
             st.builds(lambda items: {"all": items}, st.lists(children, min_size=1, max_size=3)),
             st.builds(lambda items: {"any": items}, st.lists(children, min_size=1, max_size=3)),
@@ -353,6 +384,93 @@ def _rfm(attribute: str):
     return rfm
 
 
+def _in_scope(row, context) -> bool:
+    return context["channel_id"] is None or row.channel_id == context["channel_id"]
+
+
+def _purchases(customer, context):
+    """The customer's in-store purchases that count: not fully refunded, in scope."""
+    return [
+        (purchase, refunded)
+        for purchase, refunded in customer["purchases"]
+        if purchase.amount > refunded and _in_scope(purchase, context)
+    ]
+
+
+def _collected(customer, context):
+    return [
+        order
+        for order in _counted(customer, context)
+        if order.collection_point_id is not None or order.collection_point_name is not None
+    ]
+
+
+def _most_visited(visits) -> str | None:
+    """The store of most (store, time) visits, then the latest, then the lowest id."""
+    by_store = {}
+    for store, at in visits:
+        if store is not None:
+            count, latest = by_store.get(store, (0, at))
+            by_store[store] = (count + 1, max(latest, at))
+    if not by_store:
+        return None
+    return min(
+        by_store, key=lambda store: (-by_store[store][0], -by_store[store][1].timestamp(), store)
+    )
+
+
+def _store_leaf(pick):
+    def store(node, customer, context) -> bool:
+        op, value = node["op"], node["value"]
+        target = (
+            [context["stores"][item] for item in value] if op == "in" else context["stores"][value]
+        )
+        return _compare(pick(customer, context), op, target)
+
+    return store
+
+
+def _home_store(customer, context):
+    visits = [
+        (str(p.warehouse_id) if p.warehouse_id else None, p.purchased_at)
+        for p, _r in _purchases(customer, context)
+    ]
+    visits += [
+        (str(o.collection_point_id) if o.collection_point_id else None, o.created_at)
+        for o in _collected(customer, context)
+    ]
+    return _most_visited(visits)
+
+
+def _pickup_store(customer, context):
+    return _most_visited(
+        [
+            (str(o.collection_point_id) if o.collection_point_id else None, o.created_at)
+            for o in _collected(customer, context)
+        ]
+    )
+
+
+def _in_store_spend(node, customer, context) -> bool:
+    spent = Fraction(sum(p.amount - refunded for p, refunded in _purchases(customer, context)))
+    return _compare(spent, node["op"], _money(node["value"]))
+
+
+def _in_store_orders(node, customer, context) -> bool:
+    return _compare(len(_purchases(customer, context)), node["op"], node["value"])
+
+
+def _shopping_mode(node, customer, context) -> bool:
+    online = bool(_counted(customer, context))
+    in_store = bool(_purchases(customer, context) or _collected(customer, context))
+    mode = (
+        (ShoppingMode.BOTH if in_store else ShoppingMode.ONLINE_ONLY)
+        if online
+        else (ShoppingMode.IN_STORE_ONLY if in_store else None)
+    )
+    return _compare(mode, node["op"], node["value"])
+
+
 # The plain Python reading of every field, written independently of the SQL.
 BRUTE_FORCE = {
     "total_spent": _total_spent,
@@ -373,6 +491,11 @@ BRUTE_FORCE = {
     "rfm_recency": _rfm("recency"),
     "rfm_frequency": _rfm("frequency"),
     "rfm_monetary": _rfm("monetary"),
+    "home_store": _store_leaf(_home_store),
+    "pickup_store": _store_leaf(_pickup_store),
+    "in_store_spend": _in_store_spend,
+    "in_store_orders": _in_store_orders,
+    "shopping_mode": _shopping_mode,
 }
 
 
@@ -415,6 +538,7 @@ def _build(dataset, context, order_generator):
             Order.objects.filter(pk=order.pk).update(
                 created_at=NOW - order_spec["age"],
                 total_charged_amount=order_spec["charged"],
+                **_collection_point(order_spec["collect"], context),
             )
             order.refresh_from_db()
             variants = [context["variants"][i] for i in order_spec["products"]]
@@ -438,6 +562,7 @@ def _build(dataset, context, order_generator):
             )
             context["order_products"][order.pk] = {v.product_id for v in variants}
             orders.append(order)
+        purchases = _purchases_build(index, spec["purchases"], user, context)
         account = None
         if spec["account"]:
             balance, tier = spec["account"]
@@ -478,9 +603,50 @@ def _build(dataset, context, order_generator):
                 "tags": set(spec["tags"]),
                 "country": spec["billing"] or spec["shipping"],
                 "rfm": rfm,
+                "purchases": purchases,
             }
         )
     return customers
+
+
+def _collection_point(collect, context) -> dict:
+    if collect is None:
+        return {}
+    if collect == "gone":  # the warehouse was deleted: Saleor keeps the name
+        return {"collection_point": None, "collection_point_name": "Gone"}
+    store = context["warehouses"][collect]
+    return {"collection_point": store, "collection_point_name": store.name}
+
+
+def _purchases_build(index, specs, user, context) -> list[tuple[StorePurchase, Decimal]]:
+    """The customer's in-store purchases, each with what its source reports refunded."""
+    purchases = []
+    for number, spec in enumerate(specs):
+        channel = context["usd"] if spec["usd"] else context["pln"]
+        store = None if spec["store"] is None else context["warehouses"][spec["store"]]
+        external_id = f"{index}-{number}"
+        purchase = StorePurchase.objects.create(
+            channel=channel,
+            warehouse=store,
+            warehouse_name=store.name if store else "Gone",
+            source=PurchaseSource.API,
+            external_id=external_id,
+            receipt_code=f"R{index}X{number}",
+            amount=spec["amount"],
+            currency=channel.currency_code,
+            purchased_at=NOW - spec["age"],
+            user=user,
+        )
+        refunded = spec["amount"] if spec["refunded"] == "all" else spec["refunded"] or Decimal(0)
+        if refunded:
+            StoreRefund.objects.create(
+                source=PurchaseSource.API,
+                external_id=external_id,
+                amount=refunded,
+                currency=channel.currency_code,
+            )
+        purchases.append((purchase, refunded))
+    return purchases
 
 
 class _Rollback(Exception):
@@ -488,7 +654,7 @@ class _Rollback(Exception):
 
 
 def test_membership_equals_brute_force_evaluation(
-    channel_USD, channel_PLN, order_generator, product_type, category, customer_user
+    channel_USD, channel_PLN, order_generator, product_type, category, customer_user, address
 ):
     # given: products in two categories (the second a child of the first: a condition on
     # the parent covers both)
@@ -503,6 +669,15 @@ def test_membership_equals_brute_force_evaluation(
         )
         products[product.slug] = product.pk
         variants.append(ProductVariant.objects.create(product=product, sku=f"SKU-{index}"))
+    # three stores, named in definitions by global ID or slug
+    warehouses = [
+        Warehouse.objects.create(
+            address=address.get_copy(), name=f"Store {n}", slug=f"store-{n}", email=f"s{n}@x.com"
+        )
+        for n in range(3)
+    ]
+    stores = {to_global_id("Warehouse", w.pk): str(w.pk) for w in warehouses}
+    stores.update({w.slug: str(w.pk) for w in warehouses})
     # Saleor's fixture customer stays out of the comparison: make them staff.
     User.objects.filter(pk=customer_user.pk).update(is_staff=True)
     context = {
@@ -513,6 +688,8 @@ def test_membership_equals_brute_force_evaluation(
         "products": products,
         "categories": {category.slug: {category.pk, child.pk}, child.slug: {child.pk}},
         "product_category": {product.pk: product.category_id for product in Product.objects.all()},
+        "warehouses": warehouses,
+        "stores": stores,
     }
     assert set(context["channels"]) == {"main", "c-pln"}
 
@@ -529,7 +706,7 @@ def test_membership_equals_brute_force_evaluation(
     )
     def check(dataset, with_channel, data):
         definition = data.draw(
-            definition_st(with_channel, list(products), list(context["categories"]))
+            definition_st(with_channel, list(products), list(context["categories"]), list(stores))
         )
         try:
             with freeze_time(NOW), transaction.atomic():
