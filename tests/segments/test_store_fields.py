@@ -55,9 +55,9 @@ mutation($input: CustomerSegmentCreateInput!) {
 
 def test_staff_find_the_shoppers_whose_home_store_it_is(
     crm_usd,
-    store,
+    click_and_collect_store,
     click_and_collect,
-    store_purchase,
+    linked_purchase,
     user_api_client,
     customer_user,
     customer_user2,
@@ -66,13 +66,13 @@ def test_staff_find_the_shoppers_whose_home_store_it_is(
 ):
     # given: the shopper bought twice at Harbour long ago, and once at Downtown and
     # collected an order there since: a tie, which the latest visit (Downtown) breaks
-    downtown, harbour = store("Downtown"), store("Harbour")
-    store_purchase(harbour, "20.00", user=customer_user, at=_days_ago(30))
-    store_purchase(harbour, "20.00", user=customer_user, at=_days_ago(29))
-    store_purchase(downtown, "5.00", user=customer_user, at=_days_ago(3))
+    downtown, harbour = click_and_collect_store("Downtown"), click_and_collect_store("Harbour")
+    linked_purchase(harbour, "20.00", user=customer_user, at=_days_ago(30))
+    linked_purchase(harbour, "20.00", user=customer_user, at=_days_ago(29))
+    linked_purchase(downtown, "5.00", user=customer_user, at=_days_ago(3))
     click_and_collect(user_api_client, downtown)
     # another shopper's purchases at Harbour
-    store_purchase(harbour, "9.00", user=customer_user2, at=_days_ago(1))
+    linked_purchase(harbour, "9.00", user=customer_user2, at=_days_ago(1))
     definition = {"field": "home_store", "op": "eq", "value": global_id(downtown)}
 
     # when
@@ -104,12 +104,17 @@ def test_staff_find_the_shoppers_whose_home_store_it_is(
 
 
 def test_the_pickup_store_counts_click_and_collect_orders_only(
-    crm_usd, store, click_and_collect, store_purchase, user_api_client, customer_user
+    crm_usd,
+    click_and_collect_store,
+    click_and_collect,
+    linked_purchase,
+    user_api_client,
+    customer_user,
 ):
     # given: many purchases at Harbour, one order collected at Downtown
-    downtown, harbour = store("Downtown"), store("Harbour")
+    downtown, harbour = click_and_collect_store("Downtown"), click_and_collect_store("Harbour")
     for days in (5, 4, 3):
-        store_purchase(harbour, "10.00", user=customer_user, at=_days_ago(days))
+        linked_purchase(harbour, "10.00", user=customer_user, at=_days_ago(days))
     click_and_collect(user_api_client, downtown)
 
     # when
@@ -122,9 +127,9 @@ def test_the_pickup_store_counts_click_and_collect_orders_only(
 
 def test_shopping_mode_counts_click_and_collect_as_online_and_in_store(
     crm_usd,
-    store,
+    click_and_collect_store,
     click_and_collect,
-    store_purchase,
+    linked_purchase,
     paid_order,
     user_api_client,
     user2_api_client,
@@ -133,11 +138,11 @@ def test_shopping_mode_counts_click_and_collect_as_online_and_in_store(
     django_user_model,
 ):
     # given: one shopper ordered for delivery; one only collects; one only visits
-    downtown = store("Downtown")
+    downtown = click_and_collect_store("Downtown")
     paid_order()
     click_and_collect(user2_api_client, downtown)
     visitor = django_user_model.objects.create(email="visitor@example.com")
-    store_purchase(downtown, "12.00", user=visitor)
+    linked_purchase(downtown, "12.00", user=visitor)
 
     # when
     modes = {
@@ -154,11 +159,11 @@ def test_shopping_mode_counts_click_and_collect_as_online_and_in_store(
 
 
 def test_in_store_spend_is_net_of_refunds_and_a_full_refund_stops_counting(
-    crm_usd, store, store_purchase, customer_user
+    crm_usd, click_and_collect_store, linked_purchase, customer_user
 ):
     # given: 40.00 spent at the till, 15.00 of it refunded
-    downtown = store("Downtown")
-    purchase = store_purchase(downtown, "40.00", user=customer_user, external_id="pi_1")
+    downtown = click_and_collect_store("Downtown")
+    purchase = linked_purchase(downtown, "40.00", user=customer_user, external_id="pi_1")
     store_refund_record(
         source=PurchaseSource.API,
         external_id="pi_1",
@@ -191,14 +196,14 @@ def test_in_store_spend_is_net_of_refunds_and_a_full_refund_stops_counting(
 
 
 def test_a_purchase_linked_later_is_found_by_the_hourly_refresh(
-    crm_usd, store, store_purchase, customer_user
+    crm_usd, click_and_collect_store, linked_purchase, customer_user
 ):
     # given: a segment of in-store shoppers, computed before the purchase was linked
     segment = _segment({"field": "in_store_orders", "op": "gte", "value": 1}, crm_usd)
     assert _members(segment) == []
 
     # when: the shopper is linked at the till (no event reaches segments) and an hour passes
-    store_purchase(store("Downtown"), "8.00", user=customer_user)
+    linked_purchase(click_and_collect_store("Downtown"), "8.00", user=customer_user)
     with freeze_time(timezone.now() + datetime.timedelta(hours=1)):
         segments_time_refresh(now=timezone.now())
 
@@ -207,11 +212,11 @@ def test_a_purchase_linked_later_is_found_by_the_hourly_refresh(
 
 
 def test_store_conditions_explain_the_store_by_name_and_id(
-    crm_usd, store, store_purchase, customer_user
+    crm_usd, click_and_collect_store, linked_purchase, customer_user
 ):
     # given
-    downtown, harbour = store("Downtown"), store("Harbour")
-    store_purchase(downtown, "8.00", user=customer_user)
+    downtown, harbour = click_and_collect_store("Downtown"), click_and_collect_store("Harbour")
+    linked_purchase(downtown, "8.00", user=customer_user)
     definition = {
         "all": [
             {"field": "home_store", "op": "ne", "value": global_id(harbour)},
