@@ -30,6 +30,8 @@ from .segments.schema import TYPE_EXTENSIONS as SEGMENT_TYPE_EXTENSIONS
 from .segments.schema import SegmentMutations, SegmentQueries
 from .stores.schema import TYPE_EXTENSIONS as STORE_TYPE_EXTENSIONS
 from .stores.schema import StoreMutations, StoreQueries
+from .stores.activity import TYPE_EXTENSIONS as STORE_ACTIVITY_TYPE_EXTENSIONS
+from .stores.reports import StoreReportQueries
 
 
 class CRMQueries(
@@ -39,6 +41,7 @@ class CRMQueries(
     SegmentReportQueries,
     CartRecoveryQueries,
     StoreQueries,
+    StoreReportQueries,
 ):
     pass
 
@@ -54,6 +57,7 @@ TYPE_EXTENSIONS = [
     *CART_TYPE_EXTENSIONS,
     *CONSENT_TYPE_EXTENSIONS,
     *STORE_TYPE_EXTENSIONS,
+    *STORE_ACTIVITY_TYPE_EXTENSIONS,
 ]
 
 _extended = False

@@ -19,11 +19,16 @@ A domain's ``CRMError`` reaches clients through ``domain_error_to_validation_err
 only; every CRM mutation derives from ``CRMBaseMutation``, which applies it.
 """
 
+import datetime
+
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.db.models import Model, QuerySet
 from graphql.error import GraphQLError
 from saleor.channel.models import Channel
 from saleor.graphql.account.types import User
+from saleor.graphql.channel.dataloaders.by_self import ChannelBySlugLoader
+from saleor.graphql.channel.utils import get_default_channel_slug_or_graphql_error
 from saleor.graphql.core import ResolveInfo
 from saleor.graphql.core.context import get_database_connection_name
 from saleor.graphql.core.mutations import MISSING_NODE_ERROR_MESSAGE_PREFIX, BaseMutation
@@ -39,6 +44,9 @@ INVALID = "invalid"
 NOT_FOUND = "not_found"
 
 MAX_SLUG_LENGTH = Channel._meta.get_field("slug").max_length
+
+# Staff reports cover the last twelve months up to now unless a period is given.
+REPORT_MONTHS = 12
 
 
 def domain_error_to_validation_error(error: CRMError) -> ValidationError:
@@ -147,6 +155,21 @@ def is_channel_slug(slug: str | None) -> bool:
     return bool(slug) and len(slug) <= MAX_SLUG_LENGTH and "\x00" not in slug
 
 
+def load_in_channel(info: ResolveInfo, slug: str | None, load):
+    """``load(channel)`` for the channel named by ``slug`` (the shop's only channel when
+    omitted), through the request's channel loader; None for an unknown channel."""
+    slug = slug or get_default_channel_slug_or_graphql_error(
+        allow_replica=info.context.allow_replica
+    )
+    if not is_channel_slug(slug):
+        return None
+    return (
+        ChannelBySlugLoader(info.context)
+        .load(str(slug))
+        .then(lambda channel: None if channel is None else load(channel))
+    )
+
+
 def channel_or_none(slug: str | None, *, using: str) -> Channel | None:
     """For queries: the channel with ``slug``; None for an unknown or impossible slug."""
     if not is_channel_slug(slug):
@@ -209,3 +232,13 @@ class CustomerOrStaffMutationMixin:
                 }
             )
         return info.context.user
+
+
+def report_period(period) -> tuple[datetime.datetime, datetime.datetime]:
+    """A report's ``DateTimeRangeInput``; by default the last twelve months up to now."""
+    period = period or {}
+    until = period.get("lte") or timezone.now()
+    since = period.get("gte") or (until - datetime.timedelta(days=31 * (REPORT_MONTHS - 1)))
+    if since > until:
+        raise GraphQLError("The period's start (gte) is after its end (lte).")
+    return since, until

@@ -25,7 +25,13 @@ from saleor.warehouse.models import ChannelWarehouse, Warehouse
 
 from ..counting import counted_order
 from .models import StorePickup
-from .visits import T_ORDER, click_and_collect, counted_purchase, purchase_net, purchases_with_refunds
+from .visits import (
+    T_ORDER,
+    click_and_collect,
+    counted_purchase,
+    purchase_net,
+    purchases_with_refunds,
+)
 
 T_WAREHOUSE = Warehouse._meta.db_table
 T_CHANNEL_WAREHOUSE = ChannelWarehouse._meta.db_table

@@ -1,9 +1,6 @@
 """``loyaltyReport``: the programme's figures over time for staff's charts."""
 
-import datetime
-
 import graphene
-from django.utils import timezone
 from graphql import GraphQLError
 from prices import Money as Price
 from saleor.graphql.core import ResolveInfo
@@ -15,10 +12,8 @@ from saleor.permission.enums import AccountPermissions
 
 from ...config import load_channel_program
 from ...loyalty import reports
-from ..utils import channel_or_none
+from ..utils import channel_or_none, report_period
 from .enums import DOC_CATEGORY_LOYALTY
-
-DEFAULT_MONTHS = 12
 
 
 class LoyaltyReportBucketUnitEnum(graphene.Enum):
@@ -80,16 +75,6 @@ class LoyaltyReport(BaseObjectType):
         doc_category = DOC_CATEGORY_LOYALTY
 
 
-def _period(period) -> tuple[datetime.datetime, datetime.datetime]:
-    """The period asked for; by default the last twelve months up to now."""
-    period = period or {}
-    until = period.get("lte") or timezone.now()
-    since = period.get("gte") or (until - datetime.timedelta(days=31 * (DEFAULT_MONTHS - 1)))
-    if since > until:
-        raise GraphQLError("The period's start (gte) is after its end (lte).")
-    return since, until
-
-
 def _to_graphql(report: reports.LoyaltyReport) -> LoyaltyReport:
     currency = report.currency
     return LoyaltyReport(
@@ -139,7 +124,7 @@ class LoyaltyReportQueries(graphene.ObjectType):
         channel_obj = channel_or_none(channel, using=database)
         if channel_obj is None:
             return None
-        since, until = _period(period)
+        since, until = report_period(period)
         try:
             report = reports.loyalty_report(
                 channel_id=channel_obj.pk,

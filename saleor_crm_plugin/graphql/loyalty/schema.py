@@ -2,8 +2,6 @@ import graphene
 from saleor.account.models import User as UserModel
 from saleor.graphql.account.types import User, is_newly_created_user
 from saleor.graphql.account.utils import check_is_owner_or_has_one_of_perms
-from saleor.graphql.channel.dataloaders.by_self import ChannelBySlugLoader
-from saleor.graphql.channel.utils import get_default_channel_slug_or_graphql_error
 from saleor.graphql.checkout.types import Checkout
 from saleor.graphql.core import ResolveInfo
 from saleor.graphql.core.connection import (
@@ -19,7 +17,7 @@ from saleor.permission.enums import AccountPermissions
 
 from ...config import load_channel_program
 from ...loyalty import selectors
-from ..utils import channel_or_none, is_channel_slug
+from ..utils import channel_or_none, is_channel_slug, load_in_channel
 from .checkout import checkout_type_extensions
 from .dataloaders import (
     CustomerBirthdayByUserIdLoader,
@@ -97,18 +95,13 @@ def resolve_user_loyalty(root: UserModel, info: ResolveInfo, channel: str | None
     check_is_owner_or_has_one_of_perms(requestor, root, AccountPermissions.MANAGE_USERS)
     if is_newly_created_user(root):
         return None
-    slug = channel or get_default_channel_slug_or_graphql_error(
-        allow_replica=info.context.allow_replica
+    return load_in_channel(
+        info,
+        channel,
+        lambda channel_obj: LoyaltyAccountByUserAndChannelIdLoader(info.context).load(
+            (root.pk, channel_obj.pk)
+        ),
     )
-
-    def with_channel(channel_obj):
-        if channel_obj is None:
-            return None
-        return LoyaltyAccountByUserAndChannelIdLoader(info.context).load((root.pk, channel_obj.pk))
-
-    if not is_channel_slug(slug):
-        return None
-    return ChannelBySlugLoader(info.context).load(str(slug)).then(with_channel)
 
 
 def resolve_user_crm_birthday(root: UserModel, info: ResolveInfo):
