@@ -302,15 +302,25 @@ QUERIES = [
         ),
     ),
     Operation(
+        "storeReport",
+        """query($channel: String!) { storeReport(channel: $channel) { currency } }""",
+        (Argument("channel", CHANNEL),),
+    ),
+    Operation(
         "user",
         """query($customerId: ID!, $channel: String, $ids: [ID!]) {
           user(id: $customerId) {
             loyalty(channel: $channel) { balance }
             rfm(channel: $channel) { group }
+            crmStoreActivity(channel: $channel) { storeVisits }
             segmentExplanations(ids: $ids) { isMember }
           } }""",
         (
-            Argument("channel", CHANNEL, ("User.loyalty.channel", "User.rfm.channel")),
+            Argument(
+                "channel",
+                CHANNEL,
+                ("User.loyalty.channel", "User.rfm.channel", "User.crmStoreActivity.channel"),
+            ),
             Argument("ids", "CustomerSegment", ("User.segmentExplanations.ids",)),
         ),
     ),
