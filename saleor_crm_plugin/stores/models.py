@@ -139,7 +139,11 @@ class StorePurchaseLink(models.Model):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
-        indexes = [models.Index(fields=["purchase", "-created_at"], name="crm_store_link_pur")]
+        indexes = [
+            models.Index(fields=["purchase", "-created_at"], name="crm_store_link_pur"),
+            # The segments' hourly refresh finds links made since its last pass.
+            models.Index(fields=["created_at"], name="crm_store_link_created"),
+        ]
 
 
 class StoreRefund(models.Model):
@@ -160,6 +164,8 @@ class StoreRefund(models.Model):
                 condition=Q(amount__gte=0), name="crm_store_refund_amount_gte_0"
             ),
         ]
+        # The segments' hourly refresh finds refunds since its last pass.
+        indexes = [models.Index(fields=["updated_at"], name="crm_store_refund_updated")]
 
 
 class StorePurchaseClaim(models.Model):

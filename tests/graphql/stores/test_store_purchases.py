@@ -176,3 +176,40 @@ def test_queries_do_not_grow_with_the_page(staff_manage_orders, store, crm_usd, 
     # then
     assert (one, twelve) == (1, 12)
     assert many == few
+
+
+STORE_PURCHASE_CUSTOMERS = """
+query($channel: String!) {
+  storePurchases(channel: $channel, first: 5, filter: {linked: true}) {
+    edges { node { customer { email } links { customer { email } } } }
+  }
+}
+"""
+
+
+@pytest.mark.parametrize("requester", MANAGE_ORDERS, indirect=True)
+def test_the_shopper_behind_a_purchase_needs_manage_users(requester, purchases, crm_usd):
+    # when
+    response = requester.post_graphql(STORE_PURCHASE_CUSTOMERS, {"channel": crm_usd.slug})
+
+    # then
+    data = denied_data(response, ["storePurchases", "edges", 0, "node", "customer"])
+    assert data["storePurchases"]["edges"][0]["node"]["customer"] is None
+
+
+@pytest.mark.parametrize("requester", MANAGE_ORDERS, indirect=True)
+def test_with_manage_users_the_shopper_is_shown(
+    requester, purchases, crm_usd, customer_user, permission_manage_users
+):
+    # given
+    holder = requester.app.permissions if requester.app else requester.user.user_permissions
+    holder.add(permission_manage_users)
+
+    # when
+    response = requester.post_graphql(STORE_PURCHASE_CUSTOMERS, {"channel": crm_usd.slug})
+
+    # then
+    shopper = {"email": customer_user.email}
+    assert get_graphql_content(response)["data"]["storePurchases"]["edges"] == [
+        {"node": {"customer": shopper, "links": [{"customer": shopper}]}}
+    ]
