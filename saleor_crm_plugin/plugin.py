@@ -39,6 +39,7 @@ from .segments.tasks import customer_segments_refresh_task
 from .stores.claim_email import STORE_CLAIM_CODE_EVENT, store_claim_code_email_send
 from .stores.stripe_http import stripe_webhook_response
 from .stores.tasks import order_pickups_record_task
+from .stores.visits import is_click_and_collect
 
 logger = logging.getLogger(__name__)
 
@@ -189,8 +190,11 @@ class CRMPlugin(BasePlugin):
                 order.user_id: f"order #{order.number} {event}" for order in orders if order.user_id
             }.items()
         ]
-        pickups = order_pickups_record_task.si([str(order.pk) for order in orders])
-        _enqueue(chain(pickups, *refreshes))
+        # Shipped orders have no pickup: only collection-point orders wake the task.
+        collected = [str(order.pk) for order in orders if is_click_and_collect(order)]
+        pickups = [order_pickups_record_task.si(collected)] if collected else []
+        if pickups or refreshes:
+            _enqueue(chain(*pickups, *refreshes))
         return previous_value
 
     def fulfillment_approved(

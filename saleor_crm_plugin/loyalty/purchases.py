@@ -50,6 +50,9 @@ class PurchasePoints:
         return self.earned - self.reversed
 
 
+NO_POINTS = PurchasePoints(earned=0, reversed=0)
+
+
 def purchase_points_preview(
     *, user_id: int, channel_id: int, amount: Decimal, currency: str
 ) -> int:
@@ -81,10 +84,10 @@ def purchase_points_sync(
     earn = LoyaltyEntry.objects.filter(idempotency_key=f"earn:{purchase.key}").first()
     if earn is None:
         if void:
-            return PurchasePoints(earned=0, reversed=0)
+            return NO_POINTS
         earn = _earn(purchase, now=now)
         if earn is None:
-            return PurchasePoints(earned=0, reversed=0)
+            return NO_POINTS
     target = earn.points if void else rules.share_of_points(earn.points, refunded, purchase.amount)
     reversed_now = earn_reverse_to(
         earn=earn,

@@ -28,7 +28,7 @@ from saleor.channel.models import Channel
 from saleor.warehouse.models import Warehouse
 
 from ..loyalty.member_codes import member_code_generate
-from ..loyalty.purchases import Purchase, PurchasePoints, purchase_points_sync
+from ..loyalty.purchases import NO_POINTS, Purchase, PurchasePoints, purchase_points_sync
 from .customers import customer_find
 from .exceptions import LinkRefused, PurchaseConflict, StoreError, StoreNotFound
 from .error_codes import StoreErrorCode
@@ -232,7 +232,7 @@ def store_purchase_points_sync(
         purchase = store_purchase_qs_select_for_update().get(pk=purchase_id)
         link = _current_link(purchase)
         if link is None or link.user_id is None:
-            return PurchasePoints(earned=0, reversed=0)
+            return NO_POINTS
         return purchase_points_sync(
             purchase=_purchase_for_points(purchase, link), refunded=_refunded(purchase), now=now
         )
@@ -255,7 +255,7 @@ def store_purchase_link(
     with transaction.atomic():
         purchase = store_purchase_qs_select_for_update().get(pk=purchase_id)
         if purchase.user_id == user_id:
-            return PurchasePoints(earned=0, reversed=0)
+            return NO_POINTS
         if purchase.user_id is not None:
             raise LinkRefused(
                 "This purchase is already linked to another customer.", field="purchase"
@@ -369,6 +369,15 @@ class CustomerKeys:
     phone: str | None = None
 
 
+def _customer(*, channel_id: int, customer: CustomerKeys) -> tuple[int, str]:
+    return customer_find(
+        channel_id=channel_id,
+        member_code=customer.member_code,
+        email=customer.email,
+        phone=customer.phone,
+    )
+
+
 @dataclasses.dataclass(frozen=True)
 class TillSale:
     purchase: StorePurchase
@@ -393,15 +402,10 @@ def store_purchase_record_at_till(
     now = now or timezone.now()
     user_id = method = None
     if customer is not None:
-        user_id, method = customer_find(
-            channel_id=data.channel_id,
-            member_code=customer.member_code,
-            email=customer.email,
-            phone=customer.phone,
-        )
+        user_id, method = _customer(channel_id=data.channel_id, customer=customer)
     with transaction.atomic():
         recorded = store_purchase_record(data=data, now=now)
-        points = PurchasePoints(earned=0, reversed=0)
+        points = NO_POINTS
         if user_id is not None:
             points = store_purchase_link(
                 purchase_id=recorded.purchase.pk,
@@ -421,12 +425,7 @@ def store_purchase_link_customer(
 ) -> PurchasePoints:
     """Staff or the POS link a recorded purchase to the shopper they name."""
     purchase = StorePurchase.objects.get(pk=purchase_id)
-    user_id, method = customer_find(
-        channel_id=purchase.channel_id,
-        member_code=customer.member_code,
-        email=customer.email,
-        phone=customer.phone,
-    )
+    user_id, method = _customer(channel_id=purchase.channel_id, customer=customer)
     return store_purchase_link(
         purchase_id=purchase_id, user_id=user_id, method=method, actor=actor, now=now
     )

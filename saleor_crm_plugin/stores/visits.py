@@ -55,6 +55,11 @@ def click_and_collect(alias: str) -> str:
     return CLICK_AND_COLLECT.format(o=alias)
 
 
+def is_click_and_collect(order) -> bool:
+    """``CLICK_AND_COLLECT`` on an order in memory (the plugin's hooks, no query)."""
+    return order.collection_point_id is not None or order.collection_point_name is not None
+
+
 # Over counted orders ``o``: how many are click & collect.
 COLLECT_ORDERS = f"count(*) FILTER (WHERE {click_and_collect('o')})"
 
