@@ -7,7 +7,8 @@ work itself (and its idempotency) lives in the domain packages. The one exceptio
 ``preprocess_order_creation``: synchronous, before the order exists, it refuses an order
 by raising Saleor's ``ValidationError`` (a cart-recovery code used in another checkout, a
 points card paying a checkout it was not issued for or beyond the cap).
-``notify`` sends the CRM's own e-mails in place (cart reminders, receipt-claim codes):
+``notify`` sends the CRM's own e-mails in place (cart reminders, journey messages,
+receipt-claim codes):
 only the CRM's Celery tasks emit those events. ``webhook`` answers HTTP: Stripe
 Terminal's signed events (one call into ``stores.stripe_http``) and the dashboard files.
 """
@@ -28,6 +29,8 @@ from .carts.offers import recovery_offer_check_order
 from .carts.tasks import cart_order_created_task
 from .dashboard.assets import dashboard_response
 from .enqueue import enqueue_after_commit
+from .journeys.email import journey_email_send
+from .journeys.messages import JOURNEY_MESSAGE_EVENT
 from .loyalty.accounts import program_start_record
 from .loyalty.exceptions import LoyaltyError
 from .loyalty.completion import checkout_points_check_completion
@@ -218,6 +221,9 @@ class CRMPlugin(BasePlugin):
         # failed. Without an SMTP host, apps subscribed to NOTIFY_USER send it.
         if self.active and event == CART_REMINDER_EVENT:
             cart_reminder_email_send(payload=payload_func(), configuration=self.configuration)
+        # The same for a journey's message, from the journeys' sweep.
+        if self.active and event == JOURNEY_MESSAGE_EVENT:
+            journey_email_send(payload=payload_func(), configuration=self.configuration)
         # The same for a receipt claim's code, from the task that draws it.
         if self.active and event == STORE_CLAIM_CODE_EVENT:
             store_claim_code_email_send(payload=payload_func(), configuration=self.configuration)

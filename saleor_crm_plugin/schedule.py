@@ -14,6 +14,11 @@ PERIODIC_TASKS = {
         "task": "saleor_crm_plugin.carts.tasks.abandoned_checkouts_sweep_task",
         "schedule": datetime.timedelta(seconds=CART_SWEEP_INTERVAL),
     },
+    # Every journey but cart recovery: detect, record conversions, send due stages.
+    "crm-journeys": {
+        "task": "saleor_crm_plugin.journeys.tasks.journeys_sweep_task",
+        "schedule": datetime.timedelta(seconds=CART_SWEEP_INTERVAL),
+    },
     "crm-expire-recovery-offers": {
         "task": "saleor_crm_plugin.carts.tasks.expire_recovery_offers_task",
         "schedule": datetime.timedelta(minutes=15),

@@ -17,6 +17,7 @@ from .carts.tasks import (  # noqa: F401
 )
 from .config import active_channel_programs
 from .enqueue import enqueue_after_commit
+from .journeys.tasks import journeys_sweep_task  # noqa: F401
 from .loyalty import bonuses, tiers
 from .loyalty.models import LoyaltyTierChange
 from .loyalty.tasks import (  # noqa: F401

@@ -12,11 +12,15 @@
      a change after the round ran out starts a new round (the cart was left again);
    * no longer abandoned (emptied, lost its e-mail) → ``expired``; completion under
      way (Saleor's checkout lock) → looked at again later;
+   * the shop's quiet hours (``config.journeys``, shared by every journey) → the
+     stage waits for their end;
    * otherwise the *latest* stage whose delay has passed is claimed (a sweep that fell
      behind jumps to it instead of sending the earlier ones in a burst): a
      ``CartReminder`` row is inserted — unique per checkout and stage — as ``claimed``,
-     or directly ``skipped`` with its suppression reason. The suppression check and the
-     claim hold the shopper's lock, so the frequency cap sees concurrent sweeps' claims.
+     or directly ``skipped`` with its suppression reason (``suppression``; consent and
+     the cap across journeys are the guards every journey shares, ``journeys.guards``).
+     The suppression check and the claim hold the shopper's lock, so the frequency cap
+     sees concurrent sweeps' claims. ``stage_claim`` returns a ``CartStageClaim``.
      The row's stage and next due time move on in the same transaction. After the last stage the row stays open
      (``CLOSE_AFTER``) so that a late order still counts as recovered, then expires.
 
@@ -30,16 +34,18 @@
    whatever happens after the claim: at most once, never twice.
 """
 
+import dataclasses
 import datetime
 import logging
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from saleor.checkout.models import Checkout
 from saleor.plugins.manager import get_plugins_manager
 
 from ..config import CartStage, ChannelConfig, OfferSpec, load_channel_program
 from ..consent.actions import normalize_email
+from ..journeys.claims import message_claim, message_send
 from . import attribution, experiments, offers
 from .error_codes import CartRecoveryErrorCode
 from .exceptions import CartRecoveryError
@@ -96,28 +102,34 @@ def _delay(stage: CartStage) -> datetime.timedelta:
     return datetime.timedelta(seconds=stage.delay_seconds)
 
 
+@dataclasses.dataclass(frozen=True)
+class CartStageClaim:
+    """What a claim decided: the reminder (claimed or skipped) of one stage."""
+
+    abandoned: AbandonedCheckout
+    checkout: Checkout
+    stage: CartStage
+    config: ChannelConfig
+    reminder: CartReminder
+
+    @property
+    def to_send(self) -> bool:
+        return self.reminder.status == ReminderStatus.CLAIMED
+
+
 def abandoned_checkout_advance(
     *, abandoned_id: int, now: datetime.datetime, manager=None
 ) -> CartReminder | None:
     """Claim and send the due stage of one abandoned checkout; None when nothing was due."""
-    claim = _claim_due_stage(abandoned_id=abandoned_id, now=now)
+    claim = stage_claim(abandoned_id=abandoned_id, now=now)
     if claim is None:
         return None
-    abandoned, checkout, stage, config, reminder = claim
-    if reminder.status != ReminderStatus.CLAIMED:
-        return reminder
-    return _send(
-        abandoned=abandoned,
-        checkout=checkout,
-        stage=stage,
-        config=config,
-        reminder=reminder,
-        now=now,
-        manager=manager or get_plugins_manager(allow_replica=False),
-    )
+    if not claim.to_send:
+        return claim.reminder
+    return _send(claim, now=now, manager=manager or get_plugins_manager(allow_replica=False))
 
 
-def _claim_due_stage(*, abandoned_id: int, now):
+def stage_claim(*, abandoned_id: int, now) -> CartStageClaim | None:
     with transaction.atomic():
         abandoned = (
             AbandonedCheckout.objects.select_for_update(skip_locked=True)
@@ -130,19 +142,8 @@ def _claim_due_stage(*, abandoned_id: int, now):
         config = program.config
         if not (program.active and config.carts.enabled):
             return None
-        checkout = Checkout.objects.filter(token=abandoned.token).select_related("user").first()
+        checkout = _checkout_still_abandoned(abandoned, config=config, now=now)
         if checkout is None:
-            _close_gone(abandoned, now=now)
-            return None
-        if checkout.last_change > abandoned.last_change_seen:
-            _restart(abandoned, checkout, config=config)
-        email = normalize_email(checkout.get_customer_email())
-        if not email or not checkout.lines.exists():
-            _close(abandoned, status=AbandonedStatus.EXPIRED, now=now)
-            return None
-        if completion_under_way(checkout, now=now):
-            abandoned.next_stage_at = now + COMPLETING_RECHECK
-            abandoned.save(update_fields=["next_stage_at"])
             return None
         stage = due_stage(
             config, after_stage=abandoned.stage, last_change=checkout.last_change, now=now
@@ -150,26 +151,57 @@ def _claim_due_stage(*, abandoned_id: int, now):
         if stage is None:
             _no_stage_due(abandoned, checkout, config=config, now=now)
             return None
+        if (quiet_until := config.journeys.quiet_until(now)) is not None:
+            abandoned.next_stage_at = quiet_until
+            abandoned.save(update_fields=_SNAPSHOT_FIELDS)
+            return None
         _assign_variant(abandoned, config=config)
-        # Until this claim commits, other sweeps' claims for the shopper wait (the cap).
-        shopper_lock(email=abandoned.email)
-        reason = reminder_skip_reason(abandoned=abandoned, config=config, now=now)
-        try:
-            with transaction.atomic():
-                reminder = CartReminder.objects.create(
-                    abandoned=abandoned,
-                    round=abandoned.round,
-                    stage=stage.number,
-                    email=abandoned.email,
-                    kind=stage.kind,
-                    status=ReminderStatus.SKIPPED if reason else ReminderStatus.CLAIMED,
-                    skip_reason=reason or "",
-                    claimed_at=now,
-                )
-        except IntegrityError:
-            return None  # claimed before (a replay): never again
-        _stage_claimed(abandoned, checkout, stage=stage, config=config, reason=reason, now=now)
-    return abandoned, checkout, stage, config, reminder
+        reminder = _reminder_claim(abandoned, stage, config=config, now=now)
+        if reminder is None:
+            return None
+        _stage_claimed(
+            abandoned, checkout, stage=stage, config=config, reason=reminder.skip_reason, now=now
+        )
+    return CartStageClaim(
+        abandoned=abandoned, checkout=checkout, stage=stage, config=config, reminder=reminder
+    )
+
+
+def _checkout_still_abandoned(abandoned, *, config, now) -> Checkout | None:
+    """Saleor's checkout, its changes taken in; None (and the row updated) when it is
+    gone, emptied, without an e-mail or being completed."""
+    checkout = Checkout.objects.filter(token=abandoned.token).select_related("user").first()
+    if checkout is None:
+        _close_gone(abandoned, now=now)
+        return None
+    if checkout.last_change > abandoned.last_change_seen:
+        _restart(abandoned, checkout, config=config)
+    email = normalize_email(checkout.get_customer_email())
+    if not email or not checkout.lines.exists():
+        _close(abandoned, status=AbandonedStatus.EXPIRED, now=now)
+        return None
+    if completion_under_way(checkout, now=now):
+        abandoned.next_stage_at = now + COMPLETING_RECHECK
+        abandoned.save(update_fields=["next_stage_at"])
+        return None
+    return checkout
+
+
+def _reminder_claim(abandoned, stage: CartStage, *, config, now) -> CartReminder | None:
+    """Insert the stage's reminder (claimed, or skipped with its reason); None if it was
+    claimed before (a replay: never again)."""
+    # Until this claim commits, other sweeps' claims for the shopper wait (the cap).
+    shopper_lock(email=abandoned.email)
+    return message_claim(
+        CartReminder,
+        reason=reminder_skip_reason(abandoned=abandoned, config=config, now=now),
+        abandoned=abandoned,
+        round=abandoned.round,
+        stage=stage.number,
+        email=abandoned.email,
+        kind=stage.kind,
+        claimed_at=now,
+    )
 
 
 def _no_stage_due(abandoned, checkout, *, config, now) -> None:
@@ -262,30 +294,27 @@ def _close_gone(abandoned: AbandonedCheckout, *, now) -> None:
         _close(abandoned, status=AbandonedStatus.EXPIRED, now=now)
 
 
-def _send(*, abandoned, checkout, stage, config, reminder, now, manager) -> CartReminder:
-    try:
-        offer = _issue_offer(abandoned, stage=stage, config=config, now=now)
+def _send(claim: CartStageClaim, *, now, manager) -> CartReminder:
+    abandoned, reminder = claim.abandoned, claim.reminder
+
+    def send() -> None:
+        offer = _issue_offer(abandoned, stage=claim.stage, config=claim.config, now=now)
         payload = cart_message_payload(
             abandoned=abandoned,
-            checkout=checkout,
-            stage=stage,
+            checkout=claim.checkout,
+            stage=claim.stage,
             offer=offer,
-            config=config,
+            config=claim.config,
             reminder=reminder,
         )
         manager.notify(CART_REMINDER_EVENT, lambda: payload, channel_slug=abandoned.channel.slug)
+
+    try:
+        return message_send(reminder, send, now=now)
     except _CheckoutGone:
         reminder.status, reminder.skip_reason = ReminderStatus.SKIPPED, SkipReason.CHECKOUT_GONE
         reminder.save(update_fields=["status", "skip_reason"])
         return reminder
-    except Exception as error:
-        reminder.status = ReminderStatus.FAILED
-        reminder.skip_reason = type(error).__name__[:32]
-        reminder.save(update_fields=["status", "skip_reason"])
-        raise
-    reminder.status, reminder.sent_at = ReminderStatus.SENT, now
-    reminder.save(update_fields=["status", "sent_at"])
-    return reminder
 
 
 class _CheckoutGone(Exception):

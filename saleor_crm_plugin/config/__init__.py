@@ -44,11 +44,19 @@ from .loyalty import (
     LoyaltyConfig,
     TierRule,
 )
+from .journeys import JourneysConfig, QuietHours
 from .parsing import MAX_POINTS
 from .programs import ChannelProgram, active_channel_programs, load_channel_program
 from .smtp import SmtpConfig
 from .stores import StoresConfig
-from .templates import HANDLEBARS_LOCK, VARIABLES, body_render, subject_render
+from .templates import (
+    HANDLEBARS_LOCK,
+    JOURNEY_SAMPLE,
+    VARIABLES,
+    body_render,
+    subject_render,
+    template_check,
+)
 
 __all__ = [
     "CONFIG_STRUCTURE",
@@ -56,6 +64,7 @@ __all__ = [
     "DEFAULT_CONFIGURATION",
     "DEFAULT_TEMPLATE",
     "HANDLEBARS_LOCK",
+    "JOURNEY_SAMPLE",
     "MAX_POINTS",
     "OFFER_FIXED",
     "OFFER_FREE_SHIPPING",
@@ -73,8 +82,10 @@ __all__ = [
     "ChannelConfig",
     "ChannelProgram",
     "ExperimentVariant",
+    "JourneysConfig",
     "LoyaltyConfig",
     "OfferSpec",
+    "QuietHours",
     "ReminderKind",
     "SmtpConfig",
     "StoresConfig",
@@ -85,5 +96,6 @@ __all__ = [
     "load_channel_program",
     "parse_configuration",
     "subject_render",
+    "template_check",
     "validate_configuration",
 ]

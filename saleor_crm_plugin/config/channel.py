@@ -1,7 +1,7 @@
 """A channel's whole configuration: one typed section per domain.
 
 ``parse_configuration`` fills in the defaults of ``fields.FIELDS`` and has each section
-parse its own fields, in the order of the table (loyalty, cart recovery, SMTP). It does
+parse its own fields, in the order of the table (loyalty, cart recovery, SMTP, stores, journeys). It does
 not stop at the first bad field: every field's problems are collected and raised at
 once, as one ``ValidationError`` keyed by field name, each message naming the field by
 its label (``parsing.ConfigErrors``).
@@ -16,6 +16,7 @@ import dataclasses
 
 from .carts import CartsConfig, parse_carts
 from .fields import DEFAULT_CONFIGURATION, LABELS, stored_values
+from .journeys import JourneysConfig, parse_journeys
 from .loyalty import LoyaltyConfig, parse_loyalty
 from .parsing import ConfigErrors
 from .smtp import SmtpConfig, parse_smtp
@@ -30,6 +31,7 @@ class ChannelConfig:
     carts: CartsConfig
     smtp: SmtpConfig
     stores: StoresConfig
+    journeys: JourneysConfig
 
 
 def _parse(configuration: list[dict] | None, *, strict: bool) -> ChannelConfig:
@@ -40,6 +42,7 @@ def _parse(configuration: list[dict] | None, *, strict: bool) -> ChannelConfig:
         carts=parse_carts(values, errors, strict=strict),
         smtp=parse_smtp(values, errors),
         stores=parse_stores(values, errors),
+        journeys=parse_journeys(values, errors),
     )
     errors.raise_if_any()
     return config

@@ -324,6 +324,20 @@ FIELDS: dict[str, tuple[object, str, str, str]] = {
         "Let shoppers who claimed a receipt opt in to having later purchases with the "
         "same card linked to them automatically.",
     ),
+    "quiet_hours": (
+        "",
+        ConfigurationTypeField.STRING,
+        "Quiet hours",
+        "No marketing e-mail (journeys, cart reminders) in this daily window of the "
+        "shop's time, e.g. 21:00-08:00; a message due inside it waits for its end. "
+        "Empty: none.",
+    ),
+    "time_zone": (
+        "UTC",
+        ConfigurationTypeField.STRING,
+        "Shop time zone",
+        "IANA name, e.g. Europe/Paris: quiet hours and birthdays are read in it.",
+    ),
 }
 
 DEFAULT_CONFIGURATION = [

@@ -35,6 +35,7 @@ from saleor.plugins.email_common import (
     price,
 )
 
+from .journeys import SAMPLE_JOURNEY_PAYLOAD
 from .parsing import ConfigProblem
 
 # pybars' compiler keeps its parsing state in shared objects: two threads compiling at
@@ -138,6 +139,16 @@ def _compact(value: dict) -> str:
 # For help texts: every variable, grouped by object.
 VARIABLES_TEXT = _compact(SAMPLE_PAYLOAD)
 
+# The payloads templates are checked with, by the message they render: a cart reminder
+# (above) or a journey's message (``journeys.SAMPLE_JOURNEY_PAYLOAD``, the shape of
+# ``journeys.messages.journey_message_payload``; a test keeps the two equal).
+CART_SAMPLE = "cart"
+JOURNEY_SAMPLE = "journey"
+SAMPLES = {CART_SAMPLE: SAMPLE_PAYLOAD, JOURNEY_SAMPLE: SAMPLE_JOURNEY_PAYLOAD}
+_SAMPLE_VARIABLES = {
+    name: (tuple(_paths(payload)), _compact(payload)) for name, payload in SAMPLES.items()
+}
+
 
 def subject_render(template: str, context: dict) -> str:
     """The subject as plain text on one line: un-escaped (``O'Brien``, not
@@ -221,30 +232,31 @@ def _tag_problem(source: str) -> str | None:
     return None
 
 
-def _variable_problem(misses: list[tuple[str, str]]) -> str:
+def _variable_problem(misses: list[tuple[str, str]], sample: str) -> str:
+    variables, variables_text = _SAMPLE_VARIABLES[sample]
     scope, name = misses[0]
     if scope.endswith("[]"):
         typed, where = name, f" in {{{{#each {scope[:-2]}}}}}"
-        known = [path.removeprefix(f"{scope}.") for path in VARIABLES if path.startswith(scope)]
+        known = [path.removeprefix(f"{scope}.") for path in variables if path.startswith(scope)]
     else:
         typed, where = f"{scope}.{name}".lstrip("."), ""
-        known = [path for path in VARIABLES if path.startswith(f"{scope}.".lstrip("."))]
+        known = [path for path in variables if path.startswith(f"{scope}.".lstrip("."))]
     close = difflib.get_close_matches(typed, known, n=1, cutoff=0.6)
     hint = f" (did you mean {{{{{close[0]}}}}}?)" if close else ""
     others = sorted({f"{{{{{typed}}}}}" for _scope, typed in misses[1:]})
     also = f" (also {', '.join(others)})" if others else ""
-    listing = VARIABLES_TEXT if not scope else ", ".join(known)
+    listing = variables_text if not scope else ", ".join(known)
     return f"{{{{{typed}}}}}{where} is not a variable{hint}{also}; the variables are: {listing}."
 
 
 @functools.lru_cache(maxsize=256)
-def _template_problem(source: str, subject: bool) -> str | None:
+def _template_problem(source: str, subject: bool, sample: str) -> str | None:
     if (problem := compile_problem(source)) is not None:
         return _tag_problem(source) or problem
     misses: list[tuple[str, str]] = []
     render = subject_render if subject else body_render
     try:
-        rendered = render(source + _END_MARKER, _recording(SAMPLE_PAYLOAD, "", misses))
+        rendered = render(source + _END_MARKER, _recording(SAMPLES[sample], "", misses))
     except pybars.PybarsError as error:  # what follows an unfinished tag does not parse
         detail = str(error).replace(_END_MARKER, "")
         return _tag_problem(source) or f"not a valid Handlebars template: {detail}"
@@ -253,13 +265,13 @@ def _template_problem(source: str, subject: bool) -> str | None:
     if not rendered.endswith(_END_MARKER):
         return _tag_problem(source) or "a tag is not finished; the template stops there."
     if misses:
-        return _variable_problem(misses)
+        return _variable_problem(misses, sample)
     return None
 
 
-def template_check(source: str, *, subject: bool) -> str:
-    """``source`` if it renders the sample payload completely, with known variables only;
-    raise ``ConfigProblem`` otherwise."""
-    if (problem := _template_problem(source, subject)) is not None:
+def template_check(source: str, *, subject: bool, sample: str = CART_SAMPLE) -> str:
+    """``source`` if it renders the sample payload (``SAMPLES[sample]``) completely, with
+    known variables only; raise ``ConfigProblem`` otherwise."""
+    if (problem := _template_problem(source, subject, sample)) is not None:
         raise ConfigProblem(problem)
     return source

@@ -19,6 +19,7 @@ from saleor.graphql.core.schema import CoreMutations, CoreQueries
 from .carts.schema import TYPE_EXTENSIONS as CART_TYPE_EXTENSIONS
 from .carts.schema import CartRecoveryMutations, CartRecoveryQueries
 from .consent.schema import TYPE_EXTENSIONS as CONSENT_TYPE_EXTENSIONS
+from .journeys.schema import JourneyMutations, JourneyQueries
 from .loyalty.reports import LoyaltyReportQueries
 from .loyalty.schema import (
     LoyaltyMutations,
@@ -42,11 +43,14 @@ class CRMQueries(
     CartRecoveryQueries,
     StoreQueries,
     StoreReportQueries,
+    JourneyQueries,
 ):
     pass
 
 
-class CRMMutations(LoyaltyMutations, SegmentMutations, CartRecoveryMutations, StoreMutations):
+class CRMMutations(
+    LoyaltyMutations, SegmentMutations, CartRecoveryMutations, StoreMutations, JourneyMutations
+):
     pass
 
 

@@ -50,7 +50,7 @@ def signup_bonus_award(*, user_id: int, channel_id: int) -> Posting | None:
     return signup_bonus_post(account=account, program=program, now=now)
 
 
-def _birthdays_on(today: datetime.date) -> Q:
+def birthdays_on(today: datetime.date) -> Q:
     condition = Q(birthday__month=today.month, birthday__day=today.day)
     if (today.month, today.day) == (2, 28) and not calendar.isleap(today.year):
         condition |= Q(birthday__month=2, birthday__day=29)
@@ -69,7 +69,7 @@ def birthday_bonuses_award(*, channel_id: int, today: datetime.date) -> int:
     accounts = LoyaltyAccount.objects.filter(
         channel_id=channel_id,
         user__is_active=True,
-        user_id__in=CustomerProfile.objects.filter(_birthdays_on(today)).values("user_id"),
+        user_id__in=CustomerProfile.objects.filter(birthdays_on(today)).values("user_id"),
     ).order_by("pk")
     awarded = 0
     now = timezone.now()

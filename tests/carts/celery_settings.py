@@ -2,7 +2,7 @@
 
 The test's settings, with a real broker (a dedicated Redis database) instead of eager
 tasks, both database aliases on the test database the test process committed its data
-to, and a beat schedule holding only the cart-recovery sweep, every second.
+to, and a beat schedule holding only the cart-recovery and journeys sweeps, every second.
 """
 
 import datetime
@@ -21,6 +21,10 @@ CRM_CART_SWEEP_INTERVAL = 1
 CELERY_BEAT_SCHEDULE = {
     "crm-abandoned-checkouts": {
         "task": "saleor_crm_plugin.carts.tasks.abandoned_checkouts_sweep_task",
+        "schedule": datetime.timedelta(seconds=CRM_CART_SWEEP_INTERVAL),
+    },
+    "crm-journeys": {
+        "task": "saleor_crm_plugin.journeys.tasks.journeys_sweep_task",
         "schedule": datetime.timedelta(seconds=CRM_CART_SWEEP_INTERVAL),
     },
 }

@@ -8,35 +8,18 @@ receive the reminder. It is skipped, saying why, when Redis is not running.
 """
 
 import datetime
-import os
 import re
-import socket
-import subprocess
-import sys
 import time
 from urllib.parse import unquote
 
 import pytest
-import redis
-from django.db import connection
 from django.utils import timezone
 from saleor.checkout.models import Checkout
 
 from saleor_crm_plugin.carts.models import AbandonedCheckout, CartReminder, ReminderStatus
 from saleor_crm_plugin.carts.restore import cart_restore_token_read
 from saleor_crm_plugin.carts.unsubscribe import unsubscribe_token_read
-
-BROKER_URL = "redis://127.0.0.1:6379/9"
-WAIT_SECONDS = 300
-
-
-def redis_down_reason() -> str | None:
-    try:
-        redis.Redis.from_url(BROKER_URL, socket_connect_timeout=2).ping()
-    except (redis.exceptions.RedisError, socket.error) as error:
-        return f"Redis is not running on 127.0.0.1:6379 ({error}); start it to run this test"
-    return None
-
+from tests.fixtures.celery_e2e import WAIT_SECONDS, redis_down_reason
 
 REDIS_DOWN = redis_down_reason()
 
@@ -44,58 +27,6 @@ pytestmark = [
     pytest.mark.e2e,
     pytest.mark.skipif(REDIS_DOWN is not None, reason=REDIS_DOWN or ""),
 ]
-
-
-def _celery(*arguments, log_path):
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "tests.carts.celery_settings",
-        "CRM_E2E_BROKER_URL": BROKER_URL,
-        "CRM_E2E_DATABASE_NAME": connection.settings_dict["NAME"],
-    }
-    log = open(log_path, "w")  # noqa: SIM115  (closed with the process)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "saleor.celeryconf:app", *arguments],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    return process, log
-
-
-@pytest.fixture
-def celery_worker_and_beat(tmp_path):
-    redis.Redis.from_url(BROKER_URL).flushdb()
-    started = [
-        _celery(
-            "worker",
-            "--pool=solo",
-            "--without-heartbeat",
-            "--without-mingle",
-            "--without-gossip",
-            "--loglevel=INFO",
-            log_path=tmp_path / "worker.log",
-        ),
-        _celery(
-            "beat",
-            "--schedule",
-            str(tmp_path / "beat-schedule"),
-            "--max-interval",
-            "1",
-            "--loglevel=INFO",
-            log_path=tmp_path / "beat.log",
-        ),
-    ]
-    yield tmp_path
-    for process, log in started:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
-    redis.Redis.from_url(BROKER_URL).flushdb()
 
 
 def _reminder_sent(checkout) -> bool:

@@ -65,6 +65,8 @@ STORED_DEFAULTS = {
     "store_claim_daily_limit": "5",
     "store_claim_code_lifetime": "15m",
     "store_card_recognition": False,
+    "quiet_hours": "",
+    "time_zone": "UTC",
 }
 TEMPLATES = ("cart_reminder_template", "cart_offer_template", "cart_last_call_template")
 SETTINGS_PAGE = "Customers → CRM → Programme settings"

@@ -1,0 +1,35 @@
+"""The CRM's own e-mail for journey messages (SMTP of the channel, as cart reminders).
+
+Our plugin's ``notify`` calls ``journey_email_send`` for ``crm_journey_message`` when the
+channel configures an SMTP host; without one, apps subscribed to NOTIFY_USER send it.
+The stage's subject and body were checked when the journey was saved; they are read
+again from the journey (the payload names it and its stage), so a payload an app
+changed cannot choose the template. An empty body sends nothing. Sending errors reach
+the sweep (``carts.email.stops_the_batch`` tells a server's from one message's).
+"""
+
+from ..config import body_render, parse_configuration, subject_render
+from ..mail import html_email_send
+from .definition import journey_stages
+from .models import Journey
+
+
+def journey_email_send(*, payload: dict, configuration: list[dict]) -> bool:
+    """Send the message e-mail when the channel has SMTP; return whether one was sent."""
+    config = parse_configuration(configuration)
+    if not config.smtp.host:
+        return False
+    journey = Journey.objects.filter(pk=payload["journey"]["id"]).first()
+    if journey is None:
+        return False
+    stages = journey_stages(journey.stages)
+    stage = next((stage for stage in stages if stage.number == payload["stage"]), None)
+    if stage is None or not stage.body:
+        return False
+    html_email_send(
+        config=config,
+        recipient=payload["recipient_email"],
+        subject=subject_render(stage.subject, payload),
+        html=body_render(stage.body, payload),
+    )
+    return True
