@@ -24,7 +24,7 @@ from saleor.checkout.models import Checkout
 
 from saleor_crm_plugin.carts.models import AbandonedCheckout, CartReminder, ReminderStatus
 from saleor_crm_plugin.carts.restore import cart_restore_token_read
-from saleor_crm_plugin.carts.unsubscribe import unsubscribe_token_read
+from saleor_crm_plugin.consent.unsubscribe import unsubscribe_token_read
 
 BROKER_URL = "redis://127.0.0.1:6379/9"
 WAIT_SECONDS = 300
