@@ -2,10 +2,12 @@
 
 import datetime
 import json
+import threading
 from urllib.parse import urlencode
 
 import pytest
 from django.core import signing
+from django.db import connection, transaction
 from django.test import override_settings
 from freezegun import freeze_time
 
@@ -18,11 +20,13 @@ from saleor_crm_plugin.consent.unsubscribe import (
     UNSUBSCRIBE_SALT,
     UNSUBSCRIBE_TOKEN_MAX_AGE,
     InvalidUnsubscribeToken,
+    marketing_recipient_for,
     marketing_recipient_unsubscribe,
     unsubscribe_links_make,
     unsubscribe_token_make,
     unsubscribe_token_read,
 )
+from tests.fixtures.concurrency import wait_for_a_blocked_backend
 from tests.consent.unsubscribe_helpers import FORGERIES, decoded_parts, written
 
 SENT = datetime.datetime(2026, 3, 2, 10, 0, tzinfo=datetime.UTC)
@@ -176,3 +180,34 @@ def test_unsubscribe_withdraws_consent_once(db):
     assert consent.source == ConsentSource.UNSUBSCRIBE_LINK
     assert consent.unsubscribed_at.isoformat() == "2026-03-02T10:00:00+00:00"
     assert consent.updated_at.isoformat() == "2026-03-02T10:00:00+00:00"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_sends_to_a_new_address_at_once_make_one_recipient():
+    # given
+    found: list = []
+    errors: list[BaseException] = []
+
+    def send_second():
+        try:
+            found.append(marketing_recipient_for(email="ann@example.com"))
+        except BaseException as error:  # collected and asserted below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    # when: the second send's insert meets the first's, not yet committed
+    thread = threading.Thread(target=send_second)
+    with transaction.atomic():
+        first = marketing_recipient_for(email="Ann@Example.com")
+        thread.start()
+        wait_for_a_blocked_backend()
+    thread.join(timeout=60)
+
+    # then
+    assert thread.is_alive() is False
+    assert errors == []
+    assert [recipient.pk for recipient in found] == [first.pk]
+    assert list(MarketingRecipient.objects.values_list("pk", "email")) == [
+        (first.pk, "ann@example.com")
+    ]
