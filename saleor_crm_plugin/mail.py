@@ -6,11 +6,19 @@ HTML body with Saleor's plain-text alternative, and a subject the caller has alr
 made plain text on one line (``config.subject_render``). Saleor's own ``send_email``
 renders the subject as HTML, so the message is put together here with its pieces (its
 SMTP backend, helpers and timeout). A sending error is the caller's to handle.
+
+Marketing messages pass ``list_unsubscribe_url`` (``consent.unsubscribe``'s one-click
+URL): the message then carries ``List-Unsubscribe: <url>`` (RFC 2369) and, when the URL
+is HTTPS, ``List-Unsubscribe-Post: List-Unsubscribe=One-Click`` (RFC 8058: a mailbox
+provider's unsubscribe button POSTs to it; the RFC allows only HTTPS there), which the
+large providers require of bulk senders. Transactional messages (receipt-claim codes)
+pass none. The headers must be covered by the DKIM signature: the SMTP relay that signs
+should sign them (most sign every header present).
 """
 
 from email.headerregistry import Address
 
-from django.core.mail import send_mail
+from django.core.mail import EmailMultiAlternatives
 from django.core.mail.backends.smtp import EmailBackend
 from saleor.plugins.email_common import (
     DEFAULT_EMAIL_TIMEOUT,
@@ -34,15 +42,32 @@ def email_config(config: ChannelConfig) -> EmailConfig:
     )
 
 
-def html_email_send(*, config: ChannelConfig, recipient: str, subject: str, html: str) -> None:
+def list_unsubscribe_headers(url: str | None) -> dict[str, str]:
+    """The RFC 2369 / RFC 8058 headers for a one-click unsubscribe URL (none without)."""
+    if not url:
+        return {}
+    headers = {"List-Unsubscribe": f"<{url}>"}
+    if url.lower().startswith("https://"):
+        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    return headers
+
+
+def html_email_send(
+    *,
+    config: ChannelConfig,
+    recipient: str,
+    subject: str,
+    html: str,
+    list_unsubscribe_url: str | None = None,
+) -> None:
     """Send one message through the channel's SMTP server (``config.smtp.host`` set)."""
     smtp = email_config(config)
-    send_mail(
+    message = EmailMultiAlternatives(
         subject,
         get_plain_text_message_for_email(html),
         str(Address(smtp.sender_name or "", addr_spec=smtp.sender_address)),
         [recipient],
-        html_message=html,
+        headers=list_unsubscribe_headers(list_unsubscribe_url),
         connection=EmailBackend(
             host=smtp.host,
             port=smtp.port,
@@ -53,3 +78,5 @@ def html_email_send(*, config: ChannelConfig, recipient: str, subject: str, html
             timeout=DEFAULT_EMAIL_TIMEOUT,
         ),
     )
+    message.attach_alternative(html, "text/html")
+    message.send()

@@ -6,7 +6,7 @@ from .carts.models import (  # noqa: F401
     CartRecoveryOffer,
     CartReminder,
 )
-from .consent.models import MarketingConsent  # noqa: F401
+from .consent.models import MarketingConsent, MarketingRecipient  # noqa: F401
 from .journeys.models import Journey, JourneyEnrollment, JourneyMessage  # noqa: F401
 from .loyalty.models import (  # noqa: F401
     CustomerProfile,

@@ -10,7 +10,8 @@ points card paying a checkout it was not issued for or beyond the cap).
 ``notify`` sends the CRM's own e-mails in place (cart reminders, journey messages,
 receipt-claim codes):
 only the CRM's Celery tasks emit those events. ``webhook`` answers HTTP: Stripe
-Terminal's signed events (one call into ``stores.stripe_http``) and the dashboard files.
+Terminal's signed events (one call into ``stores.stripe_http``), the one-click
+unsubscribe of marketing e-mail (``consent.unsubscribe_http``) and the dashboard files.
 """
 
 import logging
@@ -27,6 +28,7 @@ from .carts.exceptions import CartRecoveryError
 from .carts.messages import CART_REMINDER_EVENT
 from .carts.offers import recovery_offer_check_order
 from .carts.tasks import cart_order_created_task
+from .consent.unsubscribe_http import unsubscribe_response
 from .dashboard.assets import dashboard_response
 from .enqueue import enqueue_after_commit
 from .journeys.email import journey_email_send
@@ -250,7 +252,14 @@ class CRMPlugin(BasePlugin):
             )
             if response is not None:
                 return response
+        # One-click unsubscribe (/plugins/saleor.crm/unsubscribe, RFC 8058): consent
+        # belongs to the e-mail, so served whether or not a programme is active (a link
+        # must keep working after a programme is switched off).
         # The dashboard extension (manifest and built files) under /plugins/saleor.crm/
         # dashboard/: the same for every channel, served whether or not a channel's
         # programme is active, since the App is installed once for the whole shop.
-        return dashboard_response(request, path) or previous_value
+        return (
+            unsubscribe_response(request, path)
+            or dashboard_response(request, path)
+            or previous_value
+        )

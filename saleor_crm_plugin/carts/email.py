@@ -14,7 +14,8 @@ without an offer (an experiment's holdout) uses the reminder templates.
 The body is HTML (Handlebars escapes the shopper's values); the subject is a plain-text
 header: rendered with the same helpers, un-escaped (``O'Brien``, not ``O&#x27;Brien``)
 and folded onto one line (a CR/LF in a shopper's name would otherwise make Django
-refuse the header, or inject one); ``mail.html_email_send`` sends it.
+refuse the header, or inject one); ``mail.html_email_send`` sends it, with the
+``List-Unsubscribe`` headers of the payload's one-click URL (``consent.unsubscribe``).
 
 ``stops_the_batch`` tells the sweep which sending errors are the server's or the
 connection's (the next message would fail the same way: the batch stops) rather than
@@ -66,6 +67,10 @@ def cart_reminder_email_send(*, payload: dict, configuration: list[dict]) -> boo
     subject_text = subject_render(subject, payload)
     message = body_render(body, payload)
     html_email_send(
-        config=config, recipient=payload["recipient_email"], subject=subject_text, html=message
+        config=config,
+        recipient=payload["recipient_email"],
+        subject=subject_text,
+        html=message,
+        list_unsubscribe_url=payload["unsubscribe_one_click_url"],
     )
     return True

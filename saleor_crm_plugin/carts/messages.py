@@ -21,10 +21,10 @@ from saleor.core.prices import quantize_price
 from saleor.product.models import ProductVariantChannelListing
 
 from ..config import CartStage, ChannelConfig, load_channel_program
+from ..consent.unsubscribe import unsubscribe_links_make
 from .models import AbandonedCheckout, CartRecoveryOffer, CartReminder
 from .offers import offer_description
 from .restore import cart_restore_token_make
-from .unsubscribe import unsubscribe_token_make
 
 CART_REMINDER_EVENT = "crm_cart_reminder"
 
@@ -97,7 +97,7 @@ def cart_message_payload(
     subtotal = sum((Decimal(line["total_gross_amount"]) for line in lines), Decimal(0))
     total = checkout.total_gross_amount or subtotal
     user = checkout.user
-    unsubscribe_token = unsubscribe_token_make(email=abandoned.email)
+    unsubscribe = unsubscribe_links_make(email=abandoned.email)
     url = config.carts.storefront_checkout_url.replace("{token}", str(checkout.token))
     restore_token = cart_restore_token_make(
         checkout_token=checkout.token, offer_id=offer.pk if offer else None
@@ -134,9 +134,10 @@ def cart_message_payload(
             "last_change": checkout.last_change.isoformat(),
         },
         "offer": offer_payload(offer, currency),
-        "unsubscribe_token": unsubscribe_token,
-        "unsubscribe_url": config.carts.storefront_unsubscribe_url.replace(
-            "{token}", unsubscribe_token
-        ),
+        # The recipient's signed pseudonym (``consent.unsubscribe``): the storefront's
+        # page, and the one-click URL of the List-Unsubscribe header.
+        "unsubscribe_token": unsubscribe.token,
+        "unsubscribe_url": unsubscribe.page_url(config.carts.storefront_unsubscribe_url),
+        "unsubscribe_one_click_url": unsubscribe.one_click_url,
         **get_site_context(),
     }

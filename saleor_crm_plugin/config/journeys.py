@@ -116,6 +116,9 @@ SAMPLE_JOURNEY_PAYLOAD = {
     "offer": {"points": 200, "code": "", "description": "200 bonus points"},
     "unsubscribe_token": "signed-token",
     "unsubscribe_url": "https://shop.example.com/unsubscribe?token=signed-token",
+    "unsubscribe_one_click_url": (
+        "https://shop.example.com/plugins/saleor.crm/unsubscribe?token=signed-token"
+    ),
     "domain": "shop.example.com",
     "site_name": "Example shop",
     "logo_url": "",

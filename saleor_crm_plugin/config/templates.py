@@ -101,6 +101,7 @@ SAMPLE_PAYLOAD = {
     },
     "unsubscribe_token": "signed-token",
     "unsubscribe_url": "https://shop.example.com/unsubscribe?token=signed-token",
+    "unsubscribe_one_click_url": "https://shop.example.com/plugins/saleor.crm/unsubscribe?token=signed-token",
     "domain": "shop.example.com",
     "site_name": "Example shop",
     "logo_url": "",

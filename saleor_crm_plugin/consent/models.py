@@ -7,6 +7,8 @@ cart recovery checks it before every message. ``granted`` is the current answer;
 (a customer ticking a box again) clear.
 """
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 
@@ -45,3 +47,20 @@ class MarketingConsent(models.Model):
 
     def __str__(self):
         return f"{self.email}: {'granted' if self.granted else 'withdrawn'}"
+
+
+class MarketingRecipient(models.Model):
+    """A recipient's pseudonym: what an unsubscribe link names instead of the e-mail.
+
+    One row per normalised e-mail, made when a marketing message is first sent to it
+    (``consent.unsubscribe``). The id is random, so a link tells neither the address
+    nor how many recipients the shop has.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    # Normalised (``normalize_email``): lower-cased, stripped.
+    email = models.EmailField(unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return str(self.id)

@@ -4,7 +4,9 @@ Our plugin's ``notify`` calls ``journey_email_send`` for ``crm_journey_message``
 channel configures an SMTP host; without one, apps subscribed to NOTIFY_USER send it.
 The stage's subject and body were checked when the journey was saved; they are read
 again from the journey (the payload names it and its stage), so a payload an app
-changed cannot choose the template. An empty body sends nothing. Sending errors reach
+changed cannot choose the template. Every message is marketing: it carries
+``List-Unsubscribe`` and one-click ``List-Unsubscribe-Post`` (``mail``), pointing at the
+recipient's pseudonymous, expiring link. An empty body sends nothing. Sending errors reach
 the sweep (``carts.email.stops_the_batch`` tells a server's from one message's).
 """
 
@@ -31,5 +33,6 @@ def journey_email_send(*, payload: dict, configuration: list[dict]) -> bool:
         recipient=payload["recipient_email"],
         subject=subject_render(stage.subject, payload),
         html=body_render(stage.body, payload),
+        list_unsubscribe_url=payload["unsubscribe_one_click_url"],
     )
     return True

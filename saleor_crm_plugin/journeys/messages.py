@@ -16,8 +16,8 @@ from saleor.core.notification.utils import get_site_context
 from saleor.core.prices import quantize_price
 from saleor.order.models import Order
 
-from ..carts.unsubscribe import unsubscribe_token_make
 from ..config import load_channel_program
+from ..consent.unsubscribe import unsubscribe_links_make
 from ..loyalty.models import EntryStatus, LoyaltyAccount, LoyaltyEntry
 from .definition import JourneyStage
 from .models import JourneyEnrollment, JourneyMessage
@@ -80,7 +80,7 @@ def journey_message_payload(
     journey = enrollment.journey
     config = load_channel_program(journey.channel_id).config
     user = enrollment.user
-    unsubscribe_token = unsubscribe_token_make(email=enrollment.email)
+    unsubscribe = unsubscribe_links_make(email=enrollment.email)
     return {
         "event": JOURNEY_MESSAGE_EVENT,
         "message_id": message.pk if message else None,
@@ -98,9 +98,12 @@ def journey_message_payload(
         "loyalty": _loyalty_payload(enrollment, now or datetime.datetime.now(datetime.UTC)),
         "order": _order_payload(enrollment),
         "offer": offer,
-        "unsubscribe_token": unsubscribe_token,
-        "unsubscribe_url": config.carts.storefront_unsubscribe_url.replace(
-            "{token}", unsubscribe_token
-        ),
+        # The recipient's signed pseudonym (``consent.unsubscribe``), never the e-mail.
+        "unsubscribe_token": unsubscribe.token,
+        # The storefront's page if the shop has one, else the plugin's own (it asks first).
+        "unsubscribe_url": unsubscribe.page_url(config.carts.storefront_unsubscribe_url)
+        if config.carts.storefront_unsubscribe_url
+        else unsubscribe.one_click_url,
+        "unsubscribe_one_click_url": unsubscribe.one_click_url,
         **get_site_context(),
     }

@@ -18,7 +18,7 @@ from saleor.checkout.models import Checkout
 
 from saleor_crm_plugin.carts.models import AbandonedCheckout, CartReminder, ReminderStatus
 from saleor_crm_plugin.carts.restore import cart_restore_token_read
-from saleor_crm_plugin.carts.unsubscribe import unsubscribe_token_read
+from saleor_crm_plugin.consent.unsubscribe import unsubscribe_token_read
 from tests.fixtures.celery_e2e import WAIT_SECONDS, redis_down_reason
 
 REDIS_DOWN = redis_down_reason()

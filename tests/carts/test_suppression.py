@@ -12,7 +12,7 @@ from saleor_crm_plugin.carts.models import (
     ReminderStatus,
     SkipReason,
 )
-from saleor_crm_plugin.carts.unsubscribe import shopper_unsubscribe
+from saleor_crm_plugin.consent.unsubscribe import marketing_recipient_unsubscribe
 from saleor_crm_plugin.consent.actions import marketing_consent_set
 from saleor_crm_plugin.consent.models import ConsentSource, MarketingConsent
 from tests.fixtures.carts import sweep
@@ -32,7 +32,7 @@ def _unsubscribe_by_the_first_reminder(frozen, smtp_server) -> str:
     sweep()
     token = re.search(r"unsubscribe\?token=([^\"]+)\"", smtp_server.messages[0]["html"])[1]
     frozen.move_to(at(2))
-    return shopper_unsubscribe(token=token)
+    return marketing_recipient_unsubscribe(token=token)
 
 
 def test_completing_the_checkout_between_stages_stops_further_messages(

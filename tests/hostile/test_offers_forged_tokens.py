@@ -16,7 +16,7 @@ from freezegun import freeze_time
 
 from saleor_crm_plugin.carts.models import OfferStatus
 from saleor_crm_plugin.carts.restore import cart_restore_token_make
-from saleor_crm_plugin.carts.unsubscribe import unsubscribe_token_make
+from saleor_crm_plugin.consent.unsubscribe import unsubscribe_token_make
 from tests.carts.shopper_graphql import cart_restore, offer_code_state
 from tests.graphql.carts.test_crm_unsubscribe import INVALID as INVALID_UNSUBSCRIBE
 from tests.graphql.carts.test_crm_unsubscribe import unsubscribe

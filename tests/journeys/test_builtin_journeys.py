@@ -59,6 +59,10 @@ def test_post_purchase_thanks_then_asks_for_a_review_once_each(
         f"How was your order, {customer_user.first_name}?",
     ]
     assert [m["to"][0] for m in smtp_server.messages] == [customer_user.email] * 2
+    headers = smtp_server.messages[0]["headers"]
+    assert headers["List-Unsubscribe"].startswith("<http")
+    assert "/saleor.crm/unsubscribe?token=" in headers["List-Unsubscribe"]
+    assert customer_user.email not in headers["List-Unsubscribe"]
     enrollment = JourneyEnrollment.objects.get()
     assert (enrollment.trigger_key, enrollment.status) == (
         f"order:{order.pk}",

@@ -123,3 +123,18 @@ def test_without_smtp_an_app_subscribed_to_notify_user_gets_the_code(
         "currency": "USD",
     }
     assert payload["customer"]["email"] == customer_user.email
+
+
+def test_a_claim_code_is_transactional_and_has_no_unsubscribe_headers(
+    claims_usd, customer_user, django_capture_on_commit_callbacks
+):
+    # when
+    purchase = till_purchase(claims_usd)
+    claim_start(
+        django_capture_on_commit_callbacks, customer_user, claims_usd, purchase.receipt_code
+    )
+
+    # then
+    [message] = claims_usd.smtp.messages
+    assert "List-Unsubscribe" not in message["headers"]
+    assert "List-Unsubscribe-Post" not in message["headers"]

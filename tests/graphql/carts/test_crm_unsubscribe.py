@@ -1,12 +1,23 @@
 """`crmUnsubscribe(token:)`: the link of a CRM message, no login needed."""
 
+import datetime
+
 import pytest
 from django.core import signing
+from freezegun import freeze_time
 from saleor.graphql.tests.utils import get_graphql_content
 
-from saleor_crm_plugin.carts.unsubscribe import unsubscribe_token_make
+from saleor_crm_plugin.consent.unsubscribe import (
+    EXPIRED_MESSAGE,
+    INVALID_MESSAGE,
+    LEGACY_UNSUBSCRIBE_SALT,
+    UNSUBSCRIBE_TOKEN_MAX_AGE,
+    unsubscribe_token_make,
+)
 from saleor_crm_plugin.consent.actions import marketing_consent_set
 from saleor_crm_plugin.consent.models import ConsentSource, MarketingConsent
+
+from tests.consent.unsubscribe_helpers import FORGERIES
 
 from .utils import EVERYONE, written_rows
 
@@ -19,14 +30,8 @@ mutation($token: String!) {
 }
 """
 
-INVALID = [
-    {"field": "token", "code": "INVALID_TOKEN", "message": "The unsubscribe link is not valid."}
-]
-
-
-def _anns_signature_on(payload: bytes) -> str:
-    signature = unsubscribe_token_make(email="ann@example.com").rsplit(":", 1)[1]
-    return f"{signing.b64_encode(payload).decode()}:{signature}"
+INVALID = [{"field": "token", "code": "INVALID_TOKEN", "message": INVALID_MESSAGE}]
+EXPIRED = [{"field": "token", "code": "INVALID_TOKEN", "message": EXPIRED_MESSAGE}]
 
 
 def unsubscribe(client, token) -> dict:
@@ -68,21 +73,10 @@ def test_unsubscribing_twice_changes_nothing_more(api_client):
     assert list(MarketingConsent.objects.values()) == before
 
 
-@pytest.mark.parametrize(
-    "token",
-    [
-        "not-a-token",
-        "",
-        # a real token's signature on another address
-        _anns_signature_on(b'{"email":"bob@example.com"}'),
-        # signed by us, but for another purpose (salt)
-        signing.dumps({"email": "ann@example.com"}, salt="another.purpose"),
-        # the right salt, but not naming an address
-        signing.dumps({"user": 1}, salt="saleor_crm.unsubscribe"),
-    ],
-)
-def test_a_forged_token_is_refused_and_nothing_written(api_client, token):
-    # given
+@pytest.mark.parametrize("forgery", list(FORGERIES))
+def test_a_forged_token_is_refused_and_nothing_written(api_client, forgery):
+    # given: a real link was sent to Ann
+    token = FORGERIES[forgery](unsubscribe_token_make(email="ann@example.com"))
     rows = written_rows()
 
     # when
@@ -91,3 +85,31 @@ def test_a_forged_token_is_refused_and_nothing_written(api_client, token):
     # then
     assert data == {"email": None, "errors": INVALID}
     assert written_rows() == rows
+
+
+def test_an_expired_token_is_refused_and_nothing_written(api_client):
+    # given
+    sent = datetime.datetime(2026, 3, 2, 10, 0, tzinfo=datetime.UTC)
+    with freeze_time(sent):
+        token = unsubscribe_token_make(email="ann@example.com")
+    rows = written_rows()
+
+    # when
+    with freeze_time(sent + UNSUBSCRIBE_TOKEN_MAX_AGE + datetime.timedelta(days=1)):
+        data = unsubscribe(api_client, token)
+
+    # then
+    assert data == {"email": None, "errors": EXPIRED}
+    assert written_rows() == rows
+
+
+def test_a_token_from_before_the_pseudonyms_still_works(api_client):
+    # given: a link already in an inbox, naming the e-mail
+    token = signing.dumps({"email": "ann@example.com"}, salt=LEGACY_UNSUBSCRIBE_SALT)
+
+    # when
+    data = unsubscribe(api_client, token)
+
+    # then
+    assert data == {"email": "ann@example.com", "errors": []}
+    assert MarketingConsent.objects.get().granted is False

@@ -9,7 +9,7 @@ from saleor.graphql.tests.utils import get_graphql_content
 
 from saleor_crm_plugin.carts import offers
 from saleor_crm_plugin.carts.models import AbandonedCheckout, AbandonedStatus
-from saleor_crm_plugin.carts.unsubscribe import unsubscribe_token_make
+from saleor_crm_plugin.consent.unsubscribe import unsubscribe_token_make
 from tests.fixtures.cart_offers import TEN_PERCENT_ITEMS
 
 DOCS = pathlib.Path(__file__).resolve().parents[3] / "docs"

@@ -1,7 +1,7 @@
 from saleor.graphql.tests.utils import assert_no_permission, get_graphql_content
 
 from saleor_crm_plugin.carts.models import AbandonedCheckout, CartRecoveryOffer, CartReminder
-from saleor_crm_plugin.consent.models import MarketingConsent
+from saleor_crm_plugin.consent.models import MarketingConsent, MarketingRecipient
 
 # Requester fixtures (see conftest) by what they hold. "staff_api_client" and
 # "app_api_client" hold no permission at all.
@@ -33,6 +33,7 @@ def written_rows() -> tuple[int, ...]:
         CartReminder.objects.count(),
         CartRecoveryOffer.objects.count(),
         MarketingConsent.objects.count(),
+        MarketingRecipient.objects.count(),
     )
 
 
