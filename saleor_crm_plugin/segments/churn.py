@@ -9,10 +9,13 @@ The formula, for a customer of a channel at moment ``now``:
 1. **Intervals.** The customer's counted orders in date order; an interval is the time
    between two consecutive ones. Intervals shorter than a day (a second order the same
    evening) are no new purchase cycle: they are left out.
-2. **The shop's typical interval** ``T`` = the median of every interval of every
-   customer in the channel (``percentile_disc(0.5)``: the lower middle one when their
-   number is even). A shop with fewer than ``MIN_SHOP_INTERVALS`` intervals has no
-   typical rhythm yet: ``T`` = ``DEFAULT_INTERVAL_DAYS``.
+2. **The shop's typical interval** ``T`` = the median customer's rhythm: for each
+   customer of the channel with an interval, the mean of their intervals (to the
+   second); ``T`` is the median of those means (``percentile_disc(0.5)``: the lower
+   middle one when their number is even). One vote per customer: the median of all
+   intervals pooled would be the rhythm of the most frequent buyers, who have most of
+   them. A shop with fewer than ``MIN_SHOP_CUSTOMERS`` such customers has no typical
+   rhythm yet: ``T`` = ``DEFAULT_INTERVAL_DAYS``.
 3. **The customer's expected interval** ``E = (S + k·T) / (n + k)``, where ``n`` is the
    number of their intervals, ``S`` their sum and ``k = PRIOR_STRENGTH`` (2): the
    shop's rhythm counts as ``k`` intervals already seen. A customer with one order has
@@ -51,7 +54,7 @@ from .sql import T_USER, counted_customer
 
 PRIOR_STRENGTH = 2
 DEFAULT_INTERVAL_DAYS = 90
-MIN_SHOP_INTERVALS = 5
+MIN_SHOP_CUSTOMERS = 5
 DAY_SECONDS = 86400
 MAX_RATIO = 50
 INTERVAL_PLACES = Decimal("0.01")
@@ -83,13 +86,13 @@ def churn_statement(*, channel_id: int, now: datetime.datetime) -> Sql:
           WHERE o.channel_id = %s AND {scope.text} AND o.created_at <= %s
         ),
         gaps AS (SELECT user_id, gap FROM ordered WHERE gap >= {DAY_SECONDS}),
+        own AS (SELECT user_id, count(*) AS n, sum(gap) AS total FROM gaps GROUP BY user_id),
         shop AS (
           SELECT CASE WHEN count(*) >= %s
-                      THEN percentile_disc(0.5) WITHIN GROUP (ORDER BY gap)
+                      THEN percentile_disc(0.5) WITHIN GROUP (ORDER BY round(total / n))
                       ELSE %s::numeric END AS typical
-          FROM gaps
+          FROM own
         ),
-        own AS (SELECT user_id, count(*) AS n, sum(gap) AS total FROM gaps GROUP BY user_id),
         customer AS (
           SELECT ordered.user_id, max(ordered.created_at) AS last_at,
                  COALESCE(max(own.n), 0) AS n, COALESCE(max(own.total), 0) AS total
@@ -116,7 +119,7 @@ def churn_statement(*, channel_id: int, now: datetime.datetime) -> Sql:
         channel_id,
         *scope.params,
         now,
-        MIN_SHOP_INTERVALS,
+        MIN_SHOP_CUSTOMERS,
         DEFAULT_INTERVAL_DAYS * DAY_SECONDS,
         PRIOR_STRENGTH,
         PRIOR_STRENGTH,
@@ -211,12 +214,15 @@ def customer_intervals(order_times: list[datetime.datetime]) -> list[Decimal]:
     return [gap for gap in gaps if gap >= DAY_SECONDS]
 
 
-def shop_interval(intervals: list[Decimal]) -> Decimal:
-    """``T`` in seconds: the lower median of all intervals, or the default."""
-    if len(intervals) < MIN_SHOP_INTERVALS:
+def shop_interval(customers_intervals: list[list[Decimal]]) -> Decimal:
+    """``T`` in seconds: the lower median of the customers' mean intervals (each rounded
+    to a second), or the default with fewer than ``MIN_SHOP_CUSTOMERS`` of them."""
+    means = sorted(
+        _round(sum(own, Decimal(0)) / len(own), Decimal(1)) for own in customers_intervals if own
+    )
+    if len(means) < MIN_SHOP_CUSTOMERS:
         return Decimal(DEFAULT_INTERVAL_DAYS * DAY_SECONDS)
-    ordered = sorted(intervals)
-    return ordered[(len(ordered) + 1) // 2 - 1]
+    return means[(len(means) + 1) // 2 - 1]
 
 
 def churn_estimate(
@@ -261,7 +267,9 @@ def churn_estimates_python(
         user_id: [moment for moment in times if moment <= now] for user_id, times in orders.items()
     }
     orders = {user_id: times for user_id, times in orders.items() if times}
-    typical = shop_interval([gap for times in orders.values() for gap in customer_intervals(times)])
+    with localcontext() as context:
+        context.prec = 50
+        typical = shop_interval([customer_intervals(times) for times in orders.values()])
     return {
         user_id: churn_estimate(
             user_id=user_id, order_times=times, shop_interval_seconds=typical, now=now

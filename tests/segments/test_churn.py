@@ -49,12 +49,15 @@ def _customer(order_generator, channel, name, *days_ago):
 
 @pytest.fixture
 def shop(order_generator, channel_USD, channel_PLN):
-    """docs/churn.md's example: intervals 30, 30 (Ann), 60 (Ben), 90, 90 (Cid): T = 60."""
+    """docs/churn.md's example: mean intervals 30 (Ann), 60 (Ben, Eli, Flo), 90 (Cid):
+    T = 60 days."""
     customers = {
         "ann": _customer(order_generator, channel_USD, "ann", 90, 60, 30),
         "ben": _customer(order_generator, channel_USD, "ben", 120, 60),
         "cid": _customer(order_generator, channel_USD, "cid", 220, 130, 40),
         "dee": _customer(order_generator, channel_USD, "dee", 45),
+        "eli": _customer(order_generator, channel_USD, "eli", 100, 40),
+        "flo": _customer(order_generator, channel_USD, "flo", 80, 20),
     }
     # Orders that do not count: cancelled, unpaid, another channel; a second order at the
     # same moment is no interval.
@@ -91,11 +94,13 @@ def test_the_worked_example(shop, channel_USD):
         "ben": (1, Decimal("60.00"), Decimal("60.00"), Decimal("60.00"), 0, Decimal("0.6321")),
         "cid": (2, Decimal("90.00"), Decimal("60.00"), Decimal("75.00"), 35, Decimal("0.4134")),
         "dee": (0, None, Decimal("60.00"), Decimal("60.00"), 15, Decimal("0.5276")),
+        "eli": (1, Decimal("60.00"), Decimal("60.00"), Decimal("60.00"), 20, Decimal("0.4866")),
+        "flo": (1, Decimal("60.00"), Decimal("60.00"), Decimal("60.00"), 40, Decimal("0.2835")),
     }
 
 
 def test_a_shop_with_few_intervals_uses_the_default_rhythm(order_generator, channel_USD):
-    # given: four intervals in the shop, one short of its own typical interval
+    # given: one customer with intervals, four short of the shop's own typical interval
     customers = {
         "eve": _customer(order_generator, channel_USD, "eve", 50, 40, 30, 20, 10),
         "fay": _customer(order_generator, channel_USD, "fay", 45),
@@ -132,9 +137,10 @@ def test_the_estimate_reads_only_orders_up_to_its_moment(shop, channel_USD):
     # when: 50 days ago, Cid's last order (40 days ago) had not happened yet
     estimates = churn_estimates(channel_id=channel_USD.pk, now=NOW - 50 * DAY)
 
-    # then: Ann (orders 90 and 60 days ago), Ben and Cid (130 days ago); no Dee yet
+    # then: Ann (orders 90 and 60 days ago), Ben, Cid (130 days ago), Eli and Flo (one
+    # order each); no Dee yet
     by_name = _by_name(estimates, shop)
-    assert set(by_name) == {"ann", "ben", "cid"}
+    assert set(by_name) == {"ann", "ben", "cid", "eli", "flo"}
     assert by_name["cid"][0] == 1
 
 
@@ -183,7 +189,10 @@ def test_no_risk_for_a_customer_without_a_row(customer_user, channel_USD):
     ("condition", "members"),
     [
         ({"field": "churn_risk", "op": "gte", "value": "0.5"}, {"ben", "dee"}),
-        ({"field": "churn_risk", "op": "between", "value": [0.4134, 0.4866]}, {"ann", "cid"}),
+        (
+            {"field": "churn_risk", "op": "between", "value": [0.4134, 0.4866]},
+            {"ann", "cid", "eli"},
+        ),
         ({"field": "days_until_expected_order", "op": "lte", "value": 0}, {"ben"}),
         ({"field": "days_until_expected_order", "op": "eq", "value": 15}, {"ann", "dee"}),
     ],
