@@ -73,3 +73,31 @@ def test_the_backtest_scores_through_the_database_and_rolls_back():
     assert result.stopped == sum(customer.stopped_at is not None for customer in shop)
     assert 0 <= result.churn.auc <= 1 and 0 <= result.days_since.auc <= 1
     assert (Channel.objects.count(), Order.objects.count()) == (channels, orders)
+
+
+def test_the_section_is_numbered_six_and_has_a_row_per_data_set_and_score():
+    # given
+    ranking = churn_backtest.Ranking(auc=0.75, precision=(0.5, 0.25))
+    result = churn_backtest.BacktestResult(
+        customers=10,
+        orders=30,
+        not_back=4,
+        churn=ranking,
+        days_since=ranking,
+        stopped=3,
+        churn_stopped=ranking,
+        days_since_stopped=ranking,
+        shop_interval_days=20.5,
+    )
+
+    # when
+    lines = churn_backtest.section(synthetic=result, demo=result, seconds=(1.25, 0.5))
+
+    # then
+    assert lines[0] == "## 6. Churn risk backtest"
+    rows = [line for line in lines if line.startswith("| ") and "0.750" in line]
+    assert rows[0] == "| Generated (30 orders) | 10 | 4 | churn risk | 0.750 | 0.50 | 0.25 |"
+    assert len(rows) == 6
+    assert lines[-2].endswith(
+        "The generated shop took 1.2 s (writing its orders, mostly), the demo 0.5 s."
+    )

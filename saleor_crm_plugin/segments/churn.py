@@ -94,10 +94,9 @@ def churn_statement(*, channel_id: int, now: datetime.datetime) -> Sql:
           FROM own
         ),
         customer AS (
-          SELECT ordered.user_id, max(ordered.created_at) AS last_at,
-                 COALESCE(max(own.n), 0) AS n, COALESCE(max(own.total), 0) AS total
-          FROM ordered LEFT JOIN own ON own.user_id = ordered.user_id
-          GROUP BY ordered.user_id
+          SELECT l.user_id, l.last_at, COALESCE(own.n, 0) AS n, COALESCE(own.total, 0) AS total
+          FROM (SELECT user_id, max(created_at) AS last_at FROM ordered GROUP BY user_id) l
+          LEFT JOIN own ON own.user_id = l.user_id
         ),
         expected AS (
           SELECT c.user_id, c.last_at, c.n, c.total, shop.typical,
