@@ -14,6 +14,7 @@ from saleor_crm_plugin.segments.actions import customer_segment_create
 from saleor_crm_plugin.segments.churn import (
     at_churn_risk_qs,
     churn_estimates,
+    churn_estimates_python,
     churn_risk_for,
 )
 from saleor_crm_plugin.segments.error_codes import CustomerSegmentErrorCode
@@ -97,6 +98,26 @@ def test_the_worked_example(shop, channel_USD):
         "eli": (1, Decimal("60.00"), Decimal("60.00"), Decimal("60.00"), 20, Decimal("0.4866")),
         "flo": (1, Decimal("60.00"), Decimal("60.00"), Decimal("60.00"), 40, Decimal("0.2835")),
     }
+
+
+def test_the_python_formula_agrees_on_the_worked_example(shop, channel_USD):
+    # given
+    orders = {
+        user.pk: list(
+            Order.objects.filter(user=user, channel=channel_USD, total_charged_amount__gt=0)
+            .exclude(status=OrderStatus.CANCELED)
+            .values_list("created_at", flat=True)
+        )
+        for user in shop.values()
+    }
+
+    # when
+    estimates = churn_estimates_python(orders=orders, now=NOW)
+
+    # then
+    assert [estimates[user_id] for user_id in sorted(estimates)] == churn_estimates(
+        channel_id=channel_USD.pk, now=NOW
+    )
 
 
 def test_a_shop_with_few_intervals_uses_the_default_rhythm(order_generator, channel_USD):

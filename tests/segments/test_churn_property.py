@@ -58,6 +58,24 @@ shop_st = st.lists(
     max_size=8,
 )
 
+# Regular customers with two to four counted orders each: from none to six of them,
+# so the shop has fewer or more of the customers with intervals that T needs.
+regulars_st = st.lists(
+    st.lists(
+        st.fixed_dictionaries(
+            {
+                "usd": st.just(True),
+                "status": st.just(OrderStatus.FULFILLED),
+                "charged": st.just(Decimal(10)),
+                "age": age_st,
+            }
+        ),
+        min_size=2,
+        max_size=4,
+    ).map(lambda orders: {"staff": False, "orders": orders}),
+    max_size=6,
+)
+
 
 class _Rollback(Exception):
     pass
@@ -86,8 +104,9 @@ def test_churn_sql_equals_the_python_formula(
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
         database=None,
     )
-    @given(shop=shop_st, cutoff_days=st.sampled_from([1, 30, 200]))
-    def check(shop, cutoff_days):
+    @given(shop=shop_st, regulars=regulars_st, cutoff_days=st.sampled_from([1, 30, 200]))
+    def check(shop, regulars, cutoff_days):
+        shop = shop + regulars
         try:
             with freeze_time(NOW), transaction.atomic():
                 # given
