@@ -2,7 +2,9 @@
 writes docs/benchmarks.md. Sizes come from the environment (defaults in brackets):
 BENCH_SECTIONS (1,2,3) to run, BENCH_ROUNDS (30) and BENCH_WARMUP (3) rounds of
 checkouts (sections 1 and 3), BENCH_CUSTOMERS (100) shoppers, BENCH_WRITERS (16) ledger
-writers with BENCH_POSTINGS (150) postings each.
+writers with BENCH_POSTINGS (150) postings each. Section 6 (churn risk backtest, issue 14:
+``bench.churn_backtest``) runs by default too, in seconds; ``BENCH_SECTIONS=6`` runs it
+alone.
 
 Sections 4 (segments, issue 5) and 5 (cart recovery sweep, issue 6) run only when named
 (``BENCH_SECTIONS=4,5``): the first time they build a database per scale
@@ -26,6 +28,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management import call_command
 from django.db import connection, connections
+from django.utils import timezone
 from saleor.account.models import User
 from saleor.order.models import Order
 from saleor.product.models import Product
@@ -33,12 +36,23 @@ from saleor.product.models import Product
 from demo.prepare import populate_once
 from saleor_crm_plugin.loyalty.models import LoyaltyAccount, LoyaltyEntry
 
-from . import checkout, checkout_fields, data, ledger, report, report_scale, scale_db
+from . import (
+    checkout,
+    checkout_fields,
+    churn_backtest,
+    data,
+    ledger,
+    report,
+    report_scale,
+    scale_db,
+)
 
 # A new account, and one holding as many open batches as a long-standing customer
 # with many small credits (or the shared account of the concurrency run) has.
 REDEMPTION_BATCHES = [10, 1000]
 SECTIONS = ("1", "2", "3")
+# Run by default too (seconds), but not part of the header's run of sections 1–3.
+CHURN_SECTION = "6"
 # Named explicitly only: they build (once) and use the scale databases.
 SCALE_SECTIONS = ("4", "5")
 WORKER = "from bench.scale_worker import main; main()"
@@ -122,6 +136,17 @@ def _fields_section(catalogue: data.Catalogue, broker_url: str) -> list[str]:
     )
 
 
+def _churn_section() -> list[str]:
+    now = timezone.now()
+    progress("churn backtest: generated shop and demo data, each rolled back")
+    started = time.perf_counter()
+    synthetic = churn_backtest.synthetic_backtest(cutoff=now)
+    middle = time.perf_counter()
+    demo = churn_backtest.demo_backtest(now=now)
+    seconds = (middle - started, time.perf_counter() - middle)
+    return churn_backtest.section(synthetic=synthetic, demo=demo, seconds=seconds)
+
+
 def _scale_worker(scale: scale_db.Scale, section: str) -> dict:
     """Run one measurement of ``section`` in ``scale``'s database, in a new process."""
     with tempfile.NamedTemporaryFile(suffix=".json") as result:
@@ -179,7 +204,7 @@ def prepare() -> None:
 def main() -> None:
     started = time.perf_counter()
     load_at_start = os.getloadavg()
-    selected = os.environ.get("BENCH_SECTIONS", ",".join(SECTIONS)).split(",")
+    selected = os.environ.get("BENCH_SECTIONS", ",".join((*SECTIONS, CHURN_SECTION))).split(",")
     broker_url = settings.CELERY_BROKER_URL
 
     catalogue = data.catalogue()
@@ -191,6 +216,8 @@ def main() -> None:
         sections[2] = _ledger_section(catalogue)
     if "3" in selected:
         sections[3] = _fields_section(catalogue, broker_url)
+    if CHURN_SECTION in selected:
+        sections[6] = _churn_section()
     if any(section in selected for section in SCALE_SECTIONS):
         sections.update(_scale_sections(selected))
     # The header describes the run of sections 1–3; a partial run keeps the old one.

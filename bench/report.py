@@ -26,7 +26,9 @@ INTRO = (
     "generated data at 100,000 and 1,000,000 customers and only when named "
     "(`BENCH_SECTIONS=4,5 bench/run.sh`). "
     "`BENCH_SECTIONS=3 bench/run.sh` rewrites one section and keeps the others; the lines "
-    "below describe the run that wrote sections 1 to 3. Tests never assert timings."
+    "below describe the run that wrote sections 1 to 3. Tests never assert timings. "
+    "Section 6 (issue 14's churn risk backtest) measures ranking quality, not time; it "
+    "runs by default too (`BENCH_SECTIONS=6` alone)."
 )
 LATENCY_TARGET = 1.05
 ADDED_QUERIES_LIMIT = 1

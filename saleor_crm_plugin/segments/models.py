@@ -149,10 +149,24 @@ class CustomerRfm(models.Model):
     order_count = models.IntegerField()
     total_spent = models.DecimalField(max_digits=20, decimal_places=3)
     computed_at = models.DateTimeField(default=timezone.now)
+    # Churn risk and expected next order (``churn.py``), as of ``computed_at``; NULL on
+    # rows scored before they existed, until the next daily run.
+    interval_count = models.IntegerField(null=True, blank=True)
+    own_interval_days = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
+    shop_interval_days = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
+    expected_interval_days = models.DecimalField(
+        max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    expected_next_order_at = models.DateTimeField(null=True, blank=True)
+    churn_risk = models.DecimalField(max_digits=5, decimal_places=4, null=True, blank=True)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["user", "channel"], name="crm_rfm_user_channel"),
+            models.CheckConstraint(
+                condition=Q(churn_risk__gte=0, churn_risk__lte=1),
+                name="crm_rfm_churn_risk_0_1",
+            ),
             models.CheckConstraint(
                 condition=Q(recency__gte=1, recency__lte=5)
                 & Q(frequency__gte=1, frequency__lte=5)

@@ -16,7 +16,9 @@ count, ``sql.counted_order``):
 * the group comes from R and FM = round((F + M) / 2) (half up) by ``RFM_RULES``, the
   common R × FM grid: every one of the 25 cells belongs to exactly one group.
 
-Rows of customers without counted orders any more are deleted. The value report ranks
+Rows of customers without counted orders any more are deleted. In the same transaction
+``churn.churn_scores_update`` stores each row's churn risk and expected next order
+(``churn.py`` gives the formula). The value report ranks
 the same customers by revenue (ties by id) and takes the top
 ``ceil(count × percent / 100)``; it only reads, on the alias given as ``using`` (the
 replica for GraphQL queries).
@@ -31,6 +33,7 @@ from django.utils import timezone
 from saleor.channel.models import Channel
 from saleor.order.models import Order
 
+from .churn import churn_scores_update
 from .sql import T_USER, counted_customer, counted_order
 from .error_codes import CustomerSegmentErrorCode
 from .exceptions import SegmentError
@@ -101,7 +104,8 @@ def rfm_channel_ids() -> list[int]:
 
 
 def rfm_compute(*, channel_id: int) -> int:
-    """Score every customer with a counted order in the channel; return how many."""
+    """Score every customer with a counted order in the channel (RFM, then churn risk);
+    return how many."""
     scope = counted_order("o")
     case, case_params = _group_case()
     rfm_table = CustomerRfm._meta.db_table
@@ -147,6 +151,7 @@ def rfm_compute(*, channel_id: int) -> int:
             [channel_id, *scope.params, channel_id, *case_params, now, channel_id],
         )
         (scored,) = cursor.fetchone()
+        churn_scores_update(channel_id=channel_id, now=now)
     return scored
 
 

@@ -27,6 +27,7 @@ MAX_COUNT = 10**9
 MAX_POINTS = 10**15
 MAX_AMOUNT = Decimal("1e15")  # exclusive
 AMOUNT_PLACES = Decimal("0.001")  # Saleor keeps money with 3 decimal places
+SHARE_PLACES = Decimal("0.0001")  # churn risk is stored with 4
 
 NUMBER_OPS = ("eq", "ne", "gt", "gte", "lt", "lte", "between")
 STRING_OPS = ("eq", "ne", "in")
@@ -136,6 +137,21 @@ class Money(Number):
             raise invalid("An amount must be from 0 to 10^15.", path)
         if number != number.quantize(AMOUNT_PLACES):
             raise invalid("An amount has at most 3 decimal places.", path)
+        return number
+
+
+class Share(Number):
+    """A number from 0 to 1 with at most 4 decimal places (a churn risk)."""
+
+    def read(self, value, path: str) -> Decimal:
+        try:
+            number = Decimal(str(value))
+        except InvalidOperation:
+            raise invalid("The value must be a number.", path) from None
+        if not number.is_finite() or not 0 <= number <= 1:
+            raise invalid("The value must be from 0 to 1.", path)
+        if number != number.quantize(SHARE_PLACES):
+            raise invalid("The value has at most 4 decimal places.", path)
         return number
 
 
@@ -322,6 +338,10 @@ COUNT = Integer(0, MAX_COUNT, "The value must be from 0 to 10^9.")
 DAYS = Integer(0, MAX_AGE_DAYS, f"A number of days must be from 0 to {MAX_AGE_DAYS}.")
 POINTS = Integer(-MAX_POINTS, MAX_POINTS, "The value must be from -10^15 to 10^15.")
 SCORE = Integer(1, 5, "An RFM score is from 1 to 5.")
+SHARE = Share()
+DAYS_AHEAD = Integer(
+    -MAX_AGE_DAYS, MAX_AGE_DAYS, f"A number of days must be from -{MAX_AGE_DAYS} to {MAX_AGE_DAYS}."
+)
 TEXT = Text()
 COUNTRY = Country()
 BOOLEAN = Boolean()

@@ -63,6 +63,7 @@ STATUSES = [
 ]
 AMOUNTS = [Decimal(0), Decimal("10.00"), Decimal("25.50"), Decimal("33.33"), Decimal("100.00")]
 TAGS = ["vip", "newsletter", "b2b"]
+CHURN_RISKS = [Decimal("0"), Decimal("0.25"), Decimal("0.5"), Decimal("0.6321"), Decimal("1")]
 TIERS = ["", "Silver", "Gold"]
 COUNTRIES = [None, "PL", "DE", "US"]
 # Few distinct day counts, so that ages of orders and thresholds of conditions meet:
@@ -117,6 +118,15 @@ customer_st = st.fixed_dictionaries(
                 st.integers(1, 5),
                 st.integers(1, 5),
                 st.sampled_from(RFM_GROUP_SLUGS),
+                # churn risk and the expected next order's distance from the run, in
+                # seconds (whole days and a second either side), or not computed yet
+                st.one_of(
+                    st.none(),
+                    st.tuples(
+                        st.sampled_from(CHURN_RISKS),
+                        st.sampled_from([-86401, -86400, -1, 0, 1, 86399, 86400, 2592000]),
+                    ),
+                ),
             ),
         ),
     }
@@ -206,6 +216,8 @@ def leaf_st(with_channel: bool, products: list[str], categories: list[str], stor
             _number_leaf("rfm_recency", st.integers(1, 5)),
             _number_leaf("rfm_frequency", st.integers(1, 5)),
             _number_leaf("rfm_monetary", st.integers(1, 5)),
+            _number_leaf("churn_risk", st.sampled_from(["0", "0.25", "0.5", "0.6321", "1"])),
+            _number_leaf("days_until_expected_order", st.sampled_from([-2, -1, 0, 1, 30])),
             st.builds(
                 lambda op, values: {
                     "field": "loyalty_tier",
@@ -384,6 +396,20 @@ def _rfm(attribute: str):
     return rfm
 
 
+def _churn_risk(node, customer, context) -> bool:
+    row = customer["rfm"]
+    risk = Fraction(row.churn_risk) if row and row.churn_risk is not None else None
+    return _compare(risk, node["op"], _money(node["value"]))
+
+
+def _days_until_expected_order(node, customer, context) -> bool:
+    row = customer["rfm"]
+    if row is None or row.expected_next_order_at is None:
+        return False
+    days = (row.expected_next_order_at - row.computed_at) // datetime.timedelta(days=1)
+    return _compare(days, node["op"], node["value"])
+
+
 def _in_scope(row, context) -> bool:
     return context["channel_id"] is None or row.channel_id == context["channel_id"]
 
@@ -491,6 +517,8 @@ BRUTE_FORCE = {
     "rfm_recency": _rfm("recency"),
     "rfm_frequency": _rfm("frequency"),
     "rfm_monetary": _rfm("monetary"),
+    "churn_risk": _churn_risk,
+    "days_until_expected_order": _days_until_expected_order,
     "home_store": _store_leaf(_home_store),
     "pickup_store": _store_leaf(_pickup_store),
     "in_store_spend": _in_store_spend,
@@ -583,7 +611,8 @@ def _build(dataset, context, order_generator):
             )
         rfm = None
         if spec["rfm"]:
-            recency, frequency, monetary, group = spec["rfm"]
+            recency, frequency, monetary, group, churn = spec["rfm"]
+            risk, ahead = churn or (None, None)
             rfm = CustomerRfm.objects.create(
                 user=user,
                 channel=context["usd"],
@@ -594,6 +623,11 @@ def _build(dataset, context, order_generator):
                 last_order_at=NOW,
                 order_count=1,
                 total_spent=Decimal(1),
+                computed_at=NOW,
+                churn_risk=risk,
+                expected_next_order_at=(
+                    None if ahead is None else NOW + datetime.timedelta(seconds=ahead)
+                ),
             )
         customers.append(
             {

@@ -275,6 +275,32 @@ class CustomerRfm(ModelObjectType[models.CustomerRfm]):
     last_order_at = DateTime(required=True, description="The customer's latest order.")
     order_count = graphene.Int(required=True, description="Orders that count in the channel.")
     total_spent = graphene.Field(Money, required=True, description="Spend in the channel.")
+    computed_at = DateTime(
+        required=True, description="When the scores and the churn risk were computed."
+    )
+    churn_risk = graphene.Float(
+        description=(
+            "From 0 to 1: 1 − exp(−days since the last order / expected interval), the "
+            "chance that a customer still ordering at their rhythm would have ordered "
+            "by now (as of `computedAt`). Null until the first daily run computes it."
+        )
+    )
+    expected_next_order_at = DateTime(description="The last order plus the expected interval.")
+    expected_interval_days = graphene.Float(
+        description=(
+            "The expected days between orders: (the customer's own intervals' sum + 2 × "
+            "the shop's typical interval) / (their number + 2)."
+        )
+    )
+    own_interval_days = graphene.Float(
+        description="The mean of the customer's own intervals; null with fewer than two orders."
+    )
+    interval_count = graphene.Int(
+        description="The customer's own intervals between orders (a day or more apart)."
+    )
+    shop_interval_days = graphene.Float(
+        description="The channel's typical interval: the median interval of all customers."
+    )
 
     class Meta:
         model = models.CustomerRfm

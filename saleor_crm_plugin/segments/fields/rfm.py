@@ -1,7 +1,13 @@
-"""Fields of the customer's RFM row in the segment's channel (``segments/rfm.py``)."""
+"""Fields of the customer's RFM row in the segment's channel (``segments/rfm.py``), with
+the churn risk and expected next order stored on it (``segments/churn.py``).
+
+Those move when the daily RFM run recomputes them: ``days_until_expected_order`` counts
+from that run (``computed_at``), so that membership changes with the stored estimate
+only (negative once the expected order is overdue)."""
 
 from .. import triggers, values
 from ..models import CustomerRfm
+from ..churn import DAY_SECONDS
 from ..rfm import RFM_GROUP_SLUGS
 from ..sql import CustomerQuery, LeafSql, Sql, compare, compare_text
 from .base import Field, Leaf
@@ -24,6 +30,15 @@ def _score(column: str):
         return LeafSql(compare(value, leaf.op, leaf.value), Sql(value, []))
 
     return score
+
+
+def days_until_expected_order(leaf: Leaf, query: CustomerQuery) -> LeafSql:
+    row = _rfm(query)
+    value = (
+        f"floor(extract(epoch FROM {row}.expected_next_order_at - {row}.computed_at)"
+        f" / {DAY_SECONDS})::int"
+    )
+    return LeafSql(compare(value, leaf.op, leaf.value), Sql(value, []))
 
 
 FIELDS = (
@@ -56,6 +71,22 @@ FIELDS = (
         label="RFM monetary score",
         value=values.SCORE,
         sql=_score("monetary"),
+        triggers=(triggers.RFM,),
+        needs_channel=True,
+    ),
+    Field(
+        "churn_risk",
+        label="churn risk",
+        value=values.SHARE,
+        sql=_score("churn_risk"),
+        triggers=(triggers.RFM,),
+        needs_channel=True,
+    ),
+    Field(
+        "days_until_expected_order",
+        label="days until the expected next order",
+        value=values.DAYS_AHEAD,
+        sql=days_until_expected_order,
         triggers=(triggers.RFM,),
         needs_channel=True,
     ),
