@@ -18,7 +18,7 @@ stages' delays from the start of the day in the shop's time zone.
 | kind | cause (``trigger_key``) | stage delays count from |
 |------|------------------------|-------------------------|
 | post_purchase | the order's first fulfilment (``order:<id>``) | the fulfilment |
-| win_back | a last order ``days`` old (``lapse:<order id>``) | the last order + ``days`` |
+| win_back | a last order ``days`` old, or a churn risk ≥ ``churn_risk_percent`` (``lapse:<last order id>``) | the last order + ``days`` (the daily scoring) |
 | birthday | the birthday this year, ``days_before`` ahead (``birthday:<year>``) | that day's start |
 | tier_up | a tier change upwards (``tier:<change id>``) | the change |
 | tier_at_risk | the tier would be lost within ``days`` (``at_risk:<account>:<tier>:<since>``) | the day's start |
@@ -29,6 +29,7 @@ stages' delays from the start of the day in the shop's time zone.
 import dataclasses
 import datetime
 import hashlib
+from decimal import Decimal
 
 from django.db import connection
 from django.db.models import Min, Sum
@@ -47,7 +48,7 @@ from ..loyalty.models import (
     LoyaltyEntry,
     LoyaltyTierChange,
 )
-from ..segments.models import MembershipEventKind, SegmentMembershipEvent
+from ..segments.models import CustomerRfm, MembershipEventKind, SegmentMembershipEvent
 from .models import EnrollmentStatus, Journey, JourneyEnrollment, JourneyKind
 
 OVERLAP = datetime.timedelta(minutes=10)
@@ -57,7 +58,7 @@ DAY = datetime.timedelta(days=1)
 # name -> (default, minimum, maximum) of each kind's trigger settings.
 SETTINGS: dict[str, dict[str, tuple[int, int, int]]] = {
     JourneyKind.POST_PURCHASE: {},
-    JourneyKind.WIN_BACK: {"days": (90, 7, 730)},
+    JourneyKind.WIN_BACK: {"days": (90, 7, 730), "churn_risk_percent": (0, 0, 100)},
     JourneyKind.BIRTHDAY: {"days_before": (0, 0, 30)},
     JourneyKind.TIER_UP: {},
     JourneyKind.TIER_AT_RISK: {"days": (30, 1, 365)},
@@ -168,7 +169,50 @@ LIMIT %s
 """
 
 
+_AT_RISK_SQL = """
+SELECT r.user_id, lower(trim(u.email)), last.id, r.computed_at
+FROM {rfm} r
+JOIN {user} u ON u.id = r.user_id AND u.is_active
+JOIN LATERAL (
+  SELECT o.id FROM {order} o
+  WHERE o.channel_id = r.channel_id AND o.user_id = r.user_id AND {counted}
+  ORDER BY o.created_at DESC, o.id DESC LIMIT 1
+) last ON true
+WHERE r.channel_id = %s AND r.churn_risk >= %s
+ORDER BY r.churn_risk DESC, r.user_id
+LIMIT %s
+"""
+
+
+def _at_churn_risk(journey: Journey, *, limit: int) -> list[Cause]:
+    """Customers whose churn risk (``segments.churn``, daily) reached the threshold; the
+    key names their last order, as a lapse's does, so either way they enter once."""
+    percent = journey.trigger_settings.get("churn_risk_percent", 0)
+    if not percent:
+        return []
+    counted = counted_order("o")
+    sql = _AT_RISK_SQL.format(
+        rfm=CustomerRfm._meta.db_table,
+        user=User._meta.db_table,
+        order=Order._meta.db_table,
+        counted=counted.text,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*counted.params, journey.channel_id, Decimal(percent) / 100, limit])
+        rows = cursor.fetchall()
+    return [
+        Cause(user_id, email, f"lapse:{order_id}", computed_at)
+        for user_id, email, order_id, computed_at in rows
+    ]
+
+
 def _win_back(journey: Journey, config: ChannelConfig, *, first_delay, now, limit):
+    return _lapsed(journey, first_delay=first_delay, now=now, limit=limit) + _at_churn_risk(
+        journey, limit=limit
+    )
+
+
+def _lapsed(journey: Journey, *, first_delay, now, limit) -> list[Cause]:
     lapse = datetime.timedelta(days=journey.trigger_settings["days"])
     # Last orders that became ``days`` old since the previous run.
     since = _since(journey, first_delay=first_delay, now=now) - lapse

@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("account", "0105_add_manage_customer_types_and_attributes_perm"),
         ("channel", "0027_channel_allow_legacy_gift_card_use"),
-        ("saleor_crm", "0018_store_refresh_indexes"),
+        ("saleor_crm", "0020_marketing_recipients"),
     ]
 
     operations = [

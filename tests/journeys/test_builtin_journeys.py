@@ -22,6 +22,8 @@ from saleor_crm_plugin.loyalty.bonuses import customer_birthday_set
 from saleor_crm_plugin.loyalty.ledger import post_entry
 from saleor_crm_plugin.loyalty.accounts import account_get_or_create
 from saleor_crm_plugin.loyalty.models import EntryType, LoyaltyEntry
+from saleor_crm_plugin.segments.churn import churn_risk_for
+from saleor_crm_plugin.segments.rfm import rfm_compute
 from tests.fixtures.journeys import journeys_sweep_at
 
 START = datetime.datetime(2026, 3, 2, 10, 0, tzinfo=datetime.UTC)
@@ -60,7 +62,8 @@ def test_post_purchase_thanks_then_asks_for_a_review_once_each(
     ]
     assert [m["to"][0] for m in smtp_server.messages] == [customer_user.email] * 2
     headers = smtp_server.messages[0]["headers"]
-    assert headers["List-Unsubscribe"].startswith("<http")
+    assert headers["List-Unsubscribe"].strip().startswith("<https://")
+    assert headers["List-Unsubscribe-Post"].strip() == "List-Unsubscribe=One-Click"
     assert "/saleor.crm/unsubscribe?token=" in headers["List-Unsubscribe"]
     assert customer_user.email not in headers["List-Unsubscribe"]
     enrollment = JourneyEnrollment.objects.get()
@@ -101,6 +104,33 @@ def test_win_back_gives_its_points_once_and_stops_at_the_next_order(
     assert enrollment.converted_order_id == again.pk
     again.refresh_from_db()
     assert enrollment.revenue == again.total_gross_amount == Decimal("36.900")
+
+
+def test_win_back_also_enters_customers_at_high_churn_risk_once(
+    journey_on, journeys_channel, crm_order, order_payments, smtp_server, customer_user
+):
+    # given: orders 10 days apart, the last 60 days ago (risk 1 - exp(-60/63.33) = 0.61)
+    with freeze_time(START) as frozen:
+        first = crm_order(journeys_channel, [(Decimal("20.00"), 1)])
+        order_payments.charge(first, psp="charge-1")
+        frozen.move_to(at(10))
+        last = crm_order(journeys_channel, [(Decimal("20.00"), 1)])
+        order_payments.charge(last, psp="charge-2")
+        journey_on(JourneyKind.WIN_BACK, trigger_settings={"days": 365, "churn_risk_percent": 50})
+        frozen.move_to(at(70))
+        rfm_compute(channel_id=journeys_channel.pk)
+
+        # when: the daily scores are read by the sweep, twice
+        frozen.move_to(at(70.1))
+        results = [journeys_sweep_at(), journeys_sweep_at()]
+
+    # then
+    assert [(r.entered, r.sent) for r in results] == [(1, 1), (0, 0)]
+    assert churn_risk_for(user_id=customer_user.pk, channel_id=journeys_channel.pk) >= Decimal(
+        "0.5"
+    )
+    assert JourneyEnrollment.objects.get().trigger_key == f"lapse:{last.pk}"
+    assert subjects(smtp_server) == [f"We miss you, {customer_user.first_name}"]
 
 
 def test_birthday_offer_once_a_year(journey_on, smtp_server, customer_user, channel_USD):

@@ -88,6 +88,7 @@ class JourneyUplift(BaseObjectType):
 class JourneyTriggerSettings(BaseObjectType):
     days = graphene.Int(description="Win-back, tier at risk, points expiring: the days.")
     days_before = graphene.Int(description="Birthday: days before the birthday.")
+    churn_risk_percent = graphene.Int(description="Win-back: the churn risk that enters.")
     segment = graphene.ID(description="Joined a segment: ID of the segment.")
 
     class Meta:
@@ -156,6 +157,7 @@ class Journey(ModelObjectType[models.Journey]):
         return JourneyTriggerSettings(
             days=settings.get("days"),
             days_before=settings.get("days_before"),
+            churn_risk_percent=settings.get("churn_risk_percent"),
             segment=graphene.Node.to_global_id("CustomerSegment", segment) if segment else None,
         )
 

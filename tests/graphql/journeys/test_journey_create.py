@@ -38,7 +38,12 @@ def test_birthday_journey_is_enabled_in_one_call(requester, crm_usd):
         "Birthday offer",
         True,
     )
-    assert journey["triggerSettings"] == {"days": None, "daysBefore": 0, "segment": None}
+    assert journey["triggerSettings"] == {
+        "days": None,
+        "daysBefore": 0,
+        "churnRiskPercent": None,
+        "segment": None,
+    }
     assert [stage["offerPoints"] for stage in journey["stages"]] == [100]
     stored = Journey.objects.get()
     assert (stored.channel_id, stored.kind, stored.enabled) == (crm_usd.pk, "birthday", True)
@@ -71,7 +76,7 @@ def test_custom_stages_settings_and_holdout(staff_manage_users, crm_usd):
     assert data["errors"] == []
     journey = Journey.objects.get()
     assert journey.name == "Lapsed 60 days"
-    assert journey.trigger_settings == {"days": 60}
+    assert journey.trigger_settings == {"days": 60, "churn_risk_percent": 0}
     assert journey.holdout_percent == 10
     assert journey.stages == [
         {
@@ -119,6 +124,12 @@ BAD_INPUTS = [
     ({"stages": [{"delay": "1d"}] * 6}, "stages", "INVALID_STAGES", None),
     ({"triggerSettings": {"days": 3}}, "triggerSettings", "INVALID", "days"),
     ({"triggerSettings": {"daysBefore": 3}}, "triggerSettings", "INVALID", "days_before"),
+    (
+        {"triggerSettings": {"churnRiskPercent": 101}},
+        "triggerSettings",
+        "INVALID",
+        "churn_risk_percent",
+    ),
     ({"triggerSettings": {"segment": "bad"}}, "triggerSettings", "GRAPHQL_ERROR", None),
     ({"holdoutPercent": 51}, "holdoutPercent", "INVALID", None),
     ({"holdoutPercent": -1}, "holdoutPercent", "INVALID", None),

@@ -55,7 +55,7 @@ def test_pause_and_change_the_stages(requester, win_back):
         {"delay": "2h", "subject": "Come back", "body": "<p>{{site_name}}</p>", "offer_points": 0}
     ]
     assert win_back.name == "Win-back"
-    assert win_back.trigger_settings == {"days": 90}
+    assert win_back.trigger_settings == {"days": 90, "churn_risk_percent": 0}
 
 
 @pytest.mark.parametrize("requester", WITHOUT_MANAGE_USERS, indirect=True)

@@ -66,7 +66,12 @@ def test_staff_and_apps_with_manage_users_list_the_channel_journeys(requester, w
         "WIN_BACK",
         "Win-back",
     )
-    assert journey["triggerSettings"] == {"days": 90, "daysBefore": None, "segment": None}
+    assert journey["triggerSettings"] == {
+        "days": 90,
+        "daysBefore": None,
+        "churnRiskPercent": 0,
+        "segment": None,
+    }
     assert [(s["number"], s["delay"], s["offerPoints"]) for s in journey["stages"]] == [
         (1, "1h", 200),
         (2, "14d", 0),

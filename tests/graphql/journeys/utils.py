@@ -15,7 +15,7 @@ WITHOUT_MANAGE_USERS = [
 JOURNEY_FIELDS = """
 fragment JourneyFields on Journey {
   id kind name enabled holdoutPercent
-  triggerSettings { days daysBefore segment }
+  triggerSettings { days daysBefore churnRiskPercent segment }
   channel { slug }
   stages { number delay delaySeconds subject body offerPoints }
 }

@@ -24,6 +24,10 @@ class JourneyTriggerSettingsInput(BaseInputObjectType):
         "days ahead (1–365, default 30). Points expiring: days ahead (1–90, default 14)."
     )
     days_before = graphene.Int(description="Birthday: days before the birthday (0–30).")
+    churn_risk_percent = graphene.Int(
+        description="Win-back: also enter customers whose churn risk reaches this "
+        "percentage (1–100; 0, the default: off). See docs/churn.md."
+    )
     segment = graphene.ID(description="Joined a segment: ID of the segment (required).")
 
     class Meta:
@@ -33,7 +37,7 @@ class JourneyTriggerSettingsInput(BaseInputObjectType):
 def settings_from_input(settings) -> dict:
     """The trigger settings given, by their stored names (the domain checks them)."""
     stored = {}
-    for field in ("days", "days_before"):
+    for field in ("days", "days_before", "churn_risk_percent"):
         if settings.get(field) is not None:
             stored[field] = settings[field]
     if settings.get("segment") is not None:
