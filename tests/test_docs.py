@@ -47,7 +47,7 @@ def test_readme_graphql_examples_are_valid_against_the_schema():
     assert {name: problems for name, problems in errors.items() if problems} == {}
 
 
-@pytest.mark.parametrize("guide", ["graphql-storefront.md", "graphql-staff.md"])
+@pytest.mark.parametrize("guide", ["graphql-storefront.md", "graphql-staff.md", "journeys.md"])
 def test_graphql_guide_examples_are_valid_against_the_schema(guide):
     # given
     operations = _graphql_operations(DOCS / guide)
@@ -56,5 +56,5 @@ def test_graphql_guide_examples_are_valid_against_the_schema(guide):
     errors = {operation[:60]: validate(schema, parse(operation)) for operation in operations}
 
     # then
-    assert len(operations) >= 5
+    assert len(operations) >= 3
     assert {name: problems for name, problems in errors.items() if problems} == {}

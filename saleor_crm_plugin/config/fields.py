@@ -200,7 +200,8 @@ FIELDS: dict[str, tuple[object, str, str, str]] = {
         "24h",
         ConfigurationTypeField.STRING,
         "Frequency cap",
-        "At most one CRM reminder per shopper within this period; 0: no cap.",
+        "At most one marketing message (any journey, cart reminders included) per "
+        "shopper within this period; 0: no cap.",
     ),
     "cart_messages_per_run": (
         "500",

@@ -12,6 +12,7 @@ new enrollments and sends; enabling it again resumes them.
 """
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 
 from ..segments.models import CustomerSegment
 from .builtins import BUILTINS
@@ -38,19 +39,23 @@ def _kind_check(kind: str) -> str:
 
 def _settings_check(kind: str, settings: dict, *, channel_id: int) -> dict:
     checked = settings_check(settings, allowed=SETTINGS[kind])
-    if (
-        kind == JourneyKind.SEGMENT_JOINED
-        and not CustomerSegment.objects.filter(
-            pk=checked["segment"], channel_id=channel_id
-        ).exists()
+    if kind == JourneyKind.SEGMENT_JOINED and not _segment_of_channel(
+        checked["segment"], channel_id=channel_id
     ):
         raise JourneyError(
-            "No segment of the journey's channel has this id.",
+            "No segment of the journey's channel (or of every channel) has this ID.",
             code=JourneyErrorCode.NOT_FOUND,
-            field="triggerSettings",
-            path="segment",
+            field="segment",
         )
     return checked
+
+
+def _segment_of_channel(segment_id: int, *, channel_id: int) -> bool:
+    return (
+        CustomerSegment.objects.filter(pk=segment_id)
+        .filter(Q(channel_id=channel_id) | Q(channel__isnull=True))
+        .exists()
+    )
 
 
 def _name_check(name) -> str:

@@ -127,8 +127,11 @@ def stages_check(stages) -> list[dict]:
     ]
 
 
-def settings_check(settings, *, allowed: dict[str, tuple[int, int, int]]) -> dict:
-    """The trigger settings with defaults filled in; raise JourneyError on a bad one."""
+def settings_check(settings, *, allowed: dict[str, tuple[int, int, int | None]]) -> dict:
+    """The trigger settings with defaults filled in; raise JourneyError on a bad one.
+
+    ``allowed``: name -> (default, minimum, maximum); no maximum for an ID (the caller
+    checks that it names something)."""
     if not isinstance(settings, dict):
         raise JourneyError("Settings are an object.", field="triggerSettings")
     unknown = sorted(set(settings) - set(allowed))
@@ -142,7 +145,12 @@ def settings_check(settings, *, allowed: dict[str, tuple[int, int, int]]) -> dic
     checked = {}
     for name, (default, minimum, maximum) in allowed.items():
         value = settings.get(name, default)
-        if not isinstance(value, int) or isinstance(value, bool) or not minimum <= value <= maximum:
+        if (
+            not isinstance(value, int)
+            or isinstance(value, bool)
+            or value < minimum
+            or (maximum is not None and value > maximum)
+        ):
             raise JourneyError(
                 f"'{name}' is a whole number from {minimum} to {maximum}.",
                 field="triggerSettings",

@@ -56,14 +56,15 @@ FIRST_LOOK_BACK = datetime.timedelta(days=1)
 DAY = datetime.timedelta(days=1)
 
 # name -> (default, minimum, maximum) of each kind's trigger settings.
-SETTINGS: dict[str, dict[str, tuple[int, int, int]]] = {
+SETTINGS: dict[str, dict[str, tuple[int, int, int | None]]] = {
     JourneyKind.POST_PURCHASE: {},
     JourneyKind.WIN_BACK: {"days": (90, 7, 730), "churn_risk_percent": (0, 0, 100)},
     JourneyKind.BIRTHDAY: {"days_before": (0, 0, 30)},
     JourneyKind.TIER_UP: {},
     JourneyKind.TIER_AT_RISK: {"days": (30, 1, 365)},
     JourneyKind.POINTS_EXPIRING: {"days": (14, 1, 90)},
-    JourneyKind.SEGMENT_JOINED: {"segment": (0, 1, 2**31 - 1)},
+    # The segment's ID: required (0 names none), checked by ``actions``.
+    JourneyKind.SEGMENT_JOINED: {"segment": (0, 0, None)},
 }
 
 
@@ -341,7 +342,6 @@ def _segment_joined(journey: Journey, config: ChannelConfig, *, first_delay, now
     events = (
         SegmentMembershipEvent.objects.filter(
             segment_id=journey.trigger_settings["segment"],
-            segment__channel_id=journey.channel_id,
             kind=MembershipEventKind.JOINED,
             occurred_at__gt=since,
             occurred_at__lte=now,
@@ -349,6 +349,7 @@ def _segment_joined(journey: Journey, config: ChannelConfig, *, first_delay, now
         .select_related("user")
         .order_by("occurred_at", "pk")[:limit]
     )
+    # A segment of the journey's channel or of every channel: whoever joins it enters.
     return [
         Cause(event.user_id, _email(event.user.email), f"segment:{event.pk}", event.occurred_at)
         for event in events

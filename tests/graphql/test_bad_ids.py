@@ -32,6 +32,8 @@ from saleor_crm_plugin.graphql.schema import (
     CRMQueries,
     _class_members,
 )
+from saleor_crm_plugin.journeys.actions import journey_create
+from saleor_crm_plugin.journeys.models import JourneyKind
 from saleor_crm_plugin.segments import actions
 from saleor_crm_plugin.segments.models import SegmentMembersExport
 from saleor_crm_plugin.stores.claims import store_purchase_claim_start
@@ -224,6 +226,35 @@ MUTATIONS = [
           storeCardRecognitionForget(channel: $channel) { errors { field code } } }""",
         (Argument("channel", CHANNEL),),
     ),
+    Operation(
+        "journeyCreate",
+        """mutation($channel: String!, $segment: ID!) {
+          journeyCreate(input: {channel: $channel, kind: SEGMENT_JOINED,
+                                triggerSettings: {segment: $segment}}) {
+            errors { field code } } }""",
+        (
+            Argument("channel", CHANNEL, ("Mutation.journeyCreate.input.channel",)),
+            Argument(
+                "segment",
+                "CustomerSegment",
+                ("Mutation.journeyCreate.input.triggerSettings.segment",),
+            ),
+        ),
+    ),
+    Operation(
+        "journeyUpdate",
+        """mutation($id: ID!, $segment: ID!) {
+          journeyUpdate(id: $id, input: {triggerSettings: {segment: $segment}}) {
+            errors { field code } } }""",
+        (
+            Argument("id", "Journey"),
+            Argument(
+                "segment",
+                "CustomerSegment",
+                ("Mutation.journeyUpdate.input.triggerSettings.segment",),
+            ),
+        ),
+    ),
 ]
 
 # Queries answer null / empty for what names nothing, or a coded GraphQLError.
@@ -300,6 +331,16 @@ QUERIES = [
             Argument("channel", CHANNEL),
             Argument("store", "Warehouse", ("Query.storePurchases.filter.stores",)),
         ),
+    ),
+    Operation(
+        "journeys",
+        """query($channel: String!) { journeys(channel: $channel) { id } }""",
+        (Argument("channel", CHANNEL),),
+    ),
+    Operation(
+        "journey",
+        """query($id: ID!) { journey(id: $id) { id } }""",
+        (Argument("id", "Journey"),),
     ),
     Operation(
         "storeReport",
@@ -471,6 +512,11 @@ def valid(customer_user, crm_usd, checkout_with_item, store_purchase, store):
     checkout_with_item.user = customer_user
     checkout_with_item.email = customer_user.email
     checkout_with_item.save(update_fields=["user", "email"])
+    journey = journey_create(
+        channel_id=crm_usd.pk,
+        kind=JourneyKind.SEGMENT_JOINED,
+        trigger_settings={"segment": segment.pk},
+    )
     claim = store_purchase_claim_start(
         user=customer_user, channel_id=crm_usd.pk, receipt_code=store_purchase.receipt_code
     )
@@ -484,6 +530,7 @@ def valid(customer_user, crm_usd, checkout_with_item, store_purchase, store):
         "Warehouse": graphene.Node.to_global_id("Warehouse", store.pk),
         "StorePurchase": graphene.Node.to_global_id("StorePurchase", store_purchase.pk),
         "StorePurchaseClaim": graphene.Node.to_global_id("StorePurchaseClaim", claim.pk),
+        "Journey": graphene.Node.to_global_id("Journey", journey.pk),
         CHANNEL: crm_usd.slug,
     }
 
@@ -539,7 +586,7 @@ def test_query_answers_a_coded_error_or_nothing(
     assert codes <= CODED_QUERY_ERRORS, content["errors"]
     if not codes and label != "empty" and operation.name != "user":
         # An empty filter or argument is "not given"; anything else names nothing.
-        assert content["data"][operation.name] in (None, {"edges": []})
+        assert content["data"][operation.name] in (None, {"edges": []}, [])
     assert written_rows() == rows
 
 

@@ -22,6 +22,7 @@ from saleor_crm_plugin.loyalty.bonuses import customer_birthday_set
 from saleor_crm_plugin.loyalty.ledger import post_entry
 from saleor_crm_plugin.loyalty.accounts import account_get_or_create
 from saleor_crm_plugin.loyalty.models import EntryType, LoyaltyEntry
+from saleor_crm_plugin.segments.actions import customer_segment_create, customer_tags_add
 from saleor_crm_plugin.segments.churn import churn_risk_for
 from saleor_crm_plugin.segments.rfm import rfm_compute
 from tests.fixtures.journeys import journeys_sweep_at
@@ -224,3 +225,27 @@ def test_points_expiring_warns_once_per_expiry_day(
     assert "300 of your points expire on 12-03-2026" in body
     assert JourneyEnrollment.objects.get().trigger_key == f"expiry:{account.pk}:2026-03-12"
     assert JourneyMessage.objects.get().status == MessageStatus.SENT
+
+
+def test_joining_a_segment_enters_the_segment_journey_once(
+    journey_on, journeys_channel, smtp_server, customer_user
+):
+    # given: a "VIP" segment of the channel and its journey
+    with freeze_time(START) as frozen:
+        segment = customer_segment_create(
+            name="VIPs",
+            definition={"all": [{"field": "tags", "op": "has", "value": "vip"}]},
+            channel_id=journeys_channel.pk,
+            auto_tag="",
+        )
+        journey_on(JourneyKind.SEGMENT_JOINED, trigger_settings={"segment": segment.pk})
+
+        # when: staff tag the customer (they join), an hour later the sweep runs twice
+        customer_tags_add(user=customer_user, tags=["vip"])
+        frozen.move_to(at(1 / 24 + 0.001))
+        results = [journeys_sweep_at(), journeys_sweep_at()]
+
+    # then
+    assert [(r.entered, r.sent) for r in results] == [(1, 1), (0, 0)]
+    assert subjects(smtp_server) == [f"News for you, {customer_user.first_name}"]
+    assert JourneyEnrollment.objects.get().trigger_key.startswith("segment:")

@@ -130,7 +130,7 @@ BAD_INPUTS = [
         "INVALID",
         "churn_risk_percent",
     ),
-    ({"triggerSettings": {"segment": "bad"}}, "triggerSettings", "GRAPHQL_ERROR", None),
+    ({"triggerSettings": {"segment": "bad"}}, "segment", "GRAPHQL_ERROR", None),
     ({"holdoutPercent": 51}, "holdoutPercent", "INVALID", None),
     ({"holdoutPercent": -1}, "holdoutPercent", "INVALID", None),
 ]
@@ -158,7 +158,7 @@ def test_unknown_segment_of_a_segment_journey_is_not_found(staff_manage_users, c
         triggerSettings={"segment": graphene.Node.to_global_id("CustomerSegment", 12345)},
     )
     assert [(e["field"], e["code"], e["path"]) for e in data["errors"]] == [
-        ("triggerSettings", "NOT_FOUND", "segment")
+        ("segment", "NOT_FOUND", None)
     ]
     assert not Journey.objects.exists()
 

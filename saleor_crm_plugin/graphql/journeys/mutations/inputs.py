@@ -42,7 +42,7 @@ def settings_from_input(settings) -> dict:
             stored[field] = settings[field]
     if settings.get("segment") is not None:
         stored["segment"] = clean_global_id(
-            settings["segment"], only_type=CustomerSegment, field="triggerSettings"
+            settings["segment"], only_type=CustomerSegment, field="segment"
         )
     return stored
 
