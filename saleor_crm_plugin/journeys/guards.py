@@ -35,6 +35,7 @@ class SkipReason:
     FREQUENCY_CAP = "frequency_cap"
     HOLDOUT = "holdout"
     NO_RECIPIENT = "no_recipient"
+    CAUSE_GONE = "cause_gone"
 
 
 # Messages the shopper gets (or may have got): all but the skipped ones. Cart

@@ -9,6 +9,9 @@
    * the goal is met (``goals.goal_order``: an order placed since entering) → the
      enrollment is ``converted`` and closed: never a message after the goal;
    * quiet hours in the shop's time zone → the stage waits for their end;
+   * the cause no longer stands (``triggers.cause_holds``: a post-purchase journey's
+     order was cancelled or refunded in full) → the stage is skipped (``cause_gone``)
+     and the enrollment closed: no thank-you and no points for a returned order;
    * otherwise the *latest* stage whose delay has passed is claimed (a sweep that fell
      behind jumps to it rather than sending the earlier ones in a burst): a
      ``JourneyMessage`` is inserted — unique per enrollment and stage — as ``claimed``,
@@ -37,7 +40,7 @@ from django.utils import timezone
 
 from ..carts.lock_objects import shopper_lock
 from ..config import ChannelConfig, load_channel_program
-from . import goals, guards, offers
+from . import goals, guards, offers, triggers
 from .claims import message_claim, message_send
 from .definition import JourneyStage, journey_stages
 from .messages import JOURNEY_MESSAGE_EVENT, journey_message_payload
@@ -121,7 +124,9 @@ def stage_claim(*, enrollment_id: int, now: datetime.datetime) -> StageClaim | N
         )
         if stage is None:
             return _nothing_due(enrollment, stages, now=now)
-        message = _message_claim(enrollment, stage, config=config, now=now)
+        message = _message_claim(
+            enrollment, stage, config=config, now=now, cause_holds=triggers.cause_holds(enrollment)
+        )
         if message is None:
             return None
         _stage_claimed(enrollment, stages, stage=stage, reason=message.skip_reason, now=now)
@@ -140,10 +145,14 @@ def _nothing_due(enrollment: JourneyEnrollment, stages, *, now) -> None:
         enrollment.save(update_fields=["next_stage_at"])
 
 
-def _message_claim(enrollment, stage: JourneyStage, *, config, now) -> JourneyMessage | None:
+def _message_claim(
+    enrollment, stage: JourneyStage, *, config, now, cause_holds: bool
+) -> JourneyMessage | None:
     # Until this claim commits, other sweeps' claims for the shopper wait (the cap).
     shopper_lock(email=enrollment.email)
-    if enrollment.holdout:
+    if not cause_holds:
+        reason = guards.SkipReason.CAUSE_GONE
+    elif enrollment.holdout:
         reason = guards.SkipReason.HOLDOUT
     else:
         reason = guards.message_skip_reason(
@@ -171,7 +180,7 @@ def _stage_claimed(enrollment, stages, *, stage: JourneyStage, reason: str, now)
     enrollment.save(update_fields=["stage", "next_stage_at"])
     if reason in CLOSING_REASONS:
         _close(enrollment, status=EnrollmentStatus.SUPPRESSED, now=now)
-    elif enrollment.next_stage_at is None:
+    elif reason == guards.SkipReason.CAUSE_GONE or enrollment.next_stage_at is None:
         _close(enrollment, status=EnrollmentStatus.COMPLETED, now=now)
 
 

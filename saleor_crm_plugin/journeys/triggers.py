@@ -20,7 +20,7 @@ stages' delays from the start of the day in the shop's time zone.
 | post_purchase | the order's first fulfilment (``order:<id>``) | the fulfilment |
 | win_back | a last order ``days`` old, or a churn risk ≥ ``churn_risk_percent`` (``lapse:<last order id>``) | the last order + ``days`` (the daily scoring) |
 | birthday | the birthday this year, ``days_before`` ahead (``birthday:<year>``) | that day's start |
-| tier_up | a tier change upwards (``tier:<change id>``) | the change |
+| tier_up | reaching a tier, once per account and tier ever (``tier:<account>:<tier>``) | the change |
 | tier_at_risk | the tier would be lost within ``days`` (``at_risk:<account>:<tier>:<since>``) | the day's start |
 | points_expiring | points expiring within ``days`` (``expiry:<account>:<day>``) | the day's start |
 | segment_joined | joining segment ``segment`` (``segment:<event id>``) | the joining |
@@ -34,11 +34,12 @@ from decimal import Decimal
 from django.db import connection
 from django.db.models import Min, Sum
 from saleor.account.models import User
-from saleor.order import FulfillmentStatus
+from saleor.order import FulfillmentStatus, OrderStatus
 from saleor.order.models import Fulfillment, Order
+from saleor.payment.models import TransactionItem
 
 from ..config import ChannelConfig
-from ..counting import counted_order
+from ..counting import EXCLUDED_STATUSES, counted_order
 from ..loyalty import rules
 from ..loyalty.bonuses import birthdays_on
 from ..loyalty.models import (
@@ -276,7 +277,7 @@ def _tier_up(journey: Journey, config: ChannelConfig, *, first_delay, now, limit
         Cause(
             change.account.user_id,
             _email(change.account.user.email),
-            f"tier:{change.pk}",
+            f"tier:{change.account_id}:{change.to_tier}",
             change.created_at,
         )
         for change in changes
@@ -365,6 +366,34 @@ DETECTORS = {
     JourneyKind.POINTS_EXPIRING: _points_expiring,
     JourneyKind.SEGMENT_JOINED: _segment_joined,
 }
+
+
+# Still standing: placed, not cancelled or returned, and not refunded in full (nothing
+# charged any more after a charge). An order paid on delivery, not charged yet, stands.
+_ORDER_STANDS_SQL = """
+SELECT 1 FROM {order} o
+WHERE o.id = %s AND o.status <> ALL(%s::text[])
+  AND NOT (
+    o.total_charged_amount <= 0
+    AND EXISTS (SELECT 1 FROM {transaction} t WHERE t.order_id = o.id AND t.refunded_value > 0)
+  )
+"""
+ORDER_GONE_STATUSES = [*EXCLUDED_STATUSES, OrderStatus.RETURNED]
+
+
+def cause_holds(enrollment: JourneyEnrollment) -> bool:
+    """Whether the cause still stands when a stage is due: a post-purchase journey's
+    order must still count (not cancelled, not refunded in full) — a thank-you, and its
+    points, do not follow an order the shopper returned."""
+    if enrollment.journey.kind != JourneyKind.POST_PURCHASE:
+        return True
+    sql = _ORDER_STANDS_SQL.format(
+        order=Order._meta.db_table, transaction=TransactionItem._meta.db_table
+    )
+    order_id = enrollment.trigger_key.removeprefix("order:")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [order_id, ORDER_GONE_STATUSES])
+        return cursor.fetchone() is not None
 
 
 def journey_causes(
