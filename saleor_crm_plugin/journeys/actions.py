@@ -23,6 +23,7 @@ from .models import Journey, JourneyKind
 from .triggers import SETTINGS
 
 _UNSET = object()
+SEGMENT_KINDS = (JourneyKind.SEGMENT_JOINED, JourneyKind.SEGMENT_LEFT)
 
 
 def _kind_check(kind: str) -> str:
@@ -39,9 +40,7 @@ def _kind_check(kind: str) -> str:
 
 def _settings_check(kind: str, settings: dict, *, channel_id: int) -> dict:
     checked = settings_check(settings, allowed=SETTINGS[kind])
-    if kind == JourneyKind.SEGMENT_JOINED and not _segment_of_channel(
-        checked["segment"], channel_id=channel_id
-    ):
+    if kind in SEGMENT_KINDS and not _segment_of_channel(checked["segment"], channel_id=channel_id):
         raise JourneyError(
             "No segment of the journey's channel (or of every channel) has this ID.",
             code=JourneyErrorCode.NOT_FOUND,

@@ -98,4 +98,8 @@ BUILTINS: dict[str, tuple[str, list[dict]]] = {
         "Welcome to the segment",
         [_stage("1h", "News for you, {{customer.first_name}}", f"{_GREETING}{_FOOTER}")],
     ),
+    JourneyKind.SEGMENT_LEFT: (
+        "Left the segment",
+        [_stage("1h", "We have something for you", f"{_GREETING}{_FOOTER}")],
+    ),
 }

@@ -31,6 +31,7 @@ class JourneyKind:
     TIER_AT_RISK = "tier_at_risk"
     POINTS_EXPIRING = "points_expiring"
     SEGMENT_JOINED = "segment_joined"
+    SEGMENT_LEFT = "segment_left"
     CART_RECOVERY = "cart_recovery"
 
     CHOICES = [
@@ -41,6 +42,7 @@ class JourneyKind:
         (TIER_AT_RISK, "Tier at risk"),
         (POINTS_EXPIRING, "Points expiring"),
         (SEGMENT_JOINED, "Joined a segment"),
+        (SEGMENT_LEFT, "Left a segment"),
         (CART_RECOVERY, "Abandoned cart recovery"),
     ]
 

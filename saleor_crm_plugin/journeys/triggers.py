@@ -23,7 +23,7 @@ stages' delays from the start of the day in the shop's time zone.
 | tier_up | reaching a tier, once per account and tier ever (``tier:<account>:<tier>``) | the change |
 | tier_at_risk | the tier would be lost within ``days`` (``at_risk:<account>:<tier>:<since>``) | the day's start |
 | points_expiring | points expiring within ``days`` (``expiry:<account>:<day>``) | the day's start |
-| segment_joined | joining segment ``segment`` (``segment:<event id>``) | the joining |
+| segment_joined / segment_left | joining / leaving segment ``segment`` (``segment:<event id>``) | the event |
 """
 
 import dataclasses
@@ -66,6 +66,7 @@ SETTINGS: dict[str, dict[str, tuple[int, int, int | None]]] = {
     JourneyKind.POINTS_EXPIRING: {"days": (14, 1, 90)},
     # The segment's ID: required (0 names none), checked by ``actions``.
     JourneyKind.SEGMENT_JOINED: {"segment": (0, 0, None)},
+    JourneyKind.SEGMENT_LEFT: {"segment": (0, 0, None)},
 }
 
 
@@ -339,18 +340,30 @@ def _points_expiring(journey: Journey, config: ChannelConfig, *, first_delay, no
 
 
 def _segment_joined(journey: Journey, config: ChannelConfig, *, first_delay, now, limit):
+    return _segment_events(
+        journey, MembershipEventKind.JOINED, first_delay=first_delay, now=now, limit=limit
+    )
+
+
+def _segment_left(journey: Journey, config: ChannelConfig, *, first_delay, now, limit):
+    return _segment_events(
+        journey, MembershipEventKind.LEFT, first_delay=first_delay, now=now, limit=limit
+    )
+
+
+def _segment_events(journey: Journey, kind: str, *, first_delay, now, limit) -> list[Cause]:
     since = _since(journey, first_delay=first_delay, now=now)
     events = (
         SegmentMembershipEvent.objects.filter(
             segment_id=journey.trigger_settings["segment"],
-            kind=MembershipEventKind.JOINED,
+            kind=kind,
             occurred_at__gt=since,
             occurred_at__lte=now,
         )
         .select_related("user")
         .order_by("occurred_at", "pk")[:limit]
     )
-    # A segment of the journey's channel or of every channel: whoever joins it enters.
+    # A segment of the journey's channel or of every channel: whoever joins (leaves) it.
     return [
         Cause(event.user_id, _email(event.user.email), f"segment:{event.pk}", event.occurred_at)
         for event in events
@@ -365,6 +378,7 @@ DETECTORS = {
     JourneyKind.TIER_AT_RISK: _tier_at_risk,
     JourneyKind.POINTS_EXPIRING: _points_expiring,
     JourneyKind.SEGMENT_JOINED: _segment_joined,
+    JourneyKind.SEGMENT_LEFT: _segment_left,
 }
 
 

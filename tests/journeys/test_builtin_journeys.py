@@ -22,7 +22,11 @@ from saleor_crm_plugin.loyalty.bonuses import customer_birthday_set
 from saleor_crm_plugin.loyalty.ledger import post_entry
 from saleor_crm_plugin.loyalty.accounts import account_get_or_create
 from saleor_crm_plugin.loyalty.models import EntryType, LoyaltyEntry
-from saleor_crm_plugin.segments.actions import customer_segment_create, customer_tags_add
+from saleor_crm_plugin.segments.actions import (
+    customer_segment_create,
+    customer_tags_add,
+    customer_tags_remove,
+)
 from saleor_crm_plugin.segments.churn import churn_risk_for
 from saleor_crm_plugin.segments.rfm import rfm_compute
 from tests.fixtures.journeys import journeys_sweep_at
@@ -249,3 +253,28 @@ def test_joining_a_segment_enters_the_segment_journey_once(
     assert [(r.entered, r.sent) for r in results] == [(1, 1), (0, 0)]
     assert subjects(smtp_server) == [f"News for you, {customer_user.first_name}"]
     assert JourneyEnrollment.objects.get().trigger_key.startswith("segment:")
+
+
+def test_leaving_a_segment_enters_the_segment_left_journey(
+    journey_on, journeys_channel, smtp_server, customer_user
+):
+    # given: a tagged member of "VIPs" and the journey for leaving it
+    with freeze_time(START) as frozen:
+        customer_tags_add(user=customer_user, tags=["vip"])
+        segment = customer_segment_create(
+            name="VIPs",
+            definition={"all": [{"field": "tags", "op": "has", "value": "vip"}]},
+            channel_id=journeys_channel.pk,
+            auto_tag="",
+        )
+        journey_on(JourneyKind.SEGMENT_LEFT, trigger_settings={"segment": segment.pk})
+
+        # when: the tag is removed (they leave); the sweep runs an hour later, twice
+        frozen.move_to(at(0.01))
+        customer_tags_remove(user=customer_user, tags=["vip"])
+        frozen.move_to(at(0.06))
+        results = [journeys_sweep_at(), journeys_sweep_at()]
+
+    # then
+    assert [(r.entered, r.sent) for r in results] == [(1, 1), (0, 0)]
+    assert subjects(smtp_server) == ["We have something for you"]

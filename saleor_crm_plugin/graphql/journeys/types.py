@@ -89,7 +89,7 @@ class JourneyTriggerSettings(BaseObjectType):
     days = graphene.Int(description="Win-back, tier at risk, points expiring: the days.")
     days_before = graphene.Int(description="Birthday: days before the birthday.")
     churn_risk_percent = graphene.Int(description="Win-back: the churn risk that enters.")
-    segment = graphene.ID(description="Joined a segment: ID of the segment.")
+    segment = graphene.ID(description="Joined / left a segment: ID of the segment.")
 
     class Meta:
         doc_category = DOC_CATEGORY_JOURNEYS

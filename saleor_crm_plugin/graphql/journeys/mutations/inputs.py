@@ -28,7 +28,7 @@ class JourneyTriggerSettingsInput(BaseInputObjectType):
         description="Win-back: also enter customers whose churn risk reaches this "
         "percentage (1–100; 0, the default: off). See docs/churn.md."
     )
-    segment = graphene.ID(description="Joined a segment: ID of the segment (required).")
+    segment = graphene.ID(description="Joined / left a segment: ID of the segment (required).")
 
     class Meta:
         doc_category = DOC_CATEGORY_JOURNEYS
