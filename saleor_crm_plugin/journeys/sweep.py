@@ -1,7 +1,8 @@
 """The journeys' periodic sweep: orchestration only.
 
-Per channel with an active programme, per enabled journey (cart recovery has its own
-sweep, ``carts.detection``, sharing the guards and the claim-before-send rule):
+Per channel with an active programme, the cart-recovery journey's row is kept in step
+with its configuration (``cart_recovery``); then per enabled journey (cart recovery has
+its own sweep, ``carts.detection``, sharing the guards and the claim-before-send rule):
 
 1. **detect** (``triggers``): new causes become enrollments (unique per cause);
 2. **measure** (``goals.conversions_record``): orders placed since entering close
@@ -27,6 +28,7 @@ from saleor.plugins.manager import get_plugins_manager
 from ..carts.email import stops_the_batch
 from ..config import active_channel_programs
 from . import goals, triggers
+from .cart_recovery import cart_recovery_journey_sync
 from .definition import journey_stages
 from .models import EnrollmentStatus, Journey, JourneyEnrollment, JourneyKind, MessageStatus
 from .step import enrollment_advance
@@ -114,6 +116,8 @@ def journeys_sweep(*, now: datetime.datetime) -> JourneySweepResult:
     """Detect, measure and advance every enabled journey of every active channel."""
     result = JourneySweepResult()
     programs = active_channel_programs()
+    for channel_id, config in programs.items():
+        cart_recovery_journey_sync(channel_id=channel_id, config=config)
     manager = None
     for journey in journeys_due(channel_ids=list(programs)):
         config = programs[journey.channel_id]

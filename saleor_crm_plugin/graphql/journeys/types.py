@@ -22,7 +22,7 @@ from saleor.graphql.core.types import (
 
 from ...journeys import models
 from ...journeys.definition import journey_stages
-from ...journeys.stats import journey_stats
+from ...journeys.selectors import journey_figures
 from .enums import DOC_CATEGORY_JOURNEYS, JourneyErrorCodeEnum, JourneyKindEnum
 
 
@@ -178,8 +178,8 @@ class Journey(ModelObjectType[models.Journey]):
     @staticmethod
     def resolve_stats(root: models.Journey, info: ResolveInfo, period=None):
         period = period or {}
-        stats = journey_stats(
-            journey_id=root.pk,
+        stats = journey_figures(
+            journey=root,
             since=period.get("gte"),
             until=period.get("lte"),
             using=get_database_connection_name(info.context),
