@@ -6,7 +6,7 @@ from .carts.models import (  # noqa: F401
     CartRecoveryOffer,
     CartReminder,
 )
-from .consent.models import MarketingConsent, MarketingRecipient  # noqa: F401
+from .consent.models import ConsentEvent, MarketingConsent, MarketingRecipient  # noqa: F401
 from .journeys.models import Journey, JourneyEnrollment, JourneyMessage  # noqa: F401
 from .loyalty.models import (  # noqa: F401
     CustomerProfile,
@@ -19,6 +19,7 @@ from .loyalty.models import (  # noqa: F401
     LoyaltyProgramStart,
     LoyaltyTierChange,
 )
+from .privacy.models import CustomerErasure  # noqa: F401
 from .segments.models import (  # noqa: F401
     CustomerRfm,
     CustomerSegment,

@@ -27,6 +27,7 @@ from .loyalty.tasks import (  # noqa: F401
     release_abandoned_redemptions_task,
     sync_order_points_task,
 )
+from .privacy.tasks import customer_data_erase_task  # noqa: F401
 from .segments.tasks import (  # noqa: F401
     customer_segments_refresh_task,
     rfm_daily_task,

@@ -85,11 +85,14 @@ class OfferStatus:
 class AbandonedCheckout(models.Model):
     token = models.UUIDField(unique=True)
     channel = models.ForeignKey("channel.Channel", on_delete=models.CASCADE, related_name="+")
+    # No constraint: a deleted customer's id stays until the erasure task
+    # (privacy/erasure.py) finds their checkouts by it and pseudonymises them.
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
         related_name="+",
     )
     # Normalised: lower-cased, stripped.

@@ -1,16 +1,43 @@
-"""Marketing consent: may the CRM send this shopper marketing messages?
+"""Consent per purpose: what may the CRM do with this shopper's data?
 
-Saleor 3.23 keeps no marketing-consent flag on ``User``, so the CRM keeps its own, one
-row per e-mail address (a shopper may be a guest). Segments read it as a condition and
-cart recovery checks it before every message. ``granted`` is the current answer;
+Saleor 3.23 keeps no consent on ``User``, so the CRM keeps its own, per e-mail address
+(a shopper may be a guest) and purpose:
+
+* ``email_marketing``: may the CRM send marketing messages (cart reminders, journeys)?
+  Cart recovery checks it before every message; segments read it as a condition.
+* ``profiling``: may the CRM use the shopper's data to compute segments, RFM groups
+  and scores? A withdrawn answer leaves the customer out of every computed segment and
+  RFM group (``segments.sql.counted_customer``, the one place, docs/privacy.md).
+
+``MarketingConsent`` is the current answer, one row per ``(email, purpose)``;
+``granted`` is the answer, ``source`` who gave it, ``updated_at`` when.
 ``unsubscribed_at`` records an opt-out through an unsubscribe link, which later grants
-(a customer ticking a box again) clear.
+(a customer ticking a box again) clear. Every change also appends a ``ConsentEvent``
+(purpose, answer, source, actor kind, reason, time): the history is append-only, the
+row is its latest state. A shopper who never answered a purpose gets its default
+(``email_marketing``: the channel's ``marketing_consent_default``; ``profiling``: yes).
+
+``user`` keeps the account's id without a database constraint (``DO_NOTHING``): when
+Saleor deletes the customer, the id outlives the row until the erasure task
+(``privacy.erasure``) finds the customer's rows by it and deletes them.
 """
 
 import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
+
+
+class ConsentPurpose:
+    EMAIL_MARKETING = "email_marketing"
+    PROFILING = "profiling"
+
+    CHOICES = [
+        (EMAIL_MARKETING, "Marketing e-mail from the CRM"),
+        (PROFILING, "Segments, RFM groups and scores computed from the shopper's data"),
+    ]
+    ALL = (EMAIL_MARKETING, PROFILING)
 
 
 class ConsentSource:
@@ -27,26 +54,77 @@ class ConsentSource:
     ]
 
 
-class MarketingConsent(models.Model):
-    # Normalised (``normalize_email``): lower-cased, stripped.
-    email = models.EmailField(unique=True)
-    user = models.ForeignKey(
+class ConsentActor:
+    """Who made the change: the shopper, a staff member, an app or the CRM itself."""
+
+    CUSTOMER = "customer"
+    STAFF = "staff"
+    APP = "app"
+    SYSTEM = "system"
+
+    CHOICES = [
+        (CUSTOMER, "The customer"),
+        (STAFF, "A staff member"),
+        (APP, "An app"),
+        (SYSTEM, "The CRM (an unsubscribe link, an import)"),
+    ]
+
+
+def _user_id_kept():
+    """The account's id, without a constraint: erasure finds rows of a deleted account."""
+    return models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
         related_name="+",
     )
+
+
+class MarketingConsent(models.Model):
+    # Normalised (``normalize_email``): lower-cased, stripped.
+    email = models.EmailField()
+    purpose = models.CharField(
+        max_length=32, choices=ConsentPurpose.CHOICES, default=ConsentPurpose.EMAIL_MARKETING
+    )
+    user = _user_id_kept()
     granted = models.BooleanField()
     source = models.CharField(max_length=32, choices=ConsentSource.CHOICES)
     unsubscribed_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField()
 
     class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["email", "purpose"], name="crm_consent_email_purpose")
+        ]
         indexes = [models.Index(fields=["user"], name="crm_consent_user")]
 
     def __str__(self):
-        return f"{self.email}: {'granted' if self.granted else 'withdrawn'}"
+        return f"{self.email} {self.purpose}: {'granted' if self.granted else 'withdrawn'}"
+
+
+class ConsentEvent(models.Model):
+    """One change of a consent answer: appended, never changed (deleted only by erasure)."""
+
+    email = models.EmailField()
+    purpose = models.CharField(max_length=32, choices=ConsentPurpose.CHOICES)
+    user = _user_id_kept()
+    granted = models.BooleanField()
+    source = models.CharField(max_length=32, choices=ConsentSource.CHOICES)
+    actor = models.CharField(max_length=16, choices=ConsentActor.CHOICES)
+    reason = models.TextField(blank=True, default="")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ("-created_at", "-pk")
+        indexes = [
+            models.Index(fields=["email", "-created_at"], name="crm_consent_event_email"),
+            models.Index(fields=["user", "-created_at"], name="crm_consent_event_user"),
+        ]
+
+    def __str__(self):
+        return f"{self.email} {self.purpose}: {self.granted} ({self.source})"
 
 
 class MarketingRecipient(models.Model):

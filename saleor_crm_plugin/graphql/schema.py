@@ -20,6 +20,7 @@ from .carts.schema import TYPE_EXTENSIONS as CART_TYPE_EXTENSIONS
 from .carts.schema import CartRecoveryMutations, CartRecoveryQueries
 from .consent.schema import TYPE_EXTENSIONS as CONSENT_TYPE_EXTENSIONS
 from .journeys.schema import JourneyMutations, JourneyQueries
+from .consent.schema import ConsentMutations
 from .loyalty.reports import LoyaltyReportQueries
 from .loyalty.schema import (
     LoyaltyMutations,
@@ -33,6 +34,8 @@ from .stores.schema import TYPE_EXTENSIONS as STORE_TYPE_EXTENSIONS
 from .stores.schema import StoreMutations, StoreQueries
 from .stores.activity import TYPE_EXTENSIONS as STORE_ACTIVITY_TYPE_EXTENSIONS
 from .stores.reports import StoreReportQueries
+from .privacy.schema import TYPE_EXTENSIONS as PRIVACY_TYPE_EXTENSIONS
+from .privacy.schema import PrivacyMutations
 
 
 class CRMQueries(
@@ -49,7 +52,13 @@ class CRMQueries(
 
 
 class CRMMutations(
-    LoyaltyMutations, SegmentMutations, CartRecoveryMutations, StoreMutations, JourneyMutations
+    LoyaltyMutations,
+    SegmentMutations,
+    CartRecoveryMutations,
+    StoreMutations,
+    JourneyMutations,
+    ConsentMutations,
+    PrivacyMutations,
 ):
     pass
 
@@ -62,6 +71,7 @@ TYPE_EXTENSIONS = [
     *CONSENT_TYPE_EXTENSIONS,
     *STORE_TYPE_EXTENSIONS,
     *STORE_ACTIVITY_TYPE_EXTENSIONS,
+    *PRIVACY_TYPE_EXTENSIONS,
 ]
 
 _extended = False

@@ -33,6 +33,7 @@ from django.contrib.auth import get_user_model
 from saleor.order.models import Order
 
 # Which orders count is one shop-wide rule (``counting.py``), read here as by stores.
+from ..consent.selectors import profiling_allowed_sql
 from ..counting import Sql, counted_order
 
 User = get_user_model()
@@ -41,8 +42,11 @@ T_USER = User._meta.db_table
 T_ORDER = Order._meta.db_table
 
 # Customers that count (segments, RFM and the value report alike): Saleor's customers,
-# the non-staff users. Staff members' own orders are not customer behaviour.
-COUNTED_CUSTOMER = "NOT {u}.is_staff"
+# the non-staff users (staff members' own orders are not customer behaviour) who have
+# not withdrawn consent to profiling (docs/privacy.md: the one place it takes effect).
+COUNTED_CUSTOMER = "NOT {u}.is_staff AND " + profiling_allowed_sql(
+    user_id="{u}.id", email="{u}.email"
+)
 
 COMPARISONS = {"eq": "=", "ne": "<>", "gt": ">", "gte": ">=", "lt": "<", "lte": "<="}
 

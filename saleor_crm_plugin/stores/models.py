@@ -75,9 +75,13 @@ class StorePurchase(models.Model):
     amount = models.DecimalField(max_digits=20, decimal_places=3)
     currency = models.CharField(max_length=3)
     purchased_at = models.DateTimeField()
+    # No constraint: a deleted customer's id stays, a pseudonym no row points to any
+    # more, so storeReport's linked purchases and customers keep their counts; the
+    # erasure task (privacy/erasure.py) finds their purchases by it.
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
         null=True,
         blank=True,
         related_name="+",
@@ -117,9 +121,11 @@ class StorePurchaseLink(models.Model):
 
     purchase = models.ForeignKey(StorePurchase, on_delete=models.CASCADE, related_name="links")
     action = models.CharField(max_length=8, choices=LinkAction.CHOICES)
+    # No constraint, as ``StorePurchase.user``: erasure finds a deleted customer's links.
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
         null=True,
         blank=True,
         related_name="+",

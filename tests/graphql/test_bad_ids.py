@@ -134,6 +134,11 @@ MUTATIONS = [
         (Argument("customerId", "User"),),
     ),
     Operation(
+        "customerCrmErase",
+        """mutation($id: ID!) { customerCrmErase(id: $id) { errors { field code } } }""",
+        (Argument("id", "User"),),
+    ),
+    Operation(
         "checkoutLoyaltyPointsApply",
         """mutation($id: ID!) {
           checkoutLoyaltyPointsApply(id: $id, points: 10) { errors { field code } } }""",

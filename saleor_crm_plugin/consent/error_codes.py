@@ -1,0 +1,8 @@
+from enum import Enum
+
+
+class ConsentErrorCode(Enum):
+    GRAPHQL_ERROR = "graphql_error"
+    INVALID = "invalid"
+    NOT_FOUND = "not_found"
+    REQUIRED = "required"

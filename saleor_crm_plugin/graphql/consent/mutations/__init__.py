@@ -1,0 +1,3 @@
+from .customer_consent_update import CustomerConsentUpdate
+
+__all__ = ["CustomerConsentUpdate"]

@@ -1,0 +1,3 @@
+from .customer_crm_erase import CustomerCrmErase
+
+__all__ = ["CustomerCrmErase"]
