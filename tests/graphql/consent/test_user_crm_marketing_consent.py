@@ -1,8 +1,6 @@
 """`User.crmMarketingConsent`: the latest answer, for the customer and MANAGE_USERS."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from freezegun import freeze_time
 from saleor.graphql.tests.utils import get_graphql_content
 
@@ -10,6 +8,7 @@ from saleor_crm_plugin.consent.actions import marketing_consent_set
 from saleor_crm_plugin.consent.models import ConsentSource
 
 from ..carts.utils import written_rows
+from .utils import customers_query_counts
 from ..loyalty.utils import (
     CANNOT_SEE_CUSTOMER,
     MANAGE_ORDERS_ONLY,
@@ -21,7 +20,6 @@ from ..loyalty.utils import (
 FIELDS = "crmMarketingConsent { granted source updatedAt }"
 ME = f"query {{ me {{ {FIELDS} }} }}"
 USER = f"query($id: ID!) {{ user(id: $id) {{ {FIELDS} }} }}"
-CUSTOMERS = f"query {{ customers(first: 50) {{ edges {{ node {{ email {FIELDS} }} }} }} }}"
 
 
 def answer(customer, granted, *, at, email=None, source=ConsentSource.CUSTOMER, account=True):
@@ -143,23 +141,12 @@ def test_anonymous_has_no_me(api_client):
 
 def test_queries_do_not_grow_with_the_customers(staff_manage_users, django_user_model):
     # given
-    def count_queries():
-        with CaptureQueriesContext(connection) as queries:
-            response = staff_manage_users.post_graphql(CUSTOMERS)
-        return len(queries), get_graphql_content(response)["data"]["customers"]["edges"]
-
     def add_customer(number):
         customer = django_user_model.objects.create(email=f"c{number}@example.com")
         answer(customer, number % 2 == 0, at="2026-03-01T10:00:00+00:00")
 
-    add_customer(0)
-    count_queries()  # warm-up: the first request loads the requester's permissions
-    few, _edges = count_queries()
-    for number in range(1, 5):
-        add_customer(number)
-
     # when
-    many, edges = count_queries()
+    few, many, edges = customers_query_counts(staff_manage_users, FIELDS, add_customer)
 
     # then
     answers = {
