@@ -41,8 +41,7 @@ def _user_id_kept():
 class Migration(migrations.Migration):
     dependencies = [
         ("account", "0105_add_manage_customer_types_and_attributes_perm"),
-        ("saleor_crm", "0020_marketing_recipients"),
-        ("saleor_crm", "0021_churn_risk"),
+        ("saleor_crm", "0022_journey_segment_left"),
     ]
 
     operations = [

@@ -22,7 +22,7 @@ def _user_id_kept():
 class Migration(migrations.Migration):
     dependencies = [
         ("account", "0105_add_manage_customer_types_and_attributes_perm"),
-        ("saleor_crm", "0022_consent_purposes"),
+        ("saleor_crm", "0023_consent_purposes"),
     ]
 
     operations = [
