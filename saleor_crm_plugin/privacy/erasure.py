@@ -41,11 +41,11 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from ..carts.models import AbandonedCheckout, CartRecoveryOffer, CartReminder
+from ..carts.models import AbandonedCheckout, AbandonedStatus, CartRecoveryOffer, CartReminder
 from ..consent.actions import consent_set
 from ..consent.models import ConsentActor, ConsentEvent, ConsentPurpose, ConsentSource
 from ..consent.models import MarketingConsent, MarketingRecipient
-from ..journeys.models import JourneyEnrollment, JourneyMessage
+from ..journeys.models import EnrollmentStatus, JourneyEnrollment, JourneyMessage
 from ..loyalty.models import CustomerProfile, LoyaltyAccount
 from ..segments.actions import customer_segments_refresh
 from ..segments.models import CustomerRfm, CustomerTag, SegmentMembersExport
@@ -160,6 +160,10 @@ def _journeys_erase(subject: DataSubject, pseudonymised: dict[str, int]) -> None
         messages += JourneyMessage.objects.filter(enrollment_id=enrollment_id).update(email=email)
     pseudonymised[JourneyEnrollment._meta.db_table] = enrollments
     pseudonymised[JourneyMessage._meta.db_table] = messages
+    # Nothing more is sent to a pseudonym: open enrollments end here.
+    JourneyEnrollment.objects.filter(pk__in=enrollment_ids, status=EnrollmentStatus.OPEN).update(
+        status=EnrollmentStatus.SUPPRESSED, next_stage_at=None, closed_at=timezone.now()
+    )
 
 
 def _carts_erase(subject: DataSubject, pseudonymised: dict[str, int]) -> None:
@@ -185,6 +189,11 @@ def _carts_erase(subject: DataSubject, pseudonymised: dict[str, int]) -> None:
             )
     for table, count in counts.items():
         pseudonymised[table] = count
+    # No reminder follows: open checkouts close (a later change of Saleor's checkout,
+    # which Saleor keeps, starts a new round under the address it then carries).
+    AbandonedCheckout.objects.filter(pk__in=abandoned_ids, status=AbandonedStatus.OPEN).update(
+        status=AbandonedStatus.SUPPRESSED, next_stage_at=None, closed_at=timezone.now()
+    )
 
 
 def _stores_erase(

@@ -1,16 +1,27 @@
 """Erasure: a deleted customer leaves no personal data in any CRM table, and every sum
 and report stays as it was (docs/privacy.md)."""
 
+import datetime
+
 import graphene
 import pytest
 from django.db.models import Sum
+from django.utils import timezone
 from saleor.account.models import User
 from saleor.core.tokens import account_delete_token_generator
 from saleor.graphql.tests.utils import get_graphql_content
 
 from saleor_crm_plugin.carts.models import AbandonedCheckout, CartRecoveryOffer, CartReminder
 from saleor_crm_plugin.consent.models import ConsentEvent, MarketingConsent
-from saleor_crm_plugin.journeys.models import JourneyEnrollment, JourneyMessage
+from saleor_crm_plugin.journeys.models import (
+    EnrollmentStatus,
+    JourneyEnrollment,
+    JourneyKind,
+    JourneyMessage,
+)
+from saleor_crm_plugin.journeys.sweep import journeys_sweep
+from saleor_crm_plugin.loyalty.accounts import account_get_or_create
+from saleor_crm_plugin.loyalty.bonuses import customer_birthday_set
 from saleor_crm_plugin.loyalty.audit import ledger_audit
 from saleor_crm_plugin.loyalty.models import LoyaltyAccount, LoyaltyEntry
 from saleor_crm_plugin.privacy.erasure import customer_data_erase
@@ -209,3 +220,31 @@ def test_erasure_on_request_keeps_the_account_and_records_the_objection(
     assert SegmentMembership.objects.filter(user=customer_user).count() == 0
     assert CustomerSegment.objects.get(pk=two_customers.pk).member_count == 1
     assert SegmentMembership.objects.filter(user=customer_user2).count() == 1
+
+
+def test_erased_customer_gets_no_further_journey_message(
+    journey_on, journeys_channel, smtp_server, customer_user
+):
+    # given: an open two-stage enrollment whose first stage was sent
+    account_get_or_create(user_id=customer_user.pk, channel_id=journeys_channel.pk)
+    customer_birthday_set(user=customer_user, birthday=timezone.now().date().replace(year=1990))
+    stages = [
+        {"delay": "1m", "subject": "One", "body": "<p>1</p>", "offer_points": 0},
+        {"delay": "2d", "subject": "Two", "body": "<p>2</p>", "offer_points": 0},
+    ]
+    journey_on(JourneyKind.BIRTHDAY, stages=stages)
+    now = timezone.now() + datetime.timedelta(minutes=1)
+    first = journeys_sweep(now=now)
+
+    # when: the customer is erased on request, then the second stage falls due
+    customer_data_erase(
+        user_id=customer_user.pk, emails=[customer_user.email], account_deleted=False
+    )
+    later = journeys_sweep(now=now + datetime.timedelta(days=3))
+
+    # then
+    assert (first.sent, later.sent, later.skipped) == (1, 0, 0)
+    assert len(smtp_server.messages) == 1
+    enrollment = JourneyEnrollment.objects.get()
+    assert enrollment.status == EnrollmentStatus.SUPPRESSED
+    assert enrollment.email.endswith("@erased.invalid")
