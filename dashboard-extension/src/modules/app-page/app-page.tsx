@@ -3,6 +3,7 @@ import { Box, Button, Text } from "@saleor/macaw-ui-next";
 import { CartRecoveryTab } from "../cart-recovery/cart-recovery-tab";
 import { ChannelSelect } from "../channels/channel-select";
 import { useChannel } from "../channels/use-channel";
+import { JourneysTab } from "../journeys/journeys-tab";
 import { LoyaltyTab } from "../loyalty-programme/loyalty-tab";
 import { missingPermissions } from "../permissions/describe-error";
 import { type AppTab, type Route, appTabHref } from "../routing/resolve-route";
@@ -17,6 +18,7 @@ const TABS: { tab: AppTab; label: string; permissions: string[] }[] = [
   { tab: "top-customers", label: "Top customers", permissions: ["MANAGE_USERS"] },
   { tab: "loyalty", label: "Loyalty programme", permissions: ["MANAGE_USERS"] },
   { tab: "cart-recovery", label: "Cart recovery", permissions: ["MANAGE_CHECKOUTS"] },
+  { tab: "journeys", label: "Journeys", permissions: ["MANAGE_USERS"] },
   { tab: "settings", label: "Programme settings", permissions: ["MANAGE_PLUGINS"] },
 ];
 
@@ -72,6 +74,8 @@ export function AppPage({ route, search, navigate, permissions }: { route: AppRo
         <TopCustomersTab channel={channel} openSegmentBuilder={(definition) => go("segments", { draft: definition })} />
       ) : current.tab === "loyalty" ? (
         <LoyaltyTab channel={channel} />
+      ) : current.tab === "journeys" ? (
+        <JourneysTab channel={channel} />
       ) : (
         <CartRecoveryTab channel={channel} />
       )}

@@ -34,6 +34,7 @@ describe("resolveRoute", () => {
       tab: "segments",
       segmentId: "Q3VzdG9tZXJTZWdtZW50OjE=",
     });
+    expect(resolveRoute(`${base}app/journeys`, "", base)).toMatchObject({ view: "app", tab: "journeys" });
     expect(resolveRoute(`${base}app/unknown`, "", base)).toMatchObject({ view: "app", tab: "segments" });
   });
 

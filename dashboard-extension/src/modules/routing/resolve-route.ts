@@ -8,7 +8,7 @@
  *   <base>app[/<tab>]                     NAVIGATION_CUSTOMERS (APP_PAGE)
  */
 
-export const APP_TABS = ["segments", "top-customers", "loyalty", "cart-recovery", "settings"] as const;
+export const APP_TABS = ["segments", "top-customers", "loyalty", "cart-recovery", "journeys", "settings"] as const;
 export type AppTab = (typeof APP_TABS)[number];
 
 export type Route =

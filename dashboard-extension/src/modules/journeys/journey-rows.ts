@@ -1,0 +1,130 @@
+/*
+ * The Journeys tab's rows: the channel's journeys, then every built-in kind not created
+ * yet (docs/journeys.md). Pure: the tab turns the `journeys` answer into rows here.
+ *
+ * SEGMENT_JOINED needs a segment to be created (`triggerSettings.segment`): it is listed
+ * when it exists (made through the API) and not offered otherwise. CART_RECOVERY has its
+ * own tab and settings, and is never listed.
+ */
+import type { JourneyKindEnum, JourneysQuery } from "../../generated/graphql";
+import { formatPercent } from "../money/format-money";
+
+export type JourneyWithStats = JourneysQuery["journeys"][number];
+
+/** A trigger setting: its name in the API's input, the name the domain's errors use. */
+export interface SettingSpec {
+  name: "days" | "daysBefore" | "churnRiskPercent";
+  path: string;
+  label: string;
+  min: number;
+  max: number;
+  default: number;
+}
+
+export interface KindSpec {
+  kind: JourneyKindEnum;
+  label: string;
+  enters: string;
+  defaultStages: string;
+  settings: SettingSpec[];
+}
+
+const DAYS = { name: "days", path: "days", label: "Days" } as const;
+
+/** Each kind's trigger settings as triggers.SETTINGS has them (default, min, max). */
+export const BUILT_IN_KINDS: readonly KindSpec[] = [
+  {
+    kind: "POST_PURCHASE",
+    label: "Post-purchase",
+    enters: "An order is fulfilled (its first fulfilment).",
+    defaultStages: "Thank-you after 3 days, review request after 14.",
+    settings: [],
+  },
+  {
+    kind: "WIN_BACK",
+    label: "Win-back",
+    enters: "Their last order is `days` old, or their churn risk reaches the percentage set.",
+    defaultStages: "200 bonus points after 1 h, a reminder of the balance after 14 days.",
+    settings: [
+      { ...DAYS, label: "Days without an order", min: 7, max: 730, default: 90 },
+      { name: "churnRiskPercent", path: "churn_risk_percent", label: "Churn risk % (0: off)", min: 0, max: 100, default: 0 },
+    ],
+  },
+  {
+    kind: "BIRTHDAY",
+    label: "Birthday",
+    enters: "It is their birthday (`days before` ahead), once a year.",
+    defaultStages: "100 bonus points on the day.",
+    settings: [{ name: "daysBefore", path: "days_before", label: "Days before the birthday", min: 0, max: 30, default: 0 }],
+  },
+  {
+    kind: "TIER_UP",
+    label: "Tier up",
+    enters: "A tier change moves them up.",
+    defaultStages: "Welcome to the tier.",
+    settings: [],
+  },
+  {
+    kind: "TIER_AT_RISK",
+    label: "Tier at risk",
+    enters: "What is left in the tier window `days` ahead would no longer reach their tier.",
+    defaultStages: "“Order again to keep your tier.”",
+    settings: [{ ...DAYS, label: "Days ahead", min: 1, max: 365, default: 30 }],
+  },
+  {
+    kind: "POINTS_EXPIRING",
+    label: "Points expiring",
+    enters: "Some of their points expire within `days`, once per expiry day.",
+    defaultStages: "“N points expire on …”.",
+    settings: [{ ...DAYS, label: "Days ahead", min: 1, max: 90, default: 14 }],
+  },
+];
+
+const SEGMENT_JOINED: KindSpec = {
+  kind: "SEGMENT_JOINED",
+  label: "Segment joined",
+  enters: "They join the segment named in the settings.",
+  defaultStages: "A greeting.",
+  settings: [],
+};
+
+export function kindSpec(kind: JourneyKindEnum): KindSpec | null {
+  if (kind === SEGMENT_JOINED.kind) return SEGMENT_JOINED;
+  return BUILT_IN_KINDS.find((spec) => spec.kind === kind) ?? null;
+}
+
+export type JourneyRow = { key: string; spec: KindSpec; journey: JourneyWithStats | null };
+
+/** The channel's journeys (in the API's order), then the built-in kinds without one. */
+export function journeyRows(journeys: readonly JourneyWithStats[]): JourneyRow[] {
+  const existing = journeys.flatMap((journey): JourneyRow[] => {
+    const spec = kindSpec(journey.kind);
+    return spec ? [{ key: journey.id, spec, journey }] : [];
+  });
+  const created = new Set(journeys.map((journey) => journey.kind));
+  const missing = BUILT_IN_KINDS.filter((spec) => !created.has(spec.kind)).map((spec): JourneyRow => ({ key: spec.kind, spec, journey: null }));
+  return [...existing, ...missing];
+}
+
+/** "1 h", "3 days", "2 weeks" from what staff typed (`1h`, `3d`, `2w`, `30m`). */
+export function describeDelay(delay: string): string {
+  const match = /^\s*(\d+)\s*([mhdw])\s*$/.exec(delay);
+  if (!match) return delay;
+  const count = Number(match[1]);
+  const unit = { m: "min", h: "h", d: count === 1 ? "day" : "days", w: count === 1 ? "week" : "weeks" }[match[2] as "m" | "h" | "d" | "w"];
+  return `${count} ${unit}`;
+}
+
+/** The uplift in percentage points with its 95 % interval, and what it says. */
+export function upliftSummary(uplift: { difference: number; low: number; high: number } | null): { value: string; reading: string } {
+  if (!uplift) return { value: "—", reading: "Needs customers in both the messaged and the held-out group." };
+  const points = (share: number) => `${share > 0 ? "+" : share < 0 ? "−" : ""}${Math.abs(share * 100).toFixed(1)} pts`;
+  const interval = `95 % interval ${points(uplift.low)} to ${points(uplift.high)}`;
+  const reading = uplift.low > 0 ? "messages raise conversion" : uplift.high < 0 ? "messages lower conversion" : "no effect shown yet";
+  return { value: points(uplift.difference), reading: `${interval}: ${reading}` };
+}
+
+/** "12 of 40 (30%)" for converted of messaged. */
+export function conversionText(converted: number, of: number): string {
+  return of === 0 ? `${converted}` : `${converted} of ${of} (${formatPercent(converted / of)})`;
+}
