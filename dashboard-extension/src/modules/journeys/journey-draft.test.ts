@@ -82,10 +82,10 @@ describe("server errors", () => {
     expect(errorKey(error)).toBe(key);
   });
 
-  it("groups messages by field and names those no field shows", () => {
+  it("groups messages by field without the path they start with, and names those no field shows", () => {
     const byKey = errorsByKey([
-      { field: "triggerSettings", path: "days", message: "'days' is a whole number from 7 to 730." },
-      { field: "stages", path: "stages[0].body", message: "{{offer.pts}} is not a variable." },
+      { field: "triggerSettings", path: "days", message: "days: 'days' is a whole number from 7 to 730." },
+      { field: "stages", path: "stages[0].body", message: "stages[0].body: {{offer.pts}} is not a variable." },
       { field: null, path: null, message: "Network down" },
     ]);
     expect(byKey.get("triggerSettings.days")).toEqual(["'days' is a whole number from 7 to 730."]);

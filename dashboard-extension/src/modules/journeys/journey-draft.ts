@@ -75,12 +75,18 @@ export function errorKey(error: { field?: string | null; path?: string | null })
   return `${field}.${camel(error.path)}`;
 }
 
-/** The server's errors by form field; `null` field (the whole mutation) under "". */
+/**
+ * The server's errors by form field; `null` field (the whole mutation) under "". The
+ * server starts a message with its path (`days: 'days' is …`) for clients that show
+ * messages alone; shown at its field, the message goes without it.
+ */
 export function errorsByKey(errors: readonly { field?: string | null; path?: string | null; message?: string | null }[]): Map<string, string[]> {
   const byKey = new Map<string, string[]>();
   for (const error of errors) {
     const key = errorKey(error);
-    byKey.set(key, [...(byKey.get(key) ?? []), error.message ?? "Invalid."]);
+    const message = error.message ?? "Invalid.";
+    const prefix = error.path ? `${error.path}: ` : "";
+    byKey.set(key, [...(byKey.get(key) ?? []), prefix && message.startsWith(prefix) ? message.slice(prefix.length) : message]);
   }
   return byKey;
 }

@@ -43,7 +43,7 @@ export const BUILT_IN_KINDS: readonly KindSpec[] = [
   {
     kind: "WIN_BACK",
     label: "Win-back",
-    enters: "Their last order is `days` old, or their churn risk reaches the percentage set.",
+    enters: "Their last order is the days set old (default 90), or their churn risk reaches the percentage set (off by default).",
     defaultStages: "200 bonus points after 1 h, a reminder of the balance after 14 days.",
     settings: [
       { ...DAYS, label: "Days without an order", min: 7, max: 730, default: 90 },
@@ -53,7 +53,7 @@ export const BUILT_IN_KINDS: readonly KindSpec[] = [
   {
     kind: "BIRTHDAY",
     label: "Birthday",
-    enters: "It is their birthday (`days before` ahead), once a year.",
+    enters: "It is their birthday (or the days set before it), once a year.",
     defaultStages: "100 bonus points on the day.",
     settings: [{ name: "daysBefore", path: "days_before", label: "Days before the birthday", min: 0, max: 30, default: 0 }],
   },
@@ -67,14 +67,14 @@ export const BUILT_IN_KINDS: readonly KindSpec[] = [
   {
     kind: "TIER_AT_RISK",
     label: "Tier at risk",
-    enters: "What is left in the tier window `days` ahead would no longer reach their tier.",
+    enters: "What is left in their tier window the days set ahead (default 30) would no longer reach their tier.",
     defaultStages: "“Order again to keep your tier.”",
     settings: [{ ...DAYS, label: "Days ahead", min: 1, max: 365, default: 30 }],
   },
   {
     kind: "POINTS_EXPIRING",
     label: "Points expiring",
-    enters: "Some of their points expire within `days`, once per expiry day.",
+    enters: "Some of their points expire within the days set (default 14), once per expiry day.",
     defaultStages: "“N points expire on …”.",
     settings: [{ ...DAYS, label: "Days ahead", min: 1, max: 90, default: 14 }],
   },
