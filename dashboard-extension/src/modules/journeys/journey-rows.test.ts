@@ -27,16 +27,17 @@ describe("journey rows", () => {
     ]);
   });
 
-  it("puts the channel's journeys first and offers only the kinds not created", () => {
-    const rows = journeyRows([journey("J2", "WIN_BACK", true), journey("J5", "SEGMENT_JOINED"), journey("J9", "CART_RECOVERY")]);
+  it("keeps each kind's place, shows its journeys there, and segment-joined ones last", () => {
+    const rows = journeyRows([journey("J5", "SEGMENT_JOINED"), journey("J9", "CART_RECOVERY"), journey("J2", "WIN_BACK", true), journey("J3", "WIN_BACK")]);
     expect(rows.map((row) => [row.key, row.spec.kind, row.journey?.id ?? null])).toEqual([
-      ["J2", "WIN_BACK", "J2"],
-      ["J5", "SEGMENT_JOINED", "J5"],
       ["POST_PURCHASE", "POST_PURCHASE", null],
+      ["J2", "WIN_BACK", "J2"],
+      ["J3", "WIN_BACK", "J3"],
       ["BIRTHDAY", "BIRTHDAY", null],
       ["TIER_UP", "TIER_UP", null],
       ["TIER_AT_RISK", "TIER_AT_RISK", null],
       ["POINTS_EXPIRING", "POINTS_EXPIRING", null],
+      ["J5", "SEGMENT_JOINED", "J5"],
     ]);
   });
 

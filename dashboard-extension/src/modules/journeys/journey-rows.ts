@@ -1,6 +1,6 @@
 /*
- * The Journeys tab's rows: the channel's journeys, then every built-in kind not created
- * yet (docs/journeys.md). Pure: the tab turns the `journeys` answer into rows here.
+ * The Journeys tab's rows: every built-in kind with its journeys, or to be created
+ * (docs/journeys.md). Pure: the tab turns the `journeys` answer into rows here.
  *
  * SEGMENT_JOINED needs a segment to be created (`triggerSettings.segment`): it is listed
  * when it exists (made through the API) and not offered otherwise. CART_RECOVERY has its
@@ -95,15 +95,17 @@ export function kindSpec(kind: JourneyKindEnum): KindSpec | null {
 
 export type JourneyRow = { key: string; spec: KindSpec; journey: JourneyWithStats | null };
 
-/** The channel's journeys (in the API's order), then the built-in kinds without one. */
+/**
+ * One row per built-in kind, in a fixed order (its journeys, or the kind not created yet),
+ * then the segment-joined journeys: enabling a kind leaves its row where it was.
+ */
 export function journeyRows(journeys: readonly JourneyWithStats[]): JourneyRow[] {
-  const existing = journeys.flatMap((journey): JourneyRow[] => {
-    const spec = kindSpec(journey.kind);
-    return spec ? [{ key: journey.id, spec, journey }] : [];
+  const rowsOf = (spec: KindSpec): JourneyRow[] => journeys.filter((journey) => journey.kind === spec.kind).map((journey) => ({ key: journey.id, spec, journey }));
+  const builtIn = BUILT_IN_KINDS.flatMap((spec) => {
+    const rows = rowsOf(spec);
+    return rows.length > 0 ? rows : [{ key: spec.kind, spec, journey: null }];
   });
-  const created = new Set(journeys.map((journey) => journey.kind));
-  const missing = BUILT_IN_KINDS.filter((spec) => !created.has(spec.kind)).map((spec): JourneyRow => ({ key: spec.kind, spec, journey: null }));
-  return [...existing, ...missing];
+  return [...builtIn, ...rowsOf(SEGMENT_JOINED)];
 }
 
 /** "1 h", "3 days", "2 weeks" from what staff typed (`1h`, `3d`, `2w`, `30m`). */
