@@ -16,7 +16,7 @@ const journey = (id: string, kind: JourneyWithStats["kind"], enabled = false): J
 });
 
 describe("journey rows", () => {
-  it("lists every built-in kind, none created yet, without segment joined or cart recovery", () => {
+  it("lists every built-in kind, none created yet, without the segment kinds or cart recovery", () => {
     expect(journeyRows([]).map((row) => [row.key, row.journey])).toEqual([
       ["POST_PURCHASE", null],
       ["WIN_BACK", null],
@@ -27,8 +27,8 @@ describe("journey rows", () => {
     ]);
   });
 
-  it("keeps each kind's place, shows its journeys there, and segment-joined ones last", () => {
-    const rows = journeyRows([journey("J5", "SEGMENT_JOINED"), journey("J9", "CART_RECOVERY"), journey("J2", "WIN_BACK", true), journey("J3", "WIN_BACK")]);
+  it("keeps each kind's place, shows its journeys there, and segment ones last", () => {
+    const rows = journeyRows([journey("J6", "SEGMENT_LEFT"), journey("J5", "SEGMENT_JOINED"), journey("J9", "CART_RECOVERY"), journey("J2", "WIN_BACK", true), journey("J3", "WIN_BACK")]);
     expect(rows.map((row) => [row.key, row.spec.kind, row.journey?.id ?? null])).toEqual([
       ["POST_PURCHASE", "POST_PURCHASE", null],
       ["J2", "WIN_BACK", "J2"],
@@ -38,6 +38,7 @@ describe("journey rows", () => {
       ["TIER_AT_RISK", "TIER_AT_RISK", null],
       ["POINTS_EXPIRING", "POINTS_EXPIRING", null],
       ["J5", "SEGMENT_JOINED", "J5"],
+      ["J6", "SEGMENT_LEFT", "J6"],
     ]);
   });
 

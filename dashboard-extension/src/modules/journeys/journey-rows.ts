@@ -2,9 +2,9 @@
  * The Journeys tab's rows: every built-in kind with its journeys, or to be created
  * (docs/journeys.md). Pure: the tab turns the `journeys` answer into rows here.
  *
- * SEGMENT_JOINED needs a segment to be created (`triggerSettings.segment`): it is listed
- * when it exists (made through the API) and not offered otherwise. CART_RECOVERY has its
- * own tab and settings, and is never listed.
+ * SEGMENT_JOINED and SEGMENT_LEFT need a segment to be created (`triggerSettings.segment`):
+ * they are listed when they exist (made through the API) and not offered otherwise.
+ * CART_RECOVERY has its own tab and settings, and is never listed.
  */
 import type { JourneyKindEnum, JourneysQuery } from "../../generated/graphql";
 import { formatPercent } from "../money/format-money";
@@ -80,24 +80,21 @@ export const BUILT_IN_KINDS: readonly KindSpec[] = [
   },
 ];
 
-const SEGMENT_JOINED: KindSpec = {
-  kind: "SEGMENT_JOINED",
-  label: "Segment joined",
-  enters: "They join the segment named in the settings.",
-  defaultStages: "A greeting.",
-  settings: [],
-};
+/** Made through the API with a segment's ID; listed, not offered. */
+const SEGMENT_KINDS: readonly KindSpec[] = [
+  { kind: "SEGMENT_JOINED", label: "Segment joined", enters: "They join the segment named in the settings.", defaultStages: "A greeting.", settings: [] },
+  { kind: "SEGMENT_LEFT", label: "Segment left", enters: "They leave the segment named in the settings.", defaultStages: "A greeting.", settings: [] },
+];
 
 export function kindSpec(kind: JourneyKindEnum): KindSpec | null {
-  if (kind === SEGMENT_JOINED.kind) return SEGMENT_JOINED;
-  return BUILT_IN_KINDS.find((spec) => spec.kind === kind) ?? null;
+  return [...BUILT_IN_KINDS, ...SEGMENT_KINDS].find((spec) => spec.kind === kind) ?? null;
 }
 
 export type JourneyRow = { key: string; spec: KindSpec; journey: JourneyWithStats | null };
 
 /**
  * One row per built-in kind, in a fixed order (its journeys, or the kind not created yet),
- * then the segment-joined journeys: enabling a kind leaves its row where it was.
+ * then the segment journeys: enabling a kind leaves its row where it was.
  */
 export function journeyRows(journeys: readonly JourneyWithStats[]): JourneyRow[] {
   const rowsOf = (spec: KindSpec): JourneyRow[] => journeys.filter((journey) => journey.kind === spec.kind).map((journey) => ({ key: journey.id, spec, journey }));
@@ -105,7 +102,7 @@ export function journeyRows(journeys: readonly JourneyWithStats[]): JourneyRow[]
     const rows = rowsOf(spec);
     return rows.length > 0 ? rows : [{ key: spec.kind, spec, journey: null }];
   });
-  return [...builtIn, ...rowsOf(SEGMENT_JOINED)];
+  return [...builtIn, ...SEGMENT_KINDS.flatMap(rowsOf)];
 }
 
 /** "1 h", "3 days", "2 weeks" from what staff typed (`1h`, `3d`, `2w`, `30m`). */
