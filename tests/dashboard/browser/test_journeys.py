@@ -8,7 +8,9 @@ from django.utils import timezone
 from playwright.sync_api import expect
 from saleor.account.models import User
 
+from saleor_crm_plugin.config import active_channel_programs
 from saleor_crm_plugin.journeys.actions import journey_create
+from saleor_crm_plugin.journeys.cart_recovery import cart_recovery_journey_sync
 from saleor_crm_plugin.journeys.models import (
     EnrollmentStatus,
     Journey,
@@ -29,7 +31,7 @@ def test_staff_enable_win_back_in_one_click_and_see_a_bad_setting_refused_at_its
     page = crm_dashboard.open_app_page("app/journeys", crm_staff)
     card = page.get_by_test_id("journey-WIN_BACK")
     expect(card.get_by_test_id("journey-status")).to_have_text("Not created")
-    expect(page.get_by_test_id("journey-status")).to_have_count(6)  # every built-in kind
+    expect(page.get_by_test_id("journey-toggle")).to_have_count(6)  # every built-in kind
 
     # when: one click
     card.get_by_test_id("journey-toggle").click()
@@ -94,10 +96,13 @@ def _enrol(journey, email, *, holdout, revenue=None):
     )
 
 
-def test_a_running_journey_shows_its_figures_and_uplift(crm_dashboard, crm_staff, crm_shop):
-    # given: post-purchase running, 8 messaged (3 ordered), 2 held out (none ordered)
+def test_running_journeys_show_their_figures_and_uplift(crm_dashboard, crm_staff, crm_shop):
+    # given: post-purchase running, 8 messaged (3 ordered), 2 held out (none ordered); the
+    # shop's cart recovery listed as the journeys sweep lists it
+    channel_id = crm_shop.channel.pk
+    cart_recovery_journey_sync(channel_id=channel_id, config=active_channel_programs()[channel_id])
     journey = journey_create(
-        channel_id=crm_shop.channel.pk,
+        channel_id=channel_id,
         kind=JourneyKind.POST_PURCHASE,
         enabled=True,
         holdout_percent=20,
@@ -122,5 +127,12 @@ def test_a_running_journey_shows_its_figures_and_uplift(crm_dashboard, crm_staff
     expect(page.get_by_test_id("journey-WIN_BACK").get_by_test_id("journey-status")).to_have_text(
         "Not created"
     )
+    # cart recovery: its own figures (two carts detected, one recovered), changed elsewhere
+    cart = page.get_by_test_id("journey-CART_RECOVERY")
+    expect(cart.get_by_test_id("journey-status")).to_have_text("Enabled")
+    expect(cart.get_by_test_id("stat-entered")).to_contain_text("2")
+    expect(cart.get_by_test_id("stat-converted")).to_contain_text("1")
+    expect(cart.get_by_test_id("journey-toggle")).to_have_count(0)
+    expect(cart.get_by_test_id("read-only-note")).to_contain_text("Programme settings")
     expect(page.get_by_test_id("error")).to_have_count(0)
     crm_dashboard.screenshot("journeys")

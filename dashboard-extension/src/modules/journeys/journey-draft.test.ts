@@ -14,8 +14,8 @@ const journey: JourneyDefinitionFragment = {
   holdoutPercent: 10,
   triggerSettings: { days: 90, daysBefore: null, churnRiskPercent: null, segment: null },
   stages: [
-    { number: 1, delay: "1h", subject: "We miss you", body: "<p>200 points</p>", offerPoints: 200 },
-    { number: 2, delay: "14d", subject: "Your balance", body: "<p>…</p>", offerPoints: 0 },
+    { number: 1, delay: "1h", delaySeconds: 3600, subject: "We miss you", body: "<p>200 points</p>", offerPoints: 200 },
+    { number: 2, delay: "14d", delaySeconds: 1209600, subject: "Your balance", body: "<p>…</p>", offerPoints: 0 },
   ],
 };
 

@@ -16,7 +16,7 @@ const journey = (id: string, kind: JourneyWithStats["kind"], enabled = false): J
 });
 
 describe("journey rows", () => {
-  it("lists every built-in kind, none created yet, without the segment kinds or cart recovery", () => {
+  it("offers every built-in kind, none created yet, but not cart recovery or the segment kinds", () => {
     expect(journeyRows([]).map((row) => [row.key, row.journey])).toEqual([
       ["POST_PURCHASE", null],
       ["WIN_BACK", null],
@@ -27,7 +27,7 @@ describe("journey rows", () => {
     ]);
   });
 
-  it("keeps each kind's place, shows its journeys there, and segment ones last", () => {
+  it("keeps each kind's place, shows its journeys there, then cart recovery and segment ones", () => {
     const rows = journeyRows([journey("J6", "SEGMENT_LEFT"), journey("J5", "SEGMENT_JOINED"), journey("J9", "CART_RECOVERY"), journey("J2", "WIN_BACK", true), journey("J3", "WIN_BACK")]);
     expect(rows.map((row) => [row.key, row.spec.kind, row.journey?.id ?? null])).toEqual([
       ["POST_PURCHASE", "POST_PURCHASE", null],
@@ -37,6 +37,7 @@ describe("journey rows", () => {
       ["TIER_UP", "TIER_UP", null],
       ["TIER_AT_RISK", "TIER_AT_RISK", null],
       ["POINTS_EXPIRING", "POINTS_EXPIRING", null],
+      ["J9", "CART_RECOVERY", "J9"],
       ["J5", "SEGMENT_JOINED", "J5"],
       ["J6", "SEGMENT_LEFT", "J6"],
     ]);
@@ -48,20 +49,23 @@ describe("journey rows", () => {
       ["churnRiskPercent", "churn_risk_percent", 0, 100, 0],
     ]);
     expect(kindSpec("BIRTHDAY")?.settings.map((setting) => setting.name)).toEqual(["daysBefore"]);
-    expect(kindSpec("CART_RECOVERY")).toBeNull();
+    expect(kindSpec("CART_RECOVERY")?.readOnly?.note).toContain("Programme settings");
+    expect(kindSpec("WIN_BACK")?.readOnly).toBeUndefined();
   });
 });
 
 describe("delays", () => {
   it.each([
-    ["30m", "30 min"],
-    ["1h", "1 h"],
-    ["1d", "1 day"],
-    ["14d", "14 days"],
-    ["2w", "2 weeks"],
-    ["soon", "soon"],
-  ])("%s reads %s", (delay, text) => {
-    expect(describeDelay(delay)).toBe(text);
+    ["30m", 1_800, "30 min"],
+    ["1h", 3_600, "1 h"],
+    ["1d", 86_400, "1 day"],
+    ["14d", 1_209_600, "14 days"],
+    ["2w", 1_209_600, "2 weeks"],
+    ["3600s", 3_600, "1 h"],
+    ["259200s", 259_200, "3 days"],
+    ["90s", 90, "90 s"],
+  ])("%s (%i s) reads %s", (delay, seconds, text) => {
+    expect(describeDelay(delay, seconds)).toBe(text);
   });
 });
 

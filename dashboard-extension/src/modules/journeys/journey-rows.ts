@@ -4,7 +4,8 @@
  *
  * SEGMENT_JOINED and SEGMENT_LEFT need a segment to be created (`triggerSettings.segment`):
  * they are listed when they exist (made through the API) and not offered otherwise.
- * CART_RECOVERY has its own tab and settings, and is never listed.
+ * CART_RECOVERY is listed read-only: its row follows Programme settings (the Plugins page)
+ * and journeyUpdate refuses it (NOT_EDITABLE).
  */
 import type { JourneyKindEnum, JourneysQuery } from "../../generated/graphql";
 import { formatPercent } from "../money/format-money";
@@ -27,6 +28,8 @@ export interface KindSpec {
   enters: string;
   defaultStages: string;
   settings: SettingSpec[];
+  /** Shown instead of Enable / Edit when the journey is not changed here. */
+  readOnly?: { note: string; uplift: string };
 }
 
 const DAYS = { name: "days", path: "days", label: "Days" } as const;
@@ -80,21 +83,32 @@ export const BUILT_IN_KINDS: readonly KindSpec[] = [
   },
 ];
 
-/** Made through the API with a segment's ID; listed, not offered. */
-const SEGMENT_KINDS: readonly KindSpec[] = [
+/** Listed when they exist, never offered: cart recovery (read-only), then the segment kinds. */
+const LISTED_KINDS: readonly KindSpec[] = [
+  {
+    kind: "CART_RECOVERY",
+    label: "Cart recovery",
+    enters: "A checkout is abandoned.",
+    defaultStages: "Set in Programme settings.",
+    settings: [],
+    readOnly: {
+      note: "Switched on and set up in Programme settings → Cart recovery (needs Manage plugins); the Cart recovery tab has its checkouts and offer test.",
+      uplift: "No holdout: the offer's A/B test is on the Cart recovery tab.",
+    },
+  },
   { kind: "SEGMENT_JOINED", label: "Segment joined", enters: "They join the segment named in the settings.", defaultStages: "A greeting.", settings: [] },
   { kind: "SEGMENT_LEFT", label: "Segment left", enters: "They leave the segment named in the settings.", defaultStages: "A greeting.", settings: [] },
 ];
 
 export function kindSpec(kind: JourneyKindEnum): KindSpec | null {
-  return [...BUILT_IN_KINDS, ...SEGMENT_KINDS].find((spec) => spec.kind === kind) ?? null;
+  return [...BUILT_IN_KINDS, ...LISTED_KINDS].find((spec) => spec.kind === kind) ?? null;
 }
 
 export type JourneyRow = { key: string; spec: KindSpec; journey: JourneyWithStats | null };
 
 /**
  * One row per built-in kind, in a fixed order (its journeys, or the kind not created yet),
- * then the segment journeys: enabling a kind leaves its row where it was.
+ * then cart recovery and the segment journeys: enabling a kind leaves its row where it was.
  */
 export function journeyRows(journeys: readonly JourneyWithStats[]): JourneyRow[] {
   const rowsOf = (spec: KindSpec): JourneyRow[] => journeys.filter((journey) => journey.kind === spec.kind).map((journey) => ({ key: journey.id, spec, journey }));
@@ -102,16 +116,27 @@ export function journeyRows(journeys: readonly JourneyWithStats[]): JourneyRow[]
     const rows = rowsOf(spec);
     return rows.length > 0 ? rows : [{ key: spec.kind, spec, journey: null }];
   });
-  return [...builtIn, ...SEGMENT_KINDS.flatMap(rowsOf)];
+  return [...builtIn, ...LISTED_KINDS.flatMap(rowsOf)];
 }
 
-/** "1 h", "3 days", "2 weeks" from what staff typed (`1h`, `3d`, `2w`, `30m`). */
-export function describeDelay(delay: string): string {
-  const match = /^\s*(\d+)\s*([mhdw])\s*$/.exec(delay);
-  if (!match) return delay;
-  const count = Number(match[1]);
-  const unit = { m: "min", h: "h", d: count === 1 ? "day" : "days", w: count === 1 ? "week" : "weeks" }[match[2] as "m" | "h" | "d" | "w"];
-  return `${count} ${unit}`;
+/** Largest first: `seconds` are described in the largest unit that divides them. */
+const UNITS = [
+  { letter: "w", seconds: 604_800, one: "week", many: "weeks" },
+  { letter: "d", seconds: 86_400, one: "day", many: "days" },
+  { letter: "h", seconds: 3_600, one: "h", many: "h" },
+  { letter: "m", seconds: 60, one: "min", many: "min" },
+] as const;
+
+/**
+ * "1 h", "3 days", "2 weeks": as staff typed it (`1h`, `3d`, `2w`, `30m`), else from the
+ * seconds in the largest whole unit (cart recovery's stages say `3600s`).
+ */
+export function describeDelay(delay: string, seconds: number): string {
+  const typed = /^\s*(\d+)\s*([mhdw])\s*$/.exec(delay);
+  const unit = typed ? UNITS.find((candidate) => candidate.letter === typed[2]) : UNITS.find((candidate) => seconds > 0 && seconds % candidate.seconds === 0);
+  if (!unit) return `${seconds} s`;
+  const count = typed ? Number(typed[1]) : seconds / unit.seconds;
+  return `${count} ${count === 1 ? unit.one : unit.many}`;
 }
 
 /** The uplift in percentage points with its 95 % interval, and what it says. */

@@ -20,8 +20,8 @@ const winBack = {
   holdoutPercent: 10,
   triggerSettings: { days: 90, daysBefore: null, churnRiskPercent: 0, segment: null },
   stages: [
-    { number: 1, delay: "1h", subject: "We miss you, {{customer.first_name}}", body: "<p>b1</p>", offerPoints: 200 },
-    { number: 2, delay: "14d", subject: "You have {{loyalty.balance}} points", body: "<p>b2</p>", offerPoints: 0 },
+    { number: 1, delay: "1h", delaySeconds: 3600, subject: "We miss you, {{customer.first_name}}", body: "<p>b1</p>", offerPoints: 200 },
+    { number: 2, delay: "14d", delaySeconds: 1209600, subject: "You have {{loyalty.balance}} points", body: "<p>b2</p>", offerPoints: 0 },
   ],
   stats: {
     entered: 40,
@@ -85,6 +85,18 @@ describe("journeys tab", () => {
       ["1", "36", "4", "0", "6", "$480.00", "$18.00"],
       ["2", "14", "0", "1", "3", "$240.00", "$0.00"],
     ]);
+  });
+
+  it("shows cart recovery with its figures but nothing to change here", async () => {
+    const cartRecovery = { ...winBack, id: "Sm91cm5leToy", kind: "CART_RECOVERY", name: "Cart recovery", holdoutPercent: 0, stats: { ...winBack.stats, heldOut: 0, uplift: null } };
+    renderWithApi(<JourneysTab channel={channel} />, { Journeys: { data: { journeys: [cartRecovery] } } });
+    const card = await waitFor(() => screen.getByTestId("journey-CART_RECOVERY"));
+    expect(within(card).getByTestId("journey-status").textContent).toBe("Enabled");
+    expect(within(card).queryByTestId("journey-toggle")).toBeNull();
+    expect(within(card).queryByTestId("edit-journey")).toBeNull();
+    expect(within(card).getByTestId("read-only-note").textContent).toContain("Programme settings → Cart recovery");
+    expect(within(card).getByTestId("stat-uplift").textContent).toBe("Uplift—No holdout: the offer's A/B test is on the Cart recovery tab.");
+    expect(screen.getAllByTestId("journey-toggle")).toHaveLength(6);
   });
 
   it("pauses an enabled journey", async () => {

@@ -65,7 +65,7 @@ function JourneyCard({
   const { spec, journey } = row;
   const [errors, setErrors] = useState<SaveResult["errors"]>([]);
   const [editing, setEditing] = useState(false);
-  const status = !journey ? "Not created" : journey.enabled ? "Enabled" : "Paused";
+  const status = !journey ? "Not created" : journey.enabled ? "Enabled" : spec.readOnly ? "Off" : "Paused";
   const toggle = async () => {
     const result = journey ? await updateJourney(journey.id, { enabled: !journey.enabled }) : await enableKind(spec.kind);
     setErrors(result.errors);
@@ -86,16 +86,25 @@ function JourneyCard({
           <Text size={3} fontWeight="bold" color={journey?.enabled ? "success1" : "default2"} data-testid="journey-status">
             {status}
           </Text>
-          {journey ? (
-            <Button variant="secondary" onClick={() => setEditing(!editing)} data-testid="edit-journey">
-              {editing ? "Close" : "Edit"}
-            </Button>
-          ) : null}
-          <Button variant={journey?.enabled ? "tertiary" : "primary"} disabled={saving} onClick={toggle} data-testid="journey-toggle">
-            {journey?.enabled ? "Pause" : "Enable"}
-          </Button>
+          {spec.readOnly ? null : (
+            <>
+              {journey ? (
+                <Button variant="secondary" onClick={() => setEditing(!editing)} data-testid="edit-journey">
+                  {editing ? "Close" : "Edit"}
+                </Button>
+              ) : null}
+              <Button variant={journey?.enabled ? "tertiary" : "primary"} disabled={saving} onClick={toggle} data-testid="journey-toggle">
+                {journey?.enabled ? "Pause" : "Enable"}
+              </Button>
+            </>
+          )}
         </Box>
       </Box>
+      {spec.readOnly ? (
+        <Text size={2} color="default2" data-testid="read-only-note">
+          {spec.readOnly.note}
+        </Text>
+      ) : null}
       <FormErrors errors={errors} />
       {!journey ? (
         <Text size={2} color="default2" data-testid="default-stages">
@@ -114,18 +123,18 @@ function JourneyDetails({ journey, spec, currency }: { journey: JourneyWithStats
   const settings = journey.triggerSettings as Record<string, number | string | null>;
   const stats = journey.stats;
   const money = (amount: number) => formatMoney(amount, stats.revenue.currency || currency);
-  const uplift = upliftSummary(stats.uplift);
+  const uplift = !stats.uplift && spec.readOnly ? { value: "—", reading: spec.readOnly.uplift } : upliftSummary(stats.uplift);
   const n = (value: number) => value.toLocaleString("en-US");
   return (
     <Box display="flex" flexDirection="column" gap={4}>
       <Text size={2} color="default2" data-testid="journey-settings">
-        {[...spec.settings.map((setting) => `${setting.label}: ${settings[setting.name] ?? setting.default}`), `Holdout: ${journey.holdoutPercent} %`].join(" · ")}
+        {[...spec.settings.map((setting) => `${setting.label}: ${settings[setting.name] ?? setting.default}`), ...(spec.readOnly ? [] : [`Holdout: ${journey.holdoutPercent} %`])].join(" · ")}
       </Text>
       <Table head={["Stage", "After", "Subject", "Offer points"]} testId="journey-stages">
         {journey.stages.map((stage) => (
           <tr key={stage.number}>
             <Cell>{stage.number}</Cell>
-            <Cell>{describeDelay(stage.delay)}</Cell>
+            <Cell>{describeDelay(stage.delay, stage.delaySeconds)}</Cell>
             <Cell>{stage.subject}</Cell>
             <Cell>{stage.offerPoints ? n(stage.offerPoints) : "—"}</Cell>
           </tr>
