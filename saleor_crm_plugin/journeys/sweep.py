@@ -4,7 +4,8 @@ Per channel with an active programme, the cart-recovery journey's row is kept in
 with its configuration (``cart_recovery``); then per enabled journey (cart recovery has
 its own sweep, ``carts.detection``, sharing the guards and the claim-before-send rule):
 
-1. **detect** (``triggers``): new causes become enrollments (unique per cause);
+1. **detect** (``triggers``): new causes become enrollments (unique per cause); date
+   triggers (win-back, birthday, tier at risk, points expiring) once a day;
 2. **measure** (``goals.conversions_record``): orders placed since entering close
    enrollments as converted, held-out ones included;
 3. **advance** at most ``messages_per_run`` due enrollments, oldest first, each in its
@@ -35,7 +36,16 @@ from .step import enrollment_advance
 
 logger = logging.getLogger(__name__)
 
+# Causes read per journey and sweep (incremental triggers: the rest next sweep, from
+# the cursor) or per day (date triggers, read once a day).
 DETECTION_LIMIT = 5000
+DAILY_DETECTION_LIMIT = 100_000
+DAILY_KINDS = (
+    JourneyKind.WIN_BACK,
+    JourneyKind.BIRTHDAY,
+    JourneyKind.TIER_AT_RISK,
+    JourneyKind.POINTS_EXPIRING,
+)
 
 
 @dataclasses.dataclass
@@ -62,18 +72,31 @@ def journeys_due(*, channel_ids) -> list[Journey]:
 
 
 def journey_detect(*, journey: Journey, config, now: datetime.datetime) -> int:
-    """Insert the journey's new enrollments; move its cursor on; how many entered."""
+    """Insert the journey's new enrollments; move its cursor on; how many entered.
+
+    Date triggers (``DAILY_KINDS``) read the state of the day once a day (in the shop's
+    time zone), with a day's bound; the others read what happened since their cursor at
+    every sweep.
+    """
     stages = journey_stages(journey.stages)
     if not stages:
         return 0
+    daily = journey.kind in DAILY_KINDS
+    if (
+        daily
+        and journey.scanned_until
+        and journey.scanned_until >= triggers.local_midnight(config, now)
+    ):
+        return 0
+    limit = DAILY_DETECTION_LIMIT if daily else DETECTION_LIMIT
     first_delay = stages[0].delay_seconds
     causes = triggers.journey_causes(
-        journey=journey, config=config, first_delay=first_delay, now=now, limit=DETECTION_LIMIT
+        journey=journey, config=config, first_delay=first_delay, now=now, limit=limit
     )
     entered = triggers.enrollments_insert(
         journey=journey, causes=causes, first_delay=first_delay, now=now
     )
-    reached = now if len(causes) < DETECTION_LIMIT else max(c.triggered_at for c in causes)
+    reached = now if len(causes) < limit else max(c.triggered_at for c in causes)
     Journey.objects.filter(pk=journey.pk).filter(
         Q(scanned_until__isnull=True) | Q(scanned_until__lt=reached)
     ).update(scanned_until=Greatest(F("scanned_until"), reached))

@@ -117,7 +117,7 @@ def enrollments_insert(
             "trigger_key", flat=True
         )
     )
-    JourneyEnrollment.objects.bulk_create(rows, ignore_conflicts=True)
+    JourneyEnrollment.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
     return len(set(keys) - before)
 
 
@@ -235,7 +235,7 @@ def _lapsed(journey: Journey, *, first_delay, now, limit) -> list[Cause]:
     ]
 
 
-def _local_midnight(config: ChannelConfig, now: datetime.datetime) -> datetime.datetime:
+def local_midnight(config: ChannelConfig, now: datetime.datetime) -> datetime.datetime:
     """The start of today in the shop's time zone: date triggers' stage delays count
     from it, so a sweep later in the day sends a due stage at once."""
     local = now.astimezone(config.journeys.time_zone)
@@ -255,7 +255,7 @@ def _birthday(journey: Journey, config: ChannelConfig, *, first_delay, now, limi
         id__in=CustomerProfile.objects.filter(birthdays_on(day)).values("user_id"),
     )
     return [
-        Cause(user.pk, _email(user.email), f"birthday:{day.year}", _local_midnight(config, now))
+        Cause(user.pk, _email(user.email), f"birthday:{day.year}", local_midnight(config, now))
         for user in users.order_by("pk")[:limit]
     ]
 
@@ -306,7 +306,7 @@ def _tier_at_risk(journey: Journey, config: ChannelConfig, *, first_delay, now, 
         since = (account.tier_changed_at or account.created_at).date().isoformat()
         key = f"at_risk:{account.pk}:{account.tier_name}:{since}"
         causes.append(
-            Cause(account.user_id, _email(account.user.email), key, _local_midnight(config, now))
+            Cause(account.user_id, _email(account.user.email), key, local_midnight(config, now))
         )
         if len(causes) >= limit:
             break
@@ -333,7 +333,7 @@ def _points_expiring(journey: Journey, config: ChannelConfig, *, first_delay, no
             row["account__user_id"],
             _email(row["account__user__email"]),
             f"expiry:{row['account_id']}:{row['first'].date().isoformat()}",
-            _local_midnight(config, now),
+            local_midnight(config, now),
         )
         for row in expiring
     ]
