@@ -26,7 +26,7 @@ from saleor.plugins.email_common import (
     get_plain_text_message_for_email,
 )
 
-from .config import ChannelConfig
+from .config import ChannelConfig, body_render, subject_render
 
 
 def email_config(config: ChannelConfig) -> EmailConfig:
@@ -80,3 +80,22 @@ def html_email_send(
     )
     message.attach_alternative(html, "text/html")
     message.send()
+
+
+def marketing_email_send(*, config: ChannelConfig, payload: dict, subject: str, body: str) -> bool:
+    """Render a marketing message's templates with its payload and send it to the payload's
+    recipient with its one-click unsubscribe headers; False (nothing sent) for an empty body.
+
+    Cart reminders and journey messages send this way; the templates were checked on save
+    with the same renderer, which takes turns between threads of one process.
+    """
+    if not body:
+        return False
+    html_email_send(
+        config=config,
+        recipient=payload["recipient_email"],
+        subject=subject_render(subject, payload),
+        html=body_render(body, payload),
+        list_unsubscribe_url=payload["unsubscribe_one_click_url"],
+    )
+    return True

@@ -28,11 +28,9 @@ from ..config import (
     DEFAULT_TEMPLATE,
     ChannelConfig,
     ReminderKind,
-    body_render,
     parse_configuration,
-    subject_render,
 )
-from ..mail import html_email_send
+from ..mail import marketing_email_send
 from . import default_templates
 
 
@@ -60,17 +58,4 @@ def cart_reminder_email_send(*, payload: dict, configuration: list[dict]) -> boo
     if not config.smtp.host:
         return False
     subject, body = cart_reminder_templates(config, payload)
-    if not body:
-        return False
-    # The renderer staff's templates were checked with on save (config.templates);
-    # compiling takes turns between threads of one process.
-    subject_text = subject_render(subject, payload)
-    message = body_render(body, payload)
-    html_email_send(
-        config=config,
-        recipient=payload["recipient_email"],
-        subject=subject_text,
-        html=message,
-        list_unsubscribe_url=payload["unsubscribe_one_click_url"],
-    )
-    return True
+    return marketing_email_send(config=config, payload=payload, subject=subject, body=body)

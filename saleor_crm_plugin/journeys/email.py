@@ -10,8 +10,8 @@ recipient's pseudonymous, expiring link. An empty body sends nothing. Sending er
 the sweep (``carts.email.stops_the_batch`` tells a server's from one message's).
 """
 
-from ..config import body_render, parse_configuration, subject_render
-from ..mail import html_email_send
+from ..config import parse_configuration
+from ..mail import marketing_email_send
 from .definition import journey_stages
 from .models import Journey
 
@@ -26,13 +26,8 @@ def journey_email_send(*, payload: dict, configuration: list[dict]) -> bool:
         return False
     stages = journey_stages(journey.stages)
     stage = next((stage for stage in stages if stage.number == payload["stage"]), None)
-    if stage is None or not stage.body:
+    if stage is None:
         return False
-    html_email_send(
-        config=config,
-        recipient=payload["recipient_email"],
-        subject=subject_render(stage.subject, payload),
-        html=body_render(stage.body, payload),
-        list_unsubscribe_url=payload["unsubscribe_one_click_url"],
+    return marketing_email_send(
+        config=config, payload=payload, subject=stage.subject, body=stage.body
     )
-    return True

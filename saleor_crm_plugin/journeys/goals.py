@@ -16,7 +16,7 @@ from django.db import connection
 from saleor.order.models import Order
 
 from ..counting import counted_order
-from .models import EnrollmentStatus, JourneyEnrollment
+from .models import EnrollmentStatus, Journey, JourneyEnrollment
 
 CONVERSION_WINDOW = datetime.timedelta(days=7)
 
@@ -49,7 +49,7 @@ def _convert(which: str, params: dict, *, now: datetime.datetime) -> int:
     counted = counted_order("o")
     sql = _CONVERT_SQL.format(
         enrollment=JourneyEnrollment._meta.db_table,
-        journey=JourneyEnrollment.journey.field.related_model._meta.db_table,
+        journey=Journey._meta.db_table,
         order=Order._meta.db_table,
         counted=counted.text.replace("%s", "%(excluded)s"),
         which=which,

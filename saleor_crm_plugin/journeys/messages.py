@@ -9,9 +9,7 @@ one; win-back: the last one), else null; ``loyalty`` is the customer's account i
 channel, with the points that expire first.
 """
 
-import datetime
-
-from django.db.models import Min, Sum
+from django.db.models import Sum
 from saleor.core.notification.utils import get_site_context
 from saleor.core.prices import quantize_price
 from saleor.order.models import Order
@@ -19,6 +17,7 @@ from saleor.order.models import Order
 from ..config import load_channel_program
 from ..consent.unsubscribe import unsubscribe_links_make
 from ..loyalty.models import EntryStatus, LoyaltyAccount, LoyaltyEntry
+from ..loyalty.selectors import earliest_expiry_by_account_id
 from .definition import JourneyStage
 from .models import JourneyEnrollment, JourneyMessage
 
@@ -43,7 +42,7 @@ def _order_payload(enrollment: JourneyEnrollment) -> dict | None:
     }
 
 
-def _loyalty_payload(enrollment: JourneyEnrollment, now: datetime.datetime) -> dict | None:
+def _loyalty_payload(enrollment: JourneyEnrollment) -> dict | None:
     if enrollment.user_id is None:
         return None
     account = LoyaltyAccount.objects.filter(
@@ -51,12 +50,14 @@ def _loyalty_payload(enrollment: JourneyEnrollment, now: datetime.datetime) -> d
     ).first()
     if account is None:
         return None
-    live = LoyaltyEntry.objects.filter(
-        account=account, status=EntryStatus.AVAILABLE, remaining__gt=0, expires_at__gt=now
-    )
-    first = live.aggregate(first=Min("expires_at"))["first"]
+    first = earliest_expiry_by_account_id([account.pk], using="default").get(account.pk)
     expiring = (
-        live.filter(expires_at__date=first.date()).aggregate(points=Sum("remaining"))["points"]
+        LoyaltyEntry.objects.filter(
+            account=account,
+            status=EntryStatus.AVAILABLE,
+            remaining__gt=0,
+            expires_at__date=first.date(),
+        ).aggregate(points=Sum("remaining"))["points"]
         if first
         else 0
     )
@@ -75,7 +76,6 @@ def journey_message_payload(
     message: JourneyMessage | None,
     offer: dict | None,
     stages_count: int,
-    now: datetime.datetime | None = None,
 ) -> dict:
     journey = enrollment.journey
     config = load_channel_program(journey.channel_id).config
@@ -95,7 +95,7 @@ def journey_message_payload(
             "first_name": user.first_name if user else "",
             "last_name": user.last_name if user else "",
         },
-        "loyalty": _loyalty_payload(enrollment, now or datetime.datetime.now(datetime.UTC)),
+        "loyalty": _loyalty_payload(enrollment),
         "order": _order_payload(enrollment),
         "offer": offer,
         # The recipient's signed pseudonym (``consent.unsubscribe``), never the e-mail.
