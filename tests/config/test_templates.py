@@ -3,7 +3,8 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from saleor_crm_plugin.carts import default_templates, email
+from saleor_crm_plugin import mail
+from saleor_crm_plugin.carts import default_templates
 from saleor_crm_plugin.config import (
     DEFAULT_CONFIGURATION,
     parse_configuration,
@@ -37,7 +38,7 @@ def test_default_subjects_pass_the_check():
 
 def test_the_check_renders_with_the_renderer_that_sends():
     # then
-    assert (email.body_render, email.subject_render) == (body_render, subject_render)
+    assert (mail.body_render, mail.subject_render) == (body_render, subject_render)
 
 
 @pytest.mark.parametrize(
