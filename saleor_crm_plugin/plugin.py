@@ -49,10 +49,10 @@ from .stores.visits import is_click_and_collect
 logger = logging.getLogger(__name__)
 
 
-def _enqueue(task, *args) -> None:
+def _enqueue(task, *args, key=None) -> None:
     """Schedule ``task`` after the current transaction commits; never raise."""
     try:
-        enqueue_after_commit(task, *args)
+        enqueue_after_commit(task, *args, key=key)
     except Exception:  # a hook must never break Saleor's request
         logger.exception("saleor-crm: could not schedule %s%r", task.name, args)
 
@@ -89,11 +89,15 @@ class CRMPlugin(BasePlugin):
 
     # Orders: every event reconciles the order's points with its state (paid, refunded,
     # cancelled); the task is idempotent, so replays and duplicates change nothing.
+    # Saleor fires several events for one change (a paid checkout: created, paid, fully
+    # paid, perhaps confirmed): they share one key, so the first schedules the sync and
+    # the others add nothing in the same transaction (enqueue.py).
     def _sync_order(self, order, previous_value, event: str = "changed"):
         if not self.active:
             return previous_value
+        key = ("order sync", str(order.pk))
         if not order.user_id:
-            _enqueue(sync_order_points_task, str(order.pk))
+            _enqueue(sync_order_points_task, str(order.pk), key=key)
             return previous_value
         # Segments: re-evaluate only this customer (spend, counts, dates moved), after
         # the loyalty sync, so that a tier the order moved is read current.
@@ -102,7 +106,8 @@ class CRMPlugin(BasePlugin):
             chain(
                 sync_order_points_task.si(str(order.pk)),
                 customer_segments_refresh_task.si(order.user_id, reason),
-            )
+            ),
+            key=key,
         )
         return previous_value
 
@@ -115,7 +120,7 @@ class CRMPlugin(BasePlugin):
         # Points applied at checkout are spent once the order exists (the gift card
         # it used says how many); the unused rest is released.
         if self.active:
-            _enqueue(sync_order_points_task, str(order.pk))
+            self._sync_order(order, previous_value, "placed")
             # Cart recovery: settle the shopper's offers, attribute the order to carts.
             _enqueue(cart_order_created_task, str(order.pk))
         return previous_value

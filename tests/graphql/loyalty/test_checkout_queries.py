@@ -1,0 +1,50 @@
+"""``Checkout.loyalty`` and ``Checkout.crmOffers`` add a fixed, small number of queries."""
+
+import pytest
+from saleor.graphql.tests.utils import get_graphql_content
+
+from tests.fixtures.perf import queries_counted
+from tests.graphql.loyalty.checkout_utils import apply_points, checkout_id, customer_checkout
+
+STOREFRONT_FIELDS = "totalPrice { gross { amount } } lines { quantity variant { name } }"
+LOYALTY_FIELDS = (
+    "loyalty { availablePoints maxRedeemablePoints appliedPoints "
+    "appliedValue { amount currency } pointsToEarn requiresAccount } "
+    "crmOffers { kind code description value { amount currency } points expiresAt }"
+)
+WITHOUT = f"query Checkout($id: ID!) {{ checkout(id: $id) {{ {STOREFRONT_FIELDS} }} }}"
+WITH = (
+    f"query Checkout($id: ID!) {{ checkout(id: $id) {{ {STOREFRONT_FIELDS} {LOYALTY_FIELDS} }} }}"
+)
+
+
+def counted(client, query, checkout):
+    with queries_counted() as queries:
+        response = client.post_graphql(query, {"id": checkout_id(checkout)})
+    return get_graphql_content(response)["data"]["checkout"], queries
+
+
+@pytest.mark.parametrize("lines", [1, 5, 20])
+@pytest.mark.parametrize("applied", [False, True])
+def test_loyalty_fields_add_at_most_two_queries(
+    user_api_client, crm_usd, checkout_of_lines, customer_user, lines, applied
+):
+    # given: a customer's checkout of ``lines`` lines, with or without points applied
+    checkout = customer_checkout(checkout_of_lines(lines), customer_user, points=100_000)
+    if applied:
+        apply_points(user_api_client, checkout, 100)
+    counted(user_api_client, WITH, checkout)  # caches warmed as a running shop has them
+
+    # when
+    _, without = counted(user_api_client, WITHOUT, checkout)
+    data, with_fields = counted(user_api_client, WITH, checkout)
+
+    # then
+    assert data["loyalty"]["appliedPoints"] == (100 if applied else 0)
+    assert len(data["crmOffers"]) == 1
+    import re
+
+    norm = lambda q: re.sub(r"_django_curs_\d+_sync_\d+", "C", q)[:300]
+    open("/tmp/perf_without.txt", "w").write("\n".join(map(norm, without.sql)))
+    open("/tmp/perf_with.txt", "w").write("\n".join(map(norm, with_fields.sql)))
+    assert len(with_fields) - len(without) <= 2
