@@ -46,7 +46,12 @@ from .loyalty import (
 )
 from .journeys import JourneysConfig, QuietHours
 from .parsing import MAX_POINTS
-from .programs import ChannelProgram, active_channel_programs, load_channel_program
+from .programs import (
+    ChannelProgram,
+    active_channel_programs,
+    load_channel_program,
+    load_channel_programs,
+)
 from .smtp import SmtpConfig
 from .stores import StoresConfig
 from .templates import (
@@ -94,6 +99,7 @@ __all__ = [
     "active_channel_programs",
     "body_render",
     "load_channel_program",
+    "load_channel_programs",
     "parse_configuration",
     "subject_render",
     "template_check",

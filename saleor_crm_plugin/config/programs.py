@@ -47,6 +47,23 @@ def load_channel_program(channel_id: int, *, using: str = "default") -> ChannelP
     return _program(stored["active"], stored["configuration"])
 
 
+def load_channel_programs(channel_ids, *, using: str = "default") -> dict[int, ChannelProgram]:
+    """``load_channel_program`` of several channels in one query (for dataloaders)."""
+    channel_ids = list(channel_ids)
+    stored = {
+        row["channel_id"]: row
+        for row in PluginConfiguration.objects.using(using)
+        .filter(identifier=PLUGIN_ID, channel_id__in=channel_ids)
+        .values("channel_id", "active", "configuration")
+    }
+    return {
+        channel_id: _program(stored[channel_id]["active"], stored[channel_id]["configuration"])
+        if channel_id in stored
+        else ChannelProgram(active=False, config=DEFAULT_CONFIG)
+        for channel_id in channel_ids
+    }
+
+
 def active_channel_programs(*, using: str = "default") -> dict[int, ChannelConfig]:
     """Channel id -> configuration of every channel where the programme is active, by
     channel id, in one query."""

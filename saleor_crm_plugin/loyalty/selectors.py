@@ -16,7 +16,19 @@ import datetime
 from collections.abc import Iterable
 from decimal import Decimal
 
-from django.db.models import Exists, Max, Min, OuterRef, Q, QuerySet, Sum
+from django.db.models import (
+    Case,
+    DecimalField,
+    Exists,
+    F,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+    When,
+)
 from saleor.account.models import User
 from saleor.giftcard.const import GIFT_CARD_PAYMENT_GATEWAY_ID
 from saleor.giftcard.models import GiftCard
@@ -90,14 +102,30 @@ def tier_basis_values(
     using: str,
 ) -> dict[int, Decimal]:
     """What counts towards a tier (``rules.tier_basis_condition``) for each account."""
-    account_ids = list(account_ids)
-    condition, column = rules.tier_basis_condition(program.config, now)
+    return tier_basis_values_of_programs([(account_ids, program)], now=now, using=using)
+
+
+def tier_basis_values_of_programs(
+    groups: Iterable[tuple[Iterable[int], ChannelProgram]],
+    *,
+    now: datetime.datetime,
+    using: str,
+) -> dict[int, Decimal]:
+    """``tier_basis_values`` of accounts of several programmes (channels), in one query:
+    each group's accounts summed under their own programme's window and basis."""
+    groups = [(list(account_ids), program) for account_ids, program in groups]
+    account_ids = [account_id for ids, _program in groups for account_id in ids]
+    matches, amounts = Q(pk__in=[]), []
+    for ids, program in groups:
+        condition, column = rules.tier_basis_condition(program.config, now)
+        matches |= Q(condition, account_id__in=ids)
+        amounts.append(When(account_id__in=ids, then=F(column)))
     rows = (
         LoyaltyEntry.objects.using(using)
-        .filter(condition, account_id__in=account_ids)
+        .filter(matches)
         .order_by()
         .values("account_id")
-        .annotate(total=Sum(column))
+        .annotate(total=Sum(Case(*amounts, output_field=DecimalField())))
     )
     totals = {row["account_id"]: Decimal(row["total"] or 0) for row in rows}
     return {account_id: totals.get(account_id, Decimal(0)) for account_id in account_ids}

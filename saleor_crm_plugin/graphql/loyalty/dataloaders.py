@@ -5,21 +5,19 @@ from django.utils import timezone
 from promise import Promise
 from saleor.graphql.core.dataloaders import DataLoader
 
-from ...config import ChannelProgram, load_channel_program
+from ...config import ChannelProgram, load_channel_programs
 from ...loyalty import selectors
 from ...loyalty.models import LoyaltyAccount
 
 
 class ChannelProgramByChannelIdLoader(DataLoader[int, ChannelProgram]):
-    """A channel's programme; one query per channel (a request sees few channels)."""
+    """A channel's programme; one query for every channel the request asks about."""
 
     context_key = "crm_channel_program_by_channel_id"
 
     def batch_load(self, keys):
-        return [
-            load_channel_program(channel_id, using=self.database_connection_name)
-            for channel_id in keys
-        ]
+        programs = load_channel_programs(keys, using=self.database_connection_name)
+        return [programs[channel_id] for channel_id in keys]
 
 
 class LoyaltyAccountByUserAndChannelIdLoader(DataLoader[tuple[int, int], LoyaltyAccount]):
@@ -33,7 +31,8 @@ class LoyaltyAccountByUserAndChannelIdLoader(DataLoader[tuple[int, int], Loyalty
 
 
 class TierBasisValueByAccountLoader(DataLoader[tuple[int, int], Decimal]):
-    """Tier spend (or points) in the window, keyed by (account id, channel id)."""
+    """Tier spend (or points) in the window, keyed by (account id, channel id); one
+    query for every channel."""
 
     context_key = "crm_tier_basis_value_by_account"
 
@@ -44,16 +43,11 @@ class TierBasisValueByAccountLoader(DataLoader[tuple[int, int], Decimal]):
         now = timezone.now()
 
         def with_programs(programs):
-            values = {}
-            for channel_id, program in zip(account_ids_by_channel, programs, strict=True):
-                values.update(
-                    selectors.tier_basis_values(
-                        account_ids_by_channel[channel_id],
-                        program=program,
-                        now=now,
-                        using=self.database_connection_name,
-                    )
-                )
+            values = selectors.tier_basis_values_of_programs(
+                zip(account_ids_by_channel.values(), programs, strict=True),
+                now=now,
+                using=self.database_connection_name,
+            )
             return [values[account_id] for account_id, _channel_id in keys]
 
         return (
