@@ -49,6 +49,7 @@ from .parsing import MAX_POINTS
 from .programs import (
     ChannelProgram,
     active_channel_programs,
+    channels_with_programs,
     load_channel_program,
     load_channel_programs,
 )
@@ -98,6 +99,7 @@ __all__ = [
     "VARIABLES",
     "active_channel_programs",
     "body_render",
+    "channels_with_programs",
     "load_channel_program",
     "load_channel_programs",
     "parse_configuration",

@@ -11,6 +11,8 @@ applies the same rule to one channel.
 import dataclasses
 
 from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef, Subquery
+from saleor.channel.models import Channel
 from saleor.plugins.models import PluginConfiguration
 
 from .channel import DEFAULT_CONFIG, ChannelConfig, parse_configuration
@@ -61,6 +63,31 @@ def load_channel_programs(channel_ids, *, using: str = "default") -> dict[int, C
         if channel_id in stored
         else ChannelProgram(active=False, config=DEFAULT_CONFIG)
         for channel_id in channel_ids
+    }
+
+
+def channels_with_programs(slugs, *, using: str = "default") -> dict:
+    """Slug -> (channel, its programme) of each existing channel, in one query."""
+    stored = PluginConfiguration.objects.using(using).filter(
+        identifier=PLUGIN_ID, channel_id=OuterRef("pk")
+    )
+    channels = (
+        Channel.objects.using(using)
+        .filter(slug__in=list(slugs))
+        .annotate(
+            crm_configured=Exists(stored),
+            crm_active=Subquery(stored.values("active")[:1]),
+            crm_configuration=Subquery(stored.values("configuration")[:1]),
+        )
+    )
+    return {
+        channel.slug: (
+            channel,
+            _program(channel.crm_active, channel.crm_configuration)
+            if channel.crm_configured
+            else ChannelProgram(active=False, config=DEFAULT_CONFIG),
+        )
+        for channel in channels
     }
 
 

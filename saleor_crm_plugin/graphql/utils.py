@@ -155,16 +155,17 @@ def is_channel_slug(slug: str | None) -> bool:
     return bool(slug) and len(slug) <= MAX_SLUG_LENGTH and "\x00" not in slug
 
 
-def load_in_channel(info: ResolveInfo, slug: str | None, load):
+def load_in_channel(info: ResolveInfo, slug: str | None, load, channel_loader=None):
     """``load(channel)`` for the channel named by ``slug`` (the shop's only channel when
-    omitted), through the request's channel loader; None for an unknown channel."""
+    omitted), through the request's channel loader (``channel_loader``, by default
+    Saleor's by slug); None for an unknown channel."""
     slug = slug or get_default_channel_slug_or_graphql_error(
         allow_replica=info.context.allow_replica
     )
     if not is_channel_slug(slug):
         return None
     return (
-        ChannelBySlugLoader(info.context)
+        (channel_loader or ChannelBySlugLoader)(info.context)
         .load(str(slug))
         .then(lambda channel: None if channel is None else load(channel))
     )

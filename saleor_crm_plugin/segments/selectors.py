@@ -11,7 +11,13 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, QuerySet, Subquery
 
-from .models import CustomerRfm, CustomerTag, SegmentMembership, SegmentMembershipEvent
+from .models import (
+    CustomerRfm,
+    CustomerSegment,
+    CustomerTag,
+    SegmentMembership,
+    SegmentMembershipEvent,
+)
 
 User = get_user_model()
 
@@ -41,6 +47,24 @@ def customer_segment_ids(*, user_ids: list[int], using: str = DEFAULT_DB) -> dic
     for user_id, segment_id in rows:
         result[user_id].append(segment_id)
     return {user_id: result.get(user_id, []) for user_id in user_ids}
+
+
+def customer_segments(
+    *, user_ids: list[int], using: str = DEFAULT_DB
+) -> dict[int, list[CustomerSegment]]:
+    """The segments each customer is a member of, by name, in one query."""
+    result: dict[int, list[CustomerSegment]] = defaultdict(list)
+    memberships = (
+        SegmentMembership.objects.using(using)
+        .filter(user_id__in=user_ids)
+        .select_related("segment")
+    )
+    for membership in memberships:
+        result[membership.user_id].append(membership.segment)
+    return {
+        user_id: sorted(result.get(user_id, []), key=lambda segment: (segment.name, segment.pk))
+        for user_id in user_ids
+    }
 
 
 def customer_rfm(

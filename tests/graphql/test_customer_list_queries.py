@@ -5,6 +5,7 @@ from saleor.account.models import User
 from saleor.graphql.tests.utils import get_graphql_content
 
 from saleor_crm_plugin.loyalty.models import LoyaltyAccount
+from saleor_crm_plugin.segments.models import CustomerSegment, CustomerTag, SegmentMembership
 from tests.fixtures.perf import queries_counted
 from tests.fixtures.plugin import configure_crm
 
@@ -47,6 +48,13 @@ def hundred_customers(channel_USD, channel_PLN):
         for user in users[::2]
         for channel, tier in ((channel_USD, "Silver"), (channel_PLN, "Bronze"))
     )
+    segments = [
+        CustomerSegment.objects.create(name=name, definition={}) for name in ("Loyal", "New")
+    ]
+    SegmentMembership.objects.bulk_create(
+        SegmentMembership(segment=segment, user=user) for user in users for segment in segments
+    )
+    CustomerTag.objects.bulk_create(CustomerTag(user=user, tag="vip") for user in users[::3])
     return users
 
 
@@ -71,7 +79,11 @@ def test_crm_fields_of_a_customer_list_add_constant_queries(
         assert len(edges) == first
         added[first] = len(with_crm) - len(without)
 
-    # then: the same whatever the page: the channels (1), tags, RFM, consent, segment
-    # memberships, accounts of both channels (1), both programmes (1), both channels'
-    # tier basis (1). Issue 15's target is 6: two more are still to merge.
-    assert added[10] == added[100] == 8
+    # then: the same whatever the page: both channels with their programmes (1), the
+    # accounts of both channels (1), tags, segments with their memberships, RFM, consent
+    assert added[10] == added[100] == 6
+    edge = edges[0]["node"]
+    assert edge["main"]["tier"] == {"name": "Silver"}
+    assert edge["other"]["tier"] == {"name": "Bronze"}
+    assert [segment["name"] for segment in edge["segments"]] == ["Loyal", "New"]
+    assert edge["crmTags"] in ([], ["vip"])

@@ -20,6 +20,7 @@ from ...loyalty import selectors
 from ..utils import channel_or_none, is_channel_slug, load_in_channel
 from .checkout import checkout_type_extensions
 from .dataloaders import (
+    ChannelBySlugWithProgramLoader,
     CustomerBirthdayByUserIdLoader,
     LoyaltyAccountByUserAndChannelIdLoader,
 )
@@ -101,6 +102,7 @@ def resolve_user_loyalty(root: UserModel, info: ResolveInfo, channel: str | None
         lambda channel_obj: LoyaltyAccountByUserAndChannelIdLoader(info.context).load(
             (root.pk, channel_obj.pk)
         ),
+        channel_loader=ChannelBySlugWithProgramLoader,
     )
 
 

@@ -27,7 +27,7 @@ from saleor.permission.enums import AccountPermissions, AppPermission, OrderPerm
 from saleor.permission.utils import has_one_of_permissions
 
 from ...config import ChannelConfig
-from ...loyalty import models, quote, selectors
+from ...loyalty import models, quote, rules, selectors
 from .dataloaders import ChannelProgramByChannelIdLoader, load_tier_basis_value
 from .enums import (
     DOC_CATEGORY_LOYALTY,
@@ -208,6 +208,14 @@ class LoyaltyEntryCountableConnection(CountableConnection):
         node = LoyaltyEntry
 
 
+def _tiers(root: models.LoyaltyAccount, info: ResolveInfo) -> Promise:
+    return (
+        ChannelProgramByChannelIdLoader(info.context)
+        .load(root.channel_id)
+        .then(lambda program: program.config.loyalty.tiers)
+    )
+
+
 def _tier_progress(root: models.LoyaltyAccount, info: ResolveInfo) -> Promise:
     program = ChannelProgramByChannelIdLoader(info.context).load(root.channel_id)
     basis_value = load_tier_basis_value(info.context, root)
@@ -283,11 +291,14 @@ class LoyaltyAccount(ModelObjectType[models.LoyaltyAccount]):
 
     @staticmethod
     def resolve_tier(root: models.LoyaltyAccount, info: ResolveInfo):
-        return _tier_progress(root, info).then(lambda progress: progress.tier)
+        # The stored tier and the next one need the programme only, not the spend.
+        return _tiers(root, info).then(lambda tiers: rules.tier_by_name(tiers, root.tier_name))
 
     @staticmethod
     def resolve_next_tier(root: models.LoyaltyAccount, info: ResolveInfo):
-        return _tier_progress(root, info).then(lambda progress: progress.next_tier)
+        return _tiers(root, info).then(
+            lambda tiers: rules.next_tier(tiers, rules.tier_by_name(tiers, root.tier_name))
+        )
 
     @staticmethod
     def resolve_progress_to_next_tier(root: models.LoyaltyAccount, info: ResolveInfo):

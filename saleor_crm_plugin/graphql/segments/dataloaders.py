@@ -23,46 +23,15 @@ class CustomerTagsByUserIdLoader(DataLoader[int, list[str]]):
         return [tags[user_id] for user_id in keys]
 
 
-class SegmentIdsByUserIdLoader(DataLoader[int, list[int]]):
-    context_key = "crm_segment_ids_by_user_id"
-
-    def batch_load(self, keys):
-        segment_ids = selectors.customer_segment_ids(
-            user_ids=keys, using=self.database_connection_name
-        )
-        return [segment_ids[user_id] for user_id in keys]
-
-
-class CustomerSegmentByIdLoader(DataLoader[int, CustomerSegment]):
-    context_key = "crm_customer_segment_by_id"
-
-    def batch_load(self, keys):
-        segments = CustomerSegment.objects.using(self.database_connection_name).in_bulk(keys)
-        return [segments.get(segment_id) for segment_id in keys]
-
-
 class SegmentsByUserIdLoader(DataLoader[int, list[CustomerSegment]]):
-    """The segments a customer is a member of, by name."""
+    """The segments a customer is a member of, by name (memberships and segments in one
+    query)."""
 
     context_key = "crm_segments_by_user_id"
 
     def batch_load(self, keys):
-        def with_segment_ids(segment_ids_per_user):
-            all_ids = sorted({pk for segment_ids in segment_ids_per_user for pk in segment_ids})
-
-            def with_segments(segments):
-                by_id = {segment.pk: segment for segment in segments if segment}
-                return [
-                    sorted(
-                        (by_id[pk] for pk in segment_ids if pk in by_id),
-                        key=lambda segment: (segment.name, segment.pk),
-                    )
-                    for segment_ids in segment_ids_per_user
-                ]
-
-            return CustomerSegmentByIdLoader(self.context).load_many(all_ids).then(with_segments)
-
-        return SegmentIdsByUserIdLoader(self.context).load_many(keys).then(with_segment_ids)
+        segments = selectors.customer_segments(user_ids=keys, using=self.database_connection_name)
+        return [segments[user_id] for user_id in keys]
 
 
 class CustomerRfmByUserAndChannelIdLoader(DataLoader[tuple[int, int | None], list[CustomerRfm]]):
