@@ -49,9 +49,12 @@ from .parsing import MAX_POINTS
 from .programs import (
     ChannelProgram,
     active_channel_programs,
+    annotated_program,
+    channel_program,
     channels_with_programs,
     load_channel_program,
     load_channel_programs,
+    program_annotations,
 )
 from .smtp import SmtpConfig
 from .stores import StoresConfig
@@ -99,9 +102,12 @@ __all__ = [
     "VARIABLES",
     "active_channel_programs",
     "body_render",
+    "annotated_program",
+    "channel_program",
     "channels_with_programs",
     "load_channel_program",
     "load_channel_programs",
+    "program_annotations",
     "parse_configuration",
     "subject_render",
     "template_check",

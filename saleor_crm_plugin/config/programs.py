@@ -27,7 +27,8 @@ class ChannelProgram:
     config: ChannelConfig
 
 
-def _program(active: bool, configuration: list[dict]) -> ChannelProgram:
+def channel_program(active: bool, configuration: list[dict]) -> ChannelProgram:
+    """A programme from a stored configuration; one that no longer parses is off."""
     try:
         config = parse_configuration(configuration)
     except ValidationError:
@@ -46,7 +47,7 @@ def load_channel_program(channel_id: int, *, using: str = "default") -> ChannelP
     )
     if stored is None:
         return ChannelProgram(active=False, config=DEFAULT_CONFIG)
-    return _program(stored["active"], stored["configuration"])
+    return channel_program(stored["active"], stored["configuration"])
 
 
 def load_channel_programs(channel_ids, *, using: str = "default") -> dict[int, ChannelProgram]:
@@ -59,36 +60,42 @@ def load_channel_programs(channel_ids, *, using: str = "default") -> dict[int, C
         .values("channel_id", "active", "configuration")
     }
     return {
-        channel_id: _program(stored[channel_id]["active"], stored[channel_id]["configuration"])
+        channel_id: channel_program(
+            stored[channel_id]["active"], stored[channel_id]["configuration"]
+        )
         if channel_id in stored
         else ChannelProgram(active=False, config=DEFAULT_CONFIG)
         for channel_id in channel_ids
     }
 
 
+def program_annotations(channel_id) -> dict:
+    """Annotations reading the programme of the channel ``channel_id`` (an ``OuterRef``
+    or a column) in the query they are added to; ``annotated_program`` reads them."""
+    stored = PluginConfiguration.objects.filter(identifier=PLUGIN_ID, channel_id=channel_id)
+    return {
+        "crm_configured": Exists(stored),
+        "crm_active": Subquery(stored.values("active")[:1]),
+        "crm_configuration": Subquery(stored.values("configuration")[:1]),
+    }
+
+
+def annotated_program(row) -> ChannelProgram:
+    """The programme read by ``program_annotations`` (a model instance or a dict)."""
+    get = row.get if isinstance(row, dict) else lambda name: getattr(row, name)
+    if not get("crm_configured"):
+        return ChannelProgram(active=False, config=DEFAULT_CONFIG)
+    return channel_program(get("crm_active"), get("crm_configuration"))
+
+
 def channels_with_programs(slugs, *, using: str = "default") -> dict:
     """Slug -> (channel, its programme) of each existing channel, in one query."""
-    stored = PluginConfiguration.objects.using(using).filter(
-        identifier=PLUGIN_ID, channel_id=OuterRef("pk")
-    )
     channels = (
         Channel.objects.using(using)
         .filter(slug__in=list(slugs))
-        .annotate(
-            crm_configured=Exists(stored),
-            crm_active=Subquery(stored.values("active")[:1]),
-            crm_configuration=Subquery(stored.values("configuration")[:1]),
-        )
+        .annotate(**program_annotations(OuterRef("pk")))
     )
-    return {
-        channel.slug: (
-            channel,
-            _program(channel.crm_active, channel.crm_configuration)
-            if channel.crm_configured
-            else ChannelProgram(active=False, config=DEFAULT_CONFIG),
-        )
-        for channel in channels
-    }
+    return {channel.slug: (channel, annotated_program(channel)) for channel in channels}
 
 
 def active_channel_programs(*, using: str = "default") -> dict[int, ChannelConfig]:
@@ -102,7 +109,7 @@ def active_channel_programs(*, using: str = "default") -> dict[int, ChannelConfi
     )
     active = {}
     for channel_id, configuration in stored:
-        program = _program(True, configuration)
+        program = channel_program(True, configuration)
         if program.active:
             active[channel_id] = program.config
     return active

@@ -164,21 +164,28 @@ def checkout_amounts(
     checkout: Checkout, *, config: ChannelConfig, gift_cards: Iterable[GiftCard]
 ) -> CheckoutAmounts:
     """``checkout``'s amounts from the prices Saleor stored on it last."""
+    others = sum(
+        (card.current_balance_amount for card in gift_cards if not is_loyalty_gift_card(card)),
+        Decimal(0),
+    )
+    return checkout_amounts_of(checkout, config=config, other_gift_cards=others)
+
+
+def checkout_amounts_of(
+    checkout: Checkout, *, config: ChannelConfig, other_gift_cards: Decimal
+) -> CheckoutAmounts:
+    """``checkout_amounts`` given the balance of its gift cards that are not ours."""
     include_tax = config.loyalty.eligible_include_tax
     subtotal = checkout.subtotal.gross if include_tax else checkout.subtotal.net
     base = subtotal.amount
     if config.loyalty.eligible_include_shipping:
         shipping = checkout.shipping_price.gross if include_tax else checkout.shipping_price.net
         base += shipping.amount
-    others = sum(
-        (card.current_balance_amount for card in gift_cards if not is_loyalty_gift_card(card)),
-        Decimal(0),
-    )
     return CheckoutAmounts(
         currency=checkout.currency,
         total=checkout.total.gross.amount,
         eligible_base=base,
-        other_gift_cards=others,
+        other_gift_cards=other_gift_cards,
     )
 
 
@@ -200,18 +207,42 @@ def checkout_quote(
     """
     cards = usable_gift_cards(gift_cards, today=today)
     card = next((c for c in cards if redemption and c.pk == redemption.gift_card_id), None)
-    quote = quote_checkout(
+    quote = checkout_quote_of(
         config=config,
-        amounts=checkout_amounts(checkout, config=config, gift_cards=cards),
-        balance=account.balance if account else None,
-        applied_points=redemption.points if card else 0,
-        applied_value=card.current_balance_amount if card else Decimal(0),
-        multiplier=rules.tier_multiplier(
-            config.loyalty.tiers, account.tier_name if account else ""
-        ),
-        reserved_points=redemption.points if redemption else 0,
+        checkout=checkout,
+        other_gift_cards=checkout_amounts(
+            checkout, config=config, gift_cards=cards
+        ).other_gift_cards,
+        card_value=card.current_balance_amount if card else None,
+        redemption_points=redemption.points if redemption else None,
+        account=(account.balance, account.tier_name) if account else None,
     )
     return CheckoutQuote(quote=quote, gift_card=card)
+
+
+def checkout_quote_of(
+    *,
+    config: ChannelConfig,
+    checkout: Checkout,
+    other_gift_cards: Decimal,
+    card_value: Decimal | None,
+    redemption_points: int | None,
+    account: tuple[int, str] | None,
+) -> CheckoutLoyaltyQuote:
+    """``checkout_quote`` from what it reads: the balance of the usable cards that are
+    not ours, the value of the usable points card of the active redemption on the
+    checkout (None: none), that redemption's points and the customer's (balance, tier
+    name) (None: a checkout without a customer)."""
+    balance, tier_name = account if account else (None, "")
+    return quote_checkout(
+        config=config,
+        amounts=checkout_amounts_of(checkout, config=config, other_gift_cards=other_gift_cards),
+        balance=balance,
+        applied_points=redemption_points if card_value is not None else 0,
+        applied_value=card_value if card_value is not None else Decimal(0),
+        multiplier=rules.tier_multiplier(config.loyalty.tiers, tier_name),
+        reserved_points=redemption_points or 0,
+    )
 
 
 def points_to_reserve(

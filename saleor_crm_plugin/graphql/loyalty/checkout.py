@@ -1,8 +1,9 @@
 """``Checkout.loyalty`` and ``Checkout.crmOffers``: points and offers at checkout.
 
-Both read what Saleor's own checkout fields read (the price-calculation dataloader,
-the checkout's gift cards) plus our account, programme and redemption, each through
-a dataloader: the query count does not grow with the checkout's lines.
+Both read what Saleor's own checkout fields read (the price-calculation dataloader)
+plus one query for the programme, the account, its first expiry, the redemption and
+the checkout's gift cards (``selectors.checkout_loyalty_states``); ``crmOffers`` one more for the recovery
+offer. The query count does not grow with the checkout's lines.
 """
 
 import graphene
@@ -21,7 +22,6 @@ from saleor.graphql.core.dataloaders import DataLoader
 from saleor.graphql.core.fields import BaseField
 from saleor.graphql.core.scalars import DateTime
 from saleor.graphql.core.types import BaseObjectType, Money, NonNullList
-from saleor.graphql.giftcard.dataloaders import GiftCardsByCheckoutIdLoader
 from saleor.graphql.utils import get_user_or_app_from_context
 from saleor.permission.auth_filters import AuthorizationFilters
 from saleor.permission.enums import AccountPermissions, GiftcardPermissions
@@ -30,13 +30,9 @@ from saleor.permission.utils import has_one_of_permissions
 from ...money import format_money
 from ...config import OFFER_FIXED
 from ...loyalty import selectors
-from ...loyalty.quote import checkout_quote, points_value
+from ...loyalty.quote import checkout_quote_of, points_value
 from ...carts.offers import offer_description
 from ..carts.checkout_offers import load_live_cart_offer
-from .dataloaders import (
-    ChannelProgramByChannelIdLoader,
-    LoyaltyAccountByUserAndChannelIdLoader,
-)
 from .enums import DOC_CATEGORY_LOYALTY, CrmOfferKindEnum
 
 # Who may see a customer's points on their checkout besides the customer.
@@ -99,21 +95,15 @@ class CrmOffer(BaseObjectType):
         doc_category = DOC_CATEGORY_LOYALTY
 
 
-class ActiveRedemptionByCheckoutTokenLoader(DataLoader):
-    context_key = "crm_active_redemption_by_checkout_token"
+class CheckoutLoyaltyStateByTokenLoader(DataLoader):
+    """Account, first expiry, redemption and gift cards of checkouts, in one query."""
+
+    context_key = "crm_checkout_loyalty_state_by_token"
 
     def batch_load(self, keys):
-        found = selectors.active_redemptions_by_checkout_token(
-            keys, using=self.database_connection_name
+        found = selectors.checkout_loyalty_states(
+            keys, today=timezone.now().date(), using=self.database_connection_name
         )
-        return [found.get(key) for key in keys]
-
-
-class EarliestPointsExpiryByAccountIdLoader(DataLoader):
-    context_key = "crm_earliest_points_expiry_by_account_id"
-
-    def batch_load(self, keys):
-        found = selectors.earliest_expiry_by_account_id(keys, using=self.database_connection_name)
         return [found.get(key) for key in keys]
 
 
@@ -140,42 +130,41 @@ def can_see_customer_points(requestor, customer_id: int) -> bool:
 
 
 def _load_quote(info: ResolveInfo, root: SyncWebhookControlContext[CheckoutModel]):
-    """Promise of (program, quote, gift cards, account) for the checkout; None if off."""
+    """Promise of (program, quote, points card, state) for the checkout; None if off.
+
+    After Saleor's price calculation (which may store new prices), one query reads the
+    programme, the account, the redemption and the gift cards.
+    """
     checkout = root.node
     context = info.context
-    account = (
-        LoyaltyAccountByUserAndChannelIdLoader(context).load(
-            (checkout.user_id, checkout.channel_id)
-        )
-        if checkout.user_id
-        else Promise.resolve(None)
-    )
-    loads = [
-        ChannelProgramByChannelIdLoader(context).load(checkout.channel_id),
-        CheckoutPriceCalculationByCheckoutIdAndWebhookSyncAndForceStatusUpdateLoader(context).load(
-            (checkout.token, root.allow_sync_webhooks, False)
-        ),
-        GiftCardsByCheckoutIdLoader(context).load(checkout.token),
-        ActiveRedemptionByCheckoutTokenLoader(context).load(checkout.token),
-        account,
-    ]
+    prices = CheckoutPriceCalculationByCheckoutIdAndWebhookSyncAndForceStatusUpdateLoader(
+        context
+    ).load((checkout.token, root.allow_sync_webhooks, False))
 
-    def compute(results):
-        program, (checkout_info, _lines), gift_cards, active, account = results
-        if not program.active:
+    def with_prices(calculated):
+        checkout_info, _lines = calculated
+        return (
+            CheckoutLoyaltyStateByTokenLoader(context)
+            .load(checkout.token)
+            .then(lambda state: compute(checkout_info.checkout, state))
+        )
+
+    def compute(priced, state):
+        if state is None or not state.program.active:
             return None
+        program = state.program
         # The quote ``checkoutLoyaltyPointsApply`` checks the points against.
-        quoted = checkout_quote(
+        quote = checkout_quote_of(
             config=program.config,
-            checkout=checkout_info.checkout,
-            gift_cards=gift_cards,
-            redemption=active,
-            account=account,
-            today=timezone.now().date(),
+            checkout=priced,
+            other_gift_cards=state.other_gift_cards,
+            card_value=state.card.current_balance_amount if state.card else None,
+            redemption_points=state.redemption_points,
+            account=(state.balance, state.tier_name) if checkout.user_id else None,
         )
-        return program, quoted.quote, quoted.gift_card, account
+        return program, quote, state.card, state
 
-    return Promise.all(loads).then(compute)
+    return prices.then(with_prices)
 
 
 def resolve_checkout_loyalty(root: SyncWebhookControlContext[CheckoutModel], info: ResolveInfo):
@@ -189,9 +178,9 @@ def resolve_checkout_loyalty(root: SyncWebhookControlContext[CheckoutModel], inf
     def build(loaded):
         if loaded is None:
             return None
-        program, quote, _card, account = loaded
+        program, quote, _card, _state = loaded
         return CheckoutLoyalty(
-            requires_account=account is None,
+            requires_account=checkout.user_id is None,
             available_points=quote.available_points,
             max_redeemable_points=quote.max_redeemable_points,
             applied_points=quote.applied_points,
@@ -209,29 +198,25 @@ def _loyalty_offers(root: SyncWebhookControlContext[CheckoutModel], info: Resolv
     def with_quote(loaded):
         if loaded is None:
             return []
-        program, quote, card, account = loaded
+        program, quote, card, state = loaded
         points = max(quote.max_redeemable_points, quote.applied_points)
-        if points <= 0 or account.pk is None:
+        if points <= 0 or state.account_id is None:
             return []
         value = points_value(points, config=program.config, currency=currency)
 
         requestor = get_user_or_app_from_context(info.context)
         code = card_code_or_denied(requestor, card) if card else None
-
-        def offer(expires_at):
-            return [
-                CrmOffer(
-                    kind=CrmOfferKindEnum.LOYALTY_REDEMPTION,
-                    code=code,
-                    description=f"Pay up to {format_money(value, currency)} with {points} "
-                    "loyalty points.",
-                    value=Price(value, currency),
-                    points=points,
-                    expires_at=expires_at,
-                )
-            ]
-
-        return EarliestPointsExpiryByAccountIdLoader(info.context).load(account.pk).then(offer)
+        return [
+            CrmOffer(
+                kind=CrmOfferKindEnum.LOYALTY_REDEMPTION,
+                code=code,
+                description=f"Pay up to {format_money(value, currency)} with {points} "
+                "loyalty points.",
+                value=Price(value, currency),
+                points=points,
+                expires_at=state.first_expiry,
+            )
+        ]
 
     return _load_quote(info, root).then(with_quote)
 
