@@ -26,21 +26,18 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Sum,
     When,
 )
 from saleor.account.models import User
-from saleor.checkout.models import Checkout
 from saleor.giftcard.const import GIFT_CARD_PAYMENT_GATEWAY_ID
 from saleor.giftcard.models import GiftCard
 from saleor.order.models import Order
 from saleor.payment import TransactionEventType
 from saleor.payment.models import TransactionEvent, TransactionItem
 
-from ..config import ChannelProgram, TierRule, annotated_program, program_annotations
+from ..config import ChannelProgram, TierRule
 from . import rules
-from .quote import GIFT_CARD_METADATA_KEY
 from .models import (
     CustomerProfile,
     EntryStatus,
@@ -377,113 +374,3 @@ def order_redemption_ids(order: Order) -> list[int]:
             status=RedemptionStatus.ACTIVE, checkout_token=order.checkout_token
         )
     return list(redemptions.order_by("pk").values_list("pk", flat=True))
-
-
-@dataclasses.dataclass(frozen=True)
-class CheckoutPointsCard:
-    """The points card a checkout carries: what its quote and its code's owner read."""
-
-    pk: int
-    code: str
-    current_balance_amount: Decimal
-    used_by_id: int | None
-    assigned_to_id: int | None
-
-
-@dataclasses.dataclass(frozen=True)
-class CheckoutLoyaltyState:
-    """What a checkout's loyalty fields read besides Saleor's prices (``quote``)."""
-
-    program: ChannelProgram  # the checkout channel's
-    account_id: int | None  # None: no account yet (or no customer)
-    balance: int
-    tier_name: str
-    first_expiry: datetime.datetime | None  # the account's first spendable points expiring
-    redemption_points: int | None  # the checkout's active redemption (None: none)
-    card: CheckoutPointsCard | None  # its points card, attached and usable (None: none)
-    other_gift_cards: Decimal  # the attached, usable cards that are not points cards
-
-
-def checkout_loyalty_states(
-    tokens: Iterable, *, today: datetime.date, using: str
-) -> dict[object, CheckoutLoyaltyState]:
-    """Each checkout's ``CheckoutLoyaltyState`` with its channel's programme, in one
-    query for every checkout.
-
-    A card counts as Saleor counts it in the total (``quote.usable_gift_cards``: active,
-    not expired); a points card is tagged ``quote.GIFT_CARD_METADATA_KEY``.
-    """
-    account = LoyaltyAccount.objects.filter(
-        user_id=OuterRef("user_id"), channel_id=OuterRef("channel_id")
-    )
-    expiry = (
-        LoyaltyEntry.objects.filter(
-            account_id=OuterRef("pk"),
-            remaining__gt=0,
-            status=EntryStatus.AVAILABLE,
-            expires_at__isnull=False,
-        )
-        .order_by("expires_at")
-        .values("expires_at")[:1]
-    )
-    redemption = LoyaltyRedemption.objects.filter(
-        checkout_token=OuterRef("token"), status=RedemptionStatus.ACTIVE
-    )
-    usable = GiftCard.objects.filter(checkouts=OuterRef("token"), is_active=True).filter(
-        Q(expiry_date__isnull=True) | Q(expiry_date__gte=today)
-    )
-    others = (
-        usable.exclude(metadata__has_key=GIFT_CARD_METADATA_KEY)
-        .order_by()
-        .values("checkouts")
-        .annotate(total=Sum("current_balance_amount"))
-        .values("total")
-    )
-    card = usable.filter(
-        metadata__has_key=GIFT_CARD_METADATA_KEY,
-        pk=Subquery(
-            LoyaltyRedemption.objects.filter(
-                checkout_token=OuterRef(OuterRef("token")), status=RedemptionStatus.ACTIVE
-            ).values("gift_card_id")[:1]
-        ),
-    )
-    rows = (
-        Checkout.objects.using(using)
-        .filter(token__in=list(tokens))
-        .values("token")
-        .annotate(
-            account_id=Subquery(account.values("pk")[:1]),
-            balance=Subquery(account.values("balance")[:1]),
-            tier_name=Subquery(account.values("tier_name")[:1]),
-            first_expiry=Subquery(account.annotate(first=Subquery(expiry)).values("first")[:1]),
-            redemption_points=Subquery(redemption.values("points")[:1]),
-            other_gift_cards=Subquery(others),
-            card_id=Subquery(card.values("pk")[:1]),
-            card_code=Subquery(card.values("code")[:1]),
-            card_balance=Subquery(card.values("current_balance_amount")[:1]),
-            card_used_by_id=Subquery(card.values("used_by_id")[:1]),
-            card_assigned_to_id=Subquery(card.values("assigned_to_id")[:1]),
-            **program_annotations(OuterRef("channel_id")),
-        )
-    )
-    return {
-        row["token"]: CheckoutLoyaltyState(
-            program=annotated_program(row),
-            account_id=row["account_id"],
-            balance=row["balance"] or 0,
-            tier_name=row["tier_name"] or "",
-            first_expiry=row["first_expiry"],
-            redemption_points=row["redemption_points"],
-            card=CheckoutPointsCard(
-                pk=row["card_id"],
-                code=row["card_code"],
-                current_balance_amount=row["card_balance"],
-                used_by_id=row["card_used_by_id"],
-                assigned_to_id=row["card_assigned_to_id"],
-            )
-            if row["card_id"] is not None
-            else None,
-            other_gift_cards=row["other_gift_cards"] or Decimal(0),
-        )
-        for row in rows
-    }

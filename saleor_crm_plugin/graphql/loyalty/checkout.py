@@ -2,7 +2,7 @@
 
 Both read what Saleor's own checkout fields read (the price-calculation dataloader)
 plus one query for the programme, the account, its first expiry, the redemption and
-the checkout's gift cards (``selectors.checkout_loyalty_states``); ``crmOffers`` one more for the recovery
+the checkout's gift cards (``loyalty.checkout_state``); ``crmOffers`` one more for the recovery
 offer. The query count does not grow with the checkout's lines.
 """
 
@@ -29,7 +29,7 @@ from saleor.permission.utils import has_one_of_permissions
 
 from ...money import format_money
 from ...config import OFFER_FIXED
-from ...loyalty import selectors
+from ...loyalty.checkout_state import checkout_loyalty_states
 from ...loyalty.quote import checkout_quote_of, points_value
 from ...carts.offers import offer_description
 from ..carts.checkout_offers import load_live_cart_offer
@@ -101,7 +101,7 @@ class CheckoutLoyaltyStateByTokenLoader(DataLoader):
     context_key = "crm_checkout_loyalty_state_by_token"
 
     def batch_load(self, keys):
-        found = selectors.checkout_loyalty_states(
+        found = checkout_loyalty_states(
             keys, today=timezone.now().date(), using=self.database_connection_name
         )
         return [found.get(key) for key in keys]
