@@ -10,6 +10,9 @@ import pytest
 
 @pytest.fixture(autouse=True)
 def site_settings(replica_databases, site_settings):
+    # Saleor reads the site from the replica in every request, mutations too: a shop's
+    # site exists long before any request, so here it is replayed before the test runs.
+    replica_databases.caught_up()
     return site_settings
 
 

@@ -10,14 +10,11 @@ nothing errors; once replay resumes the list catches up.
 
 import json
 
-import pytest
 from saleor.graphql.tests.utils import get_graphql_content
 
 from saleor_crm_plugin.segments.models import CustomerSegment
 
 from ..graphql.segments.utils import VIP, create_segment, segment_id, tag
-
-pytestmark = pytest.mark.django_db(transaction=True)
 
 SEGMENT_UPDATE = """
 mutation($id: ID!, $input: CustomerSegmentUpdateInput!) {
