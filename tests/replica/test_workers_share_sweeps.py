@@ -23,6 +23,7 @@ from django.utils import timezone
 from saleor.checkout.models import Checkout
 
 from saleor_crm_plugin.carts.models import CartReminder, ReminderStatus
+from tests.fixtures.ci import skip_or_fail_in_ci, stop_process
 from tests.fixtures.celery_e2e import BROKER_URL, WAIT_SECONDS, redis_down_reason
 
 SHOPPERS = 12
@@ -36,9 +37,7 @@ SWEEP_TASK = "saleor_crm_plugin.carts.tasks.abandoned_checkouts_sweep_task"
 def broker():
     down = redis_down_reason()
     if down:
-        if os.environ.get("CI"):
-            pytest.fail(down)
-        pytest.skip(down)
+        skip_or_fail_in_ci(down)
     return redis.Redis.from_url(BROKER_URL)
 
 
@@ -75,12 +74,7 @@ def two_workers(replica_databases, site_settings, settings, broker, tmp_path):
         time.sleep(0.2)
     yield queue, [log for _process, log in started]
     for process, _log in started:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_process(process)
     broker.delete(queue)
 
 
