@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import connections
 from saleor.graphql.tests.utils import get_graphql_content
 
+from saleor_crm_plugin.journeys.models import JourneyKind
 from saleor_crm_plugin.segments.actions import customer_tags_add
 
 from ..graphql.segments.utils import VIP, create_segment
@@ -98,12 +99,14 @@ def adjust(client, customer, points: int, key: str) -> dict:
 
 
 def test_staff_reads_answer_from_the_replica_and_write_nothing(
-    replica_databases, crm_staff, crm_usd, customer_user
+    replica_databases, crm_staff, crm_usd, journey_on, customer_user
 ):
-    # given: 50 points, a tag and a segment, replayed on the standby, which then pauses
+    # given: 50 points, a tag, a segment and a journey, replayed on the standby, which
+    # then pauses
     assert adjust(crm_staff, customer_user, 50, "first")["errors"] == []
     customer_tags_add(user=customer_user, tags=["vip"])
     create_segment(name="VIPs", definition={"all": [VIP]})
+    journey_on(JourneyKind.POST_PURCHASE, name="Thank you")
     replica_databases.caught_up()
     user_id = graphene.Node.to_global_id("User", customer_user.pk)
 
@@ -142,6 +145,9 @@ def test_staff_reads_answer_from_the_replica_and_write_nothing(
     ]
     assert answers["customerSegmentPreview"]["customerSegmentPreview"]["count"] == 1
     assert answers["customerTags"]["customerTags"] == [{"tag": "vip", "customerCount": 1}]
+    assert answers["journeys"]["journeys"] == [
+        {"name": "Thank you", "stats": {"entered": 0, "sent": 0}}
+    ]
     export = json.loads(answers["crmDataExport"]["user"]["crmDataExport"])
     assert sorted(values_of(export, "points")) == [50]
     assert answers["crmDataExport"]["user"]["segments"] == [{"name": "VIPs"}]
