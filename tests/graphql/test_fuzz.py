@@ -33,11 +33,6 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from saleor.permission.enums import get_permissions
 
-from saleor_crm_plugin.journeys.actions import journey_create
-from saleor_crm_plugin.journeys.models import JourneyKind
-from saleor_crm_plugin.segments import actions
-from saleor_crm_plugin.segments.models import SegmentMembersExport
-from saleor_crm_plugin.stores.claims import store_purchase_claim_start
 
 from ..fixtures.loyalty import order_earn
 from .fuzz_strategies import Pools, crm_targets, documents
@@ -67,50 +62,22 @@ def _global_id(type_name: str, *objects) -> list[str]:
 
 
 @pytest.fixture
-def fuzz_pools(
-    customer_user, customer_user2, crm_usd, channel_PLN, checkout_with_item, order_with_lines,
-    store, store_purchase,
-):  # fmt: skip
+def fuzz_pools(crm_objects, customer_user2, crm_usd, channel_PLN, order_with_lines):
     """The database every document meets, and the real values the fuzzer mixes in."""
-    segment = actions.customer_segment_create(
-        name="VIPs",
-        definition={"all": [{"field": "tags", "op": "has", "value": "vip"}]},
-        channel_id=crm_usd.pk,
-        auto_tag="",
-    )
-    actions.customer_tags_add(user=customer_user, tags=["vip"])
-    export = SegmentMembersExport.objects.create(segment=segment)
-    checkout_with_item.user = customer_user
-    checkout_with_item.email = customer_user.email
-    checkout_with_item.save(update_fields=["user", "email"])
-    order_with_lines.user = customer_user
+    order_with_lines.user = crm_objects.customer
     order_with_lines.save(update_fields=["user"])
     order_earn(order_with_lines, 500)
-    journey = journey_create(
-        channel_id=crm_usd.pk,
-        kind=JourneyKind.SEGMENT_JOINED,
-        trigger_settings={"segment": segment.pk},
-    )
-    claim = store_purchase_claim_start(
-        user=customer_user, channel_id=crm_usd.pk, receipt_code=store_purchase.receipt_code
-    )
     return Pools(
         ids={
-            "User": _global_id("User", customer_user, customer_user2),
-            "CustomerSegment": _global_id("CustomerSegment", segment),
-            "CustomerSegmentExportFile": _global_id("CustomerSegmentExportFile", export),
-            "Checkout": [graphene.Node.to_global_id("Checkout", checkout_with_item.token)],
-            "Order": [graphene.Node.to_global_id("Order", order_with_lines.pk)],
-            "Warehouse": _global_id("Warehouse", store),
-            "StorePurchase": _global_id("StorePurchase", store_purchase),
-            "StorePurchaseClaim": _global_id("StorePurchaseClaim", claim),
-            "Journey": _global_id("Journey", journey),
+            **{type_name: [value] for type_name, value in crm_objects.global_ids().items()},
+            "User": _global_id("User", crm_objects.customer, customer_user2),
+            "Order": _global_id("Order", order_with_lines),
         },
         channels=[crm_usd.slug, channel_PLN.slug],
         strings=[
-            store_purchase.receipt_code,
+            crm_objects.store_purchase.receipt_code,
             "vip",
-            customer_user.email,
+            crm_objects.customer.email,
             "VIPs",
             "1d",
             "2026-01-01",
