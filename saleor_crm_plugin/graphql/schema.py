@@ -8,6 +8,9 @@ Saleor builds its schema once, when ``saleor.graphql.api`` is first imported; th
 * adds fields to Saleor's existing object types (``User``, ``Checkout``, …) through
   their ``_meta.fields``, each with its own resolver.
 
+Every resolver copied or added takes its text arguments through
+``utils.unicode_arguments`` (surrogate pairs joined, a lone surrogate refused).
+
 So storefronts and staff use the one ``/graphql/`` endpoint, the same tokens and the
 same permissions; introspection shows our types among Saleor's.
 """
@@ -36,6 +39,7 @@ from .stores.activity import TYPE_EXTENSIONS as STORE_ACTIVITY_TYPE_EXTENSIONS
 from .stores.reports import StoreReportQueries
 from .privacy.schema import TYPE_EXTENSIONS as PRIVACY_TYPE_EXTENSIONS
 from .privacy.schema import PrivacyMutations
+from .utils import unicode_arguments
 
 
 class CRMQueries(
@@ -89,11 +93,23 @@ def _class_members(root: type) -> dict[str, object]:
     return members
 
 
+def _with_unicode_arguments(member):
+    """``member`` (a field or a ``resolve_`` function) whose resolver takes its
+    arguments through ``unicode_arguments``."""
+    if isinstance(member, staticmethod):
+        return staticmethod(unicode_arguments(member.__func__))
+    if callable(member) and not isinstance(member, UnmountedType):
+        return unicode_arguments(member)
+    if getattr(member, "resolver", None) is not None:
+        member.resolver = unicode_arguments(member.resolver)
+    return member
+
+
 def _copy_members(source: type, target: type) -> None:
     for name, value in _class_members(source).items():
         if name in vars(target):
             raise RuntimeError(f"saleor_crm_plugin: {target.__name__}.{name} already exists")
-        setattr(target, name, value)
+        setattr(target, name, _with_unicode_arguments(value))
 
 
 def extend_saleor_schema() -> None:
@@ -105,5 +121,5 @@ def extend_saleor_schema() -> None:
     for saleor_type, name, field in TYPE_EXTENSIONS:
         if name in saleor_type._meta.fields:
             raise RuntimeError(f"saleor_crm_plugin: {saleor_type.__name__}.{name} already exists")
-        saleor_type._meta.fields[name] = field
+        saleor_type._meta.fields[name] = _with_unicode_arguments(field)
     _extended = True

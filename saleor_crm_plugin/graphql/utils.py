@@ -15,17 +15,25 @@ ID, ``not_found`` for one that names nothing, as ``BaseMutation.get_node_or_erro
 queries get Saleor's ``GraphQLError`` for a malformed ID and null for one that names
 nothing or an object of another type, as Saleor's own ``user(id:)``.
 
+Text arguments are Unicode before any resolver sees them (``unicode_arguments``):
+graphql-core 2 decodes each ``\\uXXXX`` escape of a literal alone, so an emoji written
+as its surrogate pair arrives as two lone surrogates, which neither PostgreSQL nor
+UTF-8 can take; the pair is joined, a lone one refused with Saleor's ``GraphQLError``.
+
 A domain's ``CRMError`` reaches clients through ``domain_error_to_validation_error``
 only; every CRM mutation derives from ``CRMBaseMutation``, which applies it.
 """
 
 import datetime
+import functools
+import re
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.db.models import Model, QuerySet
 from graphql.error import GraphQLError
 from saleor.channel.models import Channel
+from saleor.core.db.connection import allow_writer_in_context
 from saleor.graphql.account.types import User
 from saleor.graphql.channel.dataloaders.by_self import ChannelBySlugLoader
 from saleor.graphql.channel.utils import get_default_channel_slug_or_graphql_error
@@ -87,6 +95,37 @@ class CRMBaseMutation(BaseMutation):
             return super().mutate(root, info, **data)
         except CRMError as error:
             return cls.handle_errors(domain_error_to_validation_error(error))
+
+
+SURROGATES = re.compile("[\ud800-\udfff]")
+
+
+def unicode_text(value):
+    """``value`` (an argument: text, list or input object) with its surrogate pairs
+    joined; raises ``GraphQLError`` for a lone surrogate."""
+    if isinstance(value, str):
+        if not SURROGATES.search(value):
+            return value
+        try:
+            return value.encode("utf-16", "surrogatepass").decode("utf-16")
+        except UnicodeDecodeError as error:
+            raise GraphQLError("Text holds an unpaired surrogate: not valid Unicode.") from error
+    if isinstance(value, list):
+        return [unicode_text(item) for item in value]
+    if isinstance(value, dict):
+        # graphene's input objects are dicts with the same keys as attributes
+        return type(value)({key: unicode_text(item) for key, item in value.items()})
+    return value
+
+
+def unicode_arguments(resolver):
+    """``resolver`` receiving its arguments through ``unicode_text``."""
+
+    @functools.wraps(resolver)
+    def resolve(root, info, **arguments):
+        return resolver(root, info, **unicode_text(arguments))
+
+    return resolve
 
 
 def global_id_to_pk(global_id: str, only_type):
@@ -159,9 +198,13 @@ def load_in_channel(info: ResolveInfo, slug: str | None, load, channel_loader=No
     """``load(channel)`` for the channel named by ``slug`` (the shop's only channel when
     omitted), through the request's channel loader (``channel_loader``, by default
     Saleor's by slug); None for an unknown channel."""
-    slug = slug or get_default_channel_slug_or_graphql_error(
-        allow_replica=info.context.allow_replica
-    )
+    if not slug:
+        # In a mutation's payload the lookup reads the writer, which Saleor allows
+        # explicitly (``loyaltyPointsAdjust { account { user { loyalty } } }``).
+        with allow_writer_in_context(info.context):
+            slug = str(
+                get_default_channel_slug_or_graphql_error(allow_replica=info.context.allow_replica)
+            )
     if not is_channel_slug(slug):
         return None
     return (

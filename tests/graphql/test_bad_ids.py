@@ -32,11 +32,6 @@ from saleor_crm_plugin.graphql.schema import (
     CRMQueries,
     _class_members,
 )
-from saleor_crm_plugin.journeys.actions import journey_create
-from saleor_crm_plugin.journeys.models import JourneyKind
-from saleor_crm_plugin.segments import actions
-from saleor_crm_plugin.segments.models import SegmentMembersExport
-from saleor_crm_plugin.stores.claims import store_purchase_claim_start
 
 from .conftest import with_permission
 
@@ -504,40 +499,9 @@ def everything_staff(
 
 
 @pytest.fixture
-def valid(customer_user, crm_usd, checkout_with_item, store_purchase, store):
+def valid(crm_objects, crm_usd):
     """Valid values of every kind; the case under test replaces one of them."""
-    segment = actions.customer_segment_create(
-        name="VIPs",
-        definition={"all": [{"field": "tags", "op": "has", "value": "vip"}]},
-        channel_id=None,
-        auto_tag="",
-    )
-    actions.customer_tags_add(user=customer_user, tags=["vip"])
-    export = SegmentMembersExport.objects.create(segment=segment)
-    checkout_with_item.user = customer_user
-    checkout_with_item.email = customer_user.email
-    checkout_with_item.save(update_fields=["user", "email"])
-    journey = journey_create(
-        channel_id=crm_usd.pk,
-        kind=JourneyKind.SEGMENT_JOINED,
-        trigger_settings={"segment": segment.pk},
-    )
-    claim = store_purchase_claim_start(
-        user=customer_user, channel_id=crm_usd.pk, receipt_code=store_purchase.receipt_code
-    )
-    return {
-        "User": graphene.Node.to_global_id("User", customer_user.pk),
-        "CustomerSegment": graphene.Node.to_global_id("CustomerSegment", segment.pk),
-        "CustomerSegmentExportFile": graphene.Node.to_global_id(
-            "CustomerSegmentExportFile", export.pk
-        ),
-        "Checkout": graphene.Node.to_global_id("Checkout", checkout_with_item.token),
-        "Warehouse": graphene.Node.to_global_id("Warehouse", store.pk),
-        "StorePurchase": graphene.Node.to_global_id("StorePurchase", store_purchase.pk),
-        "StorePurchaseClaim": graphene.Node.to_global_id("StorePurchaseClaim", claim.pk),
-        "Journey": graphene.Node.to_global_id("Journey", journey.pk),
-        CHANNEL: crm_usd.slug,
-    }
+    return {**crm_objects.global_ids(), CHANNEL: crm_usd.slug}
 
 
 def _variables(operation: Operation, argument: Argument, value: str, valid: dict) -> dict:

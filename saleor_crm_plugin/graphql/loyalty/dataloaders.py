@@ -3,6 +3,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 from promise import Promise
+from saleor.core.db.connection import allow_writer_in_context
 from saleor.graphql.core.dataloaders import DataLoader
 
 from ...config import ChannelProgram, channels_with_programs, load_channel_programs
@@ -56,6 +57,9 @@ class TierBasisValueByAccountLoader(DataLoader[tuple[int, int], Decimal]):
             account_ids_by_channel[channel_id].append(account_id)
         now = timezone.now()
 
+        # Runs after batch_load has returned, out of Saleor's writer allowance: a
+        # mutation's payload (loyaltyAccountOpen { account { tier } }) reads the writer.
+        @allow_writer_in_context(self.context)
         def with_programs(programs):
             values = selectors.tier_basis_values_of_programs(
                 zip(account_ids_by_channel.values(), programs, strict=True),

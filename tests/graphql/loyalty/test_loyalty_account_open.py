@@ -114,3 +114,26 @@ def test_anonymous_cannot_join(api_client, crm_usd):
     # then
     assert denied_data(response) == {"loyaltyAccountOpen": None}
     assert written_rows() == (0, 0, 0)
+
+
+def test_payload_shows_the_tier_progress_of_the_new_account(user_api_client, channel_USD):
+    # given: found by tests/graphql/test_fuzz.py; a mutation's payload reads the writer,
+    # and the tier's loader read it after Saleor's allowance had ended (an internal error)
+    configure_crm(channel_USD, pending_period="0", tiers="Silver | 500 | 1.25")
+
+    # when
+    response = user_api_client.post_graphql(
+        """mutation($channel: String!) {
+          loyaltyAccountOpen(channel: $channel) {
+            account { tier { name } nextTier { name } progressToNextTier }
+            errors { field code message }
+          }
+        }""",
+        {"channel": channel_USD.slug},
+    )
+
+    # then
+    assert get_graphql_content(response)["data"]["loyaltyAccountOpen"] == {
+        "account": {"tier": None, "nextTier": {"name": "Silver"}, "progressToNextTier": 0.0},
+        "errors": [],
+    }

@@ -373,3 +373,28 @@ def test_the_customer_sees_the_reason_but_not_the_staff_member(
     assert [error["extensions"]["exception"]["code"] for error in content["errors"]] == [
         "PermissionDenied"
     ]
+
+
+def test_payload_reads_the_customer_in_the_shops_only_channel(
+    staff_manage_users, customer_user, crm_usd
+):
+    # given: found by tests/graphql/test_fuzz.py; without `channel`, the shop's default
+    # channel was looked up on the writer outside Saleor's allowance (an internal error)
+    query = """mutation($customerId: ID!, $channel: String!) {
+      loyaltyPointsAdjust(customerId: $customerId, channel: $channel, points: 40,
+                          reason: "goodwill") {
+        account { user { loyalty { balance } crmStoreActivity { storeVisits } } }
+        errors { field code message }
+      }
+    }"""
+
+    # when
+    response = staff_manage_users.post_graphql(
+        query, {"customerId": user_id(customer_user), "channel": crm_usd.slug}
+    )
+
+    # then
+    assert get_graphql_content(response)["data"]["loyaltyPointsAdjust"] == {
+        "account": {"user": {"loyalty": {"balance": 40}, "crmStoreActivity": {"storeVisits": 0}}},
+        "errors": [],
+    }
