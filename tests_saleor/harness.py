@@ -10,6 +10,7 @@ CRM's tasks, which read the stored configuration, see the programme on too.
 import collections
 import functools
 import inspect
+import os
 
 from saleor.plugins.base_plugin import BasePlugin
 from saleor.plugins.models import PluginConfiguration
@@ -63,14 +64,33 @@ HarnessCRMPlugin = type(
 )
 
 
+class NoopPlugin(BasePlugin):
+    """A harmless extra plugin, active in every channel, with no hook: with it instead of
+    the CRM (CRM_SUITES_NOOP=1), a Saleor test that still fails cannot pass with any extra
+    plugin (deselected.py)."""
+
+    PLUGIN_ID = "tests.noop"
+    PLUGIN_NAME = "No-op"
+    CONFIGURATION_PER_CHANNEL = True
+    DEFAULT_ACTIVE = True
+
+
+NOOP_PATH = "tests_saleor.harness.NoopPlugin"
+
+
+def extra_plugin_path() -> str:
+    return NOOP_PATH if os.environ.get("CRM_SUITES_NOOP") else HARNESS_PATH
+
+
 def with_crm(plugins) -> list[str]:
     """Saleor's plugin paths with the harness CRM added (or put in the real one's place)."""
-    return [path for path in plugins if path not in CRM_PATHS] + [HARNESS_PATH]
+    extra = extra_plugin_path()
+    return [path for path in plugins if path not in CRM_PATHS | {extra}] + [extra]
 
 
 def channel_configure(sender, instance, created, raw=False, **kwargs):
     """Channel post_save receiver: a new channel gets the CRM programme, active."""
-    if not created or raw:
+    if not created or raw or extra_plugin_path() != HARNESS_PATH:
         return
     PluginConfiguration.objects.update_or_create(
         identifier=PLUGIN_ID,
