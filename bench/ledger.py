@@ -32,6 +32,7 @@ from django.db.models import Count, Q, Sum
 from django.test.utils import CaptureQueriesContext
 
 from saleor_crm_plugin.loyalty.batches import CONSUME_CHUNK
+from saleor_crm_plugin.loyalty.ledger_sql import FIRST_READ
 from saleor_crm_plugin.loyalty.ledger import post_entry
 from saleor_crm_plugin.loyalty.models import EntryStatus, EntryType, LoyaltyAccount, LoyaltyEntry
 
@@ -457,8 +458,12 @@ def section(
         "is taken (`ON CONFLICT DO NOTHING`), records any debt it repays and moves the "
         "totals. A debit locks the account first, in a statement of its own, so that the "
         "next one reads the batches as the previous holder of the lock left them; then one "
-        "statement inserts the entry, takes the batches it needs (oldest first, at most "
-        f"{CONSUME_CHUNK} in one read), records what it took from each and moves the totals.",
+        "statement inserts the entry, takes the batches it needs (the one that expires "
+        f"first, the oldest: up to {FIRST_READ} read, then {CONSUME_CHUNK} at a time in "
+        "further statements when it needs more), records what it took from each and "
+        "moves the totals. Every write depends on the entry's insert, so a posting that "
+        "loses its key changes nothing. Raw SQL through Django's connection: no model "
+        "queries, no savepoint (`loyalty.ledger_sql` explains the statements).",
         "",
         "Correctness: "
         + ("no deadlock, no lost update, balances equal the sums of entries." if ok else "FAILED:"),

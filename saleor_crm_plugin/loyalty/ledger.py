@@ -52,7 +52,6 @@ from django.utils import timezone
 
 from ..config import MAX_POINTS as MAX_ENTRY_POINTS
 from .batches import (
-    CONSUME_CHUNK,
     batch_state,
     consume_batches,
     held_by_debit,
@@ -60,7 +59,7 @@ from .batches import (
     release_plan,
 )
 from .exceptions import InsufficientPoints, InvalidPoints
-from .ledger_sql import credit_insert, debit_insert, entry_insert
+from .ledger_sql import FIRST_READ, credit_insert, debit_insert, entry_insert
 from .lock_objects import loyalty_account_lock, loyalty_account_qs_select_for_update
 from .models import (
     EntryStatus,
@@ -348,7 +347,7 @@ def _post_debit(entry: LoyaltyEntry) -> Posting:
     if inserted is None:
         return _key_taken(entry)
     covered, read = inserted
-    if entry.status == EntryStatus.AVAILABLE and covered < -entry.points and read == CONSUME_CHUNK:
+    if entry.status == EntryStatus.AVAILABLE and covered < -entry.points and read == FIRST_READ:
         # More batches than one read: the rest, a chunk at a time (what no batch
         # covers is debt).
         _allocate(entry, consume_batches(entry.account_id, -entry.points - covered, first=None))

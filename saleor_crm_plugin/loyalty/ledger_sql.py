@@ -16,7 +16,7 @@ one statement each, in raw SQL through Django's connection:
   statement that waited for the lock would not. It inserts the entry unless its key
   is taken and only then takes what the debit needs from the open batches, the
   targeted ``batch`` first and then the one that expires first, the oldest (at most
-  ``CONSUME_CHUNK`` read, through the open-batches index), records an allocation per
+  ``FIRST_READ`` read, through the open-batches index), records an allocation per
   batch and moves the totals. A pending reversal takes from its pending batch
   instead (an allocation; pending batches hold no ``remaining``). It returns what
   the batches covered: the writer takes the rest from further batches
@@ -31,14 +31,16 @@ the models.
 
 import functools
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connections
 
-from .batches import CONSUME_CHUNK
 from .models import EntryStatus, LoyaltyAccount, LoyaltyAllocation, LoyaltyEntry
 
 _ENTRY = LoyaltyEntry._meta.db_table
 _ACCOUNT = LoyaltyAccount._meta.db_table
 _ALLOCATION = LoyaltyAllocation._meta.db_table
+# The open batches a debit's statement reads: enough for most; the writer reads on,
+# ``CONSUME_CHUNK`` at a time, when a debit needs more.
+FIRST_READ = 10
 _FIELDS = LoyaltyEntry._meta.concrete_fields
 # Set by the statements themselves: the id, and what a batch holds to spend.
 _COMPUTED = {"id", "remaining"}
@@ -83,7 +85,7 @@ first AS (
     SELECT id, remaining, ROW_NUMBER() OVER (ORDER BY {fifo}) AS place FROM {entry}
     WHERE {open_batch} AND id IS DISTINCT FROM %(batch_id)s
     ORDER BY {fifo}
-    LIMIT {chunk}
+    LIMIT {first_read}
 ), open AS (
     SELECT id, remaining, place,
         (SUM(remaining) OVER (ORDER BY place))::bigint AS through
@@ -122,7 +124,7 @@ def _insert(*, remaining: str, source: str = "") -> str:
         columns=_columns(fields),
         # Typed: a NULL in a SELECT list is text, which a uuid column would refuse.
         values=", ".join(
-            f"CAST(%({field.attname})s AS {field.db_type(connection)})" for field in fields
+            f"CAST(%({field.attname})s AS {field.db_type(_db())})" for field in fields
         ),
         remaining=remaining,
         source=source,
@@ -138,7 +140,9 @@ def _statement(kind: str) -> str:
         insert = _insert(remaining=_CREDIT_REMAINING, source="FROM account")
         return _CREDIT.format(insert=insert, totals=totals, all_columns=_columns(_FIELDS), **tables)
     take = (
-        _TAKE_FROM_BATCHES.format(open_batch=_OPEN_BATCH, fifo=_FIFO, chunk=CONSUME_CHUNK, **tables)
+        _TAKE_FROM_BATCHES.format(
+            open_batch=_OPEN_BATCH, fifo=_FIFO, first_read=FIRST_READ, **tables
+        )
         if kind == "debit"
         else _TAKE_FROM_PENDING_BATCH
     )
@@ -146,8 +150,9 @@ def _statement(kind: str) -> str:
 
 
 def _params(entry: LoyaltyEntry, moves: dict[str, int]) -> dict:
+    db = _db()
     params = {
-        field.attname: field.get_db_prep_save(getattr(entry, field.attname), connection)
+        field.attname: field.get_db_prep_save(getattr(entry, field.attname), db)
         for field in _FIELDS
         if field.attname not in _COMPUTED
     }
@@ -158,26 +163,32 @@ def _params(entry: LoyaltyEntry, moves: dict[str, int]) -> dict:
     }
 
 
+def _db():
+    """The connection, resolved once (``django.db.connection`` resolves on every use)."""
+    return connections[DEFAULT_DB_ALIAS]
+
+
 def _fetch(sql: str, params: dict) -> tuple | None:
-    with connection.cursor() as cursor:
+    with _db().cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchone()
 
 
 def _inserted(entry: LoyaltyEntry, entry_id: int, remaining: int) -> LoyaltyEntry:
     entry.pk, entry.remaining = entry_id, remaining
-    entry._state.adding, entry._state.db = False, connection.alias
+    entry._state.adding, entry._state.db = False, DEFAULT_DB_ALIAS
     return entry
 
 
 def _loaded(row: tuple) -> LoyaltyEntry:
     """An entry from its row (every column, in the model's order), as the ORM loads it."""
+    db = _db()
     values = []
     for field, value in zip(_FIELDS, row, strict=True):
-        for converter in field.get_db_converters(connection):
-            value = converter(value, field, connection)
+        for converter in field.get_db_converters(db):
+            value = converter(value, field, db)
         values.append(value)
-    return LoyaltyEntry.from_db(connection.alias, [field.attname for field in _FIELDS], values)
+    return LoyaltyEntry.from_db(DEFAULT_DB_ALIAS, [field.attname for field in _FIELDS], values)
 
 
 def credit_insert(

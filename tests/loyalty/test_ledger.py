@@ -7,9 +7,9 @@ from django.db import IntegrityError, connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from saleor_crm_plugin.loyalty.batches import CONSUME_CHUNK
 from saleor_crm_plugin.loyalty.error_codes import LoyaltyErrorCode
 from saleor_crm_plugin.loyalty.exceptions import InsufficientPoints, InvalidPoints
+from saleor_crm_plugin.loyalty.ledger_sql import FIRST_READ
 from saleor_crm_plugin.loyalty.ledger import (
     MAX_ENTRY_POINTS,
     EntrySource,
@@ -278,7 +278,7 @@ def test_redemption_reads_only_the_batches_it_needs(usd_account, customer_user2,
     # the batches, whatever the number of open batches
     assert len(sql_few) == len(sql_many) == 2
     assert sql_many[0].endswith("FOR UPDATE")
-    assert f"LIMIT {CONSUME_CHUNK}" in sql_many[1]
+    assert f"LIMIT {FIRST_READ}" in sql_many[1]
     assert "FOR UPDATE" not in sql_many[1]
     assert _remaining("many-0", "many-1") == [0, 1]
 
