@@ -11,9 +11,10 @@ calls these four.
 A posting is cheap because it is short: a credit is one SQL statement (lock, insert
 unless the key is taken, totals), a debit two (the account's lock, then one statement
 that inserts it, takes its batches and moves the totals); replaying a credit's key
-costs its one statement and takes no lock. The statements, and why a debit locks first, are in
-``loyalty.ledger_sql``. No savepoint: the key is settled by ``ON CONFLICT DO NOTHING``,
-and the checks that raise (``InsufficientPoints``) run before anything is written.
+costs its one statement and takes no lock. The statements, and why a debit locks
+first, are in ``loyalty.ledger_sql``. No savepoint: the key is settled by
+``ON CONFLICT DO NOTHING``, and the checks that raise (``InsufficientPoints``) run
+before anything is written.
 
 Balances may go negative only through a reversal of points already spent (or a staff
 adjustment); a negative balance is a debt that blocks redemption and is repaid by the

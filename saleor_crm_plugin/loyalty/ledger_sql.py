@@ -71,6 +71,7 @@ WITH earlier AS (
 ), totals AS ({totals})
 SELECT true, * FROM entry UNION ALL SELECT false, * FROM earlier
 """
+# ``batches.new_batch_remaining`` in SQL: what the credit keeps after repaying debt.
 _CREDIT_REMAINING = (
     "CASE WHEN %(status)s = %(available)s "
     "THEN GREATEST(0, %(points)s + LEAST(account.balance, 0)) ELSE 0 END"
