@@ -12,22 +12,48 @@ Afterwards, per account: no writer saw an error (a deadlock would surface as one
 one entry exists per key, the balance moved by exactly the expected amount (no lost
 update), and the stored balance, pending and lifetime totals equal the sums of the
 entries, with the batches' remaining points equal to the balance.
+
+The yardstick is PostgreSQL's own ``pgbench`` (``Pgbench``): its TPC-B-like script on
+the same server, in the same run, right after the writers on one account each and for
+as long as they ran, in a scratch database loaded before them and dropped after. Where
+pgbench is missing the section says so and the rest still runs. The section's text
+(``section``) says what the figures are and what bounds the ratio.
 """
 
+import contextlib
 import dataclasses
+import glob
+import math
 import multiprocessing
+import os
+import re
+import shutil
 import statistics
+import subprocess
 import time
 import uuid
 
-from django.db import connections
+from django.db import connection, connections
 from django.db.models import Count, Q, Sum
+from django.test.utils import CaptureQueriesContext
 
+from saleor_crm_plugin.loyalty.batches import CONSUME_CHUNK
+from saleor_crm_plugin.loyalty.ledger_sql import FIRST_READ
 from saleor_crm_plugin.loyalty.ledger import post_entry
 from saleor_crm_plugin.loyalty.models import EntryStatus, EntryType, LoyaltyAccount, LoyaltyEntry
 
 REPLAY_EVERY = 10
 START_TIMEOUT_SECONDS = 120
+# pgbench's TPC-B-like run: one branch per writer (``-s``), so its 16 clients contend
+# on branches about as little as the writers on their own accounts.
+PGBENCH_SCALE = 16
+PGBENCH_THREADS = 2
+PGBENCH_MIN_SECONDS = 5
+PGBENCH_TARGET = 0.3
+PGBENCH_MISSING = (
+    "`pgbench` was not found (on PATH or in /usr/lib/postgresql/*/bin; Debian ships it "
+    "with postgresql-contrib / postgresql-NN): the ledger/pgbench ratio was not measured."
+)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -35,6 +61,21 @@ class RedemptionCost:
     open_batches: int
     redemptions: int
     redeem_ms: float
+
+
+@dataclasses.dataclass(frozen=True)
+class PgbenchRun:
+    clients: int
+    seconds: int
+    transactions: int
+    tps: float
+
+
+@dataclasses.dataclass(frozen=True)
+class Statements:
+    earn: int
+    redeem: int
+    replay: int
 
 
 @dataclasses.dataclass(frozen=True)
@@ -235,3 +276,231 @@ def redemption_cost(accounts: list[LoyaltyAccount], batches: list[int], redempti
         )
         for account, count in zip(accounts, batches, strict=True)
     ]
+
+
+def pgbench_path() -> str | None:
+    """PostgreSQL's own pgbench: on PATH, or where Debian's packages put it."""
+    found = shutil.which("pgbench")
+    if found:
+        return found
+    candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin/pgbench"))
+    return candidates[-1] if candidates else None
+
+
+class Pgbench:
+    """pgbench in a scratch database of the benchmark's server, dropped afterwards.
+
+    ``with Pgbench(path) as pgbench:`` creates the database and loads pgbench's
+    TPC-B-like schema at scale ``PGBENCH_SCALE``; ``pgbench.run(clients, seconds)``
+    runs the default (TPC-B-like) script and returns its transactions per second.
+    The same server, the same ``synchronous_commit`` and fsync per commit as the ledger.
+    """
+
+    def __init__(self, path: str):
+        settings = connection.settings_dict
+        self.path = path
+        self.database = f"{settings['NAME']}_pgbench"
+        self.arguments = [
+            *(["-h", settings["HOST"]] if settings.get("HOST") else []),
+            *(["-p", str(settings["PORT"])] if settings.get("PORT") else []),
+            *(["-U", settings["USER"]] if settings.get("USER") else []),
+        ]
+        self.environment = os.environ | (
+            {"PGPASSWORD": settings["PASSWORD"]} if settings.get("PASSWORD") else {}
+        )
+
+    def _execute(self, sql: str) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
+
+    def _pgbench(self, *arguments: str) -> str:
+        completed = subprocess.run(
+            [self.path, *self.arguments, *arguments, self.database],
+            env=self.environment,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return completed.stdout
+
+    def __enter__(self) -> "Pgbench":
+        self._execute(f'DROP DATABASE IF EXISTS "{self.database}"')
+        self._execute(f'CREATE DATABASE "{self.database}"')
+        self._pgbench("-i", "-q", "-s", str(PGBENCH_SCALE))
+        # Loading wrote some 200 MB of WAL: a checkpoint now, not during the measurements.
+        self._execute("CHECKPOINT")
+        return self
+
+    def __exit__(self, *_exception) -> None:
+        self._execute(f'DROP DATABASE IF EXISTS "{self.database}" WITH (FORCE)')
+
+    def run(self, *, clients: int, seconds: int, progress) -> PgbenchRun:
+        progress(f"ledger: pgbench -c {clients} -T {seconds}")
+        output = self._pgbench(
+            "-n", "-c", str(clients), "-j", str(min(PGBENCH_THREADS, clients)), "-T", str(seconds)
+        )
+        tps = float(re.search(r"^tps = ([0-9.]+)", output, re.MULTILINE).group(1))
+        transactions = int(
+            re.search(
+                r"^number of transactions actually processed: (\d+)", output, re.MULTILINE
+            ).group(1)
+        )
+        return PgbenchRun(clients=clients, seconds=seconds, transactions=transactions, tps=tps)
+
+
+@contextlib.contextmanager
+def pgbench_scratch(progress):
+    """A loaded ``Pgbench`` for the block, or ``None`` (said) when pgbench is missing."""
+    path = pgbench_path()
+    if path is None:
+        progress(PGBENCH_MISSING)
+        yield None
+        return
+    progress(f"ledger: pgbench -i -s {PGBENCH_SCALE} into a scratch database ({path})")
+    with Pgbench(path) as scratch:
+        yield scratch
+
+
+def pgbench_seconds(scenario: ScenarioResult) -> int:
+    """As long as the ledger's writers ran (whole seconds, at least a few)."""
+    return max(PGBENCH_MIN_SECONDS, math.ceil(scenario.wall_seconds))
+
+
+def _statements(**posting) -> int:
+    """SQL statements one ``post_entry`` sends (Django logs a transaction's BEGIN too)."""
+    with CaptureQueriesContext(connection) as captured:
+        post_entry(**posting)
+    return len(captured.captured_queries)
+
+
+def statements_per_posting(account: LoyaltyAccount) -> Statements:
+    """Statements of an earn, a replay of its key, and a redemption, on ``account``."""
+    key = f"bench:statements:{uuid.uuid4().hex[:12]}"
+    earn = {"account": account, "points": 10, "entry_type": EntryType.EARN}
+    return Statements(
+        earn=_statements(**earn, idempotency_key=f"{key}:earn"),
+        replay=_statements(**earn, idempotency_key=f"{key}:earn"),
+        redeem=_statements(
+            account=account, points=-5, entry_type=EntryType.REDEEM, idempotency_key=f"{key}:redeem"
+        ),
+    )
+
+
+def _pgbench_lines(different: ScenarioResult, pgbench: PgbenchRun | None) -> list[str]:
+    if pgbench is None:
+        return [f"**{PGBENCH_MISSING}**"]
+    ratio = different.calls_per_second / pgbench.tps
+    return [
+        "Against PostgreSQL's own `pgbench` on the same server, in the same run (right after "
+        "the writers on one account each): its TPC-B-like script (`pgbench -i -s "
+        f"{PGBENCH_SCALE}` into a scratch database the benchmark creates and drops, then "
+        f"`pgbench -c {pgbench.clients} -j {min(PGBENCH_THREADS, pgbench.clients)} "
+        f"-T {pgbench.seconds}`, as long as the writers ran). A pgbench transaction "
+        "updates an account, a teller and a branch, reads the account back and inserts a "
+        "history row, and commits: like a posting it waits for its commit to reach the "
+        "disk (`synchronous_commit` is the server's, the same for both).",
+        "",
+        "| Run | Clients | Seconds | Transactions | Per second |",
+        "|---|---|---|---|---|",
+        f"| ledger postings, one account each | {different.writers} | "
+        f"{different.wall_seconds:.2f} | {different.calls} | {different.calls_per_second:.0f} |",
+        f"| pgbench TPC-B-like | {pgbench.clients} | {pgbench.seconds} | "
+        f"{pgbench.transactions} | {pgbench.tps:.0f} |",
+        "",
+        f"Ledger postings/s ÷ pgbench transactions/s: **{ratio:.3f}** "
+        f"(target ≥ {PGBENCH_TARGET:.1f}: {'met' if ratio >= PGBENCH_TARGET else '**not met**'}).",
+        "",
+        "What bounds the ratio here is CPU, not the disk: both sides wait for one flush "
+        "of the WAL per commit (and share flushes under concurrency), but on these two "
+        "cores the 16 writers' Python (Django and psycopg: building the entry, adapting "
+        "its 20 values, the cursor) competes with PostgreSQL, where pgbench's client is a "
+        "few threads of C. And a posting does more work in the server than a pgbench "
+        "transaction: its entry goes into a table with 14 indexes (pgbench's history row "
+        "into one with none), the batch it takes from and the account's totals are "
+        "indexed columns, so their updates are not HOT and touch every index, foreign "
+        "keys are checked at commit, the append-only trigger checks every batch update, "
+        "and the statement is planned on every call (Django binds parameters on the "
+        "client, so nothing is prepared). The machine is shared: the ratio moves with "
+        "the load of the moment.",
+    ]
+
+
+def section(
+    same: ScenarioResult,
+    different: ScenarioResult,
+    scale: list[str],
+    redemptions: list[RedemptionCost],
+    statements: Statements,
+    pgbench: PgbenchRun | None,
+) -> list[str]:
+    """Section 2 of docs/benchmarks.md."""
+    ok = not (same.errors or same.problems or different.errors or different.problems)
+    lines = [
+        "## 2. Concurrent writers on the loyalty ledger",
+        "",
+        f"{same.writers} processes, each with its own database connection, start together "
+        "and call `saleor_crm_plugin.loyalty.ledger.post_entry` as fast as they can: "
+        f"{same.postings_per_writer} postings each (earn +10, earn +10, redeem −5 in turn), "
+        "and every tenth posting also replays a key of the next writer (idempotency under "
+        "contention). Afterwards every account is checked: one entry per key, the balance "
+        "moved by exactly the expected amount (no lost update), stored balance / pending / "
+        "lifetime equal the sums of the entries, batches' remaining equals the balance.",
+        "",
+        *scale,
+        "",
+        "| Accounts | Writers | Calls | Entries written | Wall s | Postings/s | "
+        "p50 ms | p99 ms | Open batches at the end (most per account) | "
+        "Errors (deadlocks) | Invariant violations |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for result, label in ((same, "one shared account"), (different, "one account each")):
+        lines.append(
+            f"| {label} | {result.writers} | {result.calls} | {result.created} | "
+            f"{result.wall_seconds:.2f} | {result.calls_per_second:.0f} | {result.p50_ms:.1f} | "
+            f"{result.p99_ms:.1f} | {result.open_batches} | {len(result.errors)} | "
+            f"{len(result.problems)} |"
+        )
+    lines += [
+        "",
+        f"Throughput ratio, shared account / one account each: "
+        f"**{same.calls_per_second / different.calls_per_second:.2f}**. Postings on one "
+        "account serialise on its row lock; postings on different accounts proceed in "
+        "parallel, as far as the machine's CPUs allow.",
+        "",
+        *_pgbench_lines(different, pgbench),
+        "",
+        "SQL statements one posting sends outside a transaction (Django's "
+        "`CaptureQueriesContext`, `BEGIN` and `COMMIT` included): "
+        f"earn **{statements.earn}**, redeem **{statements.redeem}**, replay of an earn's key "
+        f"**{statements.replay}** (`tests/loyalty/test_ledger.py` keeps these counts). "
+        "A credit is one statement: it locks the account, inserts the entry unless its key "
+        "is taken (`ON CONFLICT DO NOTHING`), records any debt it repays and moves the "
+        "totals. A debit locks the account first, in a statement of its own, so that the "
+        "next one reads the batches as the previous holder of the lock left them; then one "
+        "statement inserts the entry, takes the batches it needs (the one that expires "
+        f"first, the oldest: up to {FIRST_READ} read, then {CONSUME_CHUNK} at a time in "
+        "further statements when it needs more), records what it took from each and "
+        "moves the totals. Every write depends on the entry's insert, so a posting that "
+        "loses its key changes nothing. Raw SQL through Django's connection: no model "
+        "queries, no savepoint (`loyalty.ledger_sql` explains the statements).",
+        "",
+        "Correctness: "
+        + ("no deadlock, no lost update, balances equal the sums of entries." if ok else "FAILED:"),
+        "",
+        "A redemption reads the account's open batches oldest first, a few at a time "
+        "under the account's lock, so its cost should follow the batches it uses, not the "
+        "batches the account holds. Measured alone (one writer, 1-point redemptions "
+        "alternating between two accounts):",
+        "",
+        "| Open batches before | Redemptions | ms per redemption | Ratio to the first row |",
+        "|---|---|---|---|",
+        *(
+            f"| {cost.open_batches} | {cost.redemptions} | {cost.redeem_ms:.1f} | "
+            f"{cost.redeem_ms / redemptions[0].redeem_ms:.2f} |"
+            for cost in redemptions
+        ),
+    ]
+    for problem in (same.errors + same.problems + different.errors + different.problems)[:20]:
+        lines.append(f"- {problem}")
+    lines.append("")
+    return lines

@@ -97,7 +97,7 @@ def _ledger_section(catalogue: data.Catalogue) -> list[str]:
     writers = _setting("BENCH_WRITERS", 16)
     postings = _setting("BENCH_POSTINGS", 150)
     # The ledger writers get new, empty accounts every run, so that runs compare.
-    writer_users = data.customers(writers + 3, prefix=f"bench-writer-{uuid.uuid4().hex[:8]}")
+    writer_users = data.customers(writers + 4, prefix=f"bench-writer-{uuid.uuid4().hex[:8]}")
     accounts = data.loyalty_accounts(writer_users, catalogue.channel)
     ledger_scale = [
         f"Scale: {LoyaltyEntry.objects.count()} entries in {LoyaltyAccount.objects.count()} "
@@ -105,17 +105,23 @@ def _ledger_section(catalogue: data.Catalogue) -> list[str]:
         f"{writers} writers × {postings} postings "
         f"(+ {ledger.replays(postings)} replays each) per scenario."
     ]
+    statements = ledger.statements_per_posting(accounts[writers + 3])
     progress(f"ledger: {writers} writers on one account")
     same = ledger.run_scenario("same", [accounts[0].pk] * writers, postings)
-    progress(f"ledger: {writers} writers on {writers} accounts")
-    different = ledger.run_scenario(
-        "different", [account.pk for account in accounts[1 : writers + 1]], postings
-    )
+    # pgbench's scratch database is loaded first, so that loading it is not measured.
+    with ledger.pgbench_scratch(progress) as scratch:
+        progress(f"ledger: {writers} writers on {writers} accounts")
+        different = ledger.run_scenario(
+            "different", [account.pk for account in accounts[1 : writers + 1]], postings
+        )
+        pgbench = scratch and scratch.run(
+            clients=writers, seconds=ledger.pgbench_seconds(different), progress=progress
+        )
     progress(f"ledger: redemptions against {REDEMPTION_BATCHES} open batches")
     redemptions = ledger.redemption_cost(
         accounts[writers + 1 : writers + 3], REDEMPTION_BATCHES, redemptions=30
     )
-    return report.ledger_section(same, different, ledger_scale, redemptions)
+    return ledger.section(same, different, ledger_scale, redemptions, statements, pgbench)
 
 
 def _fields_section(catalogue: data.Catalogue, broker_url: str) -> list[str]:

@@ -13,7 +13,6 @@ from django.db import connection
 
 from .checkout import SETUPS, CheckoutResult, SetupSummary, Spread
 from .checkout_fields import FieldsResult
-from .ledger import RedemptionCost, ScenarioResult
 
 INTRO_START = "Written by `bench/run.sh`"
 INTRO = (
@@ -187,68 +186,6 @@ def checkout_section(result: CheckoutResult, scale: list[str]) -> list[str]:
         "never ran inline; the queue was purged afterwards).",
         "",
     ]
-    return lines
-
-
-def ledger_section(
-    same: ScenarioResult,
-    different: ScenarioResult,
-    scale: list[str],
-    redemptions: list[RedemptionCost],
-) -> list[str]:
-    ok = not (same.errors or same.problems or different.errors or different.problems)
-    lines = [
-        "## 2. Concurrent writers on the loyalty ledger",
-        "",
-        f"{same.writers} processes, each with its own database connection, start together "
-        "and call `saleor_crm_plugin.loyalty.ledger.post_entry` as fast as they can: "
-        f"{same.postings_per_writer} postings each (earn +10, earn +10, redeem −5 in turn), "
-        "and every tenth posting also replays a key of the next writer (idempotency under "
-        "contention). Afterwards every account is checked: one entry per key, the balance "
-        "moved by exactly the expected amount (no lost update), stored balance / pending / "
-        "lifetime equal the sums of the entries, batches' remaining equals the balance.",
-        "",
-        *scale,
-        "",
-        "| Accounts | Writers | Calls | Entries written | Wall s | Postings/s | "
-        "p50 ms | p99 ms | Open batches at the end (most per account) | "
-        "Errors (deadlocks) | Invariant violations |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
-    ]
-    for result, label in ((same, "one shared account"), (different, "one account each")):
-        lines.append(
-            f"| {label} | {result.writers} | {result.calls} | {result.created} | "
-            f"{result.wall_seconds:.2f} | {result.calls_per_second:.0f} | {result.p50_ms:.1f} | "
-            f"{result.p99_ms:.1f} | {result.open_batches} | {len(result.errors)} | "
-            f"{len(result.problems)} |"
-        )
-    lines += [
-        "",
-        f"Throughput ratio, shared account / one account each: "
-        f"**{same.calls_per_second / different.calls_per_second:.2f}**. Postings on one "
-        "account serialise on its row lock; postings on different accounts proceed in "
-        "parallel, as far as the "
-        "machine's CPUs allow.",
-        "",
-        "Correctness: "
-        + ("no deadlock, no lost update, balances equal the sums of entries." if ok else "FAILED:"),
-        "",
-        "A redemption reads the account's open batches oldest first, a few at a time "
-        "under the account's lock (`ledger._consume_batches`), so its cost should follow "
-        "the batches it uses, not the batches the account holds. Measured alone (one "
-        "writer, 1-point redemptions alternating between two accounts):",
-        "",
-        "| Open batches before | Redemptions | ms per redemption | Ratio to the first row |",
-        "|---|---|---|---|",
-        *(
-            f"| {cost.open_batches} | {cost.redemptions} | {cost.redeem_ms:.1f} | "
-            f"{cost.redeem_ms / redemptions[0].redeem_ms:.2f} |"
-            for cost in redemptions
-        ),
-    ]
-    for problem in (same.errors + same.problems + different.errors + different.problems)[:20]:
-        lines.append(f"- {problem}")
-    lines.append("")
     return lines
 
 

@@ -8,11 +8,11 @@ debit still holds per batch, ``release_plan`` decides what goes where). Each mov
 recorded by the writer as a ``LoyaltyAllocation``.
 """
 
-from django.db.models import F, Sum
+from django.db.models import F, OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from .exceptions import InvalidPoints
-from .models import EntryStatus, LoyaltyAccount, LoyaltyAllocation, LoyaltyEntry
+from .models import EntryStatus, LoyaltyAllocation, LoyaltyEntry
 
 # Spending takes the batch that expires first, then the oldest.
 FIFO_ORDER = (F("expires_at").asc(nulls_last=True), "created_at", "pk")
@@ -26,17 +26,27 @@ def new_batch_remaining(points: int, balance_before: int) -> int:
     return max(0, points + min(balance_before, 0))
 
 
-def pending_left(batch: LoyaltyEntry) -> int:
-    """What is left of a pending batch after the pending reversals allocated to it."""
-    batch_points = LoyaltyEntry.objects.values_list("points", flat=True).get(pk=batch.pk)
-    taken = LoyaltyAllocation.objects.filter(batch_id=batch.pk).aggregate(
-        total=Coalesce(Sum("points"), 0)
-    )["total"]
-    return batch_points - taken
+def batch_state(batch_id: int) -> tuple[str, int]:
+    """A batch's status, and what is left of it after the allocations to it.
+
+    For a pending batch: what the pending reversals have not taken yet.
+    """
+    taken = (
+        LoyaltyAllocation.objects.filter(batch_id=OuterRef("pk"))
+        .values("batch_id")
+        .annotate(total=Sum("points"))
+        .values("total")
+    )
+    return (
+        LoyaltyEntry.objects.filter(pk=batch_id)
+        .annotate(left=F("points") - Coalesce(Subquery(taken), 0))
+        .values_list("status", "left")
+        .get()
+    )
 
 
 def consume_batches(
-    account: LoyaltyAccount, points: int, *, first: LoyaltyEntry | None
+    account_id: int, points: int, *, first: LoyaltyEntry | None
 ) -> list[tuple[int, int]]:
     """Take ``points`` from the account's batches: ``first``, then oldest first.
 
@@ -48,7 +58,7 @@ def consume_batches(
     # batches need no lock of their own; they are read a few at a time, oldest first,
     # so the cost follows the batches consumed, not the batches open.
     open_batches = LoyaltyEntry.objects.filter(
-        account=account, remaining__gt=0, status=EntryStatus.AVAILABLE
+        account_id=account_id, remaining__gt=0, status=EntryStatus.AVAILABLE
     ).only("pk", "remaining")
     queues = [open_batches.order_by(*FIFO_ORDER)]
     if first is not None:

@@ -8,6 +8,14 @@ reversal of it) to available, ``expire_batch`` expires what remains of a batch, 
 ``release_debit`` gives a debit's points back. Everything else in the loyalty domain
 calls these four.
 
+A posting is cheap because it is short: a credit is one SQL statement (lock, insert
+unless the key is taken, totals), a debit two (the account's lock, then one statement
+that inserts it, takes its batches and moves the totals); replaying a credit's key
+costs its one statement and takes no lock. The statements, and why a debit locks
+first, are in ``loyalty.ledger_sql``. No savepoint: the key is settled by
+``ON CONFLICT DO NOTHING``, and the checks that raise (``InsufficientPoints``) run
+before anything is written.
+
 Balances may go negative only through a reversal of points already spent (or a staff
 adjustment); a negative balance is a debt that blocks redemption and is repaid by the
 next points earned. Redemption and expiry never overdraw: they raise
@@ -35,23 +43,25 @@ matures.
 values disagree (``manage.py crm_loyalty_audit``).
 """
 
+import contextlib
 import dataclasses
 from datetime import datetime
 
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
 from ..config import MAX_POINTS as MAX_ENTRY_POINTS
 from .batches import (
+    batch_state,
     consume_batches,
     held_by_debit,
     new_batch_remaining,
-    pending_left,
     release_plan,
 )
 from .exceptions import InsufficientPoints, InvalidPoints
-from .lock_objects import loyalty_account_qs_select_for_update
+from .ledger_sql import FIRST_READ, credit_insert, debit_insert, entry_insert
+from .lock_objects import loyalty_account_lock, loyalty_account_qs_select_for_update
 from .models import (
     EntryStatus,
     EntryType,
@@ -108,41 +118,21 @@ def post_entry(
     are still pending reduces ``pending``, however the caller saw the batch before.
     """
     _validate(points=points, entry_type=entry_type, status=status, key=idempotency_key)
-    source = source or EntrySource()
-
-    if (earlier := _earlier_posting(idempotency_key)) is not None:
-        return earlier
-
-    with transaction.atomic():
-        locked = loyalty_account_qs_select_for_update().get(pk=account.pk)
-        if (earlier := _earlier_posting(idempotency_key)) is not None:
-            return earlier
-
-        if points < 0 and batch is not None:
-            status = LoyaltyEntry.objects.values_list("status", flat=True).get(pk=batch.pk)
-        remaining = _checked_remaining(
-            locked, points=points, entry_type=entry_type, status=status, batch=batch
-        )
-        # The key is taken before any batch moves: losing it to another account's
-        # posting of the same key leaves this account exactly as it was.
-        entry, created = _insert_entry(
-            account=locked,
-            points=points,
-            type=entry_type,
-            status=status,
-            idempotency_key=idempotency_key,
-            source=source,
-            batch=batch,
-            remaining=remaining,
-            available_at=available_at,
-            expires_at=expires_at,
-            occurred_at=occurred_at,
-        )
-        if not created:
-            return Posting(entry=entry, created=False)
-        _allocate(entry, _batch_moves(entry, locked, batch=batch))
-        _move_totals(locked, points=points, entry_type=entry_type, status=status)
-    return Posting(entry=entry, created=True)
+    entry = LoyaltyEntry(
+        account=account,
+        points=points,
+        type=entry_type,
+        status=status,
+        idempotency_key=idempotency_key,
+        batch=batch,
+        available_at=available_at,
+        expires_at=expires_at,
+        **_source_fields(source or EntrySource(), occurred_at),
+    )
+    if points > 0:
+        return _post_credit(entry)
+    with _transaction():
+        return _post_debit(entry)
 
 
 def release_debit(
@@ -209,21 +199,20 @@ def _post_release(
         points=points,
         debt=max(-locked.balance, 0),
     )
-    entry, created = _insert_entry(
+    entry = LoyaltyEntry(
         account=locked,
         points=points,
         type=EntryType.RELEASE,
         status=EntryStatus.AVAILABLE,
         idempotency_key=idempotency_key,
-        source=source,
         restores=debit,
         remaining=own,
-        occurred_at=occurred_at,
+        **_source_fields(source, occurred_at),
     )
-    if not created:
-        return Posting(entry=entry, created=False)
+    if not entry_insert(entry):
+        return _key_taken(entry)
     _restore(entry, restored, own=own)
-    _move_totals(locked, points=points, entry_type=EntryType.RELEASE, status=EntryStatus.AVAILABLE)
+    _move_totals(entry)
     for batch, _share in restored:
         if batch.expires_at is not None and batch.expires_at <= now:
             expire_batch(batch_id=batch.pk)
@@ -285,66 +274,94 @@ def _earlier_posting(idempotency_key: str) -> Posting | None:
     return Posting(entry=existing, created=False)
 
 
-def _insert_entry(
-    *, account: LoyaltyAccount, source: EntrySource, occurred_at, **fields
-) -> tuple[LoyaltyEntry, bool]:
-    """Insert the entry (``True``), or return the entry that holds its key already.
+def _source_fields(source: EntrySource, occurred_at: datetime | None) -> dict:
+    return {
+        "order_id": source.order_id,
+        "source_reference": source.source_reference,
+        "reason": source.reason,
+        "actor_user_id": source.actor_user_id,
+        "actor_app_id": source.actor_app_id,
+        "spend_amount": source.spend_amount,
+        "details": source.details,
+        "occurred_at": occurred_at or timezone.now(),
+    }
 
-    The savepoint covers the insert alone, and nothing has moved before it: when the
-    same key was posted at the same moment (to another account), that one won and
-    the caller returns it having changed nothing.
+
+def _transaction():
+    """The caller's transaction, or a new one: a debit's lock must outlast its statement.
+
+    Inside the caller's transaction no savepoint is taken: nothing a debit writes can
+    fail halfway (its key is settled by ``ON CONFLICT``, its checks raise before it
+    writes), and a savepoint costs two round trips.
     """
+    return contextlib.nullcontext() if connection.in_atomic_block else transaction.atomic()
+
+
+def _key_taken(entry: LoyaltyEntry) -> Posting:
+    """The posting that took ``entry``'s key; the account must exist."""
+    if (earlier := _earlier_posting(entry.idempotency_key)) is None:
+        raise LoyaltyAccount.DoesNotExist(f"No loyalty account {entry.account_id}.")
+    return earlier
+
+
+def _moves(entry: LoyaltyEntry) -> dict[str, int]:
+    """How an entry moves its account's stored totals."""
+    lifetime = entry.type in _LIFETIME_TYPES or (
+        entry.type == EntryType.ADJUST and entry.points > 0
+    )
+    pending = entry.status == EntryStatus.PENDING
+    return {
+        "balance": 0 if pending else entry.points,
+        "pending": entry.points if pending else 0,
+        "lifetime": entry.points if lifetime else 0,
+    }
+
+
+def _post_credit(entry: LoyaltyEntry) -> Posting:
+    """A credit: one statement locks, inserts, allocates repaid debt, moves totals."""
+    inserted = credit_insert(entry, moves=_moves(entry))
+    if inserted is None:
+        return _key_taken(entry)
+    entry, created = inserted
+    return Posting(entry=entry, created=created)
+
+
+def _post_debit(entry: LoyaltyEntry) -> Posting:
+    """A debit, in a transaction: the account's lock, then one statement writes it.
+
+    The key is checked before an overdraft only when the debit would overdraw: a
+    replayed redemption returns its entry, whatever the balance is now.
+    """
+    locked = loyalty_account_lock(account_id=entry.account_id)
+    if locked is None:
+        raise LoyaltyAccount.DoesNotExist(f"No loyalty account {entry.account_id}.")
+    balance, pending = locked
+    if entry.batch_id is not None:
+        entry.status, pending = batch_state(entry.batch_id)  # as it is, under the lock
     try:
-        with transaction.atomic():
-            entry = LoyaltyEntry.objects.create(
-                account=account,
-                order_id=source.order_id,
-                source_reference=source.source_reference,
-                reason=source.reason,
-                actor_user_id=source.actor_user_id,
-                actor_app_id=source.actor_app_id,
-                spend_amount=source.spend_amount,
-                details=source.details,
-                occurred_at=occurred_at or timezone.now(),
-                **fields,
-            )
-    except IntegrityError:
-        return LoyaltyEntry.objects.get(idempotency_key=fields["idempotency_key"]), False
-    return entry, True
+        _check_debit(entry, balance=balance, pending=pending)
+    except InsufficientPoints:
+        if (earlier := _earlier_posting(entry.idempotency_key)) is not None:
+            return earlier
+        raise
+    inserted = debit_insert(entry, moves=_moves(entry))
+    if inserted is None:
+        return _key_taken(entry)
+    covered, read = inserted
+    if entry.status == EntryStatus.AVAILABLE and covered < -entry.points and read == FIRST_READ:
+        # More batches than one read: the rest, a chunk at a time (what no batch
+        # covers is debt).
+        _allocate(entry, consume_batches(entry.account_id, -entry.points - covered, first=None))
+    return Posting(entry=entry, created=True)
 
 
-def _checked_remaining(
-    account: LoyaltyAccount,
-    *,
-    points: int,
-    entry_type: str,
-    status: str,
-    batch: LoyaltyEntry | None,
-) -> int:
-    """What a new entry holds to spend; raises if the account cannot afford it."""
-    if status == EntryStatus.PENDING:
-        left = account.pending if batch is None else pending_left(batch)
-        if points < 0 and points + left < 0:
-            raise InsufficientPoints("Not enough pending points to reverse.")
-        return 0
-    if points > 0:
-        return new_batch_remaining(points, account.balance)
-    if entry_type in _NO_OVERDRAFT_TYPES and account.balance + points < 0:
-        raise InsufficientPoints(f"The balance is {account.balance} points; {-points} are needed.")
-    return 0
-
-
-def _batch_moves(
-    entry: LoyaltyEntry, account: LoyaltyAccount, *, batch: LoyaltyEntry | None
-) -> list[tuple[int, int]]:
-    """Move the batches a new entry changes; return (batch id, points) to allocate."""
+def _check_debit(entry: LoyaltyEntry, *, balance: int, pending: int) -> None:
+    """Raise if the account cannot afford ``entry`` (``pending``: what it may reverse)."""
     if entry.status == EntryStatus.PENDING:
-        # A pending reversal takes from its pending batch (never more than is left).
-        return [(batch.pk, -entry.points)] if entry.points < 0 and batch else []
-    if entry.points > 0:
-        repaid = entry.points - entry.remaining  # the debt the credit paid off
-        return [(entry.pk, repaid)] if repaid else []
-    return consume_batches(account, -entry.points, first=batch)
+        if entry.points + pending < 0:
+            raise InsufficientPoints("Not enough pending points to reverse.")
+    elif entry.type in _NO_OVERDRAFT_TYPES and balance + entry.points < 0:
+        raise InsufficientPoints(f"The balance is {balance} points; {-entry.points} are needed.")
 
 
 def _restore(entry: LoyaltyEntry, restored: list[tuple[LoyaltyEntry, int]], *, own: int) -> None:
@@ -359,15 +376,13 @@ def _restore(entry: LoyaltyEntry, restored: list[tuple[LoyaltyEntry, int]], *, o
     )
 
 
-def _move_totals(account: LoyaltyAccount, *, points: int, entry_type: str, status: str):
-    totals = {}
-    if status == EntryStatus.PENDING:
-        totals["pending"] = F("pending") + points
-    else:
-        totals["balance"] = F("balance") + points
-    if entry_type in _LIFETIME_TYPES or (entry_type == EntryType.ADJUST and points > 0):
-        totals["lifetime_points"] = F("lifetime_points") + points
-    LoyaltyAccount.objects.filter(pk=account.pk).update(**totals)
+def _move_totals(entry: LoyaltyEntry) -> None:
+    moves = _moves(entry)
+    LoyaltyAccount.objects.filter(pk=entry.account_id).update(
+        balance=F("balance") + moves["balance"],
+        pending=F("pending") + moves["pending"],
+        lifetime_points=F("lifetime_points") + moves["lifetime"],
+    )
 
 
 def _allocate(entry: LoyaltyEntry, parts: list[tuple[int, int]]) -> None:

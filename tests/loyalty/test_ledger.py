@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from saleor_crm_plugin.loyalty.error_codes import LoyaltyErrorCode
 from saleor_crm_plugin.loyalty.exceptions import InsufficientPoints, InvalidPoints
+from saleor_crm_plugin.loyalty.ledger_sql import FIRST_READ
 from saleor_crm_plugin.loyalty.ledger import (
     MAX_ENTRY_POINTS,
     EntrySource,
@@ -255,15 +256,11 @@ def _credit_batches(account, count: int, prefix: str) -> None:
         )
 
 
-def _batch_reads_of_one_point_redemption(account, key) -> list[str]:
-    """The SQL that reads open batches while redeeming one point."""
+def _one_point_redemption(account, key) -> list[str]:
+    """The SQL of redeeming one point."""
     with CaptureQueriesContext(connection) as captured:
         post_entry(account=account, points=-1, entry_type=EntryType.REDEEM, idempotency_key=key)
-    return [
-        query["sql"]
-        for query in captured.captured_queries
-        if query["sql"].startswith("SELECT") and '"remaining" > 0' in query["sql"]
-    ]
+    return [query["sql"] for query in captured.captured_queries]
 
 
 def test_redemption_reads_only_the_batches_it_needs(usd_account, customer_user2, channel_USD):
@@ -274,14 +271,47 @@ def test_redemption_reads_only_the_batches_it_needs(usd_account, customer_user2,
     _credit_batches(many, 120, "many")
 
     # when
-    reads_few = _batch_reads_of_one_point_redemption(few, "redeem-few")
-    reads_many = _batch_reads_of_one_point_redemption(many, "redeem-many")
+    sql_few = _one_point_redemption(few, "redeem-few")
+    sql_many = _one_point_redemption(many, "redeem-many")
 
-    # then: one bounded, unlocked read whatever the number of open batches
-    assert len(reads_few) == len(reads_many) == 1
-    assert reads_many[0].endswith("LIMIT 50")
-    assert "FOR UPDATE" not in reads_many[0]
+    # then: the account's lock, then one statement with one bounded, unlocked read of
+    # the batches, whatever the number of open batches
+    assert len(sql_few) == len(sql_many) == 2
+    assert sql_many[0].endswith("FOR UPDATE")
+    assert f"LIMIT {FIRST_READ}" in sql_many[1]
+    assert "FOR UPDATE" not in sql_many[1]
     assert _remaining("many-0", "many-1") == [0, 1]
+
+
+def test_postings_take_one_statement_and_a_debit_its_lock_first(
+    usd_account, django_assert_num_queries
+):
+    # given: a balance to redeem from (the test runs in a transaction: no BEGIN/COMMIT,
+    # which a debit outside one adds)
+    post_entry(account=usd_account, points=10, entry_type=EntryType.EARN, idempotency_key="e-1")
+
+    # when / then
+    with django_assert_num_queries(1):
+        post_entry(account=usd_account, points=10, entry_type=EntryType.EARN, idempotency_key="e-2")
+    with django_assert_num_queries(1):
+        replay = post_entry(
+            account=usd_account, points=10, entry_type=EntryType.EARN, idempotency_key="e-2"
+        )
+    with django_assert_num_queries(2):
+        post_entry(
+            account=usd_account, points=-15, entry_type=EntryType.REDEEM, idempotency_key="r"
+        )
+    with django_assert_num_queries(2):
+        post_entry(
+            account=usd_account,
+            points=-5,
+            entry_type=EntryType.REDEEM,
+            idempotency_key="r-2",
+            source=EntrySource(reason="all of it", details={"why": "test"}),
+        )
+    assert replay.created is False
+    assert account_state(usd_account) == (0, 0, 20)
+    assert ledger_problems() == []
 
 
 def test_redemption_larger_than_one_read_takes_batches_oldest_first(usd_account):
