@@ -41,8 +41,10 @@ from . import (
     checkout_fields,
     churn_backtest,
     data,
+    http_load,
     ledger,
     report,
+    report_load,
     report_scale,
     scale_db,
 )
@@ -53,6 +55,8 @@ REDEMPTION_BATCHES = [10, 1000]
 SECTIONS = ("1", "2", "3")
 # Run by default too (seconds), but not part of the header's run of sections 1–3.
 CHURN_SECTION = "6"
+# Load over real HTTP (issue 15): run by default, about two and a half minutes.
+LOAD_SECTION = "7"
 # Named explicitly only: they build (once) and use the scale databases.
 SCALE_SECTIONS = ("4", "5")
 WORKER = "from bench.scale_worker import main; main()"
@@ -147,6 +151,22 @@ def _churn_section() -> list[str]:
     return churn_backtest.section(synthetic=synthetic, demo=demo, seconds=seconds)
 
 
+def _load_section(catalogue: data.Catalogue, broker_url: str) -> list[str]:
+    started = time.perf_counter()
+    _app, app_token = data.payment_app()
+    result = http_load.run(
+        catalogue=catalogue,
+        app_token=app_token,
+        broker_url=broker_url,
+        shoppers=_setting("BENCH_LOAD_SHOPPERS", 8),
+        workers=_setting("BENCH_LOAD_WORKERS", 2),
+        seconds=_setting("BENCH_LOAD_SECONDS", 60),
+        warmup_seconds=_setting("BENCH_LOAD_WARMUP", 15),
+        progress=progress,
+    )
+    return report_load.load_section(result, seconds=time.perf_counter() - started)
+
+
 def _scale_worker(scale: scale_db.Scale, section: str) -> dict:
     """Run one measurement of ``section`` in ``scale``'s database, in a new process."""
     with tempfile.NamedTemporaryFile(suffix=".json") as result:
@@ -204,7 +224,8 @@ def prepare() -> None:
 def main() -> None:
     started = time.perf_counter()
     load_at_start = os.getloadavg()
-    selected = os.environ.get("BENCH_SECTIONS", ",".join((*SECTIONS, CHURN_SECTION))).split(",")
+    default = ",".join((*SECTIONS, CHURN_SECTION, LOAD_SECTION))
+    selected = os.environ.get("BENCH_SECTIONS", default).split(",")
     broker_url = settings.CELERY_BROKER_URL
 
     catalogue = data.catalogue()
@@ -218,6 +239,8 @@ def main() -> None:
         sections[3] = _fields_section(catalogue, broker_url)
     if CHURN_SECTION in selected:
         sections[6] = _churn_section()
+    if LOAD_SECTION in selected:
+        sections[report_load.SECTION] = _load_section(catalogue, broker_url)
     if any(section in selected for section in SCALE_SECTIONS):
         sections.update(_scale_sections(selected))
     # The header describes the run of sections 1–3; a partial run keeps the old one.
