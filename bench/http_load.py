@@ -170,7 +170,7 @@ def _server_start(setup: str, workers: int, log_dir: Path) -> subprocess.Popen:
     )
 
 
-def _wait_ready(setup: str, server: subprocess.Popen, timeout: float = 180) -> None:
+def _wait_ready(setup: str, server: subprocess.Popen, timeout: float = 600) -> None:
     deadline = time.monotonic() + timeout
     url = f"http://127.0.0.1:{PORTS[setup]}/health/"
     while time.monotonic() < deadline:
