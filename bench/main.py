@@ -4,7 +4,10 @@ BENCH_SECTIONS (1,2,3) to run, BENCH_ROUNDS (30) and BENCH_WARMUP (3) rounds of
 checkouts (sections 1 and 3), BENCH_CUSTOMERS (100) shoppers, BENCH_WRITERS (16) ledger
 writers with BENCH_POSTINGS (150) postings each. Section 6 (churn risk backtest, issue 14:
 ``bench.churn_backtest``) runs by default too, in seconds; ``BENCH_SECTIONS=6`` runs it
-alone.
+alone. Section 7 (load over real HTTP, issue 15: ``bench.http_load``) runs by default
+too, about three minutes: BENCH_LOAD_SHOPPERS (8) shoppers per server,
+BENCH_LOAD_WORKERS (2) uvicorn workers per server, BENCH_LOAD_WARMUP (15) seconds of
+warm-up and BENCH_LOAD_SECONDS (60) measured.
 
 Sections 4 (segments, issue 5) and 5 (cart recovery sweep, issue 6) run only when named
 (``BENCH_SECTIONS=4,5``): the first time they build a database per scale
