@@ -69,7 +69,7 @@ def load_section(result: LoadResult, *, seconds: float) -> list[str]:
         "",
         f"Purchases per second, without / with the plugin: {rates}; throughput ratio "
         f"with / without: **{_ratio(throughput)}** (the plugin's shoppers make one request "
-        "more per purchase, the points). Orders created: "
+        "more per purchase, the points). Orders created, warm-up included: "
         f"{result.orders['without']} / {result.orders['active']}. "
         f"Errors: **{result.failures}**.",
     ]
