@@ -35,6 +35,8 @@ WHERE c.last_change >= %(oldest)s AND c.last_change <= %(newest)s
   AND c.email IS NOT NULL AND c.completing_started_at IS NULL
   AND EXISTS (SELECT 1 FROM checkout_checkoutline l WHERE l.checkout_id = c.token)
 """
+# The first sweep after enabling writes every due checkout: a few rounds are enough.
+FIRST_SWEEP_ROUNDS = 5
 
 
 @dataclasses.dataclass(frozen=True)
@@ -47,9 +49,14 @@ class CartCalls:
     # Untimed, before every timed sweep at ``now`` (the argument): bring the recorded
     # state back to what it was, e.g. empty, or as a sweep a few minutes earlier left it.
     reset: Callable[[datetime.datetime], None]
-    # One detection sweep at ``now``.
-    sweep: Callable[[datetime.datetime], object]
+    # One detection sweep at ``now``; returns how many checkouts it detected.
+    sweep: Callable[[datetime.datetime], int]
     is_domain: bool
+    # Untimed, before every timed first sweep: the state right after cart recovery is
+    # turned on (nothing recorded, no cursor).
+    forget: Callable[[], None]
+    # The most checkouts one sweep detects per channel (its batches × batch size).
+    sweep_bound: int
 
 
 @dataclasses.dataclass(frozen=True)
@@ -63,6 +70,11 @@ class CartsResult:
     repeat_sweep: Paired
     sweep_memory: Memory
     baseline_plan: str
+    # The first sweep after cart recovery is turned on: nothing recorded yet, the whole
+    # due window (up to ``sweep_bound`` checkouts) is read.
+    first_sweep: Paired
+    first_detected: int
+    sweep_bound: int
 
 
 def window(now: datetime.datetime) -> dict:
@@ -112,6 +124,16 @@ def run(
     repeat_sweep = measure.alternate(
         baseline, lambda: calls.sweep(now), rounds=rounds, warmup=warmup
     )
+    progress(f"carts: the first sweep after enabling, {FIRST_SWEEP_ROUNDS} rounds")
+    calls.forget()
+    first_detected = calls.sweep(now)
+    first_sweep = measure.alternate(
+        baseline,
+        lambda: calls.sweep(now),
+        rounds=FIRST_SWEEP_ROUNDS,
+        warmup=0,
+        before_measured=calls.forget,
+    )
     ((window_rows,),) = _fetch(BASELINE_SQL, params)
     ((checkouts,),) = _fetch("SELECT count(*) FROM checkout_checkout", {})
     return CartsResult(
@@ -124,4 +146,7 @@ def run(
         repeat_sweep=repeat_sweep,
         sweep_memory=sweep_memory,
         baseline_plan=baseline_plan(now),
+        first_sweep=first_sweep,
+        first_detected=first_detected,
+        sweep_bound=calls.sweep_bound,
     )

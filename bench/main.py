@@ -4,7 +4,10 @@ BENCH_SECTIONS (1,2,3) to run, BENCH_ROUNDS (30) and BENCH_WARMUP (3) rounds of
 checkouts (sections 1 and 3), BENCH_CUSTOMERS (100) shoppers, BENCH_WRITERS (16) ledger
 writers with BENCH_POSTINGS (150) postings each. Section 6 (churn risk backtest, issue 14:
 ``bench.churn_backtest``) runs by default too, in seconds; ``BENCH_SECTIONS=6`` runs it
-alone.
+alone. Section 7 (load over real HTTP, issue 15: ``bench.http_load``) runs by default
+too, about three minutes: BENCH_LOAD_SHOPPERS (8) shoppers per server,
+BENCH_LOAD_WORKERS (2) uvicorn workers per server, BENCH_LOAD_WARMUP (15) seconds of
+warm-up and BENCH_LOAD_SECONDS (60) measured.
 
 Sections 4 (segments, issue 5) and 5 (cart recovery sweep, issue 6) run only when named
 (``BENCH_SECTIONS=4,5``): the first time they build a database per scale
@@ -26,6 +29,7 @@ import uuid
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.sites.models import Site
 from django.core.management import call_command
 from django.db import connection, connections
 from django.utils import timezone
@@ -41,8 +45,10 @@ from . import (
     checkout_fields,
     churn_backtest,
     data,
+    http_load,
     ledger,
     report,
+    report_load,
     report_scale,
     scale_db,
 )
@@ -53,6 +59,8 @@ REDEMPTION_BATCHES = [10, 1000]
 SECTIONS = ("1", "2", "3")
 # Run by default too (seconds), but not part of the header's run of sections 1–3.
 CHURN_SECTION = "6"
+# Load over real HTTP (issue 15): run by default, about two and a half minutes.
+LOAD_SECTION = "7"
 # Named explicitly only: they build (once) and use the scale databases.
 SCALE_SECTIONS = ("4", "5")
 WORKER = "from bench.scale_worker import main; main()"
@@ -153,6 +161,22 @@ def _churn_section() -> list[str]:
     return churn_backtest.section(synthetic=synthetic, demo=demo, seconds=seconds)
 
 
+def _load_section(catalogue: data.Catalogue, broker_url: str) -> list[str]:
+    started = time.perf_counter()
+    _app, app_token = data.payment_app()
+    result = http_load.run(
+        catalogue=catalogue,
+        app_token=app_token,
+        broker_url=broker_url,
+        shoppers=_setting("BENCH_LOAD_SHOPPERS", 8),
+        workers=_setting("BENCH_LOAD_WORKERS", 2),
+        seconds=_setting("BENCH_LOAD_SECONDS", 60),
+        warmup_seconds=_setting("BENCH_LOAD_WARMUP", 15),
+        progress=progress,
+    )
+    return report_load.load_section(result, seconds=time.perf_counter() - started)
+
+
 def _scale_worker(scale: scale_db.Scale, section: str) -> dict:
     """Run one measurement of ``section`` in ``scale``'s database, in a new process."""
     with tempfile.NamedTemporaryFile(suffix=".json") as result:
@@ -207,10 +231,22 @@ def prepare() -> None:
         progress("loaded Saleor's sample data")
 
 
+def site_cache_clear() -> None:
+    """Forget the sites Saleor's site cache holds (``prepare`` explains why).
+
+    ``bench/run.sh`` prepares in a process of its own; clearing here as well keeps a
+    measuring process correct when something migrated in it first (e.g. ``prepare()``
+    and ``main()`` called from one shell).
+    """
+    Site.objects.clear_cache()
+
+
 def main() -> None:
+    site_cache_clear()
     started = time.perf_counter()
     load_at_start = os.getloadavg()
-    selected = os.environ.get("BENCH_SECTIONS", ",".join((*SECTIONS, CHURN_SECTION))).split(",")
+    default = ",".join((*SECTIONS, CHURN_SECTION, LOAD_SECTION))
+    selected = os.environ.get("BENCH_SECTIONS", default).split(",")
     broker_url = settings.CELERY_BROKER_URL
 
     catalogue = data.catalogue()
@@ -224,6 +260,8 @@ def main() -> None:
         sections[3] = _fields_section(catalogue, broker_url)
     if CHURN_SECTION in selected:
         sections[6] = _churn_section()
+    if LOAD_SECTION in selected:
+        sections[report_load.SECTION] = _load_section(catalogue, broker_url)
     if any(section in selected for section in SCALE_SECTIONS):
         sections.update(_scale_sections(selected))
     # The header describes the run of sections 1–3; a partial run keeps the old one.

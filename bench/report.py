@@ -27,7 +27,20 @@ INTRO = (
     "`BENCH_SECTIONS=3 bench/run.sh` rewrites one section and keeps the others; the lines "
     "below describe the run that wrote sections 1 to 3. Tests never assert timings. "
     "Section 6 (issue 14's churn risk backtest) measures ranking quality, not time; it "
-    "runs by default too (`BENCH_SECTIONS=6` alone)."
+    "runs by default too (`BENCH_SECTIONS=6` alone). Section 7 (issue 15: shoppers at "
+    "once over real HTTP, locust against two uvicorn servers) runs by default too "
+    "(`BENCH_SECTIONS=7` alone)."
+)
+RERUN_START = "To rerun:"
+RERUN = (
+    f"{RERUN_START} `bench/run.sh` (sections 1, 2, 3, 6 and 7; on a new database it first "
+    "migrates and loads Saleor's sample data in a process of its own, some minutes, and "
+    "makes `.bench-venv` with locust), then `BENCH_SECTIONS=5 BENCH_SCALES=100000 "
+    "bench/run.sh` for the cart sweep at 100,000 checkouts (the first time it builds the "
+    "scale database, about 5 minutes). It uses its own database (`DATABASE_URL`, default "
+    "`saleor_crm_bench`) and Redis database (`BENCH_REDIS_URL`); sizes are environment "
+    "variables listed in `bench/main.py` (e.g. `BENCH_ROUNDS`, `BENCH_LOAD_SECONDS`, "
+    "`BENCH_LOAD_SHOPPERS`)."
 )
 LATENCY_TARGET = 1.05
 ADDED_QUERIES_LIMIT = 1
@@ -246,6 +259,8 @@ def header(broker_url: str, load_at_start: tuple[float, float, float], seconds: 
         "",
         INTRO,
         "",
+        RERUN,
+        "",
         *machine(broker_url, load_at_start),
         f"- Benchmark wall time: {seconds:.0f} s",
         "",
@@ -263,6 +278,10 @@ def write(path: Path, *, sections: dict[int, list[str]], header: list[str] | Non
     (with the current introduction) unless a new ``header`` is given."""
     old_head, chunks = _chunks(path.read_text()) if path.exists() else ("", {})
     if header is None:
-        header = [INTRO if line.startswith(INTRO_START) else line for line in old_head.split("\n")]
+        current = {INTRO_START: INTRO, RERUN_START: RERUN}
+        header = [
+            next((text for start, text in current.items() if line.startswith(start)), line)
+            for line in old_head.split("\n")
+        ]
     chunks.update({number: "\n".join(lines) for number, lines in sections.items()})
     path.write_text("\n".join(["\n".join(header), *(chunks[n] for n in sorted(chunks))]))

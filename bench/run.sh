@@ -22,6 +22,18 @@ export ALLOWED_CLIENT_HOSTS=localhost,127.0.0.1
 require_redis "$redis_url"
 
 cd "$repo_root"
+# Locust, the load tool of section 7 (bench.http_load), in a virtualenv of its own under
+# .bench-venv (gitignored), never in Saleor's; made once, remade when the version changes.
+locust_version=2.47.0
+case ",${BENCH_SECTIONS:-7}," in
+  *,7,*)
+    if ! "$repo_root/.bench-venv/bin/locust" --version 2>/dev/null | grep -q "locust $locust_version "; then
+      echo "bench: installing locust $locust_version into .bench-venv" >&2
+      "$SALEOR_PYTHON" -m venv --clear "$repo_root/.bench-venv"
+      "$repo_root/.bench-venv/bin/pip" install --quiet --disable-pip-version-check "locust==$locust_version"
+    fi
+    ;;
+esac
 # Migrations and the sample data in a process of their own (see bench.main.prepare):
 # the measuring process must not inherit what migrations leave in Saleor's caches.
 if [ "$("$SALEOR_PYTHON" -m demo.database check)" = prepare ]; then

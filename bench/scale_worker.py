@@ -23,7 +23,11 @@ from django.db import connection
 from saleor.channel.models import Channel
 from saleor.plugins.manager import get_plugins_manager
 
-from saleor_crm_plugin.carts.detection import abandoned_checkouts_detect, cart_recovery_channels
+from saleor_crm_plugin.carts.detection import (
+    MAX_DETECTION_BATCHES,
+    abandoned_checkouts_detect,
+    cart_recovery_channels,
+)
 from saleor_crm_plugin.carts.models import (
     AbandonedCheckout,
     CartDetectionCursor,
@@ -97,18 +101,30 @@ def cart_calls() -> CartCalls:
         reset=_cart_state_reset,
         sweep=_cart_detect,
         is_domain=True,
+        forget=_cart_state_forget,
+        sweep_bound=MAX_DETECTION_BATCHES * DETECTION_BATCH,
     )
+
+
+# The sweep's batch size (``abandoned_checkouts_sweep``'s default).
+DETECTION_BATCH = 1000
 
 
 def _cart_detect(now) -> int:
     return sum(
-        abandoned_checkouts_detect(channel_id=channel_id, config=config, now=now, batch_size=1000)
+        abandoned_checkouts_detect(
+            channel_id=channel_id, config=config, now=now, batch_size=DETECTION_BATCH
+        )
         for channel_id, config in cart_recovery_channels()
     )
 
 
-def _cart_state_reset(now) -> None:
+def _cart_state_forget() -> None:
     tables_truncate(AbandonedCheckout, CartReminder, CartRecoveryOffer, CartDetectionCursor)
+
+
+def _cart_state_reset(now) -> None:
+    _cart_state_forget()
     _cart_detect(now - PREVIOUS_SWEEP)
 
 

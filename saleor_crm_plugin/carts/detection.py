@@ -16,7 +16,9 @@ round from the first stage (``ON CONFLICT … DO UPDATE``). The window is
 incremental: it starts where the channel's previous sweep stopped
 (``CartDetectionCursor``, less ``CURSOR_OVERLAP`` for transactions that committed after
 it looked) and ends at ``now - first delay``; never older than the last stage's delay
-(nothing is left to send past it). A sweep therefore reads the checkouts that became
+(nothing is left to send past it). Each batch is one statement (cursor read, insert,
+cursor move) in one round trip, committed without waiting for the disk (``_DETECT_SQL``
+says why). A sweep therefore reads the checkouts that became
 due since the previous sweep, not all the due ones again. A checkout changed later
 moves forward in ``last_change`` and so into a later window. The CRM only reads
 Saleor's checkout tables.
@@ -125,46 +127,77 @@ def due_abandoned_ids(*, channel_id: int, now: datetime.datetime, limit: int) ->
     )
 
 
+# One statement per batch, in one round trip: read the channel's cursor, insert the
+# batch, move the cursor. Its transaction commits without waiting for the WAL flush
+# (``set_config(…, true)`` lasts until that commit): detection can be replayed, and a
+# crash that loses the commit loses the rows and the cursor's move together, so the
+# next sweep reads the same window again. Waiting for the disk would cost every sweep
+# more than reading its window.
 _DETECT_SQL = """
-INSERT INTO {abandoned} AS a (
-    token, channel_id, user_id, email, currency, total_gross_amount, lines_count,
-    last_change_seen, detected_at, round, stage, next_stage_at, status, variant, created_at
-)
-SELECT c.token, c.channel_id, c.user_id,
-       lower(trim(coalesce(nullif(trim(c.email), ''), u.email))),
-       c.currency, c.total_gross_amount,
-       (SELECT count(*) FROM {line} l WHERE l.checkout_id = c.token),
-       c.last_change, %(now)s, 1, 0, c.last_change + %(first_delay)s, %(open)s, '', %(now)s
-FROM {checkout} c
-LEFT JOIN {user} u ON u.id = c.user_id
-WHERE c.last_change > %(after)s
-  AND c.last_change <= %(until)s
-  AND (c.last_change, c.token) > (%(cursor_change)s, %(cursor_token)s::uuid)
-  AND c.channel_id = %(channel_id)s
-  AND (c.completing_started_at IS NULL OR c.completing_started_at <= %(lock_expired)s)
-  AND (nullif(trim(c.email), '') IS NOT NULL OR c.user_id IS NOT NULL)
-  AND coalesce(nullif(trim(c.email), ''), u.email) IS NOT NULL
-  AND c.total_gross_amount >= %(min_total)s
-  AND EXISTS (SELECT 1 FROM {line} l WHERE l.checkout_id = c.token)
-  AND NOT EXISTS (
-    SELECT 1 FROM {abandoned} t WHERE t.token = c.token
-    AND NOT (
-      (t.status = ANY(%(reopenable)s) OR (t.status = %(open)s AND t.stage >= %(last_stage)s))
-      AND t.last_change_seen < c.last_change
+WITH commit_without_wait AS MATERIALIZED (
+    SELECT set_config('synchronous_commit', 'off', true)
+),
+window_start AS MATERIALIZED (
+    SELECT greatest(
+        %(after)s,
+        (SELECT scanned_until - %(overlap)s FROM {cursor} WHERE channel_id = %(channel_id)s)
+    ) AS after
+    FROM commit_without_wait
+),
+inserted AS (
+    INSERT INTO {abandoned} AS a (
+        token, channel_id, user_id, email, currency, total_gross_amount, lines_count,
+        last_change_seen, detected_at, round, stage, next_stage_at, status, variant,
+        created_at
     )
-  )
-ORDER BY c.last_change, c.token
-LIMIT %(limit)s
-ON CONFLICT (token) DO UPDATE SET
-    round = a.round + 1, stage = 0, status = EXCLUDED.status, closed_at = NULL,
-    user_id = EXCLUDED.user_id, email = EXCLUDED.email, currency = EXCLUDED.currency,
-    total_gross_amount = EXCLUDED.total_gross_amount, lines_count = EXCLUDED.lines_count,
-    last_change_seen = EXCLUDED.last_change_seen, detected_at = EXCLUDED.detected_at,
-    next_stage_at = EXCLUDED.next_stage_at, order_id = NULL, order_total_amount = NULL,
-    discount_amount = NULL
-  WHERE (a.status = ANY(%(reopenable)s) OR (a.status = %(open)s AND a.stage >= %(last_stage)s))
-    AND a.last_change_seen < EXCLUDED.last_change_seen
-RETURNING last_change_seen, token
+    SELECT c.token, c.channel_id, c.user_id,
+           lower(trim(coalesce(nullif(trim(c.email), ''), u.email))),
+           c.currency, c.total_gross_amount,
+           (SELECT count(*) FROM {line} l WHERE l.checkout_id = c.token),
+           c.last_change, %(now)s, 1, 0, c.last_change + %(first_delay)s, %(open)s, '',
+           %(now)s
+    FROM {checkout} c
+    LEFT JOIN {user} u ON u.id = c.user_id
+    WHERE c.last_change > (SELECT after FROM window_start)
+      AND c.last_change <= %(until)s
+      AND (c.last_change, c.token) > (%(cursor_change)s, %(cursor_token)s::uuid)
+      AND c.channel_id = %(channel_id)s
+      AND (c.completing_started_at IS NULL OR c.completing_started_at <= %(lock_expired)s)
+      AND (nullif(trim(c.email), '') IS NOT NULL OR c.user_id IS NOT NULL)
+      AND coalesce(nullif(trim(c.email), ''), u.email) IS NOT NULL
+      AND c.total_gross_amount >= %(min_total)s
+      AND EXISTS (SELECT 1 FROM {line} l WHERE l.checkout_id = c.token)
+      AND NOT EXISTS (
+        SELECT 1 FROM {abandoned} t WHERE t.token = c.token
+        AND NOT (
+          (t.status = ANY(%(reopenable)s) OR (t.status = %(open)s AND t.stage >= %(last_stage)s))
+          AND t.last_change_seen < c.last_change
+        )
+      )
+    ORDER BY c.last_change, c.token
+    LIMIT %(limit)s
+    ON CONFLICT (token) DO UPDATE SET
+        round = a.round + 1, stage = 0, status = EXCLUDED.status, closed_at = NULL,
+        user_id = EXCLUDED.user_id, email = EXCLUDED.email, currency = EXCLUDED.currency,
+        total_gross_amount = EXCLUDED.total_gross_amount, lines_count = EXCLUDED.lines_count,
+        last_change_seen = EXCLUDED.last_change_seen, detected_at = EXCLUDED.detected_at,
+        next_stage_at = EXCLUDED.next_stage_at, order_id = NULL, order_total_amount = NULL,
+        discount_amount = NULL
+      WHERE (a.status = ANY(%(reopenable)s) OR (a.status = %(open)s AND a.stage >= %(last_stage)s))
+        AND a.last_change_seen < EXCLUDED.last_change_seen
+    RETURNING last_change_seen, token
+),
+-- How far this sweep has read: the whole window once a batch comes back short,
+-- otherwise the last checkout inserted. Never back: sweeps may overlap.
+cursor_moved AS (
+    INSERT INTO {cursor} AS moved (channel_id, scanned_until)
+    SELECT %(channel_id)s,
+           CASE WHEN count(*) < %(limit)s THEN %(until)s ELSE max(last_change_seen) END
+    FROM inserted
+    ON CONFLICT (channel_id)
+    DO UPDATE SET scanned_until = GREATEST(moved.scanned_until, EXCLUDED.scanned_until)
+)
+SELECT last_change_seen, token FROM inserted
 """
 
 
@@ -177,22 +210,12 @@ def abandoned_checkouts_detect(
         return 0
     first_delay = datetime.timedelta(seconds=stages[0].delay_seconds)
     until = now - first_delay
-    # Past the last stage's delay there is nothing left to send.
-    after = now - datetime.timedelta(seconds=stages[-1].delay_seconds)
-    scanned_until = (
-        CartDetectionCursor.objects.filter(channel_id=channel_id)
-        .values_list("scanned_until", flat=True)
-        .first()
-    )
-    if scanned_until is not None:
-        after = max(after, scanned_until - CURSOR_OVERLAP)
-    if until <= after:
-        return 0
     sql = _DETECT_SQL.format(
         abandoned=AbandonedCheckout._meta.db_table,
         checkout=Checkout._meta.db_table,
         line=CheckoutLine._meta.db_table,
         user=User._meta.db_table,
+        cursor=CartDetectionCursor._meta.db_table,
     )
     params = {
         "now": now,
@@ -200,7 +223,9 @@ def abandoned_checkouts_detect(
         "open": AbandonedStatus.OPEN,
         "reopenable": list(AbandonedStatus.REOPENABLE),
         "last_stage": stages[-1].number,
-        "after": after,
+        # Past the last stage's delay there is nothing left to send.
+        "after": now - datetime.timedelta(seconds=stages[-1].delay_seconds),
+        "overlap": CURSOR_OVERLAP,
         "until": until,
         "cursor_change": datetime.datetime.min.replace(tzinfo=datetime.UTC),
         "cursor_token": "00000000-0000-0000-0000-000000000000",
@@ -210,34 +235,12 @@ def abandoned_checkouts_detect(
         "limit": batch_size,
     }
     detected = 0
-    # How far this sweep has read: the whole window once a batch comes back short,
-    # otherwise (batch budget spent) the last checkout inserted.
-    reached = after
     for _batch in range(MAX_DETECTION_BATCHES):
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
         detected += len(rows)
         if len(rows) < batch_size:
-            reached = until
             break
         params["cursor_change"], params["cursor_token"] = max(rows)
-        reached = params["cursor_change"]
-    _cursor_advance(channel_id=channel_id, scanned_until=reached)
     return detected
-
-
-_CURSOR_SQL = """
-INSERT INTO {table} (channel_id, scanned_until) VALUES (%(channel_id)s, %(scanned_until)s)
-ON CONFLICT (channel_id)
-DO UPDATE SET scanned_until = GREATEST({table}.scanned_until, EXCLUDED.scanned_until)
-"""
-
-
-def _cursor_advance(*, channel_id: int, scanned_until: datetime.datetime) -> None:
-    """Move the channel's cursor forward (never back: sweeps may overlap)."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _CURSOR_SQL.format(table=CartDetectionCursor._meta.db_table),
-            {"channel_id": channel_id, "scanned_until": scanned_until},
-        )
