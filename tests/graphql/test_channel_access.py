@@ -14,6 +14,8 @@ from decimal import Decimal
 
 import graphene
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from saleor.account.models import Group
 from saleor.graphql.tests.utils import get_graphql_content
@@ -314,3 +316,33 @@ def test_a_customers_rfm_and_segments_show_only_their_channels(
     user = content["data"]["user"]
     assert user["rfm"] == [{"channel": {"slug": channel_USD.slug}}]
     assert sorted(segment["name"] for segment in user["segments"]) == ["USD", "every channel"]
+
+
+CUSTOMERS = "query { customers(first: 20) { edges { node { rfm { group } segments { name } } } } }"
+
+
+def _customers_queries(client) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        get_graphql_content(client.post_graphql(CUSTOMERS))
+    return len(queries)
+
+
+@pytest.mark.parametrize("requester", ["usd_only_staff", "all_channels_staff"], indirect=True)
+def test_the_rule_costs_the_same_queries_for_one_customer_or_many(
+    requester, customer_users, segment_per_channel
+):
+    # given
+    first, *others = customer_users
+    for segment in segment_per_channel.values():
+        segment.memberships.create(user=first)
+    _customers_queries(requester)  # warm-up: the requester's permissions
+    few = _customers_queries(requester)
+
+    # when
+    for customer in others:
+        for segment in segment_per_channel.values():
+            segment.memberships.create(user=customer)
+    many = _customers_queries(requester)
+
+    # then
+    assert many == few
