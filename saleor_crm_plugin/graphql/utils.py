@@ -283,7 +283,9 @@ def accessible_channels(info: ResolveInfo) -> list[Channel] | None:
     """
     context = info.context
     if not hasattr(context, "crm_accessible_channels"):
-        context.crm_accessible_channels = _accessible_channels(info)
+        # Read where the request reads (a mutation's payload reads the writer).
+        with allow_writer_in_context(context):
+            context.crm_accessible_channels = _accessible_channels(info)
     return context.crm_accessible_channels
 
 
