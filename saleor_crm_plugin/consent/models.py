@@ -13,9 +13,10 @@ Saleor 3.23 keeps no consent on ``User``, so the CRM keeps its own, per e-mail a
 ``granted`` is the answer, ``source`` who gave it, ``updated_at`` when.
 ``unsubscribed_at`` records an opt-out through an unsubscribe link, which later grants
 (a customer ticking a box again) clear. Every change also appends a ``ConsentEvent``
-(purpose, answer, source, actor kind, reason, time): the history is append-only, the
-row is its latest state. A shopper who never answered a purpose gets its default
-(``email_marketing``: the channel's ``marketing_consent_default``; ``profiling``: yes).
+(purpose, answer, source, actor kind, the staff member or app, reason, time): the
+history is append-only, the row is its latest state. A shopper who never answered a
+purpose gets its default (``email_marketing``: the channel's
+``marketing_consent_default``; ``profiling``: yes).
 
 ``user`` keeps the account's id without a database constraint (``DO_NOTHING``): when
 Saleor deletes the customer, the id outlives the row until the erasure task
@@ -43,12 +44,14 @@ class ConsentPurpose:
 class ConsentSource:
     CUSTOMER = "customer"
     STAFF = "staff"
+    APP = "app"
     UNSUBSCRIBE_LINK = "unsubscribe_link"
     IMPORT = "import"
 
     CHOICES = [
         (CUSTOMER, "Given or withdrawn by the customer"),
         (STAFF, "Set by staff"),
+        (APP, "Set by an app"),
         (UNSUBSCRIBE_LINK, "Unsubscribe link in a CRM message"),
         (IMPORT, "Imported"),
     ]
@@ -114,6 +117,17 @@ class ConsentEvent(models.Model):
     source = models.CharField(max_length=32, choices=ConsentSource.CHOICES)
     actor = models.CharField(max_length=16, choices=ConsentActor.CHOICES)
     reason = models.TextField(blank=True, default="")
+    # Who made a staff or app change (``actions.consent_set``); kept without a
+    # constraint, so the history outlives a deleted staff account or app.
+    staff_user = _user_id_kept()
+    app = models.ForeignKey(
+        "app.App",
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:

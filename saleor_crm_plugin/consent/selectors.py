@@ -20,6 +20,14 @@ def normalize_email(email: str) -> str:
     return (email or "").strip().lower()
 
 
+def answers_lookup(*, email: str | None, user_id: int | None) -> Q:
+    """The shopper's answer rows: the account's and the e-mail's."""
+    lookup = Q(email=normalize_email(email)) if email else Q(pk__in=[])
+    if user_id is not None:
+        lookup |= Q(user_id=user_id)
+    return lookup
+
+
 def marketing_consent_for(
     *,
     email: str | None,
@@ -27,11 +35,8 @@ def marketing_consent_for(
     purpose: str = ConsentPurpose.EMAIL_MARKETING,
 ):
     """The shopper's latest answer for ``purpose`` (by account or e-mail), or None."""
-    lookup = Q(email=normalize_email(email)) if email else Q(pk__in=[])
-    if user_id is not None:
-        lookup |= Q(user_id=user_id)
     return (
-        MarketingConsent.objects.filter(lookup)
+        MarketingConsent.objects.filter(answers_lookup(email=email, user_id=user_id))
         .filter(purpose=purpose)
         .order_by("-updated_at", "-pk")
         .first()

@@ -22,6 +22,16 @@ UTF-8 can take; the pair is joined, a lone one refused with Saleor's ``GraphQLEr
 
 A domain's ``CRMError`` reaches clients through ``domain_error_to_validation_error``
 only; every CRM mutation derives from ``CRMBaseMutation``, which applies it.
+
+**Channel-restricted staff** see the CRM data of their channels only, as Saleor shows
+them only their channels' orders (``saleor.graphql.order.resolvers.resolve_orders``):
+``accessible_channels`` is the rule, written once; ``check_channel_access`` refuses a
+field or mutation asked for another channel with Saleor's ``PermissionDenied`` ("You do
+not have access to the … channel."), and ``accessible_channel_ids_filter`` leaves other
+channels' rows out of lists that take no channel. Apps, customers (not staff) and staff
+in at least one group without channel restriction see every channel, as in Saleor.
+Saleor gives staff without any group no channel; the CRM leaves them unrestricted, so
+permissions given to an account directly (Django's ``user_permissions``) keep working.
 """
 
 import datetime
@@ -30,10 +40,12 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Q, QuerySet
 from graphql.error import GraphQLError
 from saleor.channel.models import Channel
+from saleor.account.models import Group
 from saleor.core.db.connection import allow_writer_in_context
+from saleor.core.exceptions import PermissionDenied
 from saleor.graphql.account.types import User
 from saleor.graphql.channel.dataloaders.by_self import ChannelBySlugLoader
 from saleor.graphql.channel.utils import get_default_channel_slug_or_graphql_error
@@ -160,7 +172,8 @@ def get_node_or_error(
     """For mutations: the object named by ``global_id``, never None.
 
     Unlike Saleor's ``BaseMutation.get_node_or_error``, an empty ID is an error (not
-    None), as is a key of the wrong shape (not an internal ``ValueError``).
+    None), as is a key of the wrong shape (not an internal ``ValueError``). An object of
+    a channel the requester cannot access is refused (``check_channel_id_access``).
     """
     pk = clean_global_id(global_id, only_type=only_type, field=field)
     if qs is None:
@@ -174,11 +187,14 @@ def get_node_or_error(
                 )
             }
         )
+    if accessible_channels(info) is not None:
+        check_channel_id_access(info, _channel_id_of(node))
     return node
 
 
-def node_or_none(global_id: str, *, only_type, using: str) -> Model | None:
-    """For queries: the object, or None when the ID names nothing or another type.
+def node_or_none(global_id: str, *, only_type, info: ResolveInfo) -> Model | None:
+    """For queries: the object, or None when the ID names nothing or another type, or
+    an object of a channel the requester cannot access (``accessible_channels``).
 
     A malformed ID raises Saleor's ``GraphQLError``.
     """
@@ -186,7 +202,23 @@ def node_or_none(global_id: str, *, only_type, using: str) -> Model | None:
     if pk is None:  # Saleor's answer for an ID of another type
         return None
     pk = global_id_to_pk(global_id, only_type)
-    return only_type._meta.model.objects.using(using).filter(pk=pk).first()
+    using = get_database_connection_name(info.context)
+    node = only_type._meta.model.objects.using(using).filter(pk=pk).first()
+    if node is None:
+        return None
+    if accessible_channels(info) is not None and not is_channel_id_accessible(
+        info, _channel_id_of(node)
+    ):
+        return None
+    return node
+
+
+def _channel_id_of(node: Model) -> int | None:
+    """The channel of a CRM object: its own, or its segment's (an export file)."""
+    if hasattr(node, "channel_id"):
+        return node.channel_id
+    segment = getattr(node, "segment", None)
+    return None if segment is None else segment.channel_id
 
 
 def is_channel_slug(slug: str | None) -> bool:
@@ -197,7 +229,8 @@ def is_channel_slug(slug: str | None) -> bool:
 def load_in_channel(info: ResolveInfo, slug: str | None, load, channel_loader=None):
     """``load(channel)`` for the channel named by ``slug`` (the shop's only channel when
     omitted), through the request's channel loader (``channel_loader``, by default
-    Saleor's by slug); None for an unknown channel."""
+    Saleor's by slug); None for an unknown channel. Refused for a channel the requester
+    cannot access (``check_channel_access``)."""
     if not slug:
         # In a mutation's payload the lookup reads the writer, which Saleor allows
         # explicitly (``loyaltyPointsAdjust { account { user { loyalty } } }``).
@@ -205,6 +238,7 @@ def load_in_channel(info: ResolveInfo, slug: str | None, load, channel_loader=No
             slug = str(
                 get_default_channel_slug_or_graphql_error(allow_replica=info.context.allow_replica)
             )
+    check_channel_access(info, slug)
     if not is_channel_slug(slug):
         return None
     return (
@@ -240,6 +274,83 @@ def get_channel_or_error(
             {field: ValidationError(f"Channel with '{slug}' slug does not exist.", code=code)}
         )
     return channel
+
+
+def accessible_channels(info: ResolveInfo) -> list[Channel] | None:
+    """The channels whose CRM data the requester may see; None for every channel.
+
+    Saleor's rule for orders (module docstring), read once per request.
+    """
+    context = info.context
+    if not hasattr(context, "crm_accessible_channels"):
+        # Read where the request reads (a mutation's payload reads the writer).
+        with allow_writer_in_context(context):
+            context.crm_accessible_channels = _accessible_channels(info)
+    return context.crm_accessible_channels
+
+
+def _accessible_channels(info: ResolveInfo) -> list[Channel] | None:
+    """One query for staff in no restricted group, two for restricted staff (the union
+    of their groups' channels, as Saleor's ``AccessibleChannelsByUserIdLoader``)."""
+    user = info.context.user
+    if info.context.app is not None or user is None or not user.is_staff:
+        return None
+    database = get_database_connection_name(info.context)
+    groups = list(
+        Group.objects.using(database)
+        .filter(user=user)
+        .values_list("pk", "restricted_access_to_channels")
+    )
+    if not groups or not all(restricted for _pk, restricted in groups):
+        return None
+    return list(
+        Channel.objects.using(database)
+        .filter(group__in=[pk for pk, _restricted in groups])
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def check_channel_access(info: ResolveInfo, slug: str | None) -> None:
+    """Refuse, with Saleor's ``PermissionDenied``, CRM data of a channel the requester
+    cannot access (any slug naming no accessible channel, as Saleor's ``orders``)."""
+    channels = accessible_channels(info)
+    if channels is not None and slug not in {channel.slug for channel in channels}:
+        raise PermissionDenied(message=f"You do not have access to the {slug} channel.")
+
+
+def is_channel_id_accessible(info: ResolveInfo, channel_id: int | None) -> bool:
+    """Whether the requester may see an object of ``channel_id`` (None: of every
+    channel, as a segment without a channel)."""
+    channels = accessible_channels(info)
+    return channels is None or channel_id is None or channel_id in {c.pk for c in channels}
+
+
+def check_channel_id_access(info: ResolveInfo, channel_id: int | None) -> None:
+    """``check_channel_access`` for an object named by its ID (a journey, a segment)."""
+    if not is_channel_id_accessible(info, channel_id):
+        raise PermissionDenied(message="You do not have access to this object's channel.")
+
+
+def accessible_rows(info: ResolveInfo, rows: list, *, field: str = "channel_id") -> list:
+    """``rows`` (already loaded) without those of channels the requester cannot access."""
+    return [row for row in rows if is_channel_id_accessible(info, getattr(row, field))]
+
+
+def accessible_channel_ids_filter(
+    info: ResolveInfo, queryset: QuerySet, *, field: str = "channel_id", keep_none: bool = False
+) -> QuerySet:
+    """``queryset`` without the rows of channels the requester cannot access.
+
+    ``keep_none`` keeps rows of no channel (a segment of every channel).
+    """
+    channels = accessible_channels(info)
+    if channels is None:
+        return queryset
+    lookup = Q(**{f"{field}__in": [channel.pk for channel in channels]})
+    if keep_none:
+        lookup |= Q(**{f"{field}__isnull": True})
+    return queryset.filter(lookup)
 
 
 class CustomerOrStaffMutationMixin:

@@ -2,12 +2,23 @@ import pytest
 from freezegun import freeze_time
 
 from saleor_crm_plugin.consent.actions import (
+    consent_set,
     has_marketing_consent,
     marketing_consent_for,
     marketing_consent_set,
 )
-from saleor_crm_plugin.consent.models import ConsentSource, MarketingConsent
+from saleor_crm_plugin.consent.exceptions import ReasonRequired
+from saleor_crm_plugin.consent.models import (
+    ConsentActor,
+    ConsentEvent,
+    ConsentPurpose,
+    ConsentSource,
+    MarketingConsent,
+)
 from saleor_crm_plugin.segments.actions import customer_segment_preview
+
+
+EMAIL = "shopper@example.com"
 
 
 def _consented_on_march_1st(customer, *, email):
@@ -117,3 +128,78 @@ def test_granting_again_after_the_unsubscribe_wins(customer_user):
         definition={"field": "marketing_consent", "op": "eq", "value": True}, channel_id=None
     )
     assert customer_user.pk in preview.sample_user_ids
+
+
+@pytest.mark.parametrize(
+    ("source", "actor"),
+    [
+        (ConsentSource.STAFF, ConsentActor.STAFF),
+        (ConsentSource.APP, ConsentActor.APP),
+        (ConsentSource.IMPORT, ConsentActor.SYSTEM),
+    ],
+)
+def test_only_the_shopper_grants_a_withdrawn_answer_without_a_reason(db, source, actor):
+    # given
+    marketing_consent_set(email=EMAIL, granted=False, source=ConsentSource.UNSUBSCRIBE_LINK)
+    rows = (MarketingConsent.objects.count(), ConsentEvent.objects.count())
+
+    # when
+    with pytest.raises(ReasonRequired) as error:
+        consent_set(
+            email=EMAIL,
+            purpose=ConsentPurpose.EMAIL_MARKETING,
+            granted=True,
+            source=source,
+            actor=actor,
+        )
+
+    # then
+    assert (error.value.field, error.value.code.value) == ("reason", "reason_required")
+    assert (MarketingConsent.objects.count(), ConsentEvent.objects.count()) == rows
+    assert has_marketing_consent(email=EMAIL, default=True) is False
+
+
+def test_a_reason_records_the_grant_as_staff_made(db, staff_user):
+    # given
+    consent_set(
+        email=EMAIL,
+        purpose=ConsentPurpose.PROFILING,
+        granted=False,
+        source=ConsentSource.CUSTOMER,
+    )
+
+    # when
+    consent_set(
+        email=EMAIL,
+        purpose=ConsentPurpose.PROFILING,
+        granted=True,
+        source=ConsentSource.STAFF,
+        reason=" asked in store ",
+        staff_user_id=staff_user.pk,
+    )
+
+    # then
+    event = ConsentEvent.objects.filter(purpose=ConsentPurpose.PROFILING).first()
+    assert (event.granted, event.source, event.actor, event.reason, event.staff_user_id) == (
+        True,
+        ConsentSource.STAFF,
+        ConsentActor.STAFF,
+        "asked in store",
+        staff_user.pk,
+    )
+
+
+def test_anyone_withdraws_and_anyone_grants_an_unanswered_purpose(db):
+    # when
+    consent_set(
+        email=EMAIL, purpose=ConsentPurpose.PROFILING, granted=True, source=ConsentSource.APP
+    )
+    consent_set(
+        email=EMAIL, purpose=ConsentPurpose.PROFILING, granted=False, source=ConsentSource.APP
+    )
+
+    # then
+    assert list(ConsentEvent.objects.values_list("granted", "actor", "reason")) == [
+        (False, ConsentActor.APP, ""),
+        (True, ConsentActor.APP, ""),
+    ]

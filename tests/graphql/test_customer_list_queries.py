@@ -80,8 +80,9 @@ def test_crm_fields_of_a_customer_list_add_constant_queries(
         added[first] = len(with_crm) - len(without)
 
     # then: the same whatever the page: both channels with their programmes (1), the
-    # accounts of both channels (1), tags, segments with their memberships, RFM, consent
-    assert added[10] == added[100] == 6
+    # accounts of both channels (1), tags, segments with their memberships, RFM, consent,
+    # and the requester's permission groups (1: channel access, graphql.utils)
+    assert added[10] == added[100] == 7
     edge = edges[0]["node"]
     assert edge["main"]["tier"] == {"name": "Silver"}
     assert edge["other"]["tier"] == {"name": "Bronze"}

@@ -20,7 +20,7 @@ from saleor.permission.enums import CheckoutPermissions
 from ...carts import selectors, stats
 from ...carts.experiments import holdout_variant
 from ...config import load_channel_program
-from ..utils import channel_or_none, is_channel_slug
+from ..utils import channel_or_none, check_channel_access, is_channel_slug
 from .enums import DOC_CATEGORY_CART_RECOVERY
 from .filters import AbandonedCheckoutFilterInput
 from .order import order_type_extensions
@@ -60,6 +60,7 @@ class CartRecoveryQueries(graphene.ObjectType):
 
     @staticmethod
     def resolve_abandoned_checkouts(_root, info: ResolveInfo, **kwargs):
+        check_channel_access(info, kwargs["channel"])
         checkouts = selectors.channel_abandoned_checkouts(
             channel_slug=kwargs["channel"], using=get_database_connection_name(info.context)
         )
@@ -74,6 +75,7 @@ class CartRecoveryQueries(graphene.ObjectType):
 
     @staticmethod
     def resolve_cart_recovery_stats(_root, info: ResolveInfo, *, channel: str, period=None):
+        check_channel_access(info, channel)
         database = get_database_connection_name(info.context)
         channel_obj = channel_or_none(channel, using=database)
         if channel_obj is None:

@@ -9,7 +9,7 @@ from saleor.graphql.core.types import NonNullList
 from saleor.permission.enums import AccountPermissions
 
 from ...journeys.models import Journey as JourneyModel
-from ..utils import is_channel_slug, node_or_none
+from ..utils import check_channel_access, is_channel_slug, node_or_none
 from .enums import DOC_CATEGORY_JOURNEYS
 from .mutations import JourneyCreate, JourneyUpdate
 from .types import Journey
@@ -36,6 +36,7 @@ class JourneyQueries(graphene.ObjectType):
 
     @staticmethod
     def resolve_journeys(_root, info: ResolveInfo, *, channel: str):
+        check_channel_access(info, channel)
         if not is_channel_slug(channel):
             return []
         return list(
@@ -46,7 +47,7 @@ class JourneyQueries(graphene.ObjectType):
 
     @staticmethod
     def resolve_journey(_root, info: ResolveInfo, *, id: str):
-        return node_or_none(id, only_type=Journey, using=get_database_connection_name(info.context))
+        return node_or_none(id, only_type=Journey, info=info)
 
 
 class JourneyMutations(graphene.ObjectType):

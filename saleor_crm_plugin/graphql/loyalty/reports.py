@@ -12,7 +12,7 @@ from saleor.permission.enums import AccountPermissions
 
 from ...config import load_channel_program
 from ...loyalty import reports
-from ..utils import channel_or_none, report_period
+from ..utils import channel_or_none, check_channel_access, report_period
 from .enums import DOC_CATEGORY_LOYALTY
 
 
@@ -120,6 +120,7 @@ class LoyaltyReportQueries(graphene.ObjectType):
 
     @staticmethod
     def resolve_loyalty_report(_root, info: ResolveInfo, *, channel: str, unit: str, period=None):
+        check_channel_access(info, channel)
         database = get_database_connection_name(info.context)
         channel_obj = channel_or_none(channel, using=database)
         if channel_obj is None:

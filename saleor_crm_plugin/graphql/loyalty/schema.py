@@ -17,7 +17,7 @@ from saleor.permission.enums import AccountPermissions
 
 from ...config import load_channel_program
 from ...loyalty import selectors
-from ..utils import channel_or_none, is_channel_slug, load_in_channel
+from ..utils import check_channel_access, channel_or_none, is_channel_slug, load_in_channel
 from .checkout import checkout_type_extensions
 from .dataloaders import (
     ChannelBySlugWithProgramLoader,
@@ -71,6 +71,7 @@ class LoyaltyQueries(graphene.ObjectType):
 
     @staticmethod
     def resolve_loyalty_accounts(_root, info: ResolveInfo, **kwargs):
+        check_channel_access(info, kwargs["channel"])
         accounts = selectors.channel_accounts(
             channel_slug=kwargs["channel"],
             using=get_database_connection_name(info.context),

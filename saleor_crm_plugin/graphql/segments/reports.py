@@ -12,7 +12,7 @@ from saleor.graphql.core.types import BaseObjectType, Money, NonNullList
 from saleor.permission.enums import AccountPermissions
 
 from ...segments import reports
-from ..utils import channel_or_none
+from ..utils import channel_or_none, check_channel_access
 from .enums import DOC_CATEGORY_SEGMENTS
 
 MAX_TAGS = 100
@@ -98,6 +98,7 @@ class SegmentReportQueries(graphene.ObjectType):
 
     @staticmethod
     def resolve_customer_rfm_grid(_root, info: ResolveInfo, *, channel: str):
+        check_channel_access(info, channel)
         database = get_database_connection_name(info.context)
         channel_obj = channel_or_none(channel, using=database)
         if channel_obj is None:

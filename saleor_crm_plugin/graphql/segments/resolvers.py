@@ -23,7 +23,10 @@ from ...segments.exceptions import SegmentError
 from ...segments.models import CustomerSegment as CustomerSegmentModel
 from ...segments.models import SegmentMembersExport as SegmentMembersExportModel
 from ..utils import (
+    accessible_rows,
     channel_or_none,
+    check_channel_access,
+    check_channel_id_access,
     domain_error_to_validation_error,
     get_node_or_error,
     global_id_to_pk,
@@ -46,12 +49,12 @@ from .types import (
 PREVIEW_SAMPLE_SIZE = 10
 
 
-def segment_or_none(global_id: str, *, using: str) -> CustomerSegmentModel | None:
-    return node_or_none(global_id, only_type=CustomerSegment, using=using)
+def segment_or_none(global_id: str, *, info: ResolveInfo) -> CustomerSegmentModel | None:
+    return node_or_none(global_id, only_type=CustomerSegment, info=info)
 
 
-def export_file_or_none(global_id: str, *, using: str) -> SegmentMembersExportModel | None:
-    return node_or_none(global_id, only_type=CustomerSegmentExportFile, using=using)
+def export_file_or_none(global_id: str, *, info: ResolveInfo) -> SegmentMembersExportModel | None:
+    return node_or_none(global_id, only_type=CustomerSegmentExportFile, info=info)
 
 
 def _preview(info: ResolveInfo, definition, channel: str | None, id: str | None):
@@ -63,7 +66,10 @@ def _preview(info: ResolveInfo, definition, channel: str | None, id: str | None)
         segment = get_node_or_error(info, id, only_type=CustomerSegment, field="id")
     channel_id = segment.channel_id if segment else None
     if channel is not None:
+        check_channel_access(info, channel)
         channel_id = get_channel_or_error(channel, using=database).pk
+    elif segment is not None:
+        check_channel_id_access(info, segment.channel_id)
     return actions.customer_segment_preview(
         definition=definition,
         channel_id=channel_id,
@@ -102,6 +108,7 @@ def resolve_customer_value_report(info: ResolveInfo, *, channel: str, top_percen
         raise GraphQLError("topPercent must be greater than 0 and at most 100.")
     if not 0 <= first <= settings.GRAPHQL_PAGINATION_LIMIT:
         raise GraphQLError(f"first must be between 0 and {settings.GRAPHQL_PAGINATION_LIMIT}.")
+    check_channel_access(info, channel)
     database = get_database_connection_name(info.context)
     channel_obj = channel_or_none(channel, using=database)
     if channel_obj is None:
@@ -116,7 +123,11 @@ def resolve_user_crm_tags(root: UserModel, info: ResolveInfo):
 
 
 def resolve_user_segments(root: UserModel, info: ResolveInfo):
-    return SegmentsByUserIdLoader(info.context).load(root.pk)
+    return (
+        SegmentsByUserIdLoader(info.context)
+        .load(root.pk)
+        .then(lambda segments: accessible_rows(info, segments))
+    )
 
 
 def resolve_user_segment_explanations(
@@ -132,7 +143,8 @@ def resolve_user_segment_explanations(
 def resolve_user_rfm(root: UserModel, info: ResolveInfo, channel: str | None = None):
     loader = CustomerRfmByUserAndChannelIdLoader(info.context)
     if channel is None:
-        return loader.load((root.pk, None))
+        return loader.load((root.pk, None)).then(lambda rows: accessible_rows(info, rows))
+    check_channel_access(info, channel)
     if not is_channel_slug(channel):
         return []
 

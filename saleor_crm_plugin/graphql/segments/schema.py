@@ -20,6 +20,7 @@ from saleor.permission.enums import AccountPermissions
 from saleor.permission.utils import message_one_of_permissions_required
 
 from ...segments.models import CustomerSegment as CustomerSegmentModel
+from ..utils import accessible_channel_ids_filter, check_channel_access
 from . import resolvers
 from .enums import DOC_CATEGORY_SEGMENTS
 from .filters import CustomerSegmentFilter, CustomerSegmentFilterInput, apply_filter
@@ -111,19 +112,23 @@ class SegmentQueries(graphene.ObjectType):
 
     @staticmethod
     def resolve_customer_segments(_root, info: ResolveInfo, **kwargs):
+        channel = (kwargs.get("filter") or {}).get("channel")
+        if channel:
+            check_channel_access(info, channel)
         segments = CustomerSegmentModel.objects.using(
             get_database_connection_name(info.context)
         ).all()
+        segments = accessible_channel_ids_filter(info, segments, keep_none=True)
         segments = apply_filter(segments, CustomerSegmentFilter, kwargs.get("filter"))
         return create_connection_slice(segments, info, kwargs, CustomerSegmentCountableConnection)
 
     @staticmethod
     def resolve_customer_segment(_root, info: ResolveInfo, *, id: str):
-        return resolvers.segment_or_none(id, using=get_database_connection_name(info.context))
+        return resolvers.segment_or_none(id, info=info)
 
     @staticmethod
     def resolve_customer_segment_export_file(_root, info: ResolveInfo, *, id: str):
-        return resolvers.export_file_or_none(id, using=get_database_connection_name(info.context))
+        return resolvers.export_file_or_none(id, info=info)
 
     @staticmethod
     def resolve_customer_segment_preview(

@@ -16,7 +16,7 @@ from saleor.graphql.warehouse.types import Warehouse
 from saleor.permission.enums import OrderPermissions
 
 from ...stores import reports
-from ..utils import channel_or_none, report_period
+from ..utils import channel_or_none, check_channel_access, report_period
 from .dataloaders import store_or_none
 from .enums import DOC_CATEGORY_STORES
 
@@ -111,6 +111,7 @@ class StoreReportQueries(graphene.ObjectType):
 
     @staticmethod
     def resolve_store_report(_root, info: ResolveInfo, *, channel: str, period=None):
+        check_channel_access(info, channel)
         database = get_database_connection_name(info.context)
         channel_obj = channel_or_none(channel, using=database)
         if channel_obj is None:

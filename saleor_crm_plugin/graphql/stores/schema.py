@@ -16,7 +16,7 @@ from saleor.graphql.core.fields import FilterConnectionField
 from saleor.permission.enums import OrderPermissions
 
 from ...stores import selectors
-from ..utils import is_channel_slug
+from ..utils import check_channel_access, is_channel_slug
 from .enums import DOC_CATEGORY_STORES
 from .filters import StorePurchaseFilterInput
 from .mutations import (
@@ -47,6 +47,7 @@ class StoreQueries(graphene.ObjectType):
 
     @staticmethod
     def resolve_store_purchases(_root, info: ResolveInfo, **kwargs):
+        check_channel_access(info, kwargs["channel"])
         purchases = selectors.channel_store_purchases(
             channel_slug=kwargs["channel"], using=get_database_connection_name(info.context)
         )

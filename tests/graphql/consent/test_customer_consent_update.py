@@ -4,7 +4,8 @@ import pytest
 from freezegun import freeze_time
 from saleor.graphql.tests.utils import assert_no_permission, get_graphql_content
 
-from saleor_crm_plugin.consent.models import ConsentEvent, MarketingConsent
+from saleor_crm_plugin.consent.actions import marketing_consent_set
+from saleor_crm_plugin.consent.models import ConsentEvent, ConsentSource, MarketingConsent
 from saleor_crm_plugin.segments.actions import customer_segment_create
 from saleor_crm_plugin.segments.models import SegmentMembership
 
@@ -116,3 +117,20 @@ def test_an_unknown_purpose_is_refused_and_writes_nothing(user_api_client):
     assert content["errors"][0]["extensions"]["exception"]["code"] == "GraphQLError"
     assert "SELLING" in content["errors"][0]["message"]
     assert consent_rows() == (0, 0)
+
+
+def test_the_customer_gives_back_consent_after_unsubscribing(user_api_client, customer_user):
+    # given: an unsubscribe link, then staff refused without a reason (actions)
+    marketing_consent_set(
+        email=customer_user.email, granted=False, source=ConsentSource.UNSUBSCRIBE_LINK
+    )
+
+    # when
+    response = user_api_client.post_graphql(UPDATE, {"purpose": "EMAIL_MARKETING", "granted": True})
+
+    # then
+    data = get_graphql_content(response)["data"]["customerConsentUpdate"]
+    assert data["errors"] == []
+    assert (data["consent"]["granted"], data["consent"]["source"]) == (True, "customer")
+    event = ConsentEvent.objects.order_by("-pk").first()
+    assert (event.granted, event.actor, event.reason) == (True, "customer", "")

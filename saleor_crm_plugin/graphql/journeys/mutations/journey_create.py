@@ -5,7 +5,7 @@ from saleor.graphql.core.types import BaseInputObjectType
 from saleor.permission.enums import AccountPermissions
 
 from ....journeys import actions
-from ...utils import CRMBaseMutation, get_channel_or_error
+from ...utils import CRMBaseMutation, check_channel_access, get_channel_or_error
 from ..enums import DOC_CATEGORY_JOURNEYS, JourneyKindEnum
 from ..types import Journey, JourneyErrorType
 from .inputs import JourneyInputFields, journey_changes
@@ -37,6 +37,7 @@ class JourneyCreate(CRMBaseMutation):
 
     @classmethod
     def perform_mutation(cls, _root, info: ResolveInfo, /, *, input):  # type: ignore[override]
+        check_channel_access(info, input["channel"])
         channel = get_channel_or_error(
             input["channel"], using=get_database_connection_name(info.context)
         )

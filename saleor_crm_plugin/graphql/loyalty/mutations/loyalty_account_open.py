@@ -6,7 +6,7 @@ from saleor.permission.enums import AccountPermissions
 
 from ....loyalty.accounts import account_open
 from ....loyalty.error_codes import LoyaltyErrorCode
-from ...utils import CRMBaseMutation, CustomerOrStaffMutationMixin
+from ...utils import CRMBaseMutation, CustomerOrStaffMutationMixin, check_channel_access
 from ..enums import DOC_CATEGORY_LOYALTY
 from ..types import LoyaltyAccount, LoyaltyErrorType
 from .utils import get_channel_or_error
@@ -37,6 +37,7 @@ class LoyaltyAccountOpen(CustomerOrStaffMutationMixin, CRMBaseMutation):
     def perform_mutation(  # type: ignore[override]
         cls, _root, info: ResolveInfo, /, *, channel: str, customer_id=None
     ):
+        check_channel_access(info, channel)
         customer = cls.get_customer(
             info, customer_id, required_code=LoyaltyErrorCode.REQUIRED.value
         )

@@ -11,7 +11,7 @@ from saleor.permission.enums import AccountPermissions
 from ....loyalty import bonuses
 from ....loyalty.error_codes import LoyaltyErrorCode
 from ....loyalty.models import LoyaltyAccount as LoyaltyAccountModel
-from ...utils import CRMBaseMutation, get_node_or_error
+from ...utils import CRMBaseMutation, check_channel_access, get_node_or_error
 from ..enums import DOC_CATEGORY_LOYALTY
 from ..types import LoyaltyAccount, LoyaltyEntry, LoyaltyErrorType
 from .utils import get_channel_or_error
@@ -70,6 +70,7 @@ class LoyaltyPointsAdjust(CRMBaseMutation):
         reason: str,
         idempotency_key: str | None = None,
     ):
+        check_channel_access(info, channel)
         customer = get_node_or_error(info, customer_id, only_type=User, field="customerId")
         channel_obj = get_channel_or_error(
             channel, using=get_database_connection_name(info.context)

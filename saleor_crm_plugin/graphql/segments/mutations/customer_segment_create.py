@@ -6,7 +6,7 @@ from saleor.graphql.core.types import BaseInputObjectType
 from saleor.permission.enums import AccountPermissions
 
 from ....segments import actions
-from ...utils import CRMBaseMutation
+from ...utils import CRMBaseMutation, check_channel_access
 from ..enums import DOC_CATEGORY_SEGMENTS
 from ..types import CustomerSegment, CustomerSegmentErrorType
 from .utils import clean_definition, get_channel_or_error
@@ -51,6 +51,7 @@ class CustomerSegmentCreate(CRMBaseMutation):
         definition = clean_definition(input["definition"])
         channel_id = None
         if input.get("channel") is not None:
+            check_channel_access(info, input["channel"])
             channel_id = get_channel_or_error(
                 input["channel"], using=get_database_connection_name(info.context)
             ).pk

@@ -7,7 +7,7 @@ from saleor.permission.enums import OrderPermissions
 
 from ....stores.models import PurchaseSource
 from ....stores.purchases import PurchaseInput, store_purchase_record_at_till
-from ...utils import CRMBaseMutation, clean_global_id
+from ...utils import CRMBaseMutation, check_channel_access, clean_global_id
 from ..enums import DOC_CATEGORY_STORES
 from ..types import StoreErrorType, StorePurchase
 from .utils import StoreCustomerInput, actor_of, channel_of, customer_keys
@@ -76,6 +76,7 @@ class StorePurchaseRecord(CRMBaseMutation):
 
     @classmethod
     def perform_mutation(cls, _root, info: ResolveInfo, /, *, input):  # type: ignore[override]
+        check_channel_access(info, input["channel"])
         channel = channel_of(info, input["channel"])
         warehouse_id = clean_global_id(input["store"], only_type=Warehouse, field="store")
         sale = store_purchase_record_at_till(
