@@ -13,6 +13,10 @@ rolled back takes its callbacks with it). Saleor runs those hooks after its comm
 outside any transaction: there, during a request (or a Celery task), what is due is
 collected and sent once the request (task) ends, each key once. Sent last, a task reads
 everything the request committed, whatever it wrote between two hooks.
+
+Nothing here raises into Saleor's request: the commit callback is ``robust`` and the
+sends at a request's end are logged when they fail. A broker that cannot be reached
+loses the event; the periodic reconciliations catch up with it.
 """
 
 import dataclasses
@@ -35,6 +39,10 @@ class _Send:
     key: object
     committed: bool = False  # its transaction committed (Django's test harness can run
     # commit callbacks inside a test's transaction and leave them in its list)
+
+    def __post_init__(self):
+        # Django names a failed robust commit callback by its ``__qualname__``.
+        self.__qualname__ = f"{self.key!r}.delay"
 
     def __call__(self) -> None:
         self.committed = True
@@ -104,7 +112,7 @@ def enqueue_after_commit(task, *args, key=None) -> None:
         )
         if send.key in waiting:
             return
-    transaction.on_commit(send)
+    transaction.on_commit(send, robust=True)
 
 
 def _request_started(**_kwargs):

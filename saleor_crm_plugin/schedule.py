@@ -40,6 +40,12 @@ PERIODIC_TASKS = {
         "task": ("saleor_crm_plugin.loyalty.tasks.reconcile_inactive_programme_orders_task"),
         "schedule": datetime.timedelta(hours=1),
     },
+    # Order events lost with the broker (or out of retries): the changed orders of
+    # active programmes are reconciled; an order whose sync ran finds nothing to do.
+    "crm-reconcile-changed-orders": {
+        "task": "saleor_crm_plugin.loyalty.tasks.reconcile_changed_orders_task",
+        "schedule": datetime.timedelta(minutes=15),
+    },
     # Pickups of click & collect orders no event told of (orderBulkCreate's imports).
     "crm-store-pickups": {
         "task": "saleor_crm_plugin.stores.tasks.order_pickups_sweep_task",

@@ -10,6 +10,8 @@ from django.utils import timezone
 from saleor.celeryconf import app
 from saleor.core.db.connection import allow_writer
 
+from ..retries import EVENT_TASK_RETRIES
+
 from . import attribution, detection, offers
 
 task_logger = get_task_logger(__name__)
@@ -22,7 +24,7 @@ def abandoned_checkouts_sweep_task():
     task_logger.debug("Cart recovery sweep: %s", result)
 
 
-@app.task
+@app.task(**EVENT_TASK_RETRIES)
 @allow_writer()
 def cart_order_created_task(order_id: str):
     """An order exists: settle the shopper's offers, then attribute it to their carts."""

@@ -310,6 +310,18 @@ def orders_to_backfill(*, channel_id: int, since: datetime.datetime | None = Non
     return orders.filter(~Exists(earned)).order_by("created_at", "pk")
 
 
+def customer_orders_changed(*, channel_id: int, changed_since: datetime.datetime):
+    """A channel's customer orders (drafts aside) changed since the given time, in the
+    order they changed: the orders whose points an event may have had to move."""
+    return (
+        Order.objects.filter(
+            channel_id=channel_id, user_id__isnull=False, updated_at__gte=changed_since
+        )
+        .exclude(status=OrderStatus.DRAFT)
+        .order_by("updated_at", "pk")
+    )
+
+
 def inactive_program_channel_ids() -> list[int]:
     """Channels with loyalty accounts whose CRM plugin configuration is not active."""
     return list(

@@ -16,6 +16,15 @@ gives back what they spent) when they are refunded or cancelled, and earns nothi
 new. Saleor calls no hook of a plugin deactivated in the order's channel, so
 ``inactive_program_orders_reconcile`` (a periodic task) runs this same action for the
 orders of such channels that earned or spent points and changed since its last scan.
+
+An event can also be lost where the programme is on: the broker was unreachable when
+the request committed (the hook's task was never queued), or a task failed its last
+retry. ``active_program_orders_reconcile`` (a periodic task too) runs the same action
+for every customer order of an active channel that changed since its last scan; an
+order whose sync did run finds nothing to change. Both scans walk a channel's orders
+the same way, from the same cursor (``LoyaltyOrderScan``: a channel is either on or
+off); the first scan of an active channel reads back ``FIRST_ACTIVE_SCAN`` (older
+orders are the backfill command's).
 """
 
 import dataclasses
@@ -25,6 +34,7 @@ from uuid import UUID
 from django.db.models import Q
 from django.utils import timezone
 
+from ..config import active_channel_programs
 from . import fetch, orders, redemption, refunds
 from .models import LoyaltyOrderScan
 
@@ -32,6 +42,7 @@ from .models import LoyaltyOrderScan
 # before a scan may be committed just after it.
 SCAN_OVERLAP = datetime.timedelta(minutes=10)
 SCAN_BATCH = 500
+FIRST_ACTIVE_SCAN = datetime.timedelta(days=1)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -69,17 +80,45 @@ def inactive_program_orders_reconcile(
     """
     now = now or timezone.now()
     return sum(
-        _scan_channel(channel_id, now=now, batch=batch)
+        _scan_channel(
+            channel_id,
+            lambda since, channel_id=channel_id: fetch.orders_with_points(
+                channel_id=channel_id, changed_since=since
+            ),
+            now=now,
+            batch=batch,
+        )
         for channel_id in fetch.inactive_program_channel_ids()
     )
 
 
-def _scan_channel(channel_id: int, *, now, batch: int) -> int:
+def active_program_orders_reconcile(
+    *, now: datetime.datetime | None = None, batch: int = SCAN_BATCH
+) -> int:
+    """Reconcile the customer orders changed since the last scan in channels whose
+    programme is on, so that an order event that never reached a worker still moves
+    the order's points. Returns how many orders were reconciled."""
+    now = now or timezone.now()
+    return sum(
+        _scan_channel(
+            channel_id,
+            lambda since, channel_id=channel_id: fetch.customer_orders_changed(
+                channel_id=channel_id, changed_since=since or now - FIRST_ACTIVE_SCAN
+            ),
+            now=now,
+            batch=batch,
+        )
+        for channel_id in sorted(active_channel_programs())
+    )
+
+
+def _scan_channel(channel_id: int, orders_since, *, now, batch: int) -> int:
+    """Reconcile ``orders_since(changed_since)`` (None: first scan) page by page, then
+    move the channel's cursor to ``now``."""
     scan = LoyaltyOrderScan.objects.filter(channel_id=channel_id).first()
-    orders_changed = fetch.orders_with_points(
-        channel_id=channel_id,
-        changed_since=scan.scanned_until - SCAN_OVERLAP if scan else None,
-    ).filter(updated_at__lte=now)
+    orders_changed = orders_since(scan.scanned_until - SCAN_OVERLAP if scan else None).filter(
+        updated_at__lte=now
+    )
     reconciled = 0
     after = None
     while True:

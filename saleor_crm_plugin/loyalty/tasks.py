@@ -8,8 +8,14 @@ from django.utils import timezone
 from saleor.celeryconf import app
 from saleor.core.db.connection import allow_writer
 
+from ..retries import EVENT_TASK_RETRIES
+
 from . import bonuses, notifications, points_lifecycle, redemption
-from .reconcile import inactive_program_orders_reconcile, order_loyalty_reconcile
+from .reconcile import (
+    active_program_orders_reconcile,
+    inactive_program_orders_reconcile,
+    order_loyalty_reconcile,
+)
 
 task_logger = get_task_logger(__name__)
 
@@ -26,7 +32,7 @@ def _reconcile_order(order_id: str) -> None:
     )
 
 
-@app.task
+@app.task(**EVENT_TASK_RETRIES)
 @allow_writer()
 def sync_order_points_task(order_id: str):
     """An order was created, paid, refunded, cancelled or edited: reconcile its points.
@@ -48,12 +54,21 @@ def reconcile_inactive_programme_orders_task():
 
 @app.task
 @allow_writer()
+def reconcile_changed_orders_task():
+    """Orders of active programmes whose event never reached a worker (the broker was
+    down when Saleor committed, a task ran out of retries): their points catch up."""
+    reconciled = active_program_orders_reconcile(now=timezone.now())
+    task_logger.debug("Reconciled %s changed orders of active programmes", reconciled)
+
+
+@app.task
+@allow_writer()
 def release_abandoned_redemptions_task():
     settled = redemption.redemptions_release_abandoned(now=timezone.now())
     task_logger.debug("Released %s abandoned redemptions", settled)
 
 
-@app.task
+@app.task(**EVENT_TASK_RETRIES)
 @allow_writer()
 def award_signup_bonus_task(user_id: int, channel_id: int):
     bonuses.signup_bonus_award(user_id=user_id, channel_id=channel_id)

@@ -9,13 +9,15 @@ from django.utils import timezone
 from saleor.celeryconf import app
 from saleor.core.db.connection import allow_writer
 
+from ..retries import EVENT_TASK_RETRIES
+
 from . import actions, export, refresh, rfm
 from .models import SegmentMembersExport
 
 task_logger = get_task_logger(__name__)
 
 
-@app.task
+@app.task(**EVENT_TASK_RETRIES)
 @allow_writer()
 def customer_segments_refresh_task(user_id: int, reason: str):
     """An event concerning one customer: re-evaluate them against every segment."""
