@@ -1,8 +1,8 @@
 """A CRM task whose database transaction fails halfway.
 
 A PostgreSQL trigger installed by the test fails the account's totals update, which
-comes after the earn entry's insert in the same transaction: the entry is written, then
-the transaction fails. A transient failure (SQLSTATE 40001, a serialization failure)
+the ledger makes in the same statement that inserts the earn entry: the insert is done,
+then the statement fails. A transient failure (SQLSTATE 40001, a serialization failure)
 is retried by Celery (``autoretry_for``) and the retry earns once; a permanent one (a
 plain ``RAISE``) fails the task, the request still answers, and the periodic
 reconciliation earns once the fault is gone. Never half an earning, never two.
@@ -10,6 +10,7 @@ reconciliation earns once the fault is gone. Never half an earning, never two.
 
 import logging
 
+import pytest
 from django.db import connection
 from saleor.order import OrderChargeStatus
 
@@ -20,6 +21,19 @@ from tests.fixtures.loyalty import balance_of
 from tests.fixtures.orders import THREE_LINES
 
 TRANSIENT, PERMANENT = "40001", "P0001"
+
+# The task runs as in a worker, in autocommit (a posting is one statement with no
+# savepoint): the test commits its data, and the fault's objects are dropped after it.
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def _fault_removed_afterwards():
+    yield
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TRIGGER IF EXISTS crm_fault ON {LoyaltyAccount._meta.db_table}")
+        cursor.execute("DROP FUNCTION IF EXISTS crm_fault_account_update()")
+        cursor.execute("DROP SEQUENCE IF EXISTS crm_fault_account_updates")
 
 
 def _fail_account_updates(*, sqlstate: str, times: int) -> None:
