@@ -58,6 +58,12 @@ def hundred_customers(channel_USD, channel_PLN):
     return users
 
 
+# The staff list: points, tier, tags, segments and RFM (no consent).
+CUSTOMERS_WITH_LOYALTY_TAGS_SEGMENTS_RFM = CUSTOMERS_WITH_CRM.replace(
+    "crmMarketingConsent { granted }", ""
+)
+
+
 def counted(client, query, first):
     with queries_counted() as queries:
         response = client.post_graphql(query, {"first": first})
@@ -88,3 +94,23 @@ def test_crm_fields_of_a_customer_list_add_constant_queries(
     assert edge["other"]["tier"] == {"name": "Bronze"}
     assert [segment["name"] for segment in edge["segments"]] == ["Loyal", "New"]
     assert edge["crmTags"] in ([], ["vip"])
+
+
+def test_points_tier_tags_segments_and_rfm_of_a_customer_list_take_six_queries(
+    staff_api_client, permission_manage_users, hundred_customers
+):
+    # given
+    staff_api_client.user.user_permissions.add(permission_manage_users)
+    query = CUSTOMERS_WITH_LOYALTY_TAGS_SEGMENTS_RFM
+    counted(staff_api_client, query, 1)  # caches warmed as a running shop has them
+
+    # when
+    added = {}
+    for first in (10, 100):
+        _, without = counted(staff_api_client, CUSTOMERS, first)
+        edges, with_crm = counted(staff_api_client, query, first)
+        assert len(edges) == first
+        added[first] = len(with_crm) - len(without)
+
+    # then: channels with programmes, accounts, tags, segments, RFM, channel access
+    assert added[10] == added[100] == 6
