@@ -14,8 +14,17 @@ provider's unsubscribe button POSTs to it; the RFC allows only HTTPS there), whi
 large providers require of bulk senders. Transactional messages (receipt-claim codes)
 pass none. The headers must be covered by the DKIM signature: the SMTP relay that signs
 should sign them (most sign every header present).
+
+``DeliveryNotAttempted`` is the one rule on sending errors that allows a retry: it is
+raised (the SMTP error as its cause) when *nothing can have left* — the connection was
+refused or could not be opened (greeting, TLS, login), or the server answered the
+envelope (``MAIL FROM`` / ``RCPT TO``) with a temporary 4xx before ``DATA``. Any other
+error, a timeout or a disconnect once the envelope was accepted above all, may come
+after the server took the message: it is raised as is, and the message must not be sent
+again (at most once wins over at least once).
 """
 
+import smtplib
 from email.headerregistry import Address
 
 from django.core.mail import EmailMultiAlternatives
@@ -27,6 +36,23 @@ from saleor.plugins.email_common import (
 )
 
 from .config import ChannelConfig, body_render, subject_render
+
+
+class DeliveryNotAttempted(Exception):
+    """Nothing left: the SMTP error (``__cause__``) came before the server took the data."""
+
+    @property
+    def error_name(self) -> str:
+        return type(self.__cause__ or self).__name__
+
+
+def _temporary(error: smtplib.SMTPException) -> bool:
+    """An envelope refused with a 4xx (``MAIL FROM``, or ``RCPT TO`` for every recipient)."""
+    if isinstance(error, smtplib.SMTPSenderRefused):
+        return 400 <= error.smtp_code < 500
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return all(400 <= code < 500 for code, _ in error.recipients.values())
+    return False
 
 
 def email_config(config: ChannelConfig) -> EmailConfig:
@@ -62,24 +88,36 @@ def html_email_send(
 ) -> None:
     """Send one message through the channel's SMTP server (``config.smtp.host`` set)."""
     smtp = email_config(config)
+    connection = EmailBackend(
+        host=smtp.host,
+        port=smtp.port,
+        username=smtp.username,
+        password=smtp.password,
+        use_ssl=smtp.use_ssl,
+        use_tls=smtp.use_tls,
+        timeout=DEFAULT_EMAIL_TIMEOUT,
+    )
     message = EmailMultiAlternatives(
         subject,
         get_plain_text_message_for_email(html),
         str(Address(smtp.sender_name or "", addr_spec=smtp.sender_address)),
         [recipient],
         headers=list_unsubscribe_headers(list_unsubscribe_url),
-        connection=EmailBackend(
-            host=smtp.host,
-            port=smtp.port,
-            username=smtp.username,
-            password=smtp.password,
-            use_ssl=smtp.use_ssl,
-            use_tls=smtp.use_tls,
-            timeout=DEFAULT_EMAIL_TIMEOUT,
-        ),
+        connection=connection,
     )
     message.attach_alternative(html, "text/html")
-    message.send()
+    try:
+        connection.open()  # connect, greeting, TLS, login: nothing sent yet
+    except OSError as error:  # smtplib's errors included
+        raise DeliveryNotAttempted(str(error)) from error
+    try:
+        message.send()
+    except (smtplib.SMTPSenderRefused, smtplib.SMTPRecipientsRefused) as error:
+        if _temporary(error):
+            raise DeliveryNotAttempted(str(error)) from error
+        raise
+    finally:
+        connection.close()
 
 
 def marketing_email_send(*, config: ChannelConfig, payload: dict, subject: str, body: str) -> bool:

@@ -42,6 +42,7 @@ from saleor.account.models import User
 from saleor.checkout.models import Checkout, CheckoutLine
 from saleor.plugins.manager import get_plugins_manager
 
+from ..mail import DeliveryNotAttempted
 from ..config import ChannelConfig, active_channel_programs
 from .email import stops_the_batch
 from .models import AbandonedCheckout, AbandonedStatus, CartDetectionCursor, ReminderStatus
@@ -61,6 +62,7 @@ class SweepResult:
     sent: int = 0
     skipped: int = 0
     failed: int = 0
+    retrying: int = 0
     untouched: int = 0
 
     def add(self, other: "SweepResult") -> None:
@@ -101,9 +103,13 @@ def _advance_all(due_ids: list[int], *, now, manager) -> SweepResult:
                 abandoned_id=abandoned_id, now=now, manager=manager
             )
         except Exception as error:
-            # The reminder is recorded as failed (never retried: it may have left).
+            # Recorded as failed (never retried: it may have left), or as retry when
+            # nothing left (``mail.DeliveryNotAttempted``, ``journeys.claims``).
             logger.exception("saleor-crm: cart reminder for %s failed", abandoned_id)
-            result.failed += 1
+            if isinstance(error, DeliveryNotAttempted):
+                result.retrying += 1
+            else:
+                result.failed += 1
             if stops_the_batch(error):  # the next one would fail the same way
                 result.untouched += len(due_ids) - position - 1
                 break

@@ -30,12 +30,14 @@ from ..config import (
     ReminderKind,
     parse_configuration,
 )
-from ..mail import marketing_email_send
+from ..mail import DeliveryNotAttempted, marketing_email_send
 from . import default_templates
 
 
 def stops_the_batch(error: BaseException) -> bool:
     """Whether a sending error is the SMTP server's or connection's, not one message's."""
+    if isinstance(error, DeliveryNotAttempted):
+        error = error.__cause__
     if isinstance(error, smtplib.SMTPRecipientsRefused):
         return False
     return isinstance(error, smtplib.SMTPException | OSError)

@@ -55,12 +55,14 @@ class ReminderStatus:
     SENT = "sent"
     SKIPPED = "skipped"
     FAILED = "failed"
+    RETRY = "retry"
 
     CHOICES = [
         (CLAIMED, "Claimed, not yet sent"),
         (SENT, "Sent"),
         (SKIPPED, "Skipped (suppressed)"),
         (FAILED, "Sending failed"),
+        (RETRY, "Nothing left, sent again at a next sweep"),
     ]
 
 
@@ -150,6 +152,8 @@ class CartReminder(models.Model):
         max_length=16, choices=ReminderStatus.CHOICES, default=ReminderStatus.CLAIMED
     )
     skip_reason = models.CharField(max_length=32, blank=True, default="")
+    # Sends that failed with nothing left (``mail.DeliveryNotAttempted``), bounded.
+    attempts = models.PositiveSmallIntegerField(default=0)
     claimed_at = models.DateTimeField()
     sent_at = models.DateTimeField(null=True, blank=True)
 

@@ -31,7 +31,10 @@
    Success marks the reminder ``sent``; an exception marks it ``failed`` and is raised
    again (the sweep goes on, or stops that channel's batch when the SMTP server or
    connection failed). A claimed reminder is never sent again,
-   whatever happens after the claim: at most once, never twice.
+   whatever happens after the claim: at most once, never twice. The one exception:
+   when nothing can have left (``mail.DeliveryNotAttempted``) the reminder is ``retry``
+   and its stage due again: the next sweep claims it back through the same checks
+   (``journeys.claims``), at most ``MAX_ATTEMPTS`` times.
 """
 
 import dataclasses
@@ -309,8 +312,13 @@ def _send(claim: CartStageClaim, *, now, manager) -> CartReminder:
         )
         manager.notify(CART_REMINDER_EVENT, lambda: payload, channel_slug=abandoned.channel.slug)
 
+    def retry() -> None:  # nothing left: the stage is due again at the next sweep
+        AbandonedCheckout.objects.filter(
+            pk=abandoned.pk, round=reminder.round, stage=reminder.stage
+        ).update(stage=reminder.stage - 1, next_stage_at=now)
+
     try:
-        return message_send(reminder, send, now=now)
+        return message_send(reminder, send, now=now, retry=retry)
     except _CheckoutGone:
         reminder.status, reminder.skip_reason = ReminderStatus.SKIPPED, SkipReason.CHECKOUT_GONE
         reminder.save(update_fields=["status", "skip_reason"])

@@ -66,12 +66,14 @@ class MessageStatus:
     SENT = "sent"
     SKIPPED = "skipped"
     FAILED = "failed"
+    RETRY = "retry"
 
     CHOICES = [
         (CLAIMED, "Claimed, not yet sent"),
         (SENT, "Sent"),
         (SKIPPED, "Skipped"),
         (FAILED, "Sending failed"),
+        (RETRY, "Nothing left, sent again at a next sweep"),
     ]
 
 
@@ -152,6 +154,8 @@ class JourneyMessage(models.Model):
         max_length=16, choices=MessageStatus.CHOICES, default=MessageStatus.CLAIMED
     )
     skip_reason = models.CharField(max_length=32, blank=True, default="")
+    # Sends that failed with nothing left (``mail.DeliveryNotAttempted``), bounded.
+    attempts = models.PositiveSmallIntegerField(default=0)
     claimed_at = models.DateTimeField()
     sent_at = models.DateTimeField(null=True, blank=True)
     # The offer it carried: bonus points (ledger key ``journey:<id>``) or a voucher code.

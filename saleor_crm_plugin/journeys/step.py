@@ -29,7 +29,10 @@
    ``manager.notify("crm_journey_message")`` — our plugin sends it by SMTP, apps
    subscribed to NOTIFY_USER receive it. Success marks it ``sent``; an exception marks
    it ``failed`` and is raised again for the sweep to count. A claimed message is never
-   sent again, whatever happens after the claim: at most once.
+   sent again, whatever happens after the claim: at most once. The one exception: when
+   nothing can have left (``mail.DeliveryNotAttempted``) the message is ``retry`` and
+   the enrollment's stage due again (reopened if that stage had completed it): the next
+   sweep claims it back through the same guards (``claims``), at most ``MAX_ATTEMPTS``.
 """
 
 import dataclasses
@@ -202,7 +205,19 @@ def stage_send(claim: StageClaim, *, manager, now: datetime.datetime) -> Journey
             JOURNEY_MESSAGE_EVENT, lambda: payload, channel_slug=enrollment.journey.channel.slug
         )
 
-    return message_send(message, send, now=now)
+    def retry() -> None:  # nothing left: the stage is due again at the next sweep
+        JourneyEnrollment.objects.filter(
+            pk=enrollment.pk,
+            stage=message.stage,
+            status__in=(EnrollmentStatus.OPEN, EnrollmentStatus.COMPLETED),
+        ).update(
+            stage=message.stage - 1,
+            next_stage_at=now,
+            status=EnrollmentStatus.OPEN,
+            closed_at=None,
+        )
+
+    return message_send(message, send, now=now, retry=retry)
 
 
 def enrollment_advance(

@@ -27,6 +27,7 @@ from django.db.models.functions import Greatest
 from saleor.plugins.manager import get_plugins_manager
 
 from ..carts.email import stops_the_batch
+from ..mail import DeliveryNotAttempted
 from ..config import active_channel_programs
 from . import goals, triggers
 from .cart_recovery import cart_recovery_journey_sync
@@ -55,6 +56,7 @@ class JourneySweepResult:
     sent: int = 0
     skipped: int = 0
     failed: int = 0
+    retrying: int = 0
     untouched: int = 0
 
     def add(self, other: "JourneySweepResult") -> None:
@@ -119,9 +121,13 @@ def _advance_all(ids: list[int], *, now, manager) -> JourneySweepResult:
         try:
             message = enrollment_advance(enrollment_id=enrollment_id, manager=manager, now=now)
         except Exception as error:
-            # Recorded as failed (never retried: it may have left).
+            # Recorded as failed (never retried: it may have left), or as retry when
+            # nothing left (``mail.DeliveryNotAttempted``, ``journeys.claims``).
             logger.exception("saleor-crm: journey message for enrollment %s failed", enrollment_id)
-            result.failed += 1
+            if isinstance(error, DeliveryNotAttempted):
+                result.retrying += 1
+            else:
+                result.failed += 1
             if stops_the_batch(error):
                 result.untouched += len(ids) - position - 1
                 break
