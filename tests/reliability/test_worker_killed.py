@@ -6,8 +6,11 @@ command, the cart-recovery sweep task, a segment recompute. To kill it at a know
 point, not after a guessed delay, another session holds a lock the work needs halfway
 (a row lock, or the advisory lock of a shopper): the process does the first part (each
 committed), then waits on that lock — seen in ``pg_stat_activity`` under the process's
-application name — and is killed there. Its open transaction dies with it. The rerun
-carries on; the result equals an uninterrupted run and nothing is done twice.
+application name — and is killed there. PostgreSQL notices the dead client only when
+the waiting statement, the lock released, tries to answer: a statement inside a
+transaction is rolled back with it, one in autocommit commits whole. The test waits
+for the process's sessions to end, then reruns the work: the result equals an
+uninterrupted run and nothing is done twice.
 """
 
 import datetime
