@@ -70,25 +70,32 @@ def counted(client, query, first):
     return get_graphql_content(response)["data"]["customers"]["edges"], queries
 
 
+def queries_added_per_page(client, query):
+    """Queries ``query`` adds over the bare list, for a page of 10 and of 100 customers,
+    and the last page's customers."""
+    counted(client, query, 1)  # caches warmed as a running shop has them
+    added = {}
+    for first in (10, 100):
+        _, without = counted(client, CUSTOMERS, first)
+        edges, with_crm = counted(client, query, first)
+        assert len(edges) == first
+        added[first] = len(with_crm) - len(without)
+    return added, edges
+
+
 def test_crm_fields_of_a_customer_list_add_constant_queries(
     staff_api_client, permission_manage_users, hundred_customers
 ):
     # given
     staff_api_client.user.user_permissions.add(permission_manage_users)
-    counted(staff_api_client, CUSTOMERS_WITH_CRM, 1)  # caches warmed as a running shop has them
 
     # when: a page of 10, then of 100 customers, with and without the CRM's fields
-    added = {}
-    for first in (10, 100):
-        _, without = counted(staff_api_client, CUSTOMERS, first)
-        edges, with_crm = counted(staff_api_client, CUSTOMERS_WITH_CRM, first)
-        assert len(edges) == first
-        added[first] = len(with_crm) - len(without)
+    added, edges = queries_added_per_page(staff_api_client, CUSTOMERS_WITH_CRM)
 
     # then: the same whatever the page: both channels with their programmes (1), the
     # accounts of both channels (1), tags, segments with their memberships, RFM, consent,
     # and the requester's permission groups (1: channel access, graphql.utils)
-    assert added[10] == added[100] == 7
+    assert added == {10: 7, 100: 7}
     edge = edges[0]["node"]
     assert edge["main"]["tier"] == {"name": "Silver"}
     assert edge["other"]["tier"] == {"name": "Bronze"}
@@ -101,16 +108,11 @@ def test_points_tier_tags_segments_and_rfm_of_a_customer_list_take_six_queries(
 ):
     # given
     staff_api_client.user.user_permissions.add(permission_manage_users)
-    query = CUSTOMERS_WITH_LOYALTY_TAGS_SEGMENTS_RFM
-    counted(staff_api_client, query, 1)  # caches warmed as a running shop has them
 
     # when
-    added = {}
-    for first in (10, 100):
-        _, without = counted(staff_api_client, CUSTOMERS, first)
-        edges, with_crm = counted(staff_api_client, query, first)
-        assert len(edges) == first
-        added[first] = len(with_crm) - len(without)
+    added, _edges = queries_added_per_page(
+        staff_api_client, CUSTOMERS_WITH_LOYALTY_TAGS_SEGMENTS_RFM
+    )
 
     # then: channels with programmes, accounts, tags, segments, RFM, channel access
-    assert added[10] == added[100] == 6
+    assert added == {10: 6, 100: 6}
