@@ -10,7 +10,7 @@ when the task scheduled its follow-up. Waits grow exponentially (1 s, 2 s, 4 s, 
 most ``RETRY_BACKOFF_MAX``) with full jitter, so workers retrying together spread out.
 Any other error (a bug, a row broken outside the API) fails the task at once: another
 attempt would fail the same way. An event still lost after the last attempt is found by
-the periodic reconciliation (``loyalty.reconcile.channel_orders_reconcile``).
+the periodic reconciliation (``loyalty.reconcile.active_program_orders_reconcile``).
 """
 
 from django.db import InterfaceError, OperationalError
