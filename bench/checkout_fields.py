@@ -49,6 +49,13 @@ WITH_FIELDS = (
     f"query BenchCheckout($id: ID!) {{ checkout(id: $id) "
     f"{{ {STOREFRONT_FIELDS} {LOYALTY_FIELDS} }} }}"
 )
+# The same two queries from a page that already asks who is signed in: Saleor then
+# authenticates the shopper's token in both, which our fields otherwise pay for alone
+# (``checkout(id:)`` alone never reads the requestor; Saleor's own ``Checkout.user``
+# pays it the same way).
+SIGNED_IN = "me { email } "
+WITHOUT_SIGNED_IN = WITHOUT_FIELDS.replace("{ checkout(", f"{{ {SIGNED_IN}checkout(", 1)
+WITH_SIGNED_IN = WITH_FIELDS.replace("{ checkout(", f"{{ {SIGNED_IN}checkout(", 1)
 APPLY_POINTS = """
 mutation BenchApply($id: ID!, $points: Int!) {
   checkoutLoyaltyPointsApply(id: $id, points: $points) {
@@ -70,6 +77,8 @@ class FieldsRow:
     with_ms: float
     # Median over rounds of each round's latency ratio, with / without our fields.
     latency_ratio: float
+    # The same, both queries also asking ``me`` (the shopper authenticated in both).
+    signed_in_ratio: float
 
 
 @dataclasses.dataclass(frozen=True)
@@ -151,21 +160,34 @@ def run(
             points = bench.apply_points(checkout_id) if applied else 0
             cases.append((line_count, points, checkout_id))
 
-    # Per checkout, one (without, with) pair of (seconds, queries) per round.
+    # Per checkout, one (without, with) pair of (seconds, queries) per round, and the
+    # same pair signed in.
     pairs: dict[str, list] = {checkout_id: [] for _lines, _points, checkout_id in cases}
+    signed_in: dict[str, list] = {checkout_id: [] for _lines, _points, checkout_id in cases}
+    queries = (WITHOUT_FIELDS, WITH_FIELDS, WITHOUT_SIGNED_IN, WITH_SIGNED_IN)
     for number in range(warmup_rounds + rounds):
         for _lines, _points, checkout_id in cases:
-            order = (WITHOUT_FIELDS, WITH_FIELDS) if number % 2 else (WITH_FIELDS, WITHOUT_FIELDS)
+            order = queries if number % 2 else queries[::-1]
             measured = {query: bench.measure(query, checkout_id) for query in order}
             if number >= warmup_rounds:
                 pairs[checkout_id].append((measured[WITHOUT_FIELDS], measured[WITH_FIELDS]))
+                signed_in[checkout_id].append(
+                    (measured[WITHOUT_SIGNED_IN][0], measured[WITH_SIGNED_IN][0])
+                )
         if (number + 1) % 10 == 0:
             progress(f"checkout fields: round {number + 1}/{warmup_rounds + rounds}")
-    rows = [_row(lines, points, pairs[checkout_id]) for lines, points, checkout_id in cases]
+    rows = [
+        _row(lines, points, pairs[checkout_id], signed_in[checkout_id])
+        for lines, points, checkout_id in cases
+    ]
     return FieldsResult(rounds=rounds, warmup_rounds=warmup_rounds, rows=rows)
 
 
-def _row(line_count: int, points: int, pairs: list) -> FieldsRow:
+def _median_ratio(pairs) -> float:
+    return statistics.median(with_ / without for without, with_ in pairs)
+
+
+def _row(line_count: int, points: int, pairs: list, signed_in: list) -> FieldsRow:
     without_seconds, without_queries = zip(*(without for without, _with in pairs), strict=True)
     with_seconds, with_queries = zip(*(with_ for _without, with_ in pairs), strict=True)
     return FieldsRow(
@@ -178,7 +200,6 @@ def _row(line_count: int, points: int, pairs: list) -> FieldsRow:
         ),
         without_ms=statistics.median(without_seconds) * 1000,
         with_ms=statistics.median(with_seconds) * 1000,
-        latency_ratio=statistics.median(
-            b / a for a, b in zip(without_seconds, with_seconds, strict=True)
-        ),
+        latency_ratio=_median_ratio(zip(without_seconds, with_seconds, strict=True)),
+        signed_in_ratio=_median_ratio(signed_in),
     )

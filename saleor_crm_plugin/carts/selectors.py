@@ -4,14 +4,16 @@ Each takes the database alias to read from (``using``) so resolvers read from Sa
 replica; functions taking many keys answer in one query, for dataloaders.
 """
 
+import functools
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
+from ..kept_sql import STAND_IN_MOMENT, KeptStatement, keep, stand_in_ids, stand_in_uuids
 from .models import (
     AbandonedCheckout,
     CartRecoveryOffer,
@@ -115,18 +117,18 @@ def live_offer_by_checkout(
     """The live offer (within its end date) each checkout may show and use, in one query.
 
     An offer issued for that checkout, else the newest one issued for another checkout
-    of the same customer; in the checkout's channel (``offers.offer_usable_in``).
+    of the same customer; in the checkout's channel (``offers.offer_usable_in``). Every
+    storefront query of ``Checkout.crmOffers`` asks, and most find none: the statement
+    is built once per database and shape (``kept_sql``).
     """
     keys = list(keys)
-    tokens = {token for token, _user_id, _channel_id in keys}
-    user_ids = {user_id for _token, user_id, _channel_id in keys if user_id is not None}
-    candidates = list(
-        CartRecoveryOffer.objects.using(using)
-        .filter(status=OfferStatus.LIVE, ends_at__gt=timezone.now())
-        .filter(Q(abandoned__token__in=tokens) | Q(abandoned__user_id__in=user_ids))
-        .select_related("abandoned")
-        .order_by("-created_at", "-pk")
-    )
+    tokens = sorted({token for token, _user_id, _channel_id in keys}, key=str)
+    user_ids = sorted({user_id for _token, user_id, _channel_id in keys if user_id is not None})
+    statement = _live_offers_statement(using, len(tokens), len(user_ids))
+    candidates = [
+        _offer_with_abandoned(row, using)
+        for row in statement.rows(using, tokens=tokens, user_ids=user_ids, now=timezone.now())
+    ]
     found = {}
     for key in keys:
         token, user_id, channel_id = key
@@ -140,3 +142,38 @@ def live_offer_by_checkout(
         if usable:
             found[key] = usable[0]
     return found
+
+
+_OFFER_COLUMNS = [field.attname for field in CartRecoveryOffer._meta.concrete_fields]
+_ABANDONED_COLUMNS = [field.attname for field in AbandonedCheckout._meta.concrete_fields]
+
+
+@functools.lru_cache(maxsize=64)
+def _live_offers_statement(using: str, tokens: int, user_ids: int) -> KeptStatement:
+    stand_ins = {
+        "tokens": stand_in_uuids(tokens),
+        "user_ids": stand_in_ids(user_ids),
+        "now": STAND_IN_MOMENT,
+    }
+    queryset = (
+        CartRecoveryOffer.objects.using(using)
+        .filter(status=OfferStatus.LIVE, ends_at__gt=stand_ins["now"])
+        .filter(
+            Q(abandoned__token__in=stand_ins["tokens"])
+            | Q(abandoned__user_id__in=stand_ins["user_ids"])
+        )
+        .order_by("-created_at", "-pk")
+        .values(
+            *_OFFER_COLUMNS,
+            **{f"of_abandoned_{name}": F(f"abandoned__{name}") for name in _ABANDONED_COLUMNS},
+        )
+    )
+    return keep(queryset, using=using, stand_ins=stand_ins)
+
+
+def _offer_with_abandoned(row: dict, using: str) -> CartRecoveryOffer:
+    offer = CartRecoveryOffer.from_db(using, _OFFER_COLUMNS, [row[name] for name in _OFFER_COLUMNS])
+    offer.abandoned = AbandonedCheckout.from_db(
+        using, _ABANDONED_COLUMNS, [row[f"of_abandoned_{name}"] for name in _ABANDONED_COLUMNS]
+    )
+    return offer

@@ -9,12 +9,16 @@ applies the same rule to one channel.
 """
 
 import dataclasses
+import functools
+import json
 
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import Exists, OuterRef, Subquery, TextField
+from django.db.models.functions import Cast
 from saleor.channel.models import Channel
 from saleor.plugins.models import PluginConfiguration
 
+from ..kept_sql import KeptStatement, keep
 from .channel import DEFAULT_CONFIG, ChannelConfig, parse_configuration
 from .fields import PLUGIN_ID
 
@@ -27,13 +31,33 @@ class ChannelProgram:
     config: ChannelConfig
 
 
-def channel_program(active: bool, configuration: list[dict]) -> ChannelProgram:
-    """A programme from a stored configuration; one that no longer parses is off."""
-    try:
-        config = parse_configuration(configuration)
-    except ValidationError:
+def channel_program(active: bool, configuration: list[dict] | str | None) -> ChannelProgram:
+    """A programme from a stored configuration (as stored, or its JSON text as the
+    database sends it); one that no longer parses is off."""
+    if not isinstance(configuration, str):
+        configuration = json.dumps(configuration, default=str)
+    config = _parsed(configuration)
+    if config is None:
         return ChannelProgram(active=False, config=DEFAULT_CONFIG)
     return ChannelProgram(active=active, config=config)
+
+
+@functools.lru_cache(maxsize=64)
+def _parsed(stored: str) -> ChannelConfig | None:
+    """The configuration of a stored JSON text, parsed once per process: parsing (every
+    field, its templates compiled) costs milliseconds, and a storefront's checkout
+    query or a sweep reads the same few stored configurations again and again. Keyed by
+    the text itself, so a saved change is a new key; ``ChannelConfig`` is immutable."""
+    try:
+        return parse_configuration(json.loads(stored))
+    except ValidationError:
+        return None
+
+
+def _stored_text() -> Cast:
+    """The stored configuration as the database's JSON text: the key of ``_parsed``,
+    without decoding it first."""
+    return Cast("configuration", output_field=TextField())
 
 
 def load_channel_program(channel_id: int, *, using: str = "default") -> ChannelProgram:
@@ -42,12 +66,12 @@ def load_channel_program(channel_id: int, *, using: str = "default") -> ChannelP
     stored = (
         PluginConfiguration.objects.using(using)
         .filter(identifier=PLUGIN_ID, channel_id=channel_id)
-        .values("active", "configuration")
+        .values("active", configuration_text=_stored_text())
         .first()
     )
     if stored is None:
         return ChannelProgram(active=False, config=DEFAULT_CONFIG)
-    return channel_program(stored["active"], stored["configuration"])
+    return channel_program(stored["active"], stored["configuration_text"])
 
 
 def load_channel_programs(channel_ids, *, using: str = "default") -> dict[int, ChannelProgram]:
@@ -57,11 +81,11 @@ def load_channel_programs(channel_ids, *, using: str = "default") -> dict[int, C
         row["channel_id"]: row
         for row in PluginConfiguration.objects.using(using)
         .filter(identifier=PLUGIN_ID, channel_id__in=channel_ids)
-        .values("channel_id", "active", "configuration")
+        .values("channel_id", "active", configuration_text=_stored_text())
     }
     return {
         channel_id: channel_program(
-            stored[channel_id]["active"], stored[channel_id]["configuration"]
+            stored[channel_id]["active"], stored[channel_id]["configuration_text"]
         )
         if channel_id in stored
         else ChannelProgram(active=False, config=DEFAULT_CONFIG)
@@ -76,7 +100,7 @@ def program_annotations(channel_id) -> dict:
     return {
         "crm_configured": Exists(stored),
         "crm_active": Subquery(stored.values("active")[:1]),
-        "crm_configuration": Subquery(stored.values("configuration")[:1]),
+        "crm_configuration": Subquery(stored.values(text=_stored_text())[:1]),
     }
 
 
@@ -100,16 +124,23 @@ def channels_with_programs(slugs, *, using: str = "default") -> dict:
 
 def active_channel_programs(*, using: str = "default") -> dict[int, ChannelConfig]:
     """Channel id -> configuration of every channel where the programme is active, by
-    channel id, in one query."""
-    stored = (
+    channel id, in one query (every sweep and periodic task starts here)."""
+    active = {}
+    for row in _active_programs_statement(using).rows(using):
+        program = channel_program(True, row["configuration_text"])
+        if program.active:
+            active[row["channel_id"]] = program.config
+    return active
+
+
+@functools.lru_cache(maxsize=8)
+def _active_programs_statement(using: str) -> KeptStatement:
+    """``active_channel_programs``' statement, built by the ORM once per database: the
+    build cost more than running it, on every sweep."""
+    queryset = (
         PluginConfiguration.objects.using(using)
         .filter(identifier=PLUGIN_ID, active=True, channel__isnull=False)
         .order_by("channel_id")
-        .values_list("channel_id", "configuration")
+        .values("channel_id", configuration_text=_stored_text())
     )
-    active = {}
-    for channel_id, configuration in stored:
-        program = channel_program(True, configuration)
-        if program.active:
-            active[channel_id] = program.config
-    return active
+    return keep(queryset, using=using, stand_ins={})

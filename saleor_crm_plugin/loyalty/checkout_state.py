@@ -12,15 +12,15 @@ import dataclasses
 import datetime
 import functools
 import json
-import uuid
 from collections.abc import Iterable
 from decimal import Decimal
 
-from django.db import connections
 from django.db.models import OuterRef, Q, Subquery, Sum
+from django.db.models.functions import JSONObject
 from saleor.checkout.models import Checkout
 from saleor.giftcard.models import GiftCard
 
+from ..kept_sql import STAND_IN_DAY, KeptStatement, keep, stand_in_uuids
 from ..config import ChannelProgram, annotated_program, program_annotations
 from .models import EntryStatus, LoyaltyAccount, LoyaltyEntry, LoyaltyRedemption, RedemptionStatus
 from .quote import GIFT_CARD_METADATA_KEY
@@ -59,50 +59,21 @@ def checkout_loyalty_states(
     storefront request showing a checkout's points.
     """
     tokens = list(tokens)
-    sql, params, slots = _statement(using, len(tokens))
-    params = list(params)
-    for position, token_index in slots:  # the stand-ins, replaced by this call's values
-        params[position] = today if token_index is None else tokens[token_index]
-    with connections[using].cursor() as cursor:
-        cursor.execute(sql, params)
-        columns = [column.name for column in cursor.description]
-        rows = [dict(zip(columns, row)) for row in cursor.fetchall()]
+    rows = _statement(using, len(tokens)).rows(using, tokens=tokens, today=today)
     return {row["token"]: _state(row) for row in rows}
 
 
-# Stand-ins compiled into the kept statement, replaced by the call's own values.
-_SENTINEL_DAY = datetime.date(1901, 2, 3)
-
-
-def _sentinel_tokens(size: int) -> list[uuid.UUID]:
-    return [uuid.UUID(int=(1 << 120) + index) for index in range(size)]
-
-
 @functools.lru_cache(maxsize=32)
-def _statement(using: str, size: int) -> tuple[str, tuple, tuple]:
-    """The SQL and parameters of the query, with the stand-ins as parameters, and where
-    they are: (parameter position, token index or None for the day)."""
+def _statement(using: str, size: int) -> KeptStatement:
+    tokens = stand_in_uuids(size)
     queryset = (
         Checkout.objects.using(using)
-        .filter(token__in=_sentinel_tokens(size))
+        .filter(token__in=tokens)
         .values("token")
-        .annotate(**_account_annotations(), **_card_annotations(_SENTINEL_DAY))
+        .annotate(**_account_annotations(), **_card_annotations(STAND_IN_DAY))
         .annotate(**program_annotations(OuterRef("channel_id")))
     )
-    sql, params = queryset.query.get_compiler(using).as_sql()
-    stand_ins = {token: index for index, token in enumerate(_sentinel_tokens(size))}
-    slots = tuple(
-        (position, stand_ins.get(param))
-        for position, param in enumerate(params)
-        if isinstance(param, uuid.UUID | datetime.date)
-        and (param in stand_ins or param == _SENTINEL_DAY)
-    )
-    found = [token_index for _position, token_index in slots]
-    if sorted(index for index in found if index is not None) != list(range(size)) or (
-        None not in found
-    ):
-        raise AssertionError("each stand-in must be a parameter of its own")
-    return sql, tuple(params), slots
+    return keep(queryset, using=using, stand_ins={"tokens": tokens, "today": STAND_IN_DAY})
 
 
 def _account_annotations() -> dict:
@@ -122,12 +93,14 @@ def _account_annotations() -> dict:
     redemption = LoyaltyRedemption.objects.filter(
         checkout_token=OuterRef("token"), status=RedemptionStatus.ACTIVE
     )
+    # One subquery per row read, its columns as one JSON object: each subquery costs
+    # the planner more than the executor.
+    account_json = JSONObject(
+        id="pk", balance="balance", tier_name="tier_name", first_expiry="first_expiry"
+    )
     return {
-        "account_id": Subquery(account.values("pk")[:1]),
-        "balance": Subquery(account.values("balance")[:1]),
-        "tier_name": Subquery(account.values("tier_name")[:1]),
-        "first_expiry": Subquery(
-            account.annotate(first=Subquery(first_expiry)).values("first")[:1]
+        "account": Subquery(
+            account.annotate(first_expiry=Subquery(first_expiry)).values(json=account_json)[:1]
         ),
         "redemption_points": Subquery(redemption.values("points")[:1]),
     }
@@ -148,34 +121,40 @@ def _card_annotations(today: datetime.date) -> dict:
         checkout_token=OuterRef(OuterRef("token")), status=RedemptionStatus.ACTIVE
     ).values("gift_card_id")[:1]
     card = usable.filter(metadata__has_key=GIFT_CARD_METADATA_KEY, pk=Subquery(redemption_card))
+    card_json = JSONObject(
+        pk="pk",
+        code="code",
+        current_balance_amount="current_balance_amount",
+        used_by_id="used_by_id",
+        assigned_to_id="assigned_to_id",
+    )
     return {
         "other_gift_cards": Subquery(others),
-        **{
-            f"card_{name}": Subquery(card.values(name)[:1])
-            for name in ("id", "code", "current_balance_amount", "used_by_id", "assigned_to_id")
-        },
+        "card": Subquery(card.values(json=card_json)[:1]),
     }
 
 
 def _state(row: dict) -> CheckoutLoyaltyState:
-    card = None
-    if row["card_id"] is not None:
-        card = CheckoutPointsCard(
-            pk=row["card_id"],
-            code=row["card_code"],
-            current_balance_amount=row["card_current_balance_amount"],
-            used_by_id=row["card_used_by_id"],
-            assigned_to_id=row["card_assigned_to_id"],
-        )
-    if isinstance(row["crm_configuration"], str):  # JSON, as the database sends it
-        row["crm_configuration"] = json.loads(row["crm_configuration"])
+    account = _json(row["account"]) or {}
+    card = _json(row["card"])
+    first_expiry = account.get("first_expiry")
     return CheckoutLoyaltyState(
         program=annotated_program(row),
-        account_id=row["account_id"],
-        balance=row["balance"] or 0,
-        tier_name=row["tier_name"] or "",
-        first_expiry=row["first_expiry"],
+        account_id=account.get("id"),
+        balance=account.get("balance") or 0,
+        tier_name=account.get("tier_name") or "",
+        first_expiry=datetime.datetime.fromisoformat(first_expiry) if first_expiry else None,
         redemption_points=row["redemption_points"],
-        card=card,
+        card=_points_card(card) if card else None,
         other_gift_cards=row["other_gift_cards"] or Decimal(0),
     )
+
+
+def _points_card(card: dict) -> CheckoutPointsCard:
+    amount = Decimal(str(card.pop("current_balance_amount")))
+    return CheckoutPointsCard(**card, current_balance_amount=amount)
+
+
+def _json(value) -> dict | None:
+    """A JSON object column as the database sends it (text), amounts as ``Decimal``."""
+    return json.loads(value, parse_float=Decimal) if value is not None else None

@@ -41,3 +41,40 @@ def test_a_channel_never_configured_is_inactive_with_default_rules(channel_USD):
     # then
     assert (program.active, program.config) == (False, DEFAULT_CONFIG)
     assert active_channel_programs() == {}
+
+
+def test_a_stored_configuration_is_parsed_once_and_a_saved_change_is_read_at_once(
+    channel_USD, channel_PLN
+):
+    # given: two channels storing the same configuration
+    configure_crm(channel_USD, earn_points="3")
+    configure_crm(channel_PLN, earn_points="3")
+
+    # when: read twice, by every reader
+    first = load_channel_program(channel_USD.pk).config
+    again = [
+        load_channel_program(channel_USD.pk).config,
+        load_channel_program(channel_PLN.pk).config,
+        *active_channel_programs().values(),
+    ]
+
+    # then: one parsed configuration serves them all
+    assert all(config is first for config in again)
+
+    # when: staff save a change
+    configure_crm(channel_USD, earn_points="5")
+
+    # then: the next read has it; the unchanged channel keeps the parsed one
+    assert load_channel_program(channel_USD.pk).config.loyalty.earn_points == 5
+    assert load_channel_program(channel_PLN.pk).config is first
+
+
+def test_a_cached_configuration_that_no_longer_parses_stays_inactive(channel_USD):
+    # given: stored without pluginUpdate, so it does not parse
+    configure_crm(channel_USD, earn_points="many")
+
+    # when: read twice
+    programs = [load_channel_program(channel_USD.pk) for _ in range(2)]
+
+    # then
+    assert all((p.active, p.config) == (False, DEFAULT_CONFIG) for p in programs)
