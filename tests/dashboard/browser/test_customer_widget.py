@@ -1,9 +1,12 @@
-"""The customer widget in a real browser: staff read a customer's points and adjust them."""
+"""The customer widget in a real browser: staff read a customer's points and adjust them,
+tag a customer, and give back a marketing consent the customer withdrew, with a reason."""
 
 import graphene
 import pytest
 from playwright.sync_api import expect
 
+from saleor_crm_plugin.consent.actions import marketing_consent_set
+from saleor_crm_plugin.consent.models import ConsentEvent, ConsentSource
 from saleor_crm_plugin.loyalty.bonuses import account_points_adjust
 from saleor_crm_plugin.loyalty.models import EntryType, LoyaltyEntry
 from saleor_crm_plugin.segments.actions import customer_segment_create
@@ -76,3 +79,36 @@ def test_staff_tag_a_customer_and_read_why_they_are_in_a_segment(
     assert sorted(stored) == ["vip", "wholesale"]
     assert not [line for line in crm_dashboard.console if "Maximum update depth" in line]
     crm_dashboard.screenshot("customer-widget")
+
+
+def test_staff_give_back_a_withdrawn_consent_with_a_reason(
+    crm_dashboard, crm_staff, crm_usd, customer_user
+):
+    # given: the customer unsubscribed through a link in a CRM message
+    marketing_consent_set(
+        email=customer_user.email,
+        granted=False,
+        source=ConsentSource.UNSUBSCRIBE_LINK,
+        user_id=customer_user.pk,
+    )
+    customer_id = graphene.Node.to_global_id("User", customer_user.pk)
+    widget = crm_dashboard.open_widget(CUSTOMER_WIDGETS, crm_staff, customerId=customer_id)
+    expect(widget.get_by_test_id("consent-state")).to_contain_text(
+        "Withdrawn through an unsubscribe link"
+    )
+
+    # when: staff record "Consent given": Yes waits for the reason, then they confirm
+    widget.get_by_test_id("consent-given").click()
+    expect(widget.get_by_test_id("consent-given-yes")).to_be_disabled()
+    widget.get_by_test_id("consent-reason").fill("Phone call on 1 Dec")
+    widget.get_by_test_id("consent-given-yes").click()
+
+    # then: shown, and the history records the reason and the staff member
+    expect(widget.get_by_test_id("consent-state")).to_contain_text("Given by staff")
+    regrant = ConsentEvent.objects.get(granted=True, user=customer_user)
+    assert (regrant.source, regrant.reason, regrant.staff_user_id) == (
+        ConsentSource.STAFF,
+        "Phone call on 1 Dec",
+        crm_staff.pk,
+    )
+    assert not [line for line in crm_dashboard.console if "Maximum update depth" in line]

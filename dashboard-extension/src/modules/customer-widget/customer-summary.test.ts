@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { checkAdjustment, consentSummary, entryLabel, parseTagInput, segmentWhy, signedPoints, tierProgress } from "./customer-summary";
+import { checkAdjustment, consentReasonAsk, consentSummary, entryLabel, parseTagInput, segmentWhy, signedPoints, tierProgress } from "./customer-summary";
 
 describe("tier progress", () => {
   it("shows the way to the next tier", () => {
@@ -86,5 +86,22 @@ describe("consent summary", () => {
 
   it("explains a customer who never answered", () => {
     expect(consentSummary(null)).toEqual({ state: "unknown", text: "Never answered: the channel's consent default applies (no marketing unless it is switched on)." });
+  });
+});
+
+describe("consent reason", () => {
+  it("requires a reason to give back a withdrawn consent", () => {
+    expect(consentReasonAsk(true, "withdrawn", "  ")).toEqual({
+      label: "How did the customer agree? (e.g. phone call on 1 Dec)",
+      hint: "Required: the customer withdrew this consent. The reason is recorded with your name in their consent history.",
+      ok: false,
+    });
+    expect(consentReasonAsk(true, "withdrawn", "Phone call on 1 Dec").ok).toBe(true);
+  });
+
+  it("leaves it optional otherwise", () => {
+    expect(consentReasonAsk(true, "unknown", "")).toEqual({ label: "How did the customer agree? (optional, e.g. phone call on 1 Dec)", hint: null, ok: true });
+    expect(consentReasonAsk(true, "given", "").ok).toBe(true);
+    expect(consentReasonAsk(false, "withdrawn", "")).toEqual({ label: "Reason (optional)", hint: null, ok: true });
   });
 });

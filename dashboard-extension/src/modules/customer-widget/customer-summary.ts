@@ -111,14 +111,40 @@ export interface ConsentLike {
 const CONSENT_SOURCES: Record<string, string> = {
   customer: "by the customer",
   staff: "by staff",
+  app: "by an app",
   unsubscribe_link: "through an unsubscribe link",
   import: "by an import",
 };
 
 /** "Given by the customer on Mar 1, 2026"; never answered: the shop's default applies. */
-export function consentSummary(consent: ConsentLike | null, locale = "en-US"): { state: "given" | "withdrawn" | "unknown"; text: string } {
+export type ConsentState = "given" | "withdrawn" | "unknown";
+
+export function consentSummary(consent: ConsentLike | null, locale = "en-US"): { state: ConsentState; text: string } {
   if (!consent) return { state: "unknown", text: "Never answered: the channel's consent default applies (no marketing unless it is switched on)." };
   const source = CONSENT_SOURCES[consent.source] ?? `(${consent.source})`;
   const date = new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeZone: "UTC" }).format(new Date(consent.updatedAt));
   return consent.granted ? { state: "given", text: `Given ${source} on ${date}.` } : { state: "withdrawn", text: `Withdrawn ${source} on ${date}.` };
+}
+
+export interface ConsentReasonAsk {
+  label: string;
+  /** Why the reason is required, when it is. */
+  hint: string | null;
+  /** Whether the answer may be sent with this reason. */
+  ok: boolean;
+}
+
+/**
+ * The reason asked when staff record an answer. Giving back a consent that is withdrawn
+ * requires one (the API answers REASON_REQUIRED without it); otherwise it is optional and
+ * still sent when filled.
+ */
+export function consentReasonAsk(granted: boolean, current: ConsentState, reason: string): ConsentReasonAsk {
+  if (!granted) return { label: "Reason (optional)", hint: null, ok: true };
+  if (current !== "withdrawn") return { label: "How did the customer agree? (optional, e.g. phone call on 1 Dec)", hint: null, ok: true };
+  return {
+    label: "How did the customer agree? (e.g. phone call on 1 Dec)",
+    hint: "Required: the customer withdrew this consent. The reason is recorded with your name in their consent history.",
+    ok: reason.trim() !== "",
+  };
 }

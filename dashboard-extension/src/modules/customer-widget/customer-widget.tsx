@@ -9,10 +9,10 @@ import { formatMoney, formatMoneyObject } from "../money/format-money";
 import { missingPermissions } from "../permissions/describe-error";
 import { RFM_GROUPS } from "../segments/condition-fields";
 import { formatDate } from "../ui/dates";
-import { ConfirmButton } from "../ui/confirm-button";
 import { Cell, ProgressBar, Section, Stat, StatRow, Table } from "../ui/layout";
 import { EmptyState, ErrorNotice, InactiveProgramme, Loading, MissingPermission } from "../ui/states";
 import { AdjustPointsForm } from "./adjust-points-form";
+import { ConsentEditor } from "./consent-editor";
 import { type ConsentLike, consentSummary, entryLabel, segmentWhy, signedPoints, tierProgress } from "./customer-summary";
 import { TagsEditor } from "./tags-editor";
 import { useCustomerCrm } from "./use-customer-crm";
@@ -190,23 +190,16 @@ function CustomerCrm({ customerId, requestedChannel }: { customerId: string; req
         <Text size={2} color="default2" data-testid="consent-state">
           {consent.text}
         </Text>
-        <Box display="flex" gap={2}>
-          {[true, false].map((granted) => (
-            <ConfirmButton
-              key={String(granted)}
-              testId={granted ? "consent-given" : "consent-withdrawn"}
-              question={granted ? "Record that the customer agreed to marketing?" : "Record that the customer withdrew marketing consent?"}
-              onConfirm={async () => {
-                const result = await setConsent({ customerId, granted });
-                const problem = result.error?.message ?? result.data?.customerMarketingConsentSet?.errors[0]?.message;
-                if (problem) notify("error", problem);
-                else setConsentShown(result.data?.customerMarketingConsentSet?.user?.crmMarketingConsent ?? null);
-              }}
-            >
-              {granted ? "Consent given" : "Consent withdrawn"}
-            </ConfirmButton>
-          ))}
-        </Box>
+        <ConsentEditor
+          current={consent.state}
+          onSubmit={async ({ granted, reason }) => {
+            const result = await setConsent({ customerId, granted, reason: reason || undefined });
+            const answer = result.data?.customerMarketingConsentSet;
+            const errors = result.error ? [{ message: result.error.message }] : (answer?.errors ?? []);
+            if (errors.length === 0) setConsentShown(answer?.user?.crmMarketingConsent ?? null);
+            return { errors };
+          }}
+        />
       </Section>
     </>
   );

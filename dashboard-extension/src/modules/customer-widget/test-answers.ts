@@ -1,6 +1,6 @@
 /* The API's answers about one customer, shared by the customer widget's tests. */
 
-export const crm = (overrides: { isActive?: boolean; balance?: number; consent?: { granted: boolean; source: string; updatedAt: string } | null } = {}) => ({
+export const crm = (overrides: { isActive?: boolean; balance?: number; consent?: ConsentAnswer | null } = {}) => ({
   data: {
     user: {
       id: "VXNlcjoy",
@@ -48,3 +48,17 @@ export const segments = {
     },
   },
 };
+
+export type ConsentAnswer = { granted: boolean; source: string; updatedAt: string };
+
+/** The answer of `customerMarketingConsentSet`: the consent stored now, or errors and nothing changed. */
+export const consentSet = (consent: ConsentAnswer | null, errors: { field: string; code: string; message: string }[] = []) => ({
+  data: {
+    customerMarketingConsentSet: {
+      __typename: "CustomerMarketingConsentSet",
+      granted: consent?.granted ?? null,
+      user: { __typename: "User", id: "VXNlcjoy", crmMarketingConsent: consent && { __typename: "CustomerMarketingConsent", ...consent } },
+      errors: errors.map((error) => ({ __typename: "ConsentError", ...error })),
+    },
+  },
+});
