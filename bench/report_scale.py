@@ -197,8 +197,10 @@ def carts_section(
         "(Saleor deletes older empty checkouts).",
         "",
         f"Measured: **{first['label']}**, each scale in its own process, with the anchor as "
-        "`now`. Every round, untimed, our tables are emptied and the previous sweep's "
-        "detection runs 5 minutes before `now` (the beat's interval), so each timed sweep "
+        "`now`. Once, untimed, our tables are emptied and the previous sweep's detection "
+        "runs 5 minutes before `now` (the beat's interval); every round, untimed, what the "
+        "measured sweep wrote is taken back (the rows it detected, the cursor it moved), "
+        "so each timed sweep "
         "is the steady state: it reads the checkouts that became due since the previous "
         "one (sending, bounded by `cart_messages_per_run`, is not part of this figure); "
         "the baseline, timed side by "

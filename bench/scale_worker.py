@@ -120,12 +120,35 @@ def _cart_detect(now) -> int:
 
 
 def _cart_state_forget() -> None:
+    _previous_sweep.clear()
     tables_truncate(AbandonedCheckout, CartReminder, CartRecoveryOffer, CartDetectionCursor)
 
 
+# What the previous sweep left: (its ``now``, the channels' cursors after it).
+_previous_sweep: dict = {}
+
+
 def _cart_state_reset(now) -> None:
-    _cart_state_forget()
-    _cart_detect(now - PREVIOUS_SWEEP)
+    """Our tables as the sweep 5 minutes before ``now`` left them.
+
+    The first time, from empty: forget, then run that sweep. Later, only what the
+    measured sweep wrote is taken back (the rows it detected at ``now``, the cursors it
+    moved), so every timed sweep meets tables as a live shop's sweep does, not freshly
+    truncated ones.
+    """
+    if _previous_sweep.get("now") != now:
+        _cart_state_forget()
+        _cart_detect(now - PREVIOUS_SWEEP)
+        _previous_sweep["now"] = now
+        _previous_sweep["cursors"] = list(
+            CartDetectionCursor.objects.values_list("channel_id", "scanned_until")
+        )
+        return
+    AbandonedCheckout.objects.filter(detected_at=now).delete()
+    for channel_id, scanned_until in _previous_sweep["cursors"]:
+        CartDetectionCursor.objects.filter(channel_id=channel_id).update(
+            scanned_until=scanned_until
+        )
 
 
 def crm_configure(channel_id: int, values: dict) -> None:
