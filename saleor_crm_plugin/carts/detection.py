@@ -14,7 +14,7 @@ changed since its round ran out (every stage claimed, or the row closed as expir
 suppressed or purchased elsewhere: refilled and left again): then the row starts a new
 round from the first stage (``ON CONFLICT … DO UPDATE``). The window is
 incremental: it starts where the channel's previous sweep stopped
-(``CartDetectionCursor``, less ``CURSOR_OVERLAP`` for transactions that committed after
+(``CartDetectionCursor``, less ``cursor_overlap`` for transactions that committed after
 it looked) and ends at ``now - first delay``; never older than the last stage's delay
 (nothing is left to send past it). Each batch is one statement (cursor read, insert,
 cursor move) in one round trip, committed without waiting for the disk (``_DETECT_SQL``
@@ -52,8 +52,21 @@ logger = logging.getLogger(__name__)
 
 # At most this many detection batches per channel and sweep; the rest is found next time.
 MAX_DETECTION_BATCHES = 50
-# Each sweep looks again this far behind where the previous one stopped.
-CURSOR_OVERLAP = datetime.timedelta(minutes=10)
+# A checkout is found however late the transaction that set its ``last_change``
+# commits, within this long (a slow request, an app server's clock behind the worker's).
+LATE_COMMIT_COVER = datetime.timedelta(minutes=15)
+# Each sweep looks again at least this far behind where the previous one stopped.
+MIN_CURSOR_OVERLAP = datetime.timedelta(minutes=1)
+
+
+def cursor_overlap(first_delay: datetime.timedelta) -> datetime.timedelta:
+    """How far behind the previous sweep's stop a sweep starts reading.
+
+    A sweep reads up to ``now - first delay``, so a row that committed after it looked
+    had already been ``first delay`` in its transaction: only the rest of
+    ``LATE_COMMIT_COVER`` needs reading again. Every row read again costs each sweep.
+    """
+    return max(MIN_CURSOR_OVERLAP, LATE_COMMIT_COVER - first_delay)
 
 
 @dataclasses.dataclass
@@ -231,7 +244,7 @@ def abandoned_checkouts_detect(
         "last_stage": stages[-1].number,
         # Past the last stage's delay there is nothing left to send.
         "after": now - datetime.timedelta(seconds=stages[-1].delay_seconds),
-        "overlap": CURSOR_OVERLAP,
+        "overlap": cursor_overlap(first_delay),
         "until": until,
         "cursor_change": datetime.datetime.min.replace(tzinfo=datetime.UTC),
         "cursor_token": "00000000-0000-0000-0000-000000000000",

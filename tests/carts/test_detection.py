@@ -10,7 +10,9 @@ from freezegun import freeze_time
 from saleor.checkout.models import Checkout
 
 from saleor_crm_plugin.carts.detection import (
-    CURSOR_OVERLAP,
+    LATE_COMMIT_COVER,
+    MIN_CURSOR_OVERLAP,
+    cursor_overlap,
     abandoned_checkouts_detect,
     abandoned_checkouts_sweep,
 )
@@ -100,11 +102,12 @@ def test_each_sweep_reads_from_where_the_previous_one_stopped(cart_recovery, sho
         sweep()
         cursor = CartDetectionCursor.objects.get(channel=cart_recovery)
         # two carts whose rows committed late, under last_change values the sweep
-        # had already passed: one within the overlap, one before it
+        # had already passed: one within the overlap (a 1 h first delay: 1 minute),
+        # one before it
         late = shopper_checkout(cart_recovery, email="late@example.com")
         too_late = shopper_checkout(cart_recovery, email="too-late@example.com")
-        Checkout.objects.filter(pk=late.pk).update(last_change=at(1) - CURSOR_OVERLAP / 2)
-        Checkout.objects.filter(pk=too_late.pk).update(last_change=at(1) - CURSOR_OVERLAP * 2)
+        Checkout.objects.filter(pk=late.pk).update(last_change=at(1) - MIN_CURSOR_OVERLAP / 2)
+        Checkout.objects.filter(pk=too_late.pk).update(last_change=at(1) - MIN_CURSOR_OVERLAP * 2)
         frozen.move_to(at(2.1))
 
         # when
@@ -175,3 +178,18 @@ def test_a_window_read_in_several_batches_moves_the_cursor_to_its_end(
     # then: the whole window was read, so the next sweep starts at its end
     assert detected == 3
     assert CartDetectionCursor.objects.get(channel=cart_recovery).scanned_until == at(1)
+
+
+def test_a_row_committed_within_the_cover_after_its_last_change_is_read_again():
+    # given: first delays short and long
+    short, default = datetime.timedelta(minutes=2), datetime.timedelta(hours=1)
+
+    # when
+    overlaps = [cursor_overlap(short), cursor_overlap(default)]
+
+    # then: first delay + overlap always covers LATE_COMMIT_COVER, never less than a minute
+    assert overlaps == [LATE_COMMIT_COVER - short, MIN_CURSOR_OVERLAP]
+    assert all(
+        delay + overlap >= LATE_COMMIT_COVER
+        for delay, overlap in zip((short, default), overlaps, strict=True)
+    )
