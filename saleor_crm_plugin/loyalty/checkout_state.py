@@ -2,7 +2,8 @@
 
 ``Checkout.loyalty`` and ``Checkout.crmOffers`` need the channel's programme, the
 customer's account (balance, tier, first expiry), the checkout's active redemption and
-its gift cards. Each is a scalar subquery of one statement on Saleor's checkout table,
+its gift cards. Each row read is one scalar subquery (a row of several columns as one
+JSON object) of one statement on Saleor's checkout table,
 so the fields add one query however many checkouts or lines a request shows. A card
 counts as Saleor counts it in the total (``quote.usable_gift_cards``: active, not
 expired); a points card is tagged ``quote.GIFT_CARD_METADATA_KEY``.
@@ -55,7 +56,7 @@ def checkout_loyalty_states(
     """Each checkout's ``CheckoutLoyaltyState``, in one query for every checkout.
 
     The statement is built by the ORM once per database and number of checkouts and
-    kept: building it (twenty subqueries) cost more than running it, on every
+    kept: building it (its subqueries) cost more than running it, on every
     storefront request showing a checkout's points.
     """
     tokens = list(tokens)
