@@ -4,16 +4,16 @@ Each takes the database alias to read from (``using``) so resolvers read from Sa
 replica; functions taking many keys answer in one query, for dataloaders.
 """
 
-import functools
+import json
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable
 from decimal import Decimal
 
-from django.db.models import Count, F, Q, QuerySet
-from django.utils import timezone
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import Count, OuterRef, Q, QuerySet
+from django.db.models.functions import JSONObject
 
-from ..kept_sql import STAND_IN_MOMENT, KeptStatement, keep, stand_in_ids, stand_in_uuids
 from .models import (
     AbandonedCheckout,
     CartRecoveryOffer,
@@ -107,73 +107,61 @@ def latest_offer_by_abandoned_id(
     return found
 
 
-# A checkout as offers see it: (token, customer's user id or None, channel id).
-CheckoutKey = tuple[uuid.UUID, int | None, int]
+def live_offer_annotations(now) -> dict:
+    """The annotation of a query on Saleor's checkouts reading the live offers (within
+    their end date) each checkout may show: issued for that checkout, or for another
+    checkout of its customer, in its channel; newest first, each with its abandoned
+    checkout, as JSON. ``live_offer_of`` decodes the annotated row and picks one.
 
-
-def live_offer_by_checkout(
-    keys: Iterable[CheckoutKey], *, using: str
-) -> dict[CheckoutKey, CartRecoveryOffer]:
-    """The live offer (within its end date) each checkout may show and use, in one query.
-
-    An offer issued for that checkout, else the newest one issued for another checkout
-    of the same customer; in the checkout's channel (``offers.offer_usable_in``). Every
-    storefront query of ``Checkout.crmOffers`` asks, and most find none: the statement
-    is built once per database and shape (``kept_sql``).
+    It is a part of the storefront's one checkout statement (``Checkout.crmOffers``):
+    every such query asks, and most find none.
     """
-    keys = list(keys)
-    tokens = sorted({token for token, _user_id, _channel_id in keys}, key=str)
-    user_ids = sorted({user_id for _token, user_id, _channel_id in keys if user_id is not None})
-    statement = _live_offers_statement(using, len(tokens), len(user_ids))
-    candidates = [
-        _offer_with_abandoned(row, using)
-        for row in statement.rows(using, tokens=tokens, user_ids=user_ids, now=timezone.now())
+    abandoned = JSONObject(**{name: f"abandoned__{name}" for name in _ABANDONED_COLUMNS})
+    offers = (
+        CartRecoveryOffer.objects.filter(
+            status=OfferStatus.LIVE, ends_at__gt=now, abandoned__channel_id=OuterRef("channel_id")
+        )
+        .filter(Q(abandoned__token=OuterRef("token")) | Q(abandoned__user_id=OuterRef("user_id")))
+        .order_by("-created_at", "-pk")
+        .values(json=JSONObject(**{name: name for name in _OFFER_COLUMNS}, abandoned=abandoned))
+    )
+    return {"crm_live_offers": ArraySubquery(offers)}
+
+
+def live_offer_of(row: dict) -> CartRecoveryOffer | None:
+    """The offer the checkout of ``row`` (its ``token``, ``user_id`` and the annotation
+    of ``live_offer_annotations``) shows: one issued for it, else the newest one issued
+    for another checkout of the same customer (``offers.offer_usable_in``)."""
+    candidates = [_offer_from_json(found) for found in row["crm_live_offers"] or ()]
+    usable = [
+        offer
+        for offer in candidates
+        if offer_usable_in(offer, checkout_token=row["token"], user_id=row["user_id"])
     ]
-    found = {}
-    for key in keys:
-        token, user_id, channel_id = key
-        usable = [
-            offer
-            for offer in candidates
-            if offer.abandoned.channel_id == channel_id
-            and offer_usable_in(offer, checkout_token=token, user_id=user_id)
-        ]
-        usable.sort(key=lambda offer: str(offer.abandoned.token) != str(token))
-        if usable:
-            found[key] = usable[0]
-    return found
+    usable.sort(key=lambda offer: str(offer.abandoned.token) != str(row["token"]))
+    return usable[0] if usable else None
 
 
 _OFFER_COLUMNS = [field.attname for field in CartRecoveryOffer._meta.concrete_fields]
 _ABANDONED_COLUMNS = [field.attname for field in AbandonedCheckout._meta.concrete_fields]
 
 
-@functools.lru_cache(maxsize=64)
-def _live_offers_statement(using: str, tokens: int, user_ids: int) -> KeptStatement:
-    stand_ins = {
-        "tokens": stand_in_uuids(tokens),
-        "user_ids": stand_in_ids(user_ids),
-        "now": STAND_IN_MOMENT,
-    }
-    queryset = (
-        CartRecoveryOffer.objects.using(using)
-        .filter(status=OfferStatus.LIVE, ends_at__gt=stand_ins["now"])
-        .filter(
-            Q(abandoned__token__in=stand_ins["tokens"])
-            | Q(abandoned__user_id__in=stand_ins["user_ids"])
-        )
-        .order_by("-created_at", "-pk")
-        .values(
-            *_OFFER_COLUMNS,
-            **{f"of_abandoned_{name}": F(f"abandoned__{name}") for name in _ABANDONED_COLUMNS},
-        )
-    )
-    return keep(queryset, using=using, stand_ins=stand_ins)
-
-
-def _offer_with_abandoned(row: dict, using: str) -> CartRecoveryOffer:
-    offer = CartRecoveryOffer.from_db(using, _OFFER_COLUMNS, [row[name] for name in _OFFER_COLUMNS])
-    offer.abandoned = AbandonedCheckout.from_db(
-        using, _ABANDONED_COLUMNS, [row[f"of_abandoned_{name}"] for name in _ABANDONED_COLUMNS]
-    )
+def _offer_from_json(found: str | dict) -> CartRecoveryOffer:
+    """An offer with its abandoned checkout from the JSON object the database built
+    (text, as the driver reads it; amounts as ``Decimal``)."""
+    if isinstance(found, str):
+        found = json.loads(found, parse_float=Decimal)
+    offer = _model_from_json(CartRecoveryOffer, found)
+    offer.abandoned = _model_from_json(AbandonedCheckout, found["abandoned"])
     return offer
+
+
+def _model_from_json(model, found: dict):
+    """A model instance of the columns in ``found`` (JSON values: text for dates and
+    UUIDs), each turned into its field's Python value as a form or a fixture would."""
+    fields = model._meta.concrete_fields
+    values = [
+        None if found[field.attname] is None else field.to_python(found[field.attname])
+        for field in fields
+    ]
+    return model.from_db(None, [field.attname for field in fields], values)

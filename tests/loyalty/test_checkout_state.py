@@ -1,11 +1,14 @@
-"""``checkout_loyalty_states``: a checkout's programme, account, redemption and cards."""
+"""``checkout_state_annotations`` / ``checkout_state_of``: a checkout's programme,
+account, redemption and cards, read in one statement kept as the storefront keeps it."""
 
 import datetime
 from decimal import Decimal
 
 from django.utils import timezone
+from saleor.checkout.models import Checkout
 
-from saleor_crm_plugin.loyalty.checkout_state import checkout_loyalty_states
+from saleor_crm_plugin.kept_sql import STAND_IN_DAY, keep
+from saleor_crm_plugin.loyalty.checkout_state import checkout_state_annotations, checkout_state_of
 from saleor_crm_plugin.loyalty.models import LoyaltyAccount
 from saleor_crm_plugin.loyalty.selectors import earliest_expiry_by_account_id
 from tests.fixtures.perf import queries_counted
@@ -13,12 +16,16 @@ from tests.graphql.loyalty.checkout_utils import apply_points, customer_checkout
 
 
 def _state(checkout):
+    queryset = (
+        Checkout.objects.filter(token=checkout.token)
+        .values("token", "user_id")
+        .annotate(**checkout_state_annotations(STAND_IN_DAY))
+    )
+    statement = keep(queryset, using="default", stand_ins={"today": STAND_IN_DAY})
     with queries_counted() as queries:
-        states = checkout_loyalty_states(
-            [checkout.token], today=timezone.now().date(), using="default"
-        )
+        (row,) = statement.rows("default", today=timezone.now().date())
     assert len(queries) == 1
-    return states[checkout.token]
+    return checkout_state_of(row)
 
 
 def test_guest_checkout_counts_usable_cards_only(

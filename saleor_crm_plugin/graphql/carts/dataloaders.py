@@ -22,16 +22,6 @@ class LatestCartOfferByAbandonedIdLoader(DataLoader[int, CartRecoveryOffer | Non
         return [found.get(key) for key in keys]
 
 
-class LiveCartOfferByCheckoutLoader(DataLoader[selectors.CheckoutKey, CartRecoveryOffer | None]):
-    """The live recovery offer a checkout may show, keyed by (token, user id, channel id)."""
-
-    context_key = "crm_live_cart_offer_by_checkout"
-
-    def batch_load(self, keys):
-        found = selectors.live_offer_by_checkout(keys, using=self.database_connection_name)
-        return [found.get(key) for key in keys]
-
-
 class AbandonedCheckoutByOrderIdLoader(DataLoader[uuid.UUID, AbandonedCheckout | None]):
     """The abandoned checkout an order completed, with its count of sent reminders."""
 

@@ -1,13 +1,12 @@
 """``Checkout.loyalty`` and ``Checkout.crmOffers``: points and offers at checkout.
 
 Both read what Saleor's own checkout fields read (the price-calculation dataloader)
-plus one query for the programme, the account, its first expiry, the redemption and
-the checkout's gift cards (``loyalty.checkout_state``); ``crmOffers`` one more for the recovery
-offer. The query count does not grow with the checkout's lines.
+plus one query for the programme, the account, its first expiry, the redemption, the
+checkout's gift cards and its live recovery offer (``checkout_read``). The query count
+does not grow with the checkout's lines.
 """
 
 import graphene
-from django.utils import timezone
 from prices import Money as Price
 from promise import Promise
 from saleor.account.models import User as UserModel
@@ -18,7 +17,6 @@ from saleor.graphql.checkout.dataloaders.calculations import (
 )
 from saleor.graphql.core import ResolveInfo
 from saleor.graphql.core.context import SyncWebhookControlContext
-from saleor.graphql.core.dataloaders import DataLoader
 from saleor.graphql.core.fields import BaseField
 from saleor.graphql.core.scalars import DateTime
 from saleor.graphql.core.types import BaseObjectType, Money, NonNullList
@@ -29,10 +27,9 @@ from saleor.permission.utils import has_one_of_permissions
 
 from ...money import format_money
 from ...config import OFFER_FIXED
-from ...loyalty.checkout_state import checkout_loyalty_states
 from ...loyalty.quote import checkout_quote_of, points_value
 from ...carts.offers import offer_description
-from ..carts.checkout_offers import load_live_cart_offer
+from .checkout_read import CheckoutCrmReadByTokenLoader
 from .enums import DOC_CATEGORY_LOYALTY, CrmOfferKindEnum
 
 # Who may see a customer's points on their checkout besides the customer.
@@ -95,18 +92,6 @@ class CrmOffer(BaseObjectType):
         doc_category = DOC_CATEGORY_LOYALTY
 
 
-class CheckoutLoyaltyStateByTokenLoader(DataLoader):
-    """Account, first expiry, redemption and gift cards of checkouts, in one query."""
-
-    context_key = "crm_checkout_loyalty_state_by_token"
-
-    def batch_load(self, keys):
-        found = checkout_loyalty_states(
-            keys, today=timezone.now().date(), using=self.database_connection_name
-        )
-        return [found.get(key) for key in keys]
-
-
 def card_code_or_denied(requestor, card) -> str | PermissionDenied:
     """The points card's code under Saleor's rule for ``GiftCard.code``.
 
@@ -144,12 +129,13 @@ def _load_quote(info: ResolveInfo, root: SyncWebhookControlContext[CheckoutModel
     def with_prices(calculated):
         checkout_info, _lines = calculated
         return (
-            CheckoutLoyaltyStateByTokenLoader(context)
+            CheckoutCrmReadByTokenLoader(context)
             .load(checkout.token)
-            .then(lambda state: compute(checkout_info.checkout, state))
+            .then(lambda read: compute(checkout_info.checkout, read))
         )
 
-    def compute(priced, state):
+    def compute(priced, read):
+        state = read.loyalty if read else None
         if state is None or not state.program.active:
             return None
         program = state.program
@@ -234,12 +220,16 @@ def cart_recovery_crm_offer(offer, currency: str) -> CrmOffer:
 
 
 def _cart_recovery_offers(checkout: CheckoutModel, info: ResolveInfo):
+    """The live recovery offer this checkout may show (``carts.selectors.live_offer_of``):
+    on the checkout it was issued for, to whoever holds its token (the token is in the
+    reminder's link), and on the other checkouts of the customer who owned that one."""
     currency = checkout.currency
 
-    def build(offer):
+    def build(read):
+        offer = read.live_offer if read else None
         return [] if offer is None else [cart_recovery_crm_offer(offer, currency)]
 
-    return load_live_cart_offer(info.context, checkout).then(build)
+    return CheckoutCrmReadByTokenLoader(info.context).load(checkout.token).then(build)
 
 
 def resolve_checkout_crm_offers(root: SyncWebhookControlContext[CheckoutModel], info: ResolveInfo):

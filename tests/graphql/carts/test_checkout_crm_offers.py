@@ -159,3 +159,29 @@ def test_query_count_does_not_grow_with_lines(
     # then
     assert checkout_with_items.lines.count() == 4
     assert one == many
+
+
+def test_the_offer_adds_one_query_to_the_storefronts_checkout_query(
+    customer_offer, checkout_with_item, user_api_client
+):
+    # given: the storefront's query, and the same with the offers (read in the
+    # checkout's one CRM statement with its loyalty state)
+    total = "totalPrice { gross { amount } }"
+    without = f"query($id: ID!) {{ checkout(id: $id) {{ {total} }} }}"
+    with_offers = f"query($id: ID!) {{ checkout(id: $id) {{ {total} crmOffers {{ kind code }} }} }}"
+    variables = {"id": to_global_id_or_none(checkout_with_item)}
+
+    def count(query):
+        with CaptureQueriesContext(connection) as queries:
+            data = get_graphql_content(user_api_client.post_graphql(query, variables))
+        return data["data"]["checkout"], len(queries)
+
+    count(with_offers)  # caches warmed as a running shop has them
+
+    # when
+    _, queries_without = count(without)
+    found, queries_with = count(with_offers)
+
+    # then
+    assert found["crmOffers"] == [{"kind": "CART_RECOVERY", "code": customer_offer.code}]
+    assert queries_with - queries_without == 1
