@@ -8,7 +8,6 @@ does not grow with the checkout's lines.
 
 import graphene
 from prices import Money as Price
-from promise import Promise
 from saleor.account.models import User as UserModel
 from saleor.checkout.models import Checkout as CheckoutModel
 from saleor.core.exceptions import PermissionDenied
@@ -114,11 +113,25 @@ def can_see_customer_points(requestor, customer_id: int) -> bool:
     return bool(requestor) and has_one_of_permissions(requestor, READ_PERMISSIONS)
 
 
-def _load_quote(info: ResolveInfo, root: SyncWebhookControlContext[CheckoutModel]):
-    """Promise of (program, quote, points card, state) for the checkout; None if off.
+def _may_see_points(info: ResolveInfo, checkout: CheckoutModel) -> bool:
+    """Whether the requestor may see the customer's points and offers on ``checkout``
+    (a guest's checkout: whoever holds its token).
 
-    After Saleor's price calculation (which may store new prices), one query reads the
-    programme, the account, the redemption and the gift cards.
+    Asked once Saleor's price calculation has loaded, never before: that calculation
+    authenticates the requestor (it loads the requestor's plugin manager). Asking first
+    authenticates inside our resolver, and Saleor's loaders, run while the token is
+    checked, ask again: the request would be authenticated twice.
+    """
+    if not checkout.user_id:
+        return True
+    return can_see_customer_points(get_user_or_app_from_context(info.context), checkout.user_id)
+
+
+def _load_read(info: ResolveInfo, root: SyncWebhookControlContext[CheckoutModel]):
+    """Promise of (the checkout as Saleor priced it, its ``CheckoutCrmRead`` or None).
+
+    Saleor's price calculation first (it may store new prices), then one query reads
+    the programme, the account, the redemption, the gift cards and the recovery offer.
     """
     checkout = root.node
     context = info.context
@@ -131,40 +144,42 @@ def _load_quote(info: ResolveInfo, root: SyncWebhookControlContext[CheckoutModel
         return (
             CheckoutCrmReadByTokenLoader(context)
             .load(checkout.token)
-            .then(lambda read: compute(checkout_info.checkout, read))
+            .then(lambda read: (checkout_info.checkout, read))
         )
-
-    def compute(priced, read):
-        state = read.loyalty if read else None
-        if state is None or not state.program.active:
-            return None
-        program = state.program
-        # The quote ``checkoutLoyaltyPointsApply`` checks the points against.
-        quote = checkout_quote_of(
-            config=program.config,
-            checkout=priced,
-            other_gift_cards=state.other_gift_cards,
-            card_value=state.card.current_balance_amount if state.card else None,
-            redemption_points=state.redemption_points,
-            account=(state.balance, state.tier_name) if checkout.user_id else None,
-        )
-        return program, quote, state.card, state
 
     return prices.then(with_prices)
 
 
+def _quote(checkout: CheckoutModel, priced: CheckoutModel, read):
+    """(programme, quote, points card, state) of the checkout; None if the programme is off.
+
+    The quote is the one ``checkoutLoyaltyPointsApply`` checks the points against.
+    """
+    state = read.loyalty if read else None
+    if state is None or not state.program.active:
+        return None
+    quote = checkout_quote_of(
+        config=state.program.config,
+        checkout=priced,
+        other_gift_cards=state.other_gift_cards,
+        card_value=state.card.current_balance_amount if state.card else None,
+        redemption_points=state.redemption_points,
+        account=(state.balance, state.tier_name) if checkout.user_id else None,
+    )
+    return state.program, quote, state.card, state
+
+
 def resolve_checkout_loyalty(root: SyncWebhookControlContext[CheckoutModel], info: ResolveInfo):
     checkout = root.node
-    if checkout.user_id and not can_see_customer_points(
-        get_user_or_app_from_context(info.context), checkout.user_id
-    ):
-        raise PermissionDenied(permissions=[AuthorizationFilters.OWNER, *READ_PERMISSIONS])
     currency = checkout.currency
 
     def build(loaded):
-        if loaded is None:
+        if not _may_see_points(info, checkout):
+            raise PermissionDenied(permissions=[AuthorizationFilters.OWNER, *READ_PERMISSIONS])
+        found = _quote(checkout, *loaded)
+        if found is None:
             return None
-        program, quote, _card, _state = loaded
+        program, quote, _card, _state = found
         return CheckoutLoyalty(
             requires_account=checkout.user_id is None,
             available_points=quote.available_points,
@@ -175,36 +190,31 @@ def resolve_checkout_loyalty(root: SyncWebhookControlContext[CheckoutModel], inf
             point_value=Price(program.config.loyalty.point_value, currency),
         )
 
-    return _load_quote(info, root).then(build)
+    return _load_read(info, root).then(build)
 
 
-def _loyalty_offers(root: SyncWebhookControlContext[CheckoutModel], info: ResolveInfo):
-    currency = root.node.currency
-
-    def with_quote(loaded):
-        if loaded is None:
-            return []
-        program, quote, card, state = loaded
-        points = max(quote.max_redeemable_points, quote.applied_points)
-        if points <= 0 or state.account_id is None:
-            return []
-        value = points_value(points, config=program.config, currency=currency)
-
-        requestor = get_user_or_app_from_context(info.context)
-        code = card_code_or_denied(requestor, card) if card else None
-        return [
-            CrmOffer(
-                kind=CrmOfferKindEnum.LOYALTY_REDEMPTION,
-                code=code,
-                description=f"Pay up to {format_money(value, currency)} with {points} "
-                "loyalty points.",
-                value=Price(value, currency),
-                points=points,
-                expires_at=state.first_expiry,
-            )
-        ]
-
-    return _load_quote(info, root).then(with_quote)
+def _loyalty_offers(checkout: CheckoutModel, found, info: ResolveInfo) -> list:
+    """The points the customer can pay this checkout with, as an offer (none if none)."""
+    if found is None:
+        return []
+    currency = checkout.currency
+    program, quote, card, state = found
+    points = max(quote.max_redeemable_points, quote.applied_points)
+    if points <= 0 or state.account_id is None:
+        return []
+    value = points_value(points, config=program.config, currency=currency)
+    requestor = get_user_or_app_from_context(info.context)
+    code = card_code_or_denied(requestor, card) if card else None
+    return [
+        CrmOffer(
+            kind=CrmOfferKindEnum.LOYALTY_REDEMPTION,
+            code=code,
+            description=f"Pay up to {format_money(value, currency)} with {points} loyalty points.",
+            value=Price(value, currency),
+            points=points,
+            expires_at=state.first_expiry,
+        )
+    ]
 
 
 def cart_recovery_crm_offer(offer, currency: str) -> CrmOffer:
@@ -219,31 +229,34 @@ def cart_recovery_crm_offer(offer, currency: str) -> CrmOffer:
     )
 
 
-def _cart_recovery_offers(checkout: CheckoutModel, info: ResolveInfo):
+def _cart_recovery_offers(checkout: CheckoutModel, read) -> list:
     """The live recovery offer this checkout may show (``carts.selectors.live_offer_of``):
     on the checkout it was issued for, to whoever holds its token (the token is in the
     reminder's link), and on the other checkouts of the customer who owned that one."""
-    currency = checkout.currency
-
-    def build(read):
-        offer = read.live_offer if read else None
-        return [] if offer is None else [cart_recovery_crm_offer(offer, currency)]
-
-    return CheckoutCrmReadByTokenLoader(info.context).load(checkout.token).then(build)
+    offer = read.live_offer if read else None
+    return [] if offer is None else [cart_recovery_crm_offer(offer, checkout.currency)]
 
 
 def resolve_checkout_crm_offers(root: SyncWebhookControlContext[CheckoutModel], info: ResolveInfo):
     # A customer's checkout shows offers to the customer (and staff who may see their
-    # points); a guest's shows the recovery offer to whoever holds the checkout token.
+    # points); a guest's shows the recovery offer to whoever holds the checkout token,
+    # without Saleor's prices (no points to quote).
     checkout = root.node
-    if checkout.user_id and not can_see_customer_points(
-        get_user_or_app_from_context(info.context), checkout.user_id
-    ):
-        return []
-    loyalty = _loyalty_offers(root, info) if checkout.user_id else Promise.resolve([])
-    return Promise.all([loyalty, _cart_recovery_offers(checkout, info)]).then(
-        lambda found: [*found[0], *found[1]]
-    )
+    if not checkout.user_id:
+        return (
+            CheckoutCrmReadByTokenLoader(info.context)
+            .load(checkout.token)
+            .then(lambda read: _cart_recovery_offers(checkout, read))
+        )
+
+    def build(loaded):
+        if not _may_see_points(info, checkout):
+            return []
+        priced, read = loaded
+        found = _quote(checkout, priced, read)
+        return [*_loyalty_offers(checkout, found, info), *_cart_recovery_offers(checkout, read)]
+
+    return _load_read(info, root).then(build)
 
 
 # (Saleor type, field name, mounted field with its resolver): see ..schema

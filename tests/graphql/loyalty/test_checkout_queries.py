@@ -1,6 +1,9 @@
 """``Checkout.loyalty`` and ``Checkout.crmOffers`` add a fixed, small number of queries."""
 
+from unittest import mock
+
 import pytest
+from saleor.core import auth_backend
 from saleor.graphql.tests.utils import get_graphql_content
 
 from tests.fixtures.perf import queries_counted
@@ -45,3 +48,25 @@ def test_loyalty_fields_add_one_query(
     # the programme, account, first expiry, redemption, gift cards and the recovery
     # offer in one statement
     assert len(with_fields) - len(without) == 1
+
+
+@pytest.mark.parametrize("query", [WITHOUT, WITH], ids=["without", "with"])
+def test_the_fields_leave_saleor_authenticating_the_token_once(
+    user_api_client, crm_usd, checkout_of_lines, customer_user, query
+):
+    # given: the customer's own checkout, asked for with their access token
+    checkout = customer_checkout(checkout_of_lines(1), customer_user, points=100_000)
+    counting = mock.patch.object(
+        auth_backend,
+        "load_user_from_request",
+        wraps=auth_backend.load_user_from_request,  # a spy: Saleor's own code runs
+    )
+
+    # when
+    with counting as calls:
+        data, _queries = counted(user_api_client, query, checkout)
+
+    # then: Saleor checks the token once, as for its own fields alone (asked before
+    # Saleor's prices load, the owner check made its loaders check it a second time)
+    assert data["totalPrice"]["gross"]["amount"] > 0
+    assert calls.call_count == 1
