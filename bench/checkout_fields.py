@@ -49,10 +49,8 @@ WITH_FIELDS = (
     f"query BenchCheckout($id: ID!) {{ checkout(id: $id) "
     f"{{ {STOREFRONT_FIELDS} {LOYALTY_FIELDS} }} }}"
 )
-# The same two queries from a page that already asks who is signed in: Saleor then
-# authenticates the shopper's token in both, which our fields otherwise pay for alone
-# (``checkout(id:)`` alone never reads the requestor; Saleor's own ``Checkout.user``
-# pays it the same way).
+# The same two queries from a page that also asks who is signed in (``me``), where Saleor
+# authenticates the shopper's token before anything else.
 SIGNED_IN = "me { email } "
 WITHOUT_SIGNED_IN = WITHOUT_FIELDS.replace("{ checkout(", f"{{ {SIGNED_IN}checkout(", 1)
 WITH_SIGNED_IN = WITH_FIELDS.replace("{ checkout(", f"{{ {SIGNED_IN}checkout(", 1)

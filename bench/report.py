@@ -228,12 +228,13 @@ def fields_section(
         f"{result.rounds} rounds after {result.warmup_rounds} discarded warm-up rounds. SQL "
         "queries are counted on both database aliases with `CaptureQueriesContext`; the "
         "latency ratio is the median over rounds of each round's ratio with / without. "
-        "`checkout(id:)` alone never reads who asks, while our fields must (a customer's "
-        "points are shown to the customer and to staff only, as Saleor's own "
-        "`Checkout.user` is): the first ratio therefore includes Saleor authenticating the "
-        "shopper's token. The last column times the same pair with `me { email }` added to "
-        "both queries, as a signed-in storefront page asks, so that only our fields differ "
-        "(measured in the same rounds, the four queries' order alternating).",
+        "Saleor authenticates the shopper's token in both (its price calculation loads "
+        "the requestor's plugin manager); our fields ask who is asking (a customer's points "
+        "are shown to the customer and to staff only, as Saleor's own `Checkout.user` is) "
+        "only once those prices have loaded, so they add no second authentication. The last "
+        "column times the same pair with `me { email }` added to both queries, as a "
+        "signed-in storefront page asks (measured in the same rounds, the four queries' "
+        "order alternating).",
         "",
         f"Measured {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC in "
         f"{seconds:.0f} s; load average {_load(load_at_start)} at the start and "
