@@ -28,10 +28,6 @@ def stand_in_uuids(size: int) -> list[uuid.UUID]:
     return [uuid.UUID(int=(1 << 120) + index) for index in range(size)]
 
 
-def stand_in_ids(size: int) -> list[int]:
-    return [-(1 << 40) - index for index in range(size)]
-
-
 @dataclasses.dataclass(frozen=True)
 class KeptStatement:
     sql: str

@@ -4,12 +4,7 @@ import pytest
 from django.utils import timezone
 from saleor.checkout.models import Checkout
 
-from saleor_crm_plugin.kept_sql import (
-    STAND_IN_MOMENT,
-    keep,
-    stand_in_ids,
-    stand_in_uuids,
-)
+from saleor_crm_plugin.kept_sql import STAND_IN_MOMENT, STAND_IN_DAY, keep, stand_in_uuids
 
 
 def _statement(tokens: int):
@@ -48,11 +43,11 @@ def test_each_stand_in_must_be_a_parameter_of_its_own():
     queryset = Checkout.objects.filter(token__in=stand_in_uuids(1))
 
     # when / then
-    with pytest.raises(AssertionError, match="user_ids"):
+    with pytest.raises(AssertionError, match="today"):
         keep(
             queryset,
             using="default",
-            stand_ins={"tokens": stand_in_uuids(1), "user_ids": stand_in_ids(1)},
+            stand_ins={"tokens": stand_in_uuids(1), "today": STAND_IN_DAY},
         )
 
 
