@@ -9,6 +9,7 @@ from django.core.management import call_command
 
 from tests_saleor import harness
 from tests_saleor.__main__ import MODULES, saleor_source, saleor_test_sources
+from tests_saleor.database import saleor_suites_url
 
 REPO = pathlib.Path(__file__).resolve().parent.parent
 
@@ -37,6 +38,17 @@ def test_saleor_test_sources_names_what_a_wheel_lacks(tmp_path):
 def test_installed_saleor_holds_every_module_the_ci_runs():
     # then: this environment's Saleor is a source checkout with its tests
     assert saleor_test_sources(saleor_source(), MODULES) == []
+
+
+def test_saleor_suites_url_names_the_copy_of_our_test_database():
+    # given: our database's URL, with a port and options
+    url = "postgres://postgres@127.0.0.1:5432/saleor_crm?sslmode=disable"
+
+    # when
+    copy_url = saleor_suites_url(url)
+
+    # then: Django's test database for it is test_saleor_crm_saleor, the copy
+    assert copy_url == "postgres://postgres@127.0.0.1:5432/saleor_crm_saleor?sslmode=disable"
 
 
 def test_without_saleor_tests_the_script_says_so_and_succeeds(tmp_path):
