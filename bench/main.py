@@ -3,8 +3,9 @@ writes docs/benchmarks.md. Sizes come from the environment (defaults in brackets
 BENCH_SECTIONS (1,2,3) to run, BENCH_CHECKOUT_ROUNDS (90) rounds of checkouts in
 section 1 (its ratio is judged against 1.03: 90 rounds narrow its 95 % interval to
 about ±3 %), BENCH_ROUNDS (30) in section 3, BENCH_WARMUP (3) warm-up rounds in both,
-BENCH_CUSTOMERS (100) shoppers, BENCH_WRITERS (16) ledger
-writers with BENCH_POSTINGS (150) postings each. Section 6 (churn risk backtest, issue 14:
+BENCH_CUSTOMERS (100) shoppers, BENCH_WRITERS (16) ledger writers with
+BENCH_POSTINGS (400) postings each (about 8 s, and pgbench runs as long: a short run
+is mostly its start and its stragglers). Section 6 (churn risk backtest, issue 14:
 ``bench.churn_backtest``) runs by default too, in seconds; ``BENCH_SECTIONS=6`` runs it
 alone. Section 7 (load over real HTTP, issue 15: ``bench.http_load``) runs by default
 too, about three minutes: BENCH_LOAD_SHOPPERS (8) shoppers per server,
@@ -105,7 +106,7 @@ def _checkout_section(catalogue: data.Catalogue, broker_url: str) -> list[str]:
 
 def _ledger_section(catalogue: data.Catalogue) -> list[str]:
     writers = _setting("BENCH_WRITERS", 16)
-    postings = _setting("BENCH_POSTINGS", 150)
+    postings = _setting("BENCH_POSTINGS", 400)
     # The ledger writers get new, empty accounts every run, so that runs compare.
     writer_users = data.customers(writers + 4, prefix=f"bench-writer-{uuid.uuid4().hex[:8]}")
     accounts = data.loyalty_accounts(writer_users, catalogue.channel)
@@ -243,6 +244,19 @@ def site_cache_clear() -> None:
     Site.objects.clear_cache()
 
 
+def settle_database() -> None:
+    """Let PostgreSQL catch up before a section measures: ``VACUUM (ANALYZE)`` and
+    ``CHECKPOINT``.
+
+    A section leaves dead rows and dirty pages behind (section 1 writes some 270 orders);
+    without this, autovacuum and the checkpointer do that work during the next section
+    and take a share of the two cores from whichever set-up runs then.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM (ANALYZE)")
+        cursor.execute("CHECKPOINT")
+
+
 def main() -> None:
     site_cache_clear()
     started = time.perf_counter()
@@ -255,10 +269,13 @@ def main() -> None:
 
     sections = {}
     if "1" in selected:
+        settle_database()
         sections[1] = _checkout_section(catalogue, broker_url)
     if "2" in selected:
+        settle_database()
         sections[2] = _ledger_section(catalogue)
     if "3" in selected:
+        settle_database()
         sections[3] = _fields_section(catalogue, broker_url)
     if CHURN_SECTION in selected:
         sections[6] = _churn_section()
