@@ -2,7 +2,8 @@
 writes docs/benchmarks.md. Sizes come from the environment (defaults in brackets):
 BENCH_SECTIONS (1,2,3) to run, BENCH_CHECKOUT_ROUNDS (90) rounds of checkouts in
 section 1 (its ratio is judged against 1.03: 90 rounds narrow its 95 % interval to
-about ±3 %), BENCH_ROUNDS (30) in section 3, BENCH_WARMUP (3) warm-up rounds in both,
+about ±3 %), BENCH_ROUNDS (90) in section 3 (judged against 1.10 on each of six
+rows), BENCH_WARMUP (3) warm-up rounds in both,
 BENCH_CUSTOMERS (100) shoppers, BENCH_WRITERS (16) ledger writers with
 BENCH_POSTINGS (400) postings each (about 8 s, and pgbench runs as long: a short run
 is mostly its start and its stragglers). Section 6 (churn risk backtest, issue 14:
@@ -138,7 +139,7 @@ def _ledger_section(catalogue: data.Catalogue) -> list[str]:
 def _fields_section(catalogue: data.Catalogue, broker_url: str) -> list[str]:
     started = time.perf_counter()
     load_at_start = os.getloadavg()
-    rounds = _setting("BENCH_ROUNDS", 30)
+    rounds = _setting("BENCH_ROUNDS", 90)
     warmup_rounds = _setting("BENCH_WARMUP", 3)
     progress(f"checkout fields: {rounds} rounds after {warmup_rounds} warm-up rounds")
     result = checkout_fields.run(
