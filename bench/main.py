@@ -6,7 +6,8 @@ about ±3 %), BENCH_ROUNDS (90) in section 3 (judged against 1.10 on each of six
 rows), BENCH_WARMUP (3) warm-up rounds in both,
 BENCH_CUSTOMERS (100) shoppers, BENCH_WRITERS (16) ledger writers with
 BENCH_POSTINGS (400) postings each (about 8 s, and pgbench runs as long: a short run
-is mostly its start and its stragglers). Section 6 (churn risk backtest, issue 14:
+is mostly its start and its stragglers), in BENCH_PGBENCH_PAIRS (3) pairs of writers
+then pgbench. Section 6 (churn risk backtest, issue 14:
 ``bench.churn_backtest``) runs by default too, in seconds; ``BENCH_SECTIONS=6`` runs it
 alone. Section 7 (load over real HTTP, issue 15: ``bench.http_load``) runs by default
 too, about three minutes: BENCH_LOAD_SHOPPERS (8) shoppers per server,
@@ -108,32 +109,39 @@ def _checkout_section(catalogue: data.Catalogue, broker_url: str) -> list[str]:
 def _ledger_section(catalogue: data.Catalogue) -> list[str]:
     writers = _setting("BENCH_WRITERS", 16)
     postings = _setting("BENCH_POSTINGS", 400)
+    pair_count = _setting("BENCH_PGBENCH_PAIRS", 3)
     # The ledger writers get new, empty accounts every run, so that runs compare.
-    writer_users = data.customers(writers + 4, prefix=f"bench-writer-{uuid.uuid4().hex[:8]}")
+    # Accounts: the shared one, two for the redemption costs, one for the statement
+    # counts, then each pair's writers' own.
+    writer_users = data.customers(
+        4 + writers * pair_count, prefix=f"bench-writer-{uuid.uuid4().hex[:8]}"
+    )
     accounts = data.loyalty_accounts(writer_users, catalogue.channel)
+    pair_accounts = [
+        [account.pk for account in accounts[start : start + writers]]
+        for start in range(4, 4 + writers * pair_count, writers)
+    ]
     ledger_scale = [
         f"Scale: {LoyaltyEntry.objects.count()} entries in {LoyaltyAccount.objects.count()} "
         f"accounts in the ledger at the start; the writers' accounts are new and empty; "
         f"{writers} writers × {postings} postings "
         f"(+ {ledger.replays(postings)} replays each) per scenario."
     ]
-    statements = ledger.statements_per_posting(accounts[writers + 3])
+    statements = ledger.statements_per_posting(accounts[3])
     progress(f"ledger: {writers} writers on one account")
     same = ledger.run_scenario("same", [accounts[0].pk] * writers, postings)
     # pgbench's scratch database is loaded first, so that loading it is not measured.
     with ledger.pgbench_scratch(progress) as scratch:
-        progress(f"ledger: {writers} writers on {writers} accounts")
-        different = ledger.run_scenario(
-            "different", [account.pk for account in accounts[1 : writers + 1]], postings
-        )
-        pgbench = scratch and scratch.run(
-            clients=writers, seconds=ledger.pgbench_seconds(different), progress=progress
-        )
+        if scratch is None:
+            progress(f"ledger: {writers} writers on {writers} accounts")
+            pairs = []
+            different = ledger.run_scenario("different", pair_accounts[0], postings)
+        else:
+            pairs = ledger.pgbench_pairs(scratch, pair_accounts, postings, progress)
+            different = pairs[0].ledger
     progress(f"ledger: redemptions against {REDEMPTION_BATCHES} open batches")
-    redemptions = ledger.redemption_cost(
-        accounts[writers + 1 : writers + 3], REDEMPTION_BATCHES, redemptions=30
-    )
-    return ledger.section(same, different, ledger_scale, redemptions, statements, pgbench)
+    redemptions = ledger.redemption_cost(accounts[1:3], REDEMPTION_BATCHES, redemptions=30)
+    return ledger.section(same, different, ledger_scale, redemptions, statements, pairs)
 
 
 def _fields_section(catalogue: data.Catalogue, broker_url: str) -> list[str]:

@@ -9,29 +9,22 @@ or one per list item) and records where each stand-in lands among the parameters
 follows the models; the caller caches the ``KeptStatement`` per database and shape (a
 list's length changes the SQL), e.g. with ``functools.lru_cache``.
 
-On PostgreSQL a kept statement is also a *prepared* statement of each connection that
-runs it (``PREPARE`` once, then ``EXECUTE name(…)`` with the call's values): PostgreSQL
-then neither parses nor plans it again, and the driver sends a few values instead of
-the whole statement. For the checkout's loyalty state that is 0.5 ms instead of 2–3 ms
-a request on a connection Django keeps (``CONN_MAX_AGE``; Saleor's ``DB_CONN_MAX_AGE``).
-The first use on a connection sends ``PREPARE`` and ``EXECUTE`` in one round trip, so a
-call is always one query. A pooler in *transaction* mode (PgBouncer's
-``pool_mode = transaction``) does not keep a session's prepared statements: set
-``CRM_PREPARED_STATEMENTS = False`` there, and each call sends the statement whole.
+On PostgreSQL a kept statement is also a prepared statement of each connection that
+runs it (``prepared_sql``): for the checkout's loyalty state that is 0.5 ms instead of
+2–3 ms a request on a connection Django keeps.
 """
 
 import dataclasses
 import datetime
 import functools
-import itertools
 import re
 import uuid
-import weakref
 from collections.abc import Sequence
 
-from django.conf import settings
-from django.db import DatabaseError, connections
+from django.db import connections
 from django.db.models import QuerySet
+
+from .prepared_sql import execute_prepared, prepared_statements_enabled
 
 
 # Stand-ins no caller passes.
@@ -64,7 +57,7 @@ class KeptStatement:
         driver reads them: no model field converts them (JSON stays text)."""
         connection = connections[using]
         with connection.cursor() as cursor:
-            if connection.vendor == "postgresql" and prepared_statements_enabled():
+            if prepared_statements_enabled(connection):
                 _execute_prepared(self, connection, cursor, values)
             else:
                 cursor.execute(self.sql, self.bind(**values))
@@ -158,10 +151,6 @@ class PreparedForm:
         ]
 
 
-def prepared_statements_enabled() -> bool:
-    return bool(getattr(settings, "CRM_PREPARED_STATEMENTS", True))
-
-
 # ``%s`` placeholders and ``%%`` escapes of Django's SQL.
 _PLACEHOLDER = re.compile(r"(%%|%s)")
 _PG_TYPES = (
@@ -172,13 +161,6 @@ _PG_TYPES = (
     (int, "bigint"),
     (str, "text"),
 )
-# What each open database connection has prepared: statement text -> prepared name.
-_PREPARED: "weakref.WeakKeyDictionary[object, dict[str, str]]" = weakref.WeakKeyDictionary()
-# Numbers the names this process prepares, so that no name is ever prepared twice on one
-# connection (a first ``PREPARE`` may outlive a failed ``EXECUTE`` sent with it).
-_NAMES = itertools.count(1)
-# SQLSTATE of ``EXECUTE`` of a name the connection has not prepared.
-_MISSING = "26000"
 
 
 def _pg_type(stand_in) -> str:
@@ -189,30 +171,5 @@ def _pg_type(stand_in) -> str:
 
 
 def _execute_prepared(statement: KeptStatement, connection, cursor, values: dict) -> None:
-    """``EXECUTE`` the statement on this connection, preparing it first if it has not.
-
-    A prepared statement can vanish only if something outside Django drops it
-    (``DEALLOCATE``, a pooler in transaction mode): it is then prepared again at once
-    outside a transaction, and at the next call inside one (that transaction is lost).
-    """
     form = statement.prepared
-    text = form.text(connection)
-    arguments = form.values(values)
-    placeholders = f"({', '.join(['%s'] * len(arguments))})" if arguments else ""
-    prepared = _PREPARED.setdefault(connection.connection, {})
-    name = prepared.get(text)
-    if name is not None:
-        try:
-            cursor.execute(f"EXECUTE {name}{placeholders}", arguments)
-            return
-        except DatabaseError as error:
-            if getattr(error.__cause__, "sqlstate", None) != _MISSING:
-                raise
-            del prepared[text]
-            if connection.in_atomic_block:
-                raise
-    name = f"crm_kept_{next(_NAMES)}"
-    escaped = text.replace("%", "%%")
-    cursor.execute(f"PREPARE {name} AS {escaped}; EXECUTE {name}{placeholders}", arguments)
-    cursor.nextset()
-    prepared[text] = name
+    execute_prepared(connection, cursor, form.text(connection), form.values(values))

@@ -26,13 +26,17 @@ one statement each, in raw SQL through Django's connection:
 
 Every write is conditional on the entry having been inserted, so a posting that
 loses its key to a concurrent one changes nothing. Columns and their types come from
-the models.
+the models. Each statement is a prepared statement of the writer's connection
+(``prepared_sql``): PostgreSQL parses and plans it once per connection, not once per
+posting.
 """
 
 import functools
+import re
 
 from django.db import DEFAULT_DB_ALIAS, connections
 
+from ..prepared_sql import execute_prepared, prepared_statements_enabled
 from .models import EntryStatus, LoyaltyAccount, LoyaltyAllocation, LoyaltyEntry
 
 _ENTRY = LoyaltyEntry._meta.db_table
@@ -170,9 +174,46 @@ def _db():
 
 
 def _fetch(sql: str, params: dict) -> tuple | None:
-    with _db().cursor() as cursor:
-        cursor.execute(sql, params)
+    db = _db()
+    with db.cursor() as cursor:
+        if prepared_statements_enabled(db):
+            text, names = _numbered(sql)
+            execute_prepared(db, cursor, text, [params[name] for name in names])
+        else:
+            cursor.execute(sql, params)
         return cursor.fetchone()
+
+
+# The parameters that are not an entry's columns, and their PostgreSQL types.
+_PARAMETER_TYPES = {
+    "available": "varchar",
+    "need": "integer",
+    "remaining": "integer",
+    "move_balance": "integer",
+    "move_pending": "integer",
+    "move_lifetime": "integer",
+}
+_NAMED = re.compile(r"%\((\w+)\)s")
+
+
+@functools.cache
+def _numbered(sql: str) -> tuple[str, tuple[str, ...]]:
+    """``sql`` with ``$n::type`` for each named parameter, and the names of ``$1``, …"""
+    names: list[str] = []
+
+    def number(match: re.Match) -> str:
+        name = match.group(1)
+        if name not in names:
+            names.append(name)
+        return f"${names.index(name) + 1}::{_parameter_type(name)}"
+
+    return _NAMED.sub(number, sql), tuple(names)
+
+
+def _parameter_type(name: str) -> str:
+    if name in _PARAMETER_TYPES:
+        return _PARAMETER_TYPES[name]
+    return LoyaltyEntry._meta.get_field(name).db_type(_db())
 
 
 def _inserted(entry: LoyaltyEntry, entry_id: int, remaining: int) -> LoyaltyEntry:

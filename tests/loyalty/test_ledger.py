@@ -16,6 +16,7 @@ from saleor_crm_plugin.loyalty.ledger import (
     mature_batch,
     post_entry,
 )
+from tests.fixtures.perf import statement_text
 from saleor_crm_plugin.loyalty.models import (
     EntryStatus,
     EntryType,
@@ -260,7 +261,7 @@ def _one_point_redemption(account, key) -> list[str]:
     """The SQL of redeeming one point."""
     with CaptureQueriesContext(connection) as captured:
         post_entry(account=account, points=-1, entry_type=EntryType.REDEEM, idempotency_key=key)
-    return [query["sql"] for query in captured.captured_queries]
+    return [statement_text(query["sql"], connection) for query in captured.captured_queries]
 
 
 def test_redemption_reads_only_the_batches_it_needs(usd_account, customer_user2, channel_USD):
