@@ -337,7 +337,7 @@ class Pgbench:
     def run(self, *, clients: int, seconds: int, progress) -> PgbenchRun:
         progress(f"ledger: pgbench -c {clients} -T {seconds}")
         output = self._pgbench(
-            "-n", "-c", str(clients), "-j", str(min(PGBENCH_THREADS, clients)), "-T", str(seconds)
+            "-c", str(clients), "-j", str(min(PGBENCH_THREADS, clients)), "-T", str(seconds)
         )
         tps = float(re.search(r"^tps = ([0-9.]+)", output, re.MULTILINE).group(1))
         transactions = int(
@@ -399,11 +399,14 @@ class PgbenchPair:
 
 
 def pgbench_pairs(
-    scratch: Pgbench, account_ids: list[list[int]], postings: int, progress
+    scratch: Pgbench, account_ids: list[list[int]], postings: int, *, settle, progress
 ) -> list[PgbenchPair]:
-    """One pair per list of accounts (each new and empty), one pair after the other."""
+    """One pair per list of accounts (each new and empty), one pair after the other,
+    each after ``settle()`` (vacuum and checkpoint: no pair inherits the last one's
+    dead rows and dirty pages; pgbench vacuums its own tables before each run)."""
     pairs = []
     for number, accounts in enumerate(account_ids, start=1):
+        settle()
         progress(f"ledger: pair {number}/{len(account_ids)}, {len(accounts)} writers")
         ledger = run_scenario("different", accounts, postings)
         pgbench = scratch.run(
@@ -425,7 +428,10 @@ def _pgbench_lines(pairs: list[PgbenchPair]) -> list[str]:
         f"-j {min(PGBENCH_THREADS, clients)} -T` as long as the writers ran, right after "
         f"them). {len(pairs)} pairs in turn, each pair's writers on new, empty accounts, "
         "so that the ratio is taken between runs seconds apart, and the median of the "
-        "pairs' ratios is the figure (the first pair is the row above). A pgbench "
+        "pairs' ratios is the figure (the first pair is the row above). Before each pair "
+        "the benchmark's database is vacuumed and checkpointed, and pgbench vacuums its "
+        "own tables before it starts, so no run inherits the previous one's dead rows. "
+        "A pgbench "
         "transaction updates an account, a teller and a branch, reads the account back "
         "and inserts a history row, and commits: like a posting it waits for its commit to "
         "reach the disk (`synchronous_commit` is the server's, the same for both).",

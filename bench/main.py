@@ -6,7 +6,7 @@ about ±3 %), BENCH_ROUNDS (90) in section 3 (judged against 1.10 on each of six
 rows), BENCH_WARMUP (3) warm-up rounds in both,
 BENCH_CUSTOMERS (100) shoppers, BENCH_WRITERS (16) ledger writers with
 BENCH_POSTINGS (400) postings each (about 8 s, and pgbench runs as long: a short run
-is mostly its start and its stragglers), in BENCH_PGBENCH_PAIRS (3) pairs of writers
+is mostly its start and its stragglers), in BENCH_PGBENCH_PAIRS (5) pairs of writers
 then pgbench. Section 6 (churn risk backtest, issue 14:
 ``bench.churn_backtest``) runs by default too, in seconds; ``BENCH_SECTIONS=6`` runs it
 alone. Section 7 (load over real HTTP, issue 15: ``bench.http_load``) runs by default
@@ -109,7 +109,7 @@ def _checkout_section(catalogue: data.Catalogue, broker_url: str) -> list[str]:
 def _ledger_section(catalogue: data.Catalogue) -> list[str]:
     writers = _setting("BENCH_WRITERS", 16)
     postings = _setting("BENCH_POSTINGS", 400)
-    pair_count = _setting("BENCH_PGBENCH_PAIRS", 3)
+    pair_count = _setting("BENCH_PGBENCH_PAIRS", 5)
     # The ledger writers get new, empty accounts every run, so that runs compare.
     # Accounts: the shared one, two for the redemption costs, one for the statement
     # counts, then each pair's writers' own.
@@ -137,7 +137,9 @@ def _ledger_section(catalogue: data.Catalogue) -> list[str]:
             pairs = []
             different = ledger.run_scenario("different", pair_accounts[0], postings)
         else:
-            pairs = ledger.pgbench_pairs(scratch, pair_accounts, postings, progress)
+            pairs = ledger.pgbench_pairs(
+                scratch, pair_accounts, postings, settle=settle_database, progress=progress
+            )
             different = pairs[0].ledger
     progress(f"ledger: redemptions against {REDEMPTION_BATCHES} open batches")
     redemptions = ledger.redemption_cost(accounts[1:3], REDEMPTION_BATCHES, redemptions=30)
