@@ -58,7 +58,8 @@ class KeptStatement:
         connection = connections[using]
         with connection.cursor() as cursor:
             if prepared_statements_enabled(connection):
-                _execute_prepared(self, connection, cursor, values)
+                form = self.prepared
+                execute_prepared(connection, cursor, form.text(connection), form.values(values))
             else:
                 cursor.execute(self.sql, self.bind(**values))
             columns = [column.name for column in cursor.description]
@@ -66,9 +67,9 @@ class KeptStatement:
 
     @functools.cached_property
     def prepared(self) -> "PreparedForm":
-        """The statement as ``PREPARE`` text, its name and the order of its arguments:
-        every stand-in becomes a typed argument (``$1::uuid``) and every other
-        parameter a literal, as the driver would have sent it."""
+        """The statement for ``PREPARE`` and the order of its arguments: every
+        stand-in becomes a typed argument (``$1::uuid``) and every other parameter a
+        literal, as the driver would have sent it."""
         arguments: list[tuple[str, int | None]] = []
         constants = []
         slot_of = {position: (name, index) for position, name, index in self.slots}
@@ -168,8 +169,3 @@ def _pg_type(stand_in) -> str:
         if isinstance(stand_in, python_type):
             return pg_type
     raise TypeError(f"no PostgreSQL type for a stand-in of type {type(stand_in).__name__}")
-
-
-def _execute_prepared(statement: KeptStatement, connection, cursor, values: dict) -> None:
-    form = statement.prepared
-    execute_prepared(connection, cursor, form.text(connection), form.values(values))

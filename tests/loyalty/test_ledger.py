@@ -16,7 +16,6 @@ from saleor_crm_plugin.loyalty.ledger import (
     mature_batch,
     post_entry,
 )
-from tests.fixtures.perf import statement_text
 from saleor_crm_plugin.loyalty.models import (
     EntryStatus,
     EntryType,
@@ -24,6 +23,7 @@ from saleor_crm_plugin.loyalty.models import (
     LoyaltyAllocation,
     LoyaltyEntry,
 )
+from tests.fixtures.perf import statement_text
 from tests.fixtures.loyalty import LoyaltyEntryFactory, account_state, ledger_problems
 
 NOW = datetime.datetime(2026, 3, 1, 12, tzinfo=datetime.UTC)
